@@ -1,0 +1,84 @@
+//! Diagnostic pages: what went wrong, in plain words, with everything a person needs to see
+//! why — the code and its meaning (1992 and today), the address and redirect chain, the
+//! response headers and timing — followed by the server's own error body, rendered.
+
+use super::{decode, escape_html, mime_of};
+use crate::policy::{Choice, Diagnosis, ResponseHead};
+use std::fmt::Write as _;
+use std::time::Duration;
+use url::Url;
+
+/// The page for a diagnosis. `response` is the answer that led to it, when there was one:
+/// its head, body and how long it took.
+pub fn diagnostic_html(diagnosis: &Diagnosis, url: &Url, response: Option<(&ResponseHead, &[u8], Duration)>) -> String {
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html><html><head><title>{}</title></head><body>\n<h1>{}</h1>\n",
+        escape_html(&diagnosis.title),
+        escape_html(&diagnosis.title)
+    );
+    for paragraph in diagnosis.explanation.split("\n\n") {
+        let _ = writeln!(html, "<p>{}</p>", escape_html(paragraph));
+    }
+    if let Some(wait) = diagnosis.retry_after {
+        let _ = writeln!(html, "<p>The server asks to retry after {} seconds. Press Ctrl-R to reload.</p>", wait.as_secs());
+    }
+    let _ = writeln!(html, "<h2>Request</h2>\n<p>Address: <a href=\"{0}\">{0}</a></p>", escape_html(url.as_str()));
+    if !diagnosis.chain.is_empty() {
+        html.push_str("<p>Redirects followed:</p>\n<ol>\n");
+        for hop in &diagnosis.chain {
+            let _ = writeln!(html, "<li>{} → {}</li>", escape_html(hop.url.as_str()), hop.status);
+        }
+        let _ = writeln!(html, "<li>{}</li>\n</ol>", escape_html(url.as_str()));
+    }
+    if let Some((head, body, elapsed)) = response {
+        let _ = writeln!(
+            html,
+            "<h2>Response</h2>\n<p>Status: {} {} — {} bytes in {} ms</p>\n<pre>",
+            head.status,
+            escape_html(&head.reason),
+            body.len(),
+            elapsed.as_millis()
+        );
+        for (name, value) in &head.headers {
+            let _ = writeln!(html, "{}: {}", escape_html(name), escape_html(value));
+        }
+        html.push_str("</pre>\n");
+        if !body.is_empty() {
+            html.push_str("<h2>The server's message</h2>\n<hr>\n");
+            html.push_str(&server_body_html(head, body, url));
+        }
+    }
+    html.push_str("</body></html>\n");
+    html
+}
+
+/// The server's error body as part of our page: HTML as HTML (so its links work), text as
+/// text, anything else described.
+fn server_body_html(head: &ResponseHead, body: &[u8], url: &Url) -> String {
+    let content_type = head.header("content-type");
+    let mime = mime_of(content_type, url, body);
+    if mime == "text/html" || mime == "application/xhtml+xml" {
+        decode(body, content_type, true).text
+    } else if mime.starts_with("text/") {
+        format!("<pre>{}</pre>", escape_html(&decode(body, content_type, false).text))
+    } else {
+        format!("<p>A body of type {} ({} bytes), not shown.</p>", escape_html(&mime), body.len())
+    }
+}
+
+/// A page to choose between addresses (1992 `URI:` lines, 300 Multiple Choices).
+pub fn choice_page_html(status: u16, choices: &[Choice], explanation: &str, url: &Url) -> String {
+    let mut html = format!(
+        "<!DOCTYPE html><html><head><title>{status}: choose an address</title></head><body>\n\
+         <h1>{status}: the document is at more than one address</h1>\n<p>{}</p>\n<ul>\n",
+        escape_html(explanation)
+    );
+    for choice in choices {
+        let comment = if choice.comment.is_empty() { String::new() } else { format!(" — {}", escape_html(&choice.comment)) };
+        let _ = writeln!(html, "<li><a href=\"{0}\">{0}</a>{1}</li>", escape_html(choice.url.as_str()), comment);
+    }
+    let _ = write!(html, "</ul>\n<p>Asked for: {}</p></body></html>", escape_html(url.as_str()));
+    html
+}

@@ -1,0 +1,340 @@
+//! HTML → styled lines with lynx-style numbered links, through html2text.
+//!
+//! Parsing (DOM, title, base URL, render tree) happens once per document; [`render`] lays the
+//! tree out for one width. Nothing here may panic on page content: html2text errors fall back
+//! to a trivial tree or a wider layout. Rendered text never contains control characters.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use html2text::config::Config;
+use html2text::render::{TaggedLine, TaggedLineElement, TextDecorator};
+use html2text::{Handle, RcDom, RenderTree};
+use url::Url;
+
+use super::{LinkRef, Rendered, Span, SpanStyle};
+
+/// The narrowest width a document is laid out for; narrower terminals get this width.
+pub const MIN_WIDTH: u16 = 10;
+
+/// Shown for an image without an alt attribute (an empty alt means "decorative": hidden).
+const NO_ALT: &str = "[IMG]";
+
+/// html2text puts the header prefix before every line of a heading. It drops control
+/// characters from page text, so a control character here can only come from this prefix.
+const HEADING_MARK: char = '\u{1}';
+/// Likewise for block quotes; drawn as '>' (same width, so table borders stay aligned).
+const QUOTE_MARK: char = '\u{2}';
+/// html2text's vertical table border; styles that a prefix turned on stop at a cell edge.
+const CELL_BORDER: char = '│';
+
+const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
+
+pub struct Parsed {
+    pub title: String,
+    pub base: Url,
+    pub tree: RenderTree,
+}
+
+pub fn parse(url: &Url, html: &str) -> Parsed {
+    let cfg = config(Decorator::default());
+    let mut title = String::new();
+    let mut base = url.clone();
+    let mut tree = None;
+    if let Ok(dom) = cfg.parse_html(html.as_bytes()) {
+        (title, base) = inspect(&dom, url);
+        tree = cfg.dom_to_render_tree(&dom).ok();
+    }
+    let tree = tree.unwrap_or_else(|| {
+        // A document with no renderable content yields no tree at all; a single space
+        // always does.
+        cfg.parse_html(&b"<p>&nbsp;</p>"[..])
+            .and_then(|dom| cfg.dom_to_render_tree(&dom))
+            .expect("html2text renders a constant paragraph")
+    });
+    Parsed { title, base, tree }
+}
+
+/// Walk the DOM once: take the first `<title>` and `<base href>`, and give images without
+/// an alt attribute a placeholder so they show up (html2text cannot tell absent from empty).
+fn inspect(dom: &RcDom, url: &Url) -> (String, Url) {
+    let mut title = None;
+    let mut base = None;
+    // Explicit stack: pages can nest deeper than the call stack allows.
+    let mut stack: Vec<Handle> = vec![dom.document.clone()];
+    while let Some(node) = stack.pop() {
+        if let html2text::Element { name, attrs, template_contents, .. } = &node.data {
+            let html_ns = &*name.ns == XHTML_NS;
+            let attr = |wanted: &str| {
+                attrs.borrow().iter().find(|a| &*a.name.local == wanted).map(|a| a.value.to_string())
+            };
+            match &*name.local {
+                "title" if html_ns && title.is_none() => title = Some(text_of(&node)),
+                "base" if html_ns && base.is_none() => {
+                    base = attr("href").and_then(|href| url.join(href.trim()).ok())
+                        .filter(|b| !matches!(b.scheme(), "data" | "javascript"));
+                }
+                "img" if html_ns && attr("alt").is_none() => {
+                    let mut attrs = attrs.borrow_mut();
+                    if let Some(mut alt) = attrs.first().cloned() {
+                        alt.name.local = "alt".into();
+                        alt.value = NO_ALT.into();
+                        attrs.push(alt);
+                    }
+                }
+                _ => {}
+            }
+            if let Some(contents) = template_contents.borrow().as_ref() {
+                stack.push(contents.clone());
+            }
+        }
+        stack.extend(node.children.borrow().iter().rev().cloned());
+    }
+    (title.unwrap_or_default(), base.unwrap_or_else(|| url.clone()))
+}
+
+/// The text of an element's text children, whitespace collapsed.
+fn text_of(node: &Handle) -> String {
+    let mut raw = String::new();
+    for child in node.children.borrow().iter() {
+        if matches!(child.data, html2text::Element { .. } | html2text::Comment { .. }) {
+            continue;
+        }
+        // html2text does not export the Text variant; its debug dump is "Text:<contents>\n".
+        let dump = RcDom::node_as_dom_string(child);
+        if let Some(text) = dump.strip_prefix("Text:") {
+            raw.push_str(text);
+            raw.push(' ');
+        }
+    }
+    raw.split_whitespace()
+        .map(|word| word.chars().filter(|c| !c.is_control()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Lay the tree out for `width` columns.
+pub fn render(tree: &RenderTree, base: &Url, width: u16) -> Rendered {
+    let width = width.max(1);
+    type Tweak = fn(Config<Decorator>) -> Config<Decorator>;
+    // When deep nesting leaves too little room, first give up table layout (raw mode reads
+    // tables as one column), and only then let lines overflow the width.
+    let attempts: [Tweak; 3] = [|c| c, |c| c.raw_mode(true), |c| c.allow_width_overflow()];
+    for tweak in attempts {
+        let decorator = Decorator::default();
+        let hrefs = decorator.hrefs.clone();
+        if let Ok(lines) = tweak(config(decorator)).render_to_lines(tree.clone(), usize::from(width)) {
+            return convert(lines, hrefs.take(), base, width);
+        }
+    }
+    Rendered {
+        width,
+        lines: vec![super::Line::plain("[this page could not be laid out]")],
+        ..Rendered::default()
+    }
+}
+
+fn config(decorator: Decorator) -> Config<Decorator> {
+    // Unicode strikeout would add combining characters to the text; strike is a style here.
+    html2text::config::with_decorator(decorator).unicode_strikeout(false)
+}
+
+fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, width: u16) -> Rendered {
+    let mut first_line: Vec<Option<usize>> = vec![None; hrefs.len()];
+    let mut anchors = HashMap::new();
+    // html2text often leaves a block's fragment marker at the end of the line before the
+    // block (headings) or alone on a line (divs): such a marker belongs to the next text.
+    let mut pending: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(lines.len());
+    for (index, line) in lines.iter().enumerate() {
+        let has_text = |e: &TaggedLineElement<Vec<Ann>>| !e.as_str().trim().is_empty();
+        let last_text = line.iter().enumerate().filter(|(_, e)| has_text(e)).last();
+        if last_text.is_some() {
+            for name in pending.drain(..) {
+                anchors.entry(name).or_insert(index);
+            }
+        }
+        let last_border = line.chars().enumerate().filter(|&(_, c)| c == CELL_BORDER).last();
+        let last_border = last_border.map_or(0, |(i, _)| i);
+        let mut spans: Vec<Span> = Vec::new();
+        let mut pos = 0;
+        let (mut heading, mut quote) = (false, false);
+        for (position, element) in line.iter().enumerate() {
+            let ts = match element {
+                TaggedLineElement::FragmentStart(name) => {
+                    if last_text.is_some_and(|(last, _)| last > position) {
+                        anchors.entry(name.clone()).or_insert(index);
+                    } else {
+                        pending.push(name.clone());
+                    }
+                    continue;
+                }
+                TaggedLineElement::Str(ts) => ts,
+            };
+            let base_style = style_of(&ts.tag);
+            if let Some(link) = base_style.link {
+                if let Some(slot @ None) = first_line.get_mut(link) {
+                    *slot = Some(index);
+                }
+            }
+            for c in ts.s.chars() {
+                pos += 1;
+                let c = match c {
+                    HEADING_MARK => {
+                        heading = true;
+                        // Dropping the mark would shift a table border left of it.
+                        if pos <= last_border { ' ' } else { continue }
+                    }
+                    QUOTE_MARK => {
+                        quote = true;
+                        '>'
+                    }
+                    CELL_BORDER => {
+                        (heading, quote) = (false, false);
+                        c
+                    }
+                    '\t' => ' ',
+                    c if c.is_control() => continue,
+                    c => c,
+                };
+                let style = SpanStyle { heading, quote, ..base_style };
+                match spans.last_mut() {
+                    Some(last) if last.style == style => last.text.push(c),
+                    _ => spans.push(Span { text: c.to_string(), style }),
+                }
+            }
+        }
+        trim_end(&mut spans);
+        out.push(super::Line { spans });
+    }
+    let last = out.len().saturating_sub(1);
+    for name in pending {
+        anchors.entry(name).or_insert(last);
+    }
+    let mut previous = 0;
+    let links = hrefs
+        .into_iter()
+        .zip(first_line)
+        .map(|(href, line)| {
+            // A link whose text html2text dropped points where the previous one was.
+            previous = line.unwrap_or(previous);
+            LinkRef { target: base.join(href.trim()).ok(), href, line: previous }
+        })
+        .collect();
+    Rendered { width, lines: out, links, anchors }
+}
+
+fn trim_end(spans: &mut Vec<Span>) {
+    while let Some(last) = spans.last_mut() {
+        let trimmed = last.text.trim_end_matches(' ').len();
+        last.text.truncate(trimmed);
+        if !last.text.is_empty() {
+            break;
+        }
+        spans.pop();
+    }
+}
+
+fn style_of(tags: &[Ann]) -> SpanStyle {
+    let mut style = SpanStyle::default();
+    for tag in tags {
+        match tag {
+            Ann::Plain => {}
+            Ann::Link(i) => style.link = Some(*i),
+            Ann::Em => style.italic = true,
+            Ann::Strong => style.bold = true,
+            Ann::Strike => style.strike = true,
+            Ann::Code => style.code = true,
+            Ann::Pre => style.pre = true,
+            Ann::Image => style.image = true,
+        }
+    }
+    style
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+enum Ann {
+    #[default]
+    Plain,
+    /// Index into the link list (number on screen minus one).
+    Link(usize),
+    Em,
+    Strong,
+    Strike,
+    Code,
+    Pre,
+    Image,
+}
+
+/// Numbers links as html2text meets them in reading order. html2text clones the decorator
+/// for sub-blocks (table cells, list items), so the list of hrefs is shared; size estimation
+/// never starts links, so each link is numbered exactly once per layout.
+#[derive(Clone, Default)]
+struct Decorator {
+    hrefs: Rc<RefCell<Vec<String>>>,
+}
+
+impl TextDecorator for Decorator {
+    type Annotation = Ann;
+
+    fn decorate_link_start(&mut self, url: &str) -> (String, Ann) {
+        let mut hrefs = self.hrefs.borrow_mut();
+        hrefs.push(url.to_string());
+        (format!("[{}]", hrefs.len()), Ann::Link(hrefs.len() - 1))
+    }
+    fn decorate_link_end(&mut self) -> String {
+        String::new()
+    }
+    fn decorate_em_start(&self) -> (String, Ann) {
+        (String::new(), Ann::Em)
+    }
+    fn decorate_em_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_strong_start(&self) -> (String, Ann) {
+        (String::new(), Ann::Strong)
+    }
+    fn decorate_strong_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_strikeout_start(&self) -> (String, Ann) {
+        (String::new(), Ann::Strike)
+    }
+    fn decorate_strikeout_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_code_start(&self) -> (String, Ann) {
+        (String::new(), Ann::Code)
+    }
+    fn decorate_code_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_preformat_first(&self) -> Ann {
+        Ann::Pre
+    }
+    fn decorate_preformat_cont(&self) -> Ann {
+        Ann::Pre
+    }
+    fn decorate_image(&mut self, _src: &str, title: &str) -> (String, Ann) {
+        (title.to_string(), Ann::Image)
+    }
+    fn header_prefix(&self, _level: usize) -> String {
+        HEADING_MARK.to_string()
+    }
+    fn quote_prefix(&self) -> String {
+        format!("{QUOTE_MARK} ")
+    }
+    fn unordered_item_prefix(&self) -> String {
+        "* ".to_string()
+    }
+    fn ordered_item_prefix(&self, i: i64) -> String {
+        format!("{i}. ")
+    }
+    fn make_subblock_decorator(&self) -> Self {
+        self.clone()
+    }
+    fn finalise(&mut self, _urls: Vec<String>) -> Vec<TaggedLine<Ann>> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,176 @@
+//! Bytes → text → styled lines with numbered links.
+//!
+//! A [`Document`] is parsed once from a response body; [`Document::render`] lays it out for
+//! one width and is called again only when the width changes. Nothing here does I/O.
+
+mod charset;
+mod diagnostic;
+mod html;
+mod pages;
+mod text;
+
+pub use charset::{decode, Decoded};
+pub use diagnostic::{choice_page_html, diagnostic_html};
+pub use pages::{directory_listing_html, escape_html, non_text_page_html};
+
+use std::collections::HashMap;
+use url::Url;
+
+/// How one run of text is drawn. Kept independent of ratatui so the core stays pure.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SpanStyle {
+    pub bold: bool,
+    pub italic: bool,
+    pub strike: bool,
+    pub code: bool,
+    pub pre: bool,
+    pub heading: bool,
+    pub image: bool,
+    pub quote: bool,
+    /// Index into [`Rendered::links`] when this text belongs to a link (0-based; the number
+    /// shown on screen is index + 1).
+    pub link: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    pub style: SpanStyle,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Line {
+    pub spans: Vec<Span>,
+}
+
+impl Line {
+    pub fn plain(text: impl Into<String>) -> Line {
+        Line { spans: vec![Span { text: text.into(), style: SpanStyle::default() }] }
+    }
+
+    /// The line's text without styles.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+/// A link as it appears in the rendered page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The href as written in the page.
+    pub href: String,
+    /// The href resolved against the document's base URL, when it resolves.
+    pub target: Option<Url>,
+    /// The first line on which the link's text appears.
+    pub line: usize,
+}
+
+/// A document laid out for one width.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    pub width: u16,
+    pub lines: Vec<Line>,
+    /// Links in reading order; link `i` is shown as `[i+1]`.
+    pub links: Vec<LinkRef>,
+    /// Fragment name (id or a name) → line where it starts.
+    pub anchors: HashMap<String, usize>,
+}
+
+/// What kind of body a document was made from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    Html,
+    Text,
+    /// A body that is neither HTML nor text: shown as a page describing it.
+    Other { mime: String },
+}
+
+/// A parsed page, ready to be rendered at any width.
+pub struct Document {
+    /// The URL the document was loaded from (links resolve against `base`, not this).
+    pub url: Url,
+    pub title: String,
+    pub base: Url,
+    pub kind: SourceKind,
+    /// The charset the body was decoded with (`None` for generated pages).
+    pub charset: Option<String>,
+    body: Body,
+}
+
+enum Body {
+    Html(html2text::RenderTree),
+    Text(String),
+}
+
+impl Document {
+    /// Parse a response body. `content_type` is the raw Content-Type header value.
+    pub fn from_bytes(url: &Url, content_type: Option<&str>, bytes: &[u8]) -> Document {
+        let mime = mime_of(content_type, url, bytes);
+        match mime.as_str() {
+            "text/html" | "application/xhtml+xml" => {
+                let decoded = decode(bytes, content_type, true);
+                let mut doc = Document::from_html(url, &decoded.text);
+                doc.charset = Some(decoded.encoding.to_string());
+                doc
+            }
+            m if m.starts_with("text/") || m.is_empty() => {
+                let decoded = decode(bytes, content_type, false);
+                let mut doc = Document::from_text(url, decoded.text);
+                doc.charset = Some(decoded.encoding.to_string());
+                doc
+            }
+            other => {
+                let html = non_text_page_html(url, other, bytes.len() as u64);
+                let mut doc = Document::from_html(url, &html);
+                doc.kind = SourceKind::Other { mime: other.to_string() };
+                doc
+            }
+        }
+    }
+
+    /// Parse HTML that is already text (generated pages, decoded bodies).
+    pub fn from_html(url: &Url, html: &str) -> Document {
+        let parsed = html::parse(url, html);
+        Document {
+            url: url.clone(),
+            title: parsed.title,
+            base: parsed.base,
+            kind: SourceKind::Html,
+            charset: None,
+            body: Body::Html(parsed.tree),
+        }
+    }
+
+    /// A text/plain document, shown as is.
+    pub fn from_text(url: &Url, text: String) -> Document {
+        Document {
+            url: url.clone(),
+            title: text::title_for(url),
+            base: url.clone(),
+            kind: SourceKind::Text,
+            charset: None,
+            body: Body::Text(text),
+        }
+    }
+
+    /// Lay the document out for `width` columns (at least 1).
+    pub fn render(&self, width: u16) -> Rendered {
+        let width = width.max(html::MIN_WIDTH);
+        match &self.body {
+            Body::Html(tree) => html::render(tree, &self.base, width),
+            Body::Text(text) => text::render(text, width),
+        }
+    }
+}
+
+/// The MIME type (lower case, no parameters) of a body: the header's when present, else a
+/// guess from the URL's extension (file://) and the first bytes.
+pub fn mime_of(content_type: Option<&str>, url: &Url, bytes: &[u8]) -> String {
+    if let Some(ct) = content_type {
+        let m = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if !m.is_empty() {
+            return m;
+        }
+    }
+    text::sniff(url, bytes)
+}

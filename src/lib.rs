@@ -1,0 +1,13 @@
+//! margay: a terminal hypertext browser.
+//!
+//! The crate is split into a pure core (document rendering, status-code policy, history,
+//! keymap, app state) and a thin shell (terminal, network, disk) so that tests and benches
+//! can drive the core directly. See `shared/DESIGN.md` for the shape.
+
+pub mod document;
+pub mod dump;
+pub mod navigation;
+pub mod net;
+pub mod policy;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,181 @@
+//! The binary: the command line, `--dump` / `--source` for scripts (never touching the
+//! terminal's modes), and the interactive terminal loop that feeds events to `App::update`
+//! and carries out its effects. The terminal is restored on every way out: quit, error,
+//! panic, SIGTERM and SIGHUP.
+
+use anyhow::Context as _;
+use clap::Parser;
+use margay::dump::{self, DumpMode};
+use margay::net::{self, Client, NetConfig};
+use margay::store::paths::Paths;
+use margay::ui::{self, App, Effect, Keymap, Msg, StatusLine};
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::sync::mpsc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "margay",
+    version,
+    about = "A terminal hypertext browser",
+    after_help = "Exit status with --dump and --source:\n  \
+                  0  the page was printed (or the server answered 204 No Content: nothing to print)\n  \
+                  1  the page could not be loaded: network or file failure (the reason is on stderr)\n  \
+                  2  wrong command line\n  \
+                  3  the server answered with an error status (4xx or 5xx); the diagnostic page is printed\n\n\
+                  Environment: WWW_HOME sets the start page, NO_COLOR turns colours off,\n\
+                  XDG_CONFIG_HOME/margay/keymap.toml overrides keys."
+)]
+struct Cli {
+    /// The page to open (a URL, `example.com`, or a file path).
+    url: Option<String>,
+    /// Print the rendered page to stdout, with a numbered list of its links, and exit.
+    #[arg(long, conflicts_with = "source")]
+    dump: bool,
+    /// Print the body as received, and exit.
+    #[arg(long)]
+    source: bool,
+    /// Width for --dump.
+    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(10..=1000))]
+    width: u16,
+    /// Print the redirect chain to stderr (with --dump and --source).
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let client = Client::new(NetConfig::default());
+    if cli.dump || cli.source {
+        let Some(url) = cli.url.as_deref() else {
+            eprintln!("margay: --dump and --source need a URL");
+            return ExitCode::from(2);
+        };
+        let mode = if cli.source { DumpMode::Source } else { DumpMode::Rendered };
+        let outcome = dump::run(&client, url, cli.width, mode, cli.verbose, &mut std::io::stdout().lock());
+        return ExitCode::from(outcome.exit_code());
+    }
+    match run_tui(client, cli.url) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("margay: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_keymap(paths: &Paths) -> (Keymap, Option<String>) {
+    let Some(file) = paths.keymap_file() else { return (Keymap::defaults(), None) };
+    match std::fs::read_to_string(&file) {
+        Ok(text) => match Keymap::with_overrides(&text, &file.display().to_string()) {
+            Ok(map) => (map, None),
+            Err(e) => (Keymap::defaults(), Some(format!("{e} — using the default keys."))),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Keymap::defaults(), None),
+        Err(e) => (Keymap::defaults(), Some(format!("{}: {e} — using the default keys.", file.display()))),
+    }
+}
+
+fn restore_terminal() {
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+}
+
+fn run_tui(client: Client, start: Option<String>) -> anyhow::Result<()> {
+    let paths = Paths::from_env();
+    let (keymap, keymap_warning) = load_keymap(&paths);
+    let (tx, rx) = mpsc::channel::<Msg>();
+
+    let signals_tx = tx.clone();
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP])
+        .context("cannot install signal handlers")?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = signals_tx.send(Msg::Terminate);
+        }
+    });
+
+    // ratatui's init restores the terminal on panic; mouse capture is ours to undo.
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous_hook(info);
+    }));
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let result = execute!(std::io::stdout(), EnableMouseCapture)
+        .context("cannot enable the mouse")
+        .and_then(|()| event_loop(&mut terminal, client, start, keymap, keymap_warning, tx, rx));
+    restore_terminal();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    client: Client,
+    start: Option<String>,
+    keymap: Keymap,
+    keymap_warning: Option<String>,
+    tx: mpsc::Sender<Msg>,
+    rx: mpsc::Receiver<Msg>,
+) -> anyhow::Result<()> {
+    let input_tx = tx.clone();
+    std::thread::spawn(move || loop {
+        let msg = match event::read() {
+            Ok(Event::Key(key)) => Msg::Key(key),
+            Ok(Event::Mouse(mouse)) => Msg::Mouse(mouse),
+            Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+            Ok(_) => continue,
+            Err(_) => break,
+        };
+        if input_tx.send(msg).is_err() {
+            break;
+        }
+    });
+
+    let size = terminal.size()?;
+    let mut app = App::new(keymap, size.width, size.height);
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let start = start.or_else(|| std::env::var("WWW_HOME").ok().filter(|s| !s.trim().is_empty()));
+    let mut effects = match start {
+        Some(url) => app.open_typed(&url),
+        None => {
+            app.show_start_page();
+            Vec::new()
+        }
+    };
+    if let Some(warning) = keymap_warning {
+        app.status = StatusLine::Error(warning);
+    }
+    let mut loads: HashMap<u64, net::FetchHandle> = HashMap::new();
+    loop {
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Fetch { id, request, width } => {
+                    let tx = tx.clone();
+                    let handle = net::spawn_fetch(client.clone(), id, request, width, move |ev| {
+                        let _ = tx.send(Msg::Fetch(ev));
+                    });
+                    loads.insert(id, handle);
+                }
+                Effect::Cancel { id } => {
+                    if let Some(handle) = loads.remove(&id) {
+                        handle.cancel();
+                    }
+                }
+                Effect::Quit => return Ok(()),
+            }
+        }
+        terminal.draw(|frame| ui::draw::draw(&app, frame))?;
+        let first = rx.recv().context("the input thread stopped")?;
+        // Take everything already waiting before drawing again: a burst of progress reports
+        // or resize events costs one frame.
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            if let Msg::Fetch(net::FetchEvent::Done { id, .. }) = &msg {
+                loads.remove(id);
+            }
+            effects.extend(app.update(msg));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! `file://` pages: a file is read as it is, a directory becomes a listing page.
+
+use super::FetchResponse;
+use crate::document::{directory_listing_html, escape_html};
+use crate::policy::{ResponseHead, TransportFailure};
+use std::time::Instant;
+use url::Url;
+
+pub fn fetch(url: &Url, started: Instant) -> Result<FetchResponse, TransportFailure> {
+    let path = url
+        .to_file_path()
+        .map_err(|()| TransportFailure::Io(format!("{url} is not a local file path")))?;
+    let meta = std::fs::metadata(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
+    let (content_type, body) = if meta.is_dir() {
+        let mut entries = Vec::new();
+        let dir = std::fs::read_dir(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
+        for entry in dir.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let meta = entry.metadata().ok();
+            let is_dir = meta.as_ref().is_some_and(|m| m.is_dir());
+            entries.push((name, is_dir, meta.map_or(0, |m| m.len())));
+        }
+        let mut dir_url = url.clone();
+        if !dir_url.path().ends_with('/') {
+            dir_url.set_path(&format!("{}/", url.path()));
+        }
+        // The base makes the listing's relative links work whether or not the typed address
+        // ended with a slash.
+        let html = format!(
+            "<base href=\"{}\">{}",
+            escape_html(dir_url.as_str()),
+            directory_listing_html(&dir_url, &entries)
+        );
+        (Some("text/html; charset=utf-8".to_string()), html.into_bytes())
+    } else {
+        let bytes = std::fs::read(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
+        (None, bytes)
+    };
+    let mut headers = vec![("content-length".to_string(), body.len().to_string())];
+    if let Some(ct) = content_type {
+        headers.push(("content-type".to_string(), ct));
+    }
+    Ok(FetchResponse {
+        url: url.clone(),
+        head: ResponseHead { status: 200, reason: "OK".into(), headers },
+        body,
+        elapsed: started.elapsed(),
+        truncated: false,
+    })
+}

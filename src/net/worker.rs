@@ -1,0 +1,88 @@
+//! Loads run on their own thread so the UI never waits on the network or the parser: the
+//! thread fetches, parses and lays the page out for the current width, then reports back
+//! through a callback. A load is cancelled by its handle; a cancelled or superseded load's
+//! late answer is dropped by the app, which matches answers to requests by id.
+
+use super::{Client, FetchRequest, FetchResponse};
+use crate::document::{Document, Rendered};
+use crate::policy::TransportFailure;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// What a load reports.
+pub enum FetchEvent {
+    Progress { id: u64, bytes: u64, total: Option<u64> },
+    Done { id: u64, result: Result<Loaded, TransportFailure> },
+}
+
+/// A response with its body parsed and laid out (when it has one).
+pub struct Loaded {
+    pub response: FetchResponse,
+    pub page: Option<(Document, Rendered)>,
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded").field("response", &self.response.head).finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for FetchEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchEvent::Progress { id, bytes, .. } => write!(f, "Progress({id}, {bytes})"),
+            FetchEvent::Done { id, result } => write!(f, "Done({id}, ok={})", result.is_ok()),
+        }
+    }
+}
+
+/// Cancels its load when asked (not on drop: a finished load needs no handle).
+#[derive(Clone, Debug)]
+pub struct FetchHandle {
+    cancelled: Arc<AtomicBool>,
+}
+
+impl FetchHandle {
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Fetch, parse and lay out one response; the same steps the worker thread runs, usable
+/// synchronously (by `--dump`).
+pub fn load(
+    client: &Client,
+    req: &FetchRequest,
+    width: u16,
+    progress: &mut dyn FnMut(u64, Option<u64>) -> bool,
+) -> Result<Loaded, TransportFailure> {
+    let response = client.fetch(req, progress)?;
+    let page = (!response.body.is_empty()).then(|| {
+        let doc = Document::from_bytes(&response.url, response.content_type(), &response.body);
+        let rendered = doc.render(width);
+        (doc, rendered)
+    });
+    Ok(Loaded { response, page })
+}
+
+pub fn spawn_fetch(
+    client: Client,
+    id: u64,
+    req: FetchRequest,
+    width: u16,
+    sink: impl Fn(FetchEvent) + Send + 'static,
+) -> FetchHandle {
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let flag = cancelled.clone();
+    std::thread::spawn(move || {
+        let mut progress = |bytes, total| {
+            sink(FetchEvent::Progress { id, bytes, total });
+            !flag.load(Ordering::Relaxed)
+        };
+        let result = load(&client, &req, width, &mut progress);
+        if !flag.load(Ordering::Relaxed) {
+            sink(FetchEvent::Done { id, result });
+        }
+    });
+    FetchHandle { cancelled }
+}

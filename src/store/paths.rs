@@ -1,0 +1,28 @@
+//! Where margay's files live: the XDG base directories (via `directories`), with the
+//! environment read once at start-up so that tests can point them elsewhere.
+
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Paths {
+    pub config_dir: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Paths {
+    pub fn from_env() -> Paths {
+        match directories::ProjectDirs::from("", "", "margay") {
+            Some(dirs) => Paths {
+                config_dir: Some(dirs.config_dir().to_path_buf()),
+                data_dir: Some(dirs.data_dir().to_path_buf()),
+                cache_dir: Some(dirs.cache_dir().to_path_buf()),
+            },
+            None => Paths { config_dir: None, data_dir: None, cache_dir: None },
+        }
+    }
+
+    pub fn keymap_file(&self) -> Option<PathBuf> {
+        self.config_dir.as_ref().map(|d| d.join("keymap.toml"))
+    }
+}

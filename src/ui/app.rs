@@ -1,0 +1,271 @@
+//! The browser's state and `App::update`, the one place where messages change it. Update
+//! does no I/O: what must happen outside (fetch, cancel, quit) comes back as `Effect`s.
+
+use super::keymap::{Action, Keymap};
+use super::prompt::{Edit, Prompt, PromptKind};
+use crate::document::{Document, Rendered};
+use crate::navigation::Navigation;
+use crate::net::{FetchEvent, FetchRequest};
+use crate::store::history::History;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
+use std::rc::Rc;
+use url::Url;
+
+/// Something that happened.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Fetch(FetchEvent),
+    /// SIGTERM or SIGHUP: leave cleanly.
+    Terminate,
+}
+
+/// Something the shell must do for the app.
+#[derive(Debug)]
+pub enum Effect {
+    Fetch { id: u64, request: FetchRequest, width: u16 },
+    Cancel { id: u64 },
+    Quit,
+}
+
+/// A page as shown: the document, its layout for the current width, and where the reader is.
+pub struct Page {
+    /// The address the user asked for: shown in the top bar, used by reload and bookmarks.
+    pub address: Url,
+    /// Where the body actually came from (differs after a redirect).
+    pub final_url: Url,
+    pub doc: Rc<Document>,
+    pub rendered: Rendered,
+    pub scroll: usize,
+    pub selected: Option<usize>,
+    pub status: Option<u16>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Page {
+    pub fn new(address: Url, doc: Rc<Document>, rendered: Rendered) -> Page {
+        Page {
+            final_url: address.clone(),
+            address,
+            doc,
+            rendered,
+            scroll: 0,
+            selected: None,
+            status: None,
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// How a finished load lands in the history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadMode {
+    Push,
+    /// Reload: replace the current entry and keep the reader's place.
+    Replace,
+}
+
+/// A navigation in flight.
+#[derive(Debug)]
+pub struct Pending {
+    pub id: u64,
+    pub nav: Navigation,
+    pub mode: LoadMode,
+    pub bytes: u64,
+    pub total: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatusLine {
+    None,
+    Info(String),
+    Error(String),
+}
+
+/// An active search: its matches as (line, first char, end char).
+#[derive(Clone, Debug, Default)]
+pub struct Search {
+    pub query: String,
+    pub matches: Vec<(usize, usize, usize)>,
+    pub current: Option<usize>,
+}
+
+pub struct App {
+    pub width: u16,
+    pub height: u16,
+    pub history: History<Page>,
+    pub pending: Option<Pending>,
+    pub prompt: Option<Prompt>,
+    pub status: StatusLine,
+    pub search: Option<Search>,
+    pub keymap: Keymap,
+    /// Addresses typed at the URL prompt, oldest first, for Up/Down recall.
+    pub typed_urls: Vec<String>,
+    pub no_color: bool,
+    pub(super) next_id: u64,
+}
+
+impl App {
+    pub fn new(keymap: Keymap, width: u16, height: u16) -> App {
+        App {
+            width,
+            height,
+            history: History::default(),
+            pending: None,
+            prompt: None,
+            status: StatusLine::None,
+            search: None,
+            keymap,
+            typed_urls: Vec::new(),
+            no_color: false,
+            next_id: 1,
+        }
+    }
+
+    pub fn page(&self) -> Option<&Page> {
+        self.history.current()
+    }
+
+    /// Rows available for the page between the top bar and the status line.
+    pub fn body_height(&self) -> usize {
+        self.height.saturating_sub(2).max(1) as usize
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Msg::Key(_) => Vec::new(),
+            Msg::Mouse(mouse) => self.on_mouse(mouse),
+            Msg::Resize(w, h) => {
+                self.resize(w, h);
+                Vec::new()
+            }
+            Msg::Fetch(event) => self.on_fetch(event),
+            Msg::Terminate => vec![Effect::Quit],
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.prompt.is_some() {
+            return self.on_prompt_key(key);
+        }
+        if let KeyCode::Char(c) = key.code {
+            if c.is_ascii_digit() && key.modifiers.is_empty() {
+                self.prompt = Some(Prompt::new(PromptKind::LinkNumber, c.to_string()));
+                return Vec::new();
+            }
+        }
+        match self.keymap.action_for(&key) {
+            Some(action) => self.act(action),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::NextLink => self.next_link(),
+            Action::PrevLink => self.prev_link(),
+            Action::FollowLink => return self.follow_selected(),
+            Action::Back => return self.go_back(),
+            Action::Forward => return self.go_forward(),
+            Action::GotoUrl => self.prompt = Some(Prompt::new(PromptKind::Url { recall: None }, "")),
+            Action::EditUrl => {
+                let current = self.page().map(|p| p.address.to_string()).unwrap_or_default();
+                self.prompt = Some(Prompt::new(PromptKind::Url { recall: None }, current));
+            }
+            Action::Reload => return self.reload(),
+            Action::PageDown => self.scroll_by(self.body_height() as isize),
+            Action::PageUp => self.scroll_by(-(self.body_height() as isize)),
+            Action::LineDown => self.scroll_by(1),
+            Action::LineUp => self.scroll_by(-1),
+            Action::Top => self.scroll_to(0),
+            Action::Bottom => self.scroll_to(usize::MAX),
+            Action::Search => self.prompt = Some(Prompt::new(PromptKind::Search, "")),
+            Action::SearchNext => self.search_step(true),
+            Action::SearchPrev => self.search_step(false),
+            Action::Help => self.show_help(),
+            Action::Cancel => return self.cancel(),
+            Action::AskQuit => self.prompt = Some(Prompt::new(PromptKind::ConfirmQuit, "")),
+            Action::Quit => return vec![Effect::Quit],
+        }
+        Vec::new()
+    }
+
+    fn on_prompt_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(mut prompt) = self.prompt.take() else { return Vec::new() };
+        if prompt.kind == PromptKind::ConfirmQuit {
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => vec![Effect::Quit],
+                _ => Vec::new(),
+            };
+        }
+        match prompt.editor.handle(&key) {
+            Edit::Submit => return self.answer(prompt),
+            Edit::Cancel => return Vec::new(),
+            Edit::Changed => {}
+            Edit::Other => {
+                if let PromptKind::Url { recall } = &mut prompt.kind {
+                    self.recall(recall, &mut prompt.editor, key.code);
+                }
+            }
+        }
+        self.prompt = Some(prompt);
+        Vec::new()
+    }
+
+    /// Up/Down at the URL prompt walk through the addresses typed before.
+    fn recall(&self, recall: &mut Option<usize>, editor: &mut super::prompt::LineEditor, code: KeyCode) {
+        let n = self.typed_urls.len();
+        let next = match (code, *recall) {
+            (KeyCode::Up, None) if n > 0 => Some(n - 1),
+            (KeyCode::Up, Some(i)) => Some(i.saturating_sub(1)),
+            (KeyCode::Down, Some(i)) if i + 1 < n => Some(i + 1),
+            (KeyCode::Down, Some(_)) => None,
+            _ => return,
+        };
+        *recall = next;
+        editor.set(next.map_or(String::new(), |i| self.typed_urls[i].clone()));
+    }
+
+    fn answer(&mut self, prompt: Prompt) -> Vec<Effect> {
+        let text = prompt.editor.text.trim().to_string();
+        match prompt.kind {
+            PromptKind::Url { .. } => {
+                if text.is_empty() {
+                    return Vec::new();
+                }
+                self.typed_urls.retain(|t| *t != text);
+                self.typed_urls.push(text.clone());
+                self.open_typed(&text)
+            }
+            PromptKind::LinkNumber => match text.parse::<usize>() {
+                Ok(n) if n >= 1 && self.page().is_some_and(|p| n <= p.rendered.links.len()) => {
+                    self.follow_link(n - 1)
+                }
+                _ => {
+                    self.status = StatusLine::Error(format!("There is no link number {text} on this page."));
+                    Vec::new()
+                }
+            },
+            PromptKind::Search => {
+                self.start_search(&text);
+                Vec::new()
+            }
+            PromptKind::ConfirmQuit => Vec::new(),
+        }
+    }
+
+    pub(super) fn new_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// Show a page built here (start page, help, diagnostics) as a new history entry.
+    pub fn show_document(&mut self, address: Url, doc: Document) {
+        let rendered = doc.render(self.width);
+        self.push_page(Page::new(address, Rc::new(doc), rendered), LoadMode::Push);
+    }
+}

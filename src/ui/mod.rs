@@ -1,0 +1,14 @@
+//! The interactive browser: state and its update function (pure), the keymap, prompts and
+//! the drawing of a frame from state. The terminal loop in `main.rs` feeds `Msg`s in and
+//! runs the `Effect`s that come out.
+
+pub mod app;
+pub mod draw;
+pub mod help;
+pub mod keymap;
+pub mod nav;
+pub mod prompt;
+mod view;
+
+pub use app::{App, Effect, Msg, Page, Pending, StatusLine};
+pub use keymap::{Action, Keymap};

@@ -1,0 +1,304 @@
+//! Navigation: turning what the user asked for into requests, and answers into pages. The
+//! meaning of each status code comes from `policy::decide`; this module only carries it out.
+
+use super::app::{App, Effect, LoadMode, Page, Pending, StatusLine};
+use crate::document::{Document, Rendered};
+use crate::navigation::{Navigation, Step};
+use crate::net::{FetchEvent, FetchResponse, Loaded};
+use std::rc::Rc;
+use url::Url;
+
+/// Turn what was typed at the URL prompt into an address, as lynx and w3m would: absolute
+/// URLs as they are, `example.com` or `localhost:8080` as a web address, anything else
+/// relative to the current page (or the working directory when there is none).
+pub fn resolve_typed(input: &str, base: Option<&Url>) -> Result<Url, String> {
+    let input = input.trim();
+    if let Ok(url) = Url::parse(input) {
+        // "localhost:8080" parses as scheme "localhost"; only take real schemes.
+        if matches!(url.scheme(), "http" | "https" | "file" | "about" | "data" | "ftp" | "mailto") {
+            return Ok(url);
+        }
+    }
+    if looks_like_host(input) {
+        let host = input.split(['/', ':', '?', '#']).next().unwrap_or("");
+        let scheme = if host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok() { "http" } else { "https" };
+        return Url::parse(&format!("{scheme}://{input}")).map_err(|e| format!("'{input}' is not a valid address: {e}"));
+    }
+    if let Some(base) = base.filter(|b| b.scheme() != "about") {
+        return base.join(input).map_err(|e| format!("'{input}' is not a valid address: {e}"));
+    }
+    let path = std::path::Path::new(input);
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_err(|e| e.to_string())?.join(path)
+    };
+    Url::from_file_path(&absolute).map_err(|()| format!("'{input}' is not a valid address"))
+}
+
+fn looks_like_host(input: &str) -> bool {
+    let host_port = input.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host_port.split(':').next().unwrap_or("");
+    if host.is_empty() || input.starts_with('.') || input.contains(' ') {
+        return false;
+    }
+    if host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return true;
+    }
+    // A dotted name whose last label is alphabetic, and not a file name: "example.com" yes,
+    // "page.html" no.
+    let Some((_, last)) = host.rsplit_once('.') else { return false };
+    const FILE_ENDINGS: &[&str] = &["html", "htm", "txt", "md", "php", "xml", "json", "css", "js", "pdf", "png", "jpg", "gif", "rs", "toml"];
+    last.len() >= 2 && last.chars().all(|c| c.is_ascii_alphabetic()) && !FILE_ENDINGS.contains(&last.to_ascii_lowercase().as_str())
+}
+
+fn without_fragment(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    u
+}
+
+impl App {
+    pub fn open_typed(&mut self, text: &str) -> Vec<Effect> {
+        let base = self.page().map(|p| p.doc.base.clone());
+        match resolve_typed(text, base.as_ref()) {
+            Ok(url) => self.navigate(url, LoadMode::Push, true),
+            Err(message) => {
+                self.status = StatusLine::Error(message);
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn follow_selected(&mut self) -> Vec<Effect> {
+        match self.page().and_then(|p| p.selected) {
+            Some(i) => self.follow_link(i),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn follow_link(&mut self, index: usize) -> Vec<Effect> {
+        let Some(page) = self.history.current_mut() else { return Vec::new() };
+        page.selected = Some(index);
+        let Some(link) = page.rendered.links.get(index).cloned() else { return Vec::new() };
+        let local_page = page.address.scheme() == "file" || page.address.scheme() == "about";
+        match link.target {
+            Some(url) => self.navigate(url, LoadMode::Push, local_page),
+            None => {
+                self.status = StatusLine::Error(format!("Cannot follow '{}': not a valid address.", link.href));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Go to `url`: scroll within the page for a fragment of the current document,
+    /// otherwise start a load that supersedes any load still running.
+    pub fn navigate(&mut self, url: Url, mode: LoadMode, typed_by_user: bool) -> Vec<Effect> {
+        self.status = StatusLine::None;
+        if url.scheme() == "about" {
+            return self.open_about(&url);
+        }
+        if let (Some(fragment), Some(page), LoadMode::Push) = (url.fragment(), self.page(), mode) {
+            if without_fragment(&page.address) == without_fragment(&url)
+                || without_fragment(&page.final_url) == without_fragment(&url)
+            {
+                let fragment = fragment.to_string();
+                return self.jump_to_fragment(url, &fragment);
+            }
+        }
+        if !matches!(url.scheme(), "http" | "https" | "file") {
+            self.status = StatusLine::Error(format!("margay cannot open {}: addresses ({url}).", url.scheme()));
+            return Vec::new();
+        }
+        let mut effects = self.cancel_pending();
+        let id = self.new_id();
+        let nav = Navigation::new(url, typed_by_user);
+        effects.push(Effect::Fetch { id, request: nav.request.clone(), width: self.width });
+        self.pending = Some(Pending { id, nav, mode, bytes: 0, total: None });
+        effects
+    }
+
+    fn jump_to_fragment(&mut self, url: Url, fragment: &str) -> Vec<Effect> {
+        let Some(page) = self.page() else { return Vec::new() };
+        let Some(&line) = page.rendered.anchors.get(fragment) else {
+            self.status = StatusLine::Error(format!("No '#{fragment}' on this page."));
+            return Vec::new();
+        };
+        let mut entry = Page::new(url, page.doc.clone(), page.rendered.clone());
+        entry.final_url = page.final_url.clone();
+        entry.status = page.status;
+        entry.headers = page.headers.clone();
+        entry.scroll = line;
+        self.push_page(entry, LoadMode::Push);
+        self.clamp_scroll();
+        self.select_first_visible();
+        Vec::new()
+    }
+
+    fn open_about(&mut self, url: &Url) -> Vec<Effect> {
+        match url.path() {
+            "blank" => self.show_document(url.clone(), Document::from_html(url, "")),
+            "help" => self.show_help(),
+            _ => self.show_start_page(),
+        }
+        Vec::new()
+    }
+
+    pub fn show_start_page(&mut self) {
+        let url = Url::parse("about:start").expect("a constant URL");
+        let doc = Document::from_html(&url, crate::ui::help::START_PAGE);
+        self.show_document(url, doc);
+    }
+
+    pub fn show_help(&mut self) {
+        let url = Url::parse("about:help").expect("a constant URL");
+        let doc = Document::from_html(&url, &crate::ui::help::help_html(&self.keymap));
+        self.show_document(url, doc);
+    }
+
+    pub fn go_back(&mut self) -> Vec<Effect> {
+        let effects = self.cancel_pending();
+        if self.history.back() {
+            self.after_history_move();
+        } else {
+            self.status = StatusLine::Info("Already at the first page.".into());
+        }
+        effects
+    }
+
+    pub fn go_forward(&mut self) -> Vec<Effect> {
+        let effects = self.cancel_pending();
+        if self.history.forward() {
+            self.after_history_move();
+        } else {
+            self.status = StatusLine::Info("No page ahead.".into());
+        }
+        effects
+    }
+
+    fn after_history_move(&mut self) {
+        self.status = StatusLine::None;
+        self.ensure_rendered();
+        self.refresh_search();
+    }
+
+    pub fn reload(&mut self) -> Vec<Effect> {
+        let Some(page) = self.page() else { return Vec::new() };
+        let address = page.address.clone();
+        self.navigate(address, LoadMode::Replace, true)
+    }
+
+    /// Esc: stop the load in progress, or clear the search and messages.
+    pub fn cancel(&mut self) -> Vec<Effect> {
+        let effects = self.cancel_pending();
+        if effects.is_empty() {
+            self.search = None;
+            self.status = StatusLine::None;
+        } else {
+            self.status = StatusLine::Info("Load cancelled.".into());
+        }
+        effects
+    }
+
+    fn cancel_pending(&mut self) -> Vec<Effect> {
+        match self.pending.take() {
+            Some(p) => vec![Effect::Cancel { id: p.id }],
+            None => Vec::new(),
+        }
+    }
+
+    pub(super) fn on_fetch(&mut self, event: FetchEvent) -> Vec<Effect> {
+        match event {
+            FetchEvent::Progress { id, bytes, total } => {
+                if let Some(p) = self.pending.as_mut().filter(|p| p.id == id) {
+                    p.bytes = bytes;
+                    p.total = total;
+                }
+                Vec::new()
+            }
+            FetchEvent::Done { id, result } => {
+                // A superseded or cancelled load's answer is dropped here.
+                let Some(pending) = self.pending.take_if(|p| p.id == id) else { return Vec::new() };
+                match result {
+                    Ok(loaded) => self.on_loaded(pending, loaded),
+                    Err(failure) => {
+                        let step = pending.nav.fail(&failure);
+                        self.carry_out(pending, step)
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_loaded(&mut self, mut pending: Pending, loaded: Loaded) -> Vec<Effect> {
+        let step = pending.nav.step(loaded);
+        self.carry_out(pending, step)
+    }
+
+    fn carry_out(&mut self, mut pending: Pending, step: Step) -> Vec<Effect> {
+        match step {
+            Step::Fetch(request) => {
+                let id = self.new_id();
+                pending.id = id;
+                pending.bytes = 0;
+                pending.total = None;
+                self.pending = Some(pending);
+                vec![Effect::Fetch { id, request, width: self.width }]
+            }
+            Step::Keep { message } => {
+                self.status = StatusLine::Info(message);
+                Vec::new()
+            }
+            Step::Show { doc, rendered, response, note } => {
+                let truncated = response.truncated.then_some(response.body.len());
+                self.land(&pending, doc, rendered, Some(&response));
+                if let Some(note) = note {
+                    self.status = StatusLine::Info(note.message());
+                }
+                if let Some(size) = truncated {
+                    self.status = StatusLine::Error(format!("The page was cut at {size} bytes (the size limit)."));
+                }
+                Vec::new()
+            }
+            Step::Diagnose { doc, response, diagnosis } => {
+                self.land(&pending, doc, None, response.as_ref());
+                self.status = StatusLine::Error(diagnosis.title.clone());
+                Vec::new()
+            }
+        }
+    }
+
+    fn land(&mut self, pending: &Pending, doc: Document, rendered: Option<Rendered>, response: Option<&FetchResponse>) {
+        let rendered = rendered.filter(|r| r.width == self.width).unwrap_or_else(|| doc.render(self.width));
+        let address = pending.nav.address.clone();
+        let mut page = Page::new(address.clone(), Rc::new(doc), rendered);
+        if let Some(response) = response {
+            page.final_url = response.url.clone();
+            page.status = Some(response.head.status);
+            page.headers = response.head.headers.clone();
+        }
+        if pending.mode == LoadMode::Replace {
+            if let Some(old) = self.page() {
+                page.scroll = old.scroll;
+                page.selected = old.selected;
+            }
+        }
+        if let Some(line) = address.fragment().and_then(|f| page.rendered.anchors.get(f)) {
+            page.scroll = *line;
+        }
+        self.push_page(page, pending.mode);
+    }
+
+    /// Put a page into the history and show it.
+    pub(super) fn push_page(&mut self, page: Page, mode: LoadMode) {
+        match mode {
+            LoadMode::Push => self.history.push(page),
+            LoadMode::Replace => self.history.replace_current(page),
+        }
+        self.clamp_scroll();
+        if self.page().is_some_and(|p| p.selected.is_none_or(|s| s >= p.rendered.links.len())) {
+            self.select_first_visible();
+        }
+        self.refresh_search();
+    }
+}

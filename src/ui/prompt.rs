@@ -1,0 +1,118 @@
+//! The one-line prompts at the bottom of the screen (URL, link number, search, confirm) and
+//! the line editor they share. A prompt carries what it is for, so answering it hands the
+//! pending action back to the app.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A single-line text editor with a cursor, counted in chars.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineEditor {
+    pub text: String,
+    pub cursor: usize,
+}
+
+/// What a key did to the editor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edit {
+    Changed,
+    Submit,
+    Cancel,
+    /// Keys the editor leaves to its prompt (Up/Down for recall).
+    Other,
+}
+
+impl LineEditor {
+    pub fn new(text: impl Into<String>) -> LineEditor {
+        let text = text.into();
+        let cursor = text.chars().count();
+        LineEditor { text, cursor }
+    }
+
+    fn byte_at(&self, char_index: usize) -> usize {
+        self.text.char_indices().nth(char_index).map_or(self.text.len(), |(i, _)| i)
+    }
+
+    pub fn set(&mut self, text: impl Into<String>) {
+        *self = LineEditor::new(text);
+    }
+
+    pub fn handle(&mut self, key: &KeyEvent) -> Edit {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let len = self.text.chars().count();
+        match key.code {
+            KeyCode::Enter => return Edit::Submit,
+            KeyCode::Esc => return Edit::Cancel,
+            KeyCode::Char('c') | KeyCode::Char('g') if ctrl => return Edit::Cancel,
+            KeyCode::Char('a') if ctrl => self.cursor = 0,
+            KeyCode::Char('e') if ctrl => self.cursor = len,
+            KeyCode::Char('u') if ctrl => {
+                let at = self.byte_at(self.cursor);
+                self.text.replace_range(..at, "");
+                self.cursor = 0;
+            }
+            KeyCode::Char('k') if ctrl => {
+                let at = self.byte_at(self.cursor);
+                self.text.truncate(at);
+            }
+            KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                let at = self.byte_at(self.cursor);
+                self.text.insert(at, c);
+                self.cursor += 1;
+            }
+            KeyCode::Backspace => {
+                if self.cursor > 0 {
+                    self.cursor -= 1;
+                    let at = self.byte_at(self.cursor);
+                    self.text.remove(at);
+                } else if self.text.is_empty() {
+                    // Backspace on an empty line closes the prompt, as in lynx.
+                    return Edit::Cancel;
+                }
+            }
+            KeyCode::Delete => {
+                if self.cursor < len {
+                    let at = self.byte_at(self.cursor);
+                    self.text.remove(at);
+                }
+            }
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = len,
+            _ => return Edit::Other,
+        }
+        Edit::Changed
+    }
+}
+
+/// What the open prompt is asking for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    /// A URL to open; `recall` is the position while Up/Down walk earlier entries.
+    Url { recall: Option<usize> },
+    /// A link number, started by typing a digit.
+    LinkNumber,
+    Search,
+    ConfirmQuit,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub editor: LineEditor,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, text: impl Into<String>) -> Prompt {
+        Prompt { kind, editor: LineEditor::new(text) }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            PromptKind::Url { .. } => "URL to open: ",
+            PromptKind::LinkNumber => "Follow link number: ",
+            PromptKind::Search => "Search for: ",
+            PromptKind::ConfirmQuit => "Are you sure you want to quit? (y/n) ",
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Shared test helpers: a real HTTP server on 127.0.0.1 that records what it received, and a
+//! driver that runs the app's update loop with real fetches against it.
+#![allow(dead_code)]
+
+use margay::net::{self, Client, FetchEvent, NetConfig};
+use margay::ui::{App, Effect, Keymap, Msg};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// What the server answers: status, headers, body.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn html(body: &str) -> Reply {
+        Reply::new(200).header("Content-Type", "text/html; charset=utf-8").body(body.as_bytes())
+    }
+    pub fn text(body: &str) -> Reply {
+        Reply::new(200).header("Content-Type", "text/plain; charset=utf-8").body(body.as_bytes())
+    }
+    pub fn new(status: u16) -> Reply {
+        Reply { status, headers: Vec::new(), body: Vec::new() }
+    }
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+    pub fn body(mut self, body: &[u8]) -> Reply {
+        self.body = body.to_vec();
+        self
+    }
+}
+
+/// A request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub seen: Arc<Mutex<Vec<Seen>>>,
+    server: Arc<tiny_http::Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Start a server on 127.0.0.1 (a free port) answering with `route(method, path)`.
+    pub fn start(route: impl Fn(&Seen) -> Reply + Send + 'static) -> TestServer {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (srv, log) = (server.clone(), seen.clone());
+        let thread = std::thread::spawn(move || {
+            for mut request in srv.incoming_requests() {
+                let mut body = Vec::new();
+                let _ = request.as_reader().read_to_end(&mut body);
+                let req = Seen {
+                    method: request.method().as_str().to_string(),
+                    path: request.url().to_string(),
+                    headers: request.headers().iter().map(|h| (h.field.to_string(), h.value.to_string())).collect(),
+                    body,
+                };
+                let reply = route(&req);
+                log.lock().unwrap().push(req);
+                let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+                for (name, value) in &reply.headers {
+                    if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+                        response.add_header(h);
+                    }
+                }
+                let _ = request.respond(response);
+            }
+        });
+        TestServer { base: format!("http://127.0.0.1:{port}"), seen, server, thread: Some(thread) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+
+/// Runs the app as the terminal loop does, but fetches synchronously: each Fetch effect is
+/// carried out at once against the real server and its answer fed back as messages.
+pub struct Driver {
+    pub app: App,
+    pub client: Client,
+    pub quit: bool,
+}
+
+impl Driver {
+    pub fn new(width: u16, height: u16) -> Driver {
+        Driver { app: App::new(Keymap::defaults(), width, height), client: Client::new(NetConfig::default()), quit: false }
+    }
+
+    pub fn run(&mut self, effects: Vec<Effect>) {
+        let mut queue = effects;
+        while !queue.is_empty() {
+            let mut next = Vec::new();
+            for effect in queue {
+                match effect {
+                    Effect::Fetch { id, request, width } => {
+                        let result = net::load(&self.client, &request, width, &mut |_, _| true);
+                        next.extend(self.app.update(Msg::Fetch(FetchEvent::Done { id, result })));
+                    }
+                    Effect::Cancel { .. } => {}
+                    Effect::Quit => self.quit = true,
+                }
+            }
+            queue = next;
+        }
+    }
+
+    pub fn open(&mut self, url: &str) {
+        let effects = self.app.open_typed(url);
+        self.run(effects);
+    }
+
+    pub fn key(&mut self, code: KeyCode) {
+        self.key_mod(code, KeyModifiers::NONE);
+    }
+
+    pub fn key_mod(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        let effects = self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
+        self.run(effects);
+    }
+
+    pub fn char(&mut self, c: char) {
+        self.key(KeyCode::Char(c));
+    }
+
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.char(c);
+        }
+    }
+
+    /// The visible screen as text, drawn through the same draw function as the terminal.
+    pub fn screen(&self) -> String {
+        let backend = ratatui::backend::TestBackend::new(self.app.width, self.app.height);
+        let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
+        terminal.draw(|f| margay::ui::draw::draw(&self.app, f)).expect("draw");
+        let buffer = terminal.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            for x in 0..buffer.area.width {
+                line.push_str(buffer[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn address(&self) -> String {
+        self.app.page().map(|p| p.address.to_string()).unwrap_or_default()
+    }
+
+    pub fn page_text(&self) -> String {
+        self.app.page().map(|p| p.rendered.lines.iter().map(|l| l.text()).collect::<Vec<_>>().join("\n")).unwrap_or_default()
+    }
+}
