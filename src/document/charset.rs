@@ -40,7 +40,10 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, is_html: bool) -> Decode
 
 fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
     let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
-    Decoded { text: text.into_owned(), encoding: encoding.name() }
+    Decoded {
+        text: text.into_owned(),
+        encoding: encoding.name(),
+    }
 }
 
 /// The value of a `charset=` parameter in a Content-Type value, unquoted.
@@ -135,7 +138,12 @@ fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// What a `<meta>` element's attributes say about the encoding.
 fn meta_encoding(attrs: &[(Vec<u8>, Vec<u8>)]) -> Option<&'static Encoding> {
-    let get = |name: &[u8]| attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice());
+    let get = |name: &[u8]| {
+        attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    };
     let encoding = match get(b"charset") {
         Some(label) => Encoding::for_label(label)?,
         None => {
@@ -172,8 +180,7 @@ fn attributes(buf: &[u8], start: usize) -> (Vec<(Vec<u8>, Vec<u8>)>, usize) {
             Some(_) => {}
         }
         let name_start = i;
-        while at(i).is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'=' | b'>' | b'/'))
-        {
+        while at(i).is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'=' | b'>' | b'/')) {
             i += 1;
         }
         if i == name_start {
@@ -192,7 +199,10 @@ fn attributes(buf: &[u8], start: usize) -> (Vec<(Vec<u8>, Vec<u8>)>, usize) {
             }
             match at(i) {
                 Some(q @ (b'"' | b'\'')) => {
-                    let end = buf[i + 1..].iter().position(|&b| b == q).map_or(buf.len(), |p| i + 1 + p);
+                    let end = buf[i + 1..]
+                        .iter()
+                        .position(|&b| b == q)
+                        .map_or(buf.len(), |p| i + 1 + p);
                     value = buf[i + 1..end].to_vec();
                     i = end + 1;
                 }
@@ -229,8 +239,14 @@ mod tests {
 
     #[test]
     fn header_parameter_is_parsed() {
-        assert_eq!(charset_param("text/html; Charset=\"latin1\""), Some("latin1"));
+        assert_eq!(
+            charset_param("text/html; Charset=\"latin1\""),
+            Some("latin1")
+        );
         assert_eq!(charset_param("text/html"), None);
-        assert_eq!(decode(b"\xe9", Some("text/plain; charset=latin1"), false).text, "é");
+        assert_eq!(
+            decode(b"\xe9", Some("text/plain; charset=latin1"), false).text,
+            "é"
+        );
     }
 }

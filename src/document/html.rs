@@ -46,14 +46,15 @@ pub fn parse(url: &Url, html: &str) -> Parsed {
         (title, base) = inspect(&dom, url);
         tree = cfg.dom_to_render_tree(&dom).ok();
     }
-    let tree = tree.unwrap_or_else(|| {
-        // A document with no renderable content yields no tree at all; a single space
-        // always does.
-        cfg.parse_html(&b"<p>&nbsp;</p>"[..])
-            .and_then(|dom| cfg.dom_to_render_tree(&dom))
-            .expect("html2text renders a constant paragraph")
-    });
+    let tree = tree.unwrap_or_else(|| empty_tree(&cfg));
     Parsed { title, base, tree }
+}
+
+/// The tree of an empty document, for pages html2text cannot make a tree of.
+fn empty_tree(cfg: &Config<Decorator>) -> RenderTree {
+    cfg.parse_html(&b""[..])
+        .and_then(|dom| cfg.dom_to_render_tree(&dom))
+        .expect("html2text makes a tree of the empty document")
 }
 
 /// Walk the DOM once: take the first `<title>` and `<base href>`, and give images without
@@ -64,15 +65,26 @@ fn inspect(dom: &RcDom, url: &Url) -> (String, Url) {
     // Explicit stack: pages can nest deeper than the call stack allows.
     let mut stack: Vec<Handle> = vec![dom.document.clone()];
     while let Some(node) = stack.pop() {
-        if let html2text::Element { name, attrs, template_contents, .. } = &node.data {
+        if let html2text::Element {
+            name,
+            attrs,
+            template_contents,
+            ..
+        } = &node.data
+        {
             let html_ns = &*name.ns == XHTML_NS;
             let attr = |wanted: &str| {
-                attrs.borrow().iter().find(|a| &*a.name.local == wanted).map(|a| a.value.to_string())
+                attrs
+                    .borrow()
+                    .iter()
+                    .find(|a| &*a.name.local == wanted)
+                    .map(|a| a.value.to_string())
             };
             match &*name.local {
                 "title" if html_ns && title.is_none() => title = Some(text_of(&node)),
                 "base" if html_ns && base.is_none() => {
-                    base = attr("href").and_then(|href| url.join(href.trim()).ok())
+                    base = attr("href")
+                        .and_then(|href| url.join(href.trim()).ok())
                         .filter(|b| !matches!(b.scheme(), "data" | "javascript"));
                 }
                 "img" if html_ns && attr("alt").is_none() => {
@@ -91,14 +103,20 @@ fn inspect(dom: &RcDom, url: &Url) -> (String, Url) {
         }
         stack.extend(node.children.borrow().iter().rev().cloned());
     }
-    (title.unwrap_or_default(), base.unwrap_or_else(|| url.clone()))
+    (
+        title.unwrap_or_default(),
+        base.unwrap_or_else(|| url.clone()),
+    )
 }
 
 /// The text of an element's text children, whitespace collapsed.
 fn text_of(node: &Handle) -> String {
     let mut raw = String::new();
     for child in node.children.borrow().iter() {
-        if matches!(child.data, html2text::Element { .. } | html2text::Comment { .. }) {
+        if matches!(
+            child.data,
+            html2text::Element { .. } | html2text::Comment { .. }
+        ) {
             continue;
         }
         // html2text does not export the Text variant; its debug dump is "Text:<contents>\n".
@@ -124,7 +142,9 @@ pub fn render(tree: &RenderTree, base: &Url, width: u16) -> Rendered {
     for tweak in attempts {
         let decorator = Decorator::default();
         let hrefs = decorator.hrefs.clone();
-        if let Ok(lines) = tweak(config(decorator)).render_to_lines(tree.clone(), usize::from(width)) {
+        if let Ok(lines) =
+            tweak(config(decorator)).render_to_lines(tree.clone(), usize::from(width))
+        {
             return convert(lines, hrefs.take(), base, width);
         }
     }
@@ -140,7 +160,12 @@ fn config(decorator: Decorator) -> Config<Decorator> {
     html2text::config::with_decorator(decorator).unicode_strikeout(false)
 }
 
-fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, width: u16) -> Rendered {
+fn convert(
+    lines: Vec<TaggedLine<Vec<Ann>>>,
+    hrefs: Vec<String>,
+    base: &Url,
+    width: u16,
+) -> Rendered {
     let mut first_line: Vec<Option<usize>> = vec![None; hrefs.len()];
     let mut anchors = HashMap::new();
     // html2text often leaves a block's fragment marker at the end of the line before the
@@ -155,7 +180,11 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
                 anchors.entry(name).or_insert(index);
             }
         }
-        let last_border = line.chars().enumerate().filter(|&(_, c)| c == CELL_BORDER).last();
+        let last_border = line
+            .chars()
+            .enumerate()
+            .filter(|&(_, c)| c == CELL_BORDER)
+            .last();
         let last_border = last_border.map_or(0, |(i, _)| i);
         let mut spans: Vec<Span> = Vec::new();
         let mut pos = 0;
@@ -184,7 +213,11 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
                     HEADING_MARK => {
                         heading = true;
                         // Dropping the mark would shift a table border left of it.
-                        if pos <= last_border { ' ' } else { continue }
+                        if pos <= last_border {
+                            ' '
+                        } else {
+                            continue;
+                        }
                     }
                     QUOTE_MARK => {
                         quote = true;
@@ -198,10 +231,17 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
                     c if c.is_control() => continue,
                     c => c,
                 };
-                let style = SpanStyle { heading, quote, ..base_style };
+                let style = SpanStyle {
+                    heading,
+                    quote,
+                    ..base_style
+                };
                 match spans.last_mut() {
                     Some(last) if last.style == style => last.text.push(c),
-                    _ => spans.push(Span { text: c.to_string(), style }),
+                    _ => spans.push(Span {
+                        text: c.to_string(),
+                        style,
+                    }),
                 }
             }
         }
@@ -219,10 +259,19 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
         .map(|(href, line)| {
             // A link whose text html2text dropped points where the previous one was.
             previous = line.unwrap_or(previous);
-            LinkRef { target: base.join(href.trim()).ok(), href, line: previous }
+            LinkRef {
+                target: base.join(href.trim()).ok(),
+                href,
+                line: previous,
+            }
         })
         .collect();
-    Rendered { width, lines: out, links, anchors }
+    Rendered {
+        width,
+        lines: out,
+        links,
+        anchors,
+    }
 }
 
 fn trim_end(spans: &mut Vec<Span>) {
@@ -336,5 +385,17 @@ impl TextDecorator for Decorator {
     }
     fn finalise(&mut self, _urls: Vec<String>) -> Vec<TaggedLine<Ann>> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_tree_renders_nothing() {
+        let base = Url::parse("http://example.com/").expect("constant URL");
+        let r = render(&empty_tree(&config(Decorator::default())), &base, 40);
+        assert!(r.lines.is_empty() && r.links.is_empty());
     }
 }

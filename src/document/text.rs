@@ -13,7 +13,12 @@ pub fn title_for(url: &Url) -> String {
     url.path_segments()
         .and_then(|mut segments| segments.next_back())
         .filter(|last| !last.is_empty())
-        .map(|last| percent_decode(last).chars().filter(|c| !c.is_control()).collect())
+        .map(|last| {
+            percent_decode(last)
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect()
+        })
         .unwrap_or_else(|| url.to_string())
 }
 
@@ -51,7 +56,11 @@ pub fn render(text: &str, width: u16) -> Rendered {
         }
         lines.push(Line::plain(line));
     }
-    Rendered { width: width as u16, lines, ..Rendered::default() }
+    Rendered {
+        width: width as u16,
+        lines,
+        ..Rendered::default()
+    }
 }
 
 /// Display width of a string in terminal cells.
@@ -78,7 +87,9 @@ fn char_width(c: char) -> usize {
 
 /// Guess a MIME type for a body without a Content-Type: by extension, then by content.
 pub fn sniff(url: &Url, bytes: &[u8]) -> String {
-    by_extension(url).map(str::to_string).unwrap_or_else(|| by_content(bytes).to_string())
+    by_extension(url)
+        .map(str::to_string)
+        .unwrap_or_else(|| by_content(bytes).to_string())
 }
 
 fn by_extension(url: &Url) -> Option<&'static str> {
@@ -87,10 +98,10 @@ fn by_extension(url: &Url) -> Option<&'static str> {
     Some(match ext.to_ascii_lowercase().as_str() {
         "html" | "htm" | "shtml" => "text/html",
         "xhtml" | "xht" => "application/xhtml+xml",
-        "txt" | "text" | "md" | "markdown" | "rst" | "org" | "log" | "rs" | "toml" | "c"
-        | "h" | "cc" | "cpp" | "hpp" | "py" | "sh" | "bash" | "pl" | "rb" | "go" | "java"
-        | "js" | "ts" | "json" | "csv" | "tsv" | "ini" | "cfg" | "conf" | "yaml" | "yml"
-        | "xml" | "css" | "diff" | "patch" | "lock" | "mk" | "tex" => "text/plain",
+        "txt" | "text" | "md" | "markdown" | "rst" | "org" | "log" | "rs" | "toml" | "c" | "h"
+        | "cc" | "cpp" | "hpp" | "py" | "sh" | "bash" | "pl" | "rb" | "go" | "java" | "js"
+        | "ts" | "json" | "csv" | "tsv" | "ini" | "cfg" | "conf" | "yaml" | "yml" | "xml"
+        | "css" | "diff" | "patch" | "lock" | "mk" | "tex" => "text/plain",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
