@@ -137,7 +137,7 @@ fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// What a `<meta>` element's attributes say about the encoding.
-fn meta_encoding(attrs: &[(Vec<u8>, Vec<u8>)]) -> Option<&'static Encoding> {
+fn meta_encoding(attrs: &Attributes) -> Option<&'static Encoding> {
     let get = |name: &[u8]| {
         attrs
             .iter()
@@ -164,10 +164,13 @@ fn meta_encoding(attrs: &[(Vec<u8>, Vec<u8>)]) -> Option<&'static Encoding> {
     })
 }
 
-/// Read attributes from `start` to the end of the tag. Returns (lower-case name, value)
-/// pairs, first occurrence first, and the index just past the tag.
-fn attributes(buf: &[u8], start: usize) -> (Vec<(Vec<u8>, Vec<u8>)>, usize) {
-    let mut attrs: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+/// A tag's attributes as (lower-case name, value) pairs.
+type Attributes = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// Read attributes from `start` to the end of the tag. Returns them (the first of a
+/// repeated name wins) and the index just past the tag.
+fn attributes(buf: &[u8], start: usize) -> (Attributes, usize) {
+    let mut attrs: Attributes = Vec::new();
     let mut i = start;
     let at = |i: usize| buf.get(i).copied();
     loop {

@@ -1,0 +1,58 @@
+//! The keymap is data: the built-in file, user overrides, and errors that name the line.
+
+use margay::ui::keymap::{Key, Keymap};
+use margay::ui::Action;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn press(map: &Keymap, code: KeyCode, mods: KeyModifiers) -> Option<Action> {
+    map.action_for(&KeyEvent::new(code, mods))
+}
+
+#[test]
+fn defaults_are_lynx_like_and_every_action_is_bound() {
+    let map = Keymap::defaults();
+    assert_eq!(press(&map, KeyCode::Tab, KeyModifiers::NONE), Some(Action::NextLink));
+    assert_eq!(press(&map, KeyCode::BackTab, KeyModifiers::SHIFT), Some(Action::PrevLink));
+    assert_eq!(press(&map, KeyCode::Enter, KeyModifiers::NONE), Some(Action::FollowLink));
+    assert_eq!(press(&map, KeyCode::Left, KeyModifiers::NONE), Some(Action::Back));
+    assert_eq!(press(&map, KeyCode::Char('g'), KeyModifiers::NONE), Some(Action::GotoUrl));
+    assert_eq!(press(&map, KeyCode::Char('r'), KeyModifiers::CONTROL), Some(Action::Reload));
+    assert_eq!(press(&map, KeyCode::Char('/'), KeyModifiers::NONE), Some(Action::Search));
+    assert_eq!(press(&map, KeyCode::Char('N'), KeyModifiers::SHIFT), Some(Action::SearchPrev));
+    assert_eq!(press(&map, KeyCode::F(1), KeyModifiers::NONE), Some(Action::Help));
+    assert_eq!(press(&map, KeyCode::Char('q'), KeyModifiers::NONE), Some(Action::AskQuit));
+    assert_eq!(press(&map, KeyCode::Char('Q'), KeyModifiers::SHIFT), Some(Action::Quit));
+    for action in Action::ALL {
+        assert!(!map.keys_for(*action).is_empty(), "{action:?} has no key");
+        assert!(!action.description().is_empty());
+    }
+}
+
+#[test]
+fn a_user_file_overrides_one_action_and_keeps_the_rest() {
+    let map = Keymap::with_overrides("back = [\"B\", \"Left\"]\n", "keymap.toml").unwrap();
+    assert_eq!(press(&map, KeyCode::Char('B'), KeyModifiers::SHIFT), Some(Action::Back));
+    assert_eq!(press(&map, KeyCode::Backspace, KeyModifiers::NONE), None, "replaced, not added");
+    assert_eq!(press(&map, KeyCode::Tab, KeyModifiers::NONE), Some(Action::NextLink));
+}
+
+#[test]
+fn errors_name_the_line() {
+    let err = Keymap::with_overrides("# comment\nback = [\"Left\"]\nfly = [\"x\"]\n", "k.toml").unwrap_err();
+    assert_eq!((err.line, err.message.as_str()), (3, "unknown action 'fly'"));
+    let err = Keymap::with_overrides("\nback = [\"Hyper-Q\"]\n", "k.toml").unwrap_err();
+    assert_eq!(err.line, 2);
+    assert!(err.message.contains("unknown key 'Hyper-Q'"));
+    let err = Keymap::with_overrides("a\nback = [\n", "k.toml").unwrap_err();
+    assert!(err.line >= 1, "{err}");
+    let err = Keymap::with_overrides("\n\nreload = [\"g\"]\n", "k.toml").unwrap_err();
+    assert_eq!(err.line, 3);
+    assert!(err.message.contains("bound to both"), "{err}");
+    assert!(err.to_string().starts_with("k.toml, line 3:"));
+}
+
+#[test]
+fn digits_cannot_be_bound() {
+    assert!(Key::parse("5").is_none());
+    assert!(Keymap::with_overrides("back = [\"1\"]", "k").is_err());
+}
