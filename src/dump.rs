@@ -3,7 +3,8 @@
 //! terminal's modes.
 
 use crate::document::Rendered;
-use crate::navigation::{Navigation, Step};
+use crate::navigation::{Navigation, Shown, Step};
+use crate::policy::DiagnosisKind;
 use crate::net::{self, Client};
 use crate::ui::nav::resolve_typed;
 use std::io::Write;
@@ -81,28 +82,37 @@ fn dump(client: &Client, mut nav: Navigation, width: u16, mode: DumpMode, verbos
                 }
                 nav.step(loaded)
             }
-            Err(failure) => {
-                let Step::Diagnose { diagnosis, .. } = nav.fail(&failure) else { unreachable!("fail always diagnoses") };
-                return DumpOutcome::Failed(format!("{}: {}", diagnosis.title, nav.request.url));
-            }
+            Err(failure) => return DumpOutcome::Failed(transport_reason(&nav, &failure)),
         };
         match step {
             Step::Fetch(_) => continue,
             Step::Keep { .. } => return DumpOutcome::NoContent,
-            Step::Show { doc, rendered, response, .. } => {
-                let rendered = rendered.filter(|r| r.width == width).unwrap_or_else(|| doc.render(width));
-                return write_out(out, format_rendered(&rendered).as_bytes(), status_outcome(response.head.status));
-            }
-            Step::Diagnose { doc, diagnosis, .. } => {
-                let text = format_rendered(&doc.render(width));
-                let outcome = match diagnosis.code {
-                    Some(code) => DumpOutcome::HttpError(code),
-                    None => DumpOutcome::Failed(diagnosis.title.clone()),
-                };
-                return write_out(out, text.as_bytes(), outcome);
+            Step::Show(shown) => return print_shown(out, *shown, width),
+            // A script cannot be asked: a 401 prints its diagnostic page.
+            Step::AskCredentials { on_cancel, .. } => return print_shown(out, *on_cancel, width),
+            Step::AskResend { status, method, to } => {
+                return DumpOutcome::Failed(format!("{status}: the server asks to send {method} data again to {to}"))
             }
         }
     }
+}
+
+fn transport_reason(nav: &Navigation, failure: &crate::policy::TransportFailure) -> String {
+    let diagnosis = crate::policy::diagnose_transport(&nav.request.url, failure, &nav.ctx.chain);
+    format!("{}: {} — {}", diagnosis.title, nav.request.url, diagnosis.advice.lines().next().unwrap_or(""))
+}
+
+fn print_shown(out: &mut dyn Write, shown: Shown, width: u16) -> DumpOutcome {
+    let rendered = shown.rendered.filter(|r| r.width == width).unwrap_or_else(|| shown.doc.render(width));
+    let outcome = match (&shown.info.diagnosis, shown.info.status) {
+        (Some(DiagnosisKind::Transport(_)), _) | (Some(_), None) => {
+            DumpOutcome::Failed(shown.message.unwrap_or_default())
+        }
+        (Some(_), Some(status)) => DumpOutcome::HttpError(status),
+        (None, Some(status)) => status_outcome(status),
+        (None, None) => DumpOutcome::Printed,
+    };
+    write_out(out, format_rendered(&rendered).as_bytes(), outcome)
 }
 
 fn is_redirect(status: u16) -> bool {

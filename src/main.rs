@@ -164,6 +164,9 @@ fn event_loop(
                         handle.cancel();
                     }
                 }
+                Effect::RelinkBookmarks { .. } => {
+                    let _ = tx.send(Msg::Bookmarks(Err("Bookmarks are not available yet.".into())));
+                }
                 Effect::Quit => return Ok(()),
             }
         }

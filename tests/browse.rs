@@ -141,7 +141,7 @@ fn a_new_navigation_supersedes_one_still_loading() {
     let mut late = None;
     for e in first {
         if let Effect::Fetch { id, request, width } = e {
-            late = Some((id, margay::net::load(&d.client, &request, width, &mut |_, _| true)));
+            late = Some((id, margay::net::load(&d.client, &request, width, &mut |_, _| true).map(Box::new)));
         }
     }
     d.run(second);

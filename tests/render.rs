@@ -2,8 +2,8 @@
 //! anchors, charsets, and the pages margay writes itself.
 
 use margay::document::{
-    decode, directory_listing_html, escape_html, mime_of, non_text_page_html, Document, Rendered,
-    SourceKind, Span,
+    decode, directory_listing_html, escape_html, mime_of, non_text_page_html, Document, Rendered, SourceKind,
+    Span,
 };
 use url::Url;
 
@@ -20,11 +20,7 @@ fn render_html(html: &str, width: u16) -> Rendered {
 }
 
 fn text(r: &Rendered) -> String {
-    r.lines
-        .iter()
-        .map(|l| l.text())
-        .collect::<Vec<_>>()
-        .join("\n")
+    r.lines.iter().map(|l| l.text()).collect::<Vec<_>>().join("\n")
 }
 
 /// The span on `line` whose text contains `needle`.
@@ -33,20 +29,12 @@ fn span<'a>(r: &'a Rendered, line: usize, needle: &str) -> &'a Span {
         .spans
         .iter()
         .find(|s| s.text.contains(needle))
-        .unwrap_or_else(|| {
-            panic!(
-                "no span with {needle:?} on line {line}: {:?}",
-                r.lines[line]
-            )
-        })
+        .unwrap_or_else(|| panic!("no span with {needle:?} on line {line}: {:?}", r.lines[line]))
 }
 
 /// Display width, measured with html2text's (unicode-width based) measure.
 fn width_of(s: &str) -> usize {
-    html2text::render::TaggedLine::from_string(s.to_string(), &())
-        .iter()
-        .map(|e| e.width())
-        .sum()
+    html2text::render::TaggedLine::from_string(s.to_string(), &()).iter().map(|e| e.width()).sum()
 }
 
 #[test]
@@ -75,13 +63,7 @@ Site          │Note
     let summary: Vec<(&str, &str, usize)> = r
         .links
         .iter()
-        .map(|l| {
-            (
-                l.href.as_str(),
-                l.target.as_ref().map_or("", |t| t.as_str()),
-                l.line,
-            )
-        })
+        .map(|l| (l.href.as_str(), l.target.as_ref().map_or("", |t| t.as_str()), l.line))
         .collect();
     assert_eq!(
         summary,
@@ -109,12 +91,8 @@ fn link_targets_resolve_against_base_href() {
         <p><a href="guide.html">guide</a> <a href="../up">up</a> <a href="#frag">here</a></p>"##;
     let doc = Document::from_html(&page(), html);
     assert_eq!(doc.base.as_str(), "https://cdn.example.org/docs/");
-    let targets: Vec<String> = doc
-        .render(80)
-        .links
-        .iter()
-        .filter_map(|l| l.target.as_ref().map(|t| t.to_string()))
-        .collect();
+    let targets: Vec<String> =
+        doc.render(80).links.iter().filter_map(|l| l.target.as_ref().map(|t| t.to_string())).collect();
     assert_eq!(
         targets,
         [
@@ -133,10 +111,7 @@ fn headings_and_inline_styles() {
         <p>Some <em>em</em>, <strong>strong</strong>, <code>x = 1</code>, <del>old</del>.</p>
         <h2>Sub heading</h2><p>Body</p>";
     let r = render_html(html, 40);
-    assert_eq!(
-        text(&r),
-        "Top\n\nSome em, strong, x = 1, old.\n\nSub heading\n\nBody"
-    );
+    assert_eq!(text(&r), "Top\n\nSome em, strong, x = 1, old.\n\nSub heading\n\nBody");
     assert!(span(&r, 0, "Top").style.heading);
     assert!(span(&r, 4, "Sub heading").style.heading);
     assert!(!span(&r, 6, "Body").style.heading);
@@ -144,15 +119,7 @@ fn headings_and_inline_styles() {
     let styled: Vec<(&str, bool, bool, bool, bool)> = line
         .spans
         .iter()
-        .map(|s| {
-            (
-                s.text.as_str(),
-                s.style.italic,
-                s.style.bold,
-                s.style.code,
-                s.style.strike,
-            )
-        })
+        .map(|s| (s.text.as_str(), s.style.italic, s.style.bold, s.style.code, s.style.strike))
         .collect();
     assert_eq!(
         styled,
@@ -172,10 +139,7 @@ fn headings_and_inline_styles() {
 
 #[test]
 fn heading_inside_a_table_keeps_borders_aligned() {
-    let r = render_html(
-        "<table><tr><td><h3>Head</h3></td><td>x</td></tr></table>",
-        40,
-    );
+    let r = render_html("<table><tr><td><h3>Head</h3></td><td>x</td></tr></table>", 40);
     assert_eq!(text(&r), "─────┬─\n Head│x\n─────┴─");
     assert!(span(&r, 1, "Head").style.heading);
     assert!(!span(&r, 1, "x").style.heading);
@@ -183,10 +147,7 @@ fn heading_inside_a_table_keeps_borders_aligned() {
 
 #[test]
 fn preformatted_text_is_kept() {
-    let r = render_html(
-        "<p>Code:</p><pre>\nfn main() {\n\tlet  x = 1;\n}\n</pre>",
-        60,
-    );
+    let r = render_html("<p>Code:</p><pre>\nfn main() {\n\tlet  x = 1;\n}\n</pre>", 60);
     assert_eq!(text(&r), "Code:\n\nfn main() {\n        let  x = 1;\n}");
     assert!(span(&r, 3, "let").style.pre);
 }
@@ -222,10 +183,7 @@ fn blockquote() {
         "<blockquote><p>Quoted words that wrap onto the next line.</p></blockquote><p>After</p>",
         30,
     );
-    assert_eq!(
-        text(&r),
-        "> Quoted words that wrap onto\n> the next line.\n\nAfter"
-    );
+    assert_eq!(text(&r), "> Quoted words that wrap onto\n> the next line.\n\nAfter");
     assert!(span(&r, 0, "Quoted").style.quote);
     assert!(span(&r, 1, "next").style.quote);
     assert!(!span(&r, 3, "After").style.quote);
@@ -243,10 +201,21 @@ fn images_show_alt_text() {
     let thumb = span(&r, 0, "thumbnail").style;
     assert!(thumb.image);
     assert_eq!(thumb.link, Some(0));
-    assert_eq!(
-        r.links[0].target.as_ref().map(Url::as_str),
-        Some("http://example.com/dir/big.jpg")
-    );
+    assert_eq!(r.links[0].target.as_ref().map(Url::as_str), Some("http://example.com/dir/big.jpg"));
+}
+
+#[test]
+fn links_without_text_stay_visible() {
+    // html2text alone drops these links; lynx shows them, and so must we.
+    let html = r#"<p><a href="/search" aria-label="Search"><svg></svg></a>
+        <a href="/home"><img src="logo.png" alt=""></a>
+        <a href="/x" title=" Close  menu "></a> <a href="/svg"><svg><title>Feed</title></svg></a></p>"#;
+    let r = render_html(html, 60);
+    assert_eq!(text(&r), "[1]Search [2][LINK] [3]Close menu [4]Feed");
+    assert_eq!(span(&r, 0, "Search").text, "[1]Search");
+    assert!(!span(&r, 0, "Search").style.image);
+    assert_eq!(span(&r, 0, "[2]").style.link, Some(1));
+    assert_eq!(r.links.len(), 4);
 }
 
 #[test]
@@ -256,16 +225,10 @@ fn fragment_anchors_map_to_lines() {
         <h2 id="install">Install</h2>
         <p>Run it.</p><p>See <span id="inline">here</span>.</p>"#;
     let r = render_html(html, 40);
-    assert_eq!(
-        text(&r),
-        "Top of page\n\nIntro\n\nInstall\n\nRun it.\n\nSee here."
-    );
+    assert_eq!(text(&r), "Top of page\n\nIntro\n\nInstall\n\nRun it.\n\nSee here.");
     let mut anchors: Vec<(&str, usize)> = r.anchors.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     anchors.sort();
-    assert_eq!(
-        anchors,
-        [("inline", 8), ("install", 4), ("intro", 2), ("top", 0)]
-    );
+    assert_eq!(anchors, [("inline", 8), ("install", 4), ("intro", 2), ("top", 0)]);
 }
 
 #[test]
@@ -289,8 +252,7 @@ fn latin1_from_content_type() {
 
 #[test]
 fn shift_jis_from_meta() {
-    let source =
-        "<html><head><meta charset=\"Shift_JIS\"><title>日本語</title></head><p>こんにちは世界</p>";
+    let source = "<html><head><meta charset=\"Shift_JIS\"><title>日本語</title></head><p>こんにちは世界</p>";
     let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(source);
     assert!(!unmappable);
     let doc = Document::from_bytes(&page(), Some("text/html"), &bytes);
@@ -298,8 +260,7 @@ fn shift_jis_from_meta() {
     assert_eq!(doc.title, "日本語");
     assert_eq!(text(&doc.render(40)), "こんにちは世界");
     // The same through http-equiv.
-    let equiv =
-        "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=shift_jis\"><p>世界</p>";
+    let equiv = "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=shift_jis\"><p>世界</p>";
     let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(equiv);
     assert_eq!(decode(&bytes, None, true).text, equiv);
 }
@@ -310,33 +271,19 @@ fn charset_precedence() {
     let with_bom = b"\xEF\xBB\xBF<p>\xC3\xA9</p>";
     let d = decode(with_bom, Some("text/html; charset=windows-1252"), true);
     assert_eq!((d.text.as_str(), d.encoding), ("<p>é</p>", "UTF-8"));
-    let d = decode(
-        b"<meta charset=koi8-r>\xe9",
-        Some("text/html; charset=latin1"),
-        true,
-    );
+    let d = decode(b"<meta charset=koi8-r>\xe9", Some("text/html; charset=latin1"), true);
     assert_eq!(d.encoding, "windows-1252");
     // Undeclared: UTF-8 when valid, else windows-1252; <meta> is not read for text.
     assert_eq!(decode("€".as_bytes(), None, false).encoding, "UTF-8");
     assert_eq!(decode(b"\x80", None, false).text, "€");
-    assert_eq!(
-        decode(b"<meta charset=koi8-r>", None, false).encoding,
-        "UTF-8"
-    );
+    assert_eq!(decode(b"<meta charset=koi8-r>", None, false).encoding, "UTF-8");
     // Bytes invalid in the declared encoding become U+FFFD.
-    assert_eq!(
-        decode(b"a\xffb", Some("text/plain; charset=utf-8"), false).text,
-        "a\u{FFFD}b"
-    );
+    assert_eq!(decode(b"a\xffb", Some("text/plain; charset=utf-8"), false).text, "a\u{FFFD}b");
 }
 
 #[test]
 fn utf8_bom_is_removed() {
-    let doc = Document::from_bytes(
-        &page(),
-        Some("text/html"),
-        b"\xEF\xBB\xBF<p>caf\xC3\xA9</p>",
-    );
+    let doc = Document::from_bytes(&page(), Some("text/html"), b"\xEF\xBB\xBF<p>caf\xC3\xA9</p>");
     assert_eq!(doc.charset.as_deref(), Some("UTF-8"));
     assert_eq!(text(&doc.render(40)), "café");
 }
@@ -368,10 +315,7 @@ uvwxyz
 
 #[test]
 fn control_characters_never_reach_the_screen() {
-    let r = render_html(
-        "<p>bell&#7; esc&#27;[31m del&#127; c1&#x9b;x</p><pre>a\tb\x0bc</pre>",
-        40,
-    );
+    let r = render_html("<p>bell&#7; esc&#27;[31m del&#127; c1&#x9b;x</p><pre>a\tb\x0bc</pre>", 40);
     let all = text(&r);
     assert!(!all.chars().any(|c| c.is_control() && c != '\n'), "{all:?}");
     // &#x9b; is not C1: HTML maps it to windows-1252's character, as browsers do.
@@ -387,10 +331,7 @@ fn directory_listing() {
         ("Beta".to_string(), true, 0),
     ];
     let html = directory_listing_html(&url("file:///home/me/"), &entries);
-    assert!(
-        html.contains(r#"<a href="%3Cb%3E%26x%3F.html">&lt;b&gt;&amp;x?.html</a>"#),
-        "{html}"
-    );
+    assert!(html.contains(r#"<a href="%3Cb%3E%26x%3F.html">&lt;b&gt;&amp;x?.html</a>"#), "{html}");
     let doc = Document::from_html(&url("file:///home/me/"), &html);
     assert_eq!(doc.title, "Index of /home/me/");
     let r = doc.render(60);
@@ -404,11 +345,7 @@ Index of /home/me/
 * [4]<b>&x?.html 12 bytes
 * [5]zeta.txt 1.5 KiB"
     );
-    let targets: Vec<&str> = r
-        .links
-        .iter()
-        .filter_map(|l| l.target.as_ref().map(Url::as_str))
-        .collect();
+    let targets: Vec<&str> = r.links.iter().filter_map(|l| l.target.as_ref().map(Url::as_str)).collect();
     assert_eq!(
         targets,
         [
@@ -421,20 +358,12 @@ Index of /home/me/
     );
     // A directory URL without its trailing slash still lists links inside it; the root has
     // no parent link.
-    let r = Document::from_html(
-        &url("file:///srv"),
-        &directory_listing_html(&url("file:///srv"), &entries[..1]),
-    )
-    .render(60);
-    assert_eq!(
-        r.links[1].target.as_ref().map(Url::as_str),
-        Some("file:///srv/zeta.txt")
-    );
-    let root = Document::from_html(
-        &url("file:///"),
-        &directory_listing_html(&url("file:///"), &[]),
-    )
-    .render(60);
+    let r =
+        Document::from_html(&url("file:///srv"), &directory_listing_html(&url("file:///srv"), &entries[..1]))
+            .render(60);
+    assert_eq!(r.links[1].target.as_ref().map(Url::as_str), Some("file:///srv/zeta.txt"));
+    let root =
+        Document::from_html(&url("file:///"), &directory_listing_html(&url("file:///"), &[])).render(60);
     assert_eq!(text(&root), "Index of /");
     assert!(root.links.is_empty());
 }
@@ -463,12 +392,7 @@ Address: https://example.com/files/photo.png"
     );
     // Bodies that are not text become this page, never their raw bytes.
     let doc = Document::from_bytes(&u, Some("image/png"), b"\x89PNG\r\n\x1a\n\0\0<script>");
-    assert_eq!(
-        doc.kind,
-        SourceKind::Other {
-            mime: "image/png".into()
-        }
-    );
+    assert_eq!(doc.kind, SourceKind::Other { mime: "image/png".into() });
     assert!(text(&doc.render(80)).contains("(18 bytes)"));
     assert!(!text(&doc.render(80)).contains("script"));
     assert_eq!(
@@ -483,18 +407,12 @@ fn sniffing_without_content_type() {
     assert_eq!(f("a.HTM", b"plain"), "text/html");
     assert_eq!(f("Cargo.toml", b"[package]"), "text/plain");
     assert_eq!(f("a.pdf", b""), "application/pdf");
-    assert_eq!(
-        f("README", b"\xEF\xBB\xBF  \n<!DOCTYPE HTML><p>"),
-        "text/html"
-    );
+    assert_eq!(f("README", b"\xEF\xBB\xBF  \n<!DOCTYPE HTML><p>"), "text/html");
     assert_eq!(f("index", b"<HTML><body>"), "text/html");
     assert_eq!(f("blob", b"ELF\0\x01\x02"), "application/octet-stream");
     assert_eq!(f("notes", "héllo wörld".as_bytes()), "text/plain");
     assert_eq!(f("empty", b""), "text/plain");
-    assert_eq!(
-        mime_of(Some("Text/HTML; charset=utf-8"), &page(), b""),
-        "text/html"
-    );
+    assert_eq!(mime_of(Some("Text/HTML; charset=utf-8"), &page(), b""), "text/html");
 }
 
 const SAMPLE: &str = r#"<html><head><title>Sample</title></head><body>
@@ -516,16 +434,10 @@ fn never_wider_than_the_width() {
         assert_eq!(r.links.len(), 3, "width {width}");
         for (i, line) in r.lines.iter().enumerate() {
             let t = line.text();
-            assert!(
-                width_of(&t) <= usize::from(width),
-                "width {width}, line {i}: {t:?}"
-            );
+            assert!(width_of(&t) <= usize::from(width), "width {width}, line {i}: {t:?}");
         }
         for link in &r.links {
-            assert!(r.lines[link.line]
-                .spans
-                .iter()
-                .any(|s| s.style.link.is_some()));
+            assert!(r.lines[link.line].spans.iter().any(|s| s.style.link.is_some()));
         }
     }
 }
@@ -538,28 +450,17 @@ fn degenerate_input_does_not_panic() {
         assert!(!r.lines.is_empty());
         assert!(r.width >= 1);
     }
-    for body in [
-        "",
-        " ",
-        "<!-- only a comment -->",
-        "<html>",
-        "<table><tr><td></td></tr></table>",
-        "<a href=x></a>",
-    ] {
+    for body in
+        ["", " ", "<!-- only a comment -->", "<html>", "<table><tr><td></td></tr></table>", "<a name=x></a>"]
+    {
         let doc = Document::from_html(&page(), body);
         assert_eq!(doc.title, "");
         for width in [0, 1, 80] {
             let r = doc.render(width);
-            assert!(
-                text(&r).trim().is_empty(),
-                "{body:?} at {width}: {:?}",
-                text(&r)
-            );
+            assert!(text(&r).trim().is_empty(), "{body:?} at {width}: {:?}", text(&r));
         }
     }
-    assert!(text(&Document::from_bytes(&page(), None, b"").render(0))
-        .trim()
-        .is_empty());
+    assert!(text(&Document::from_bytes(&page(), None, b"").render(0)).trim().is_empty());
     let text_doc = Document::from_text(&page(), "\u{1b}[2J\tx".into());
     assert_eq!(text(&text_doc.render(1)), "[2J     x");
 }

@@ -28,22 +28,14 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, is_html: bool) -> Decode
         .and_then(charset_param)
         .and_then(|label| Encoding::for_label(label.as_bytes()))
         .or_else(|| if is_html { prescan(bytes) } else { None });
-    let encoding = declared.unwrap_or_else(|| {
-        if std::str::from_utf8(bytes).is_ok() {
-            UTF_8
-        } else {
-            WINDOWS_1252
-        }
-    });
+    let encoding =
+        declared.unwrap_or_else(|| if std::str::from_utf8(bytes).is_ok() { UTF_8 } else { WINDOWS_1252 });
     decode_with(encoding, bytes)
 }
 
 fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
     let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
-    Decoded {
-        text: text.into_owned(),
-        encoding: encoding.name(),
-    }
+    Decoded { text: text.into_owned(), encoding: encoding.name() }
 }
 
 /// The value of a `charset=` parameter in a Content-Type value, unquoted.
@@ -83,10 +75,8 @@ fn charset_in_content(content: &[u8]) -> Option<&'static Encoding> {
                 &rest[1..1 + end]
             }
             _ => {
-                let end = rest
-                    .iter()
-                    .position(|&b| b == b';' || b.is_ascii_whitespace())
-                    .unwrap_or(rest.len());
+                let end =
+                    rest.iter().position(|&b| b == b';' || b.is_ascii_whitespace()).unwrap_or(rest.len());
                 &rest[..end]
             }
         };
@@ -138,12 +128,7 @@ fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// What a `<meta>` element's attributes say about the encoding.
 fn meta_encoding(attrs: &Attributes) -> Option<&'static Encoding> {
-    let get = |name: &[u8]| {
-        attrs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
-    };
+    let get = |name: &[u8]| attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice());
     let encoding = match get(b"charset") {
         Some(label) => Encoding::for_label(label)?,
         None => {
@@ -202,10 +187,7 @@ fn attributes(buf: &[u8], start: usize) -> (Attributes, usize) {
             }
             match at(i) {
                 Some(q @ (b'"' | b'\'')) => {
-                    let end = buf[i + 1..]
-                        .iter()
-                        .position(|&b| b == q)
-                        .map_or(buf.len(), |p| i + 1 + p);
+                    let end = buf[i + 1..].iter().position(|&b| b == q).map_or(buf.len(), |p| i + 1 + p);
                     value = buf[i + 1..end].to_vec();
                     i = end + 1;
                 }
@@ -242,14 +224,8 @@ mod tests {
 
     #[test]
     fn header_parameter_is_parsed() {
-        assert_eq!(
-            charset_param("text/html; Charset=\"latin1\""),
-            Some("latin1")
-        );
+        assert_eq!(charset_param("text/html; Charset=\"latin1\""), Some("latin1"));
         assert_eq!(charset_param("text/html"), None);
-        assert_eq!(
-            decode(b"\xe9", Some("text/plain; charset=latin1"), false).text,
-            "é"
-        );
+        assert_eq!(decode(b"\xe9", Some("text/plain; charset=latin1"), false).text, "é");
     }
 }

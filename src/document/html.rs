@@ -20,6 +20,10 @@ pub const MIN_WIDTH: u16 = 10;
 
 /// Shown for an image without an alt attribute (an empty alt means "decorative": hidden).
 const NO_ALT: &str = "[IMG]";
+/// Shown for a link with neither text nor an accessible name.
+const NO_TEXT_LINK: &str = "[LINK]";
+/// The src of the images [`label_link`] adds; a control character, so no page has it.
+const LABEL_SRC: &str = "\u{1}label";
 
 /// html2text puts the header prefix before every line of a heading. It drops control
 /// characters from page text, so a control character here can only come from this prefix.
@@ -57,66 +61,123 @@ fn empty_tree(cfg: &Config<Decorator>) -> RenderTree {
         .expect("html2text makes a tree of the empty document")
 }
 
-/// Walk the DOM once: take the first `<title>` and `<base href>`, and give images without
-/// an alt attribute a placeholder so they show up (html2text cannot tell absent from empty).
+/// Walk the DOM once: take the first `<title>` and `<base href>`, and give content to
+/// things html2text would otherwise drop or confuse (see [`ensure_alt`], [`label_link`]).
 fn inspect(dom: &RcDom, url: &Url) -> (String, Url) {
     let mut title = None;
     let mut base = None;
     // Explicit stack: pages can nest deeper than the call stack allows.
     let mut stack: Vec<Handle> = vec![dom.document.clone()];
     while let Some(node) = stack.pop() {
-        if let html2text::Element {
-            name,
-            attrs,
-            template_contents,
-            ..
-        } = &node.data
-        {
-            let html_ns = &*name.ns == XHTML_NS;
-            let attr = |wanted: &str| {
-                attrs
-                    .borrow()
-                    .iter()
-                    .find(|a| &*a.name.local == wanted)
-                    .map(|a| a.value.to_string())
-            };
-            match &*name.local {
-                "title" if html_ns && title.is_none() => title = Some(text_of(&node)),
-                "base" if html_ns && base.is_none() => {
-                    base = attr("href")
-                        .and_then(|href| url.join(href.trim()).ok())
-                        .filter(|b| !matches!(b.scheme(), "data" | "javascript"));
-                }
-                "img" if html_ns && attr("alt").is_none() => {
-                    let mut attrs = attrs.borrow_mut();
-                    if let Some(mut alt) = attrs.first().cloned() {
-                        alt.name.local = "alt".into();
-                        alt.value = NO_ALT.into();
-                        attrs.push(alt);
+        if let html2text::Element { name, .. } = &node.data {
+            if &*name.ns == XHTML_NS {
+                match &*name.local {
+                    "title" if title.is_none() => title = Some(text_of(&node)),
+                    // Only the first <base href> counts, even when it is unusable.
+                    "base" if base.is_none() => {
+                        base = attr(&node, "href").map(|href| {
+                            url.join(href.trim())
+                                .ok()
+                                .filter(|b| !matches!(b.scheme(), "data" | "javascript"))
+                        });
                     }
+                    "img" => ensure_alt(&node),
+                    "a" => label_link(&node),
+                    _ => {}
                 }
-                _ => {}
-            }
-            if let Some(contents) = template_contents.borrow().as_ref() {
-                stack.push(contents.clone());
             }
         }
         stack.extend(node.children.borrow().iter().rev().cloned());
     }
-    (
-        title.unwrap_or_default(),
-        base.unwrap_or_else(|| url.clone()),
-    )
+    let base = base.flatten().unwrap_or_else(|| url.clone());
+    (title.unwrap_or_default(), base)
+}
+
+fn attr(node: &Handle, wanted: &str) -> Option<String> {
+    let html2text::Element { attrs, .. } = &node.data else {
+        return None;
+    };
+    let attrs = attrs.borrow();
+    let found = attrs.iter().find(|a| &*a.name.local == wanted)?;
+    Some(found.value.to_string())
+}
+
+/// html2text treats a missing alt like an empty one (decorative, hidden). A missing alt
+/// is not a promise that the image is decorative, so show it as a placeholder.
+fn ensure_alt(img: &Handle) {
+    let html2text::Element { attrs, .. } = &img.data else {
+        return;
+    };
+    let mut attrs = attrs.borrow_mut();
+    if attrs.iter().any(|a| &*a.name.local == "alt") {
+        return;
+    }
+    if let Some(mut alt) = attrs.first().cloned() {
+        alt.name.local = "alt".into();
+        alt.value = NO_ALT.into();
+        attrs.push(alt);
+    }
+}
+
+/// html2text drops a link with no text (an icon-only link: an SVG, an image with alt="").
+/// Give such a link an image whose alt is its accessible name, or a placeholder, so it can
+/// still be seen and followed. The image's src is a mark so it is not styled as an image.
+fn label_link(link: &Handle) {
+    type Node = <Handle as std::ops::Deref>::Target;
+    let html2text::Element { name, attrs, .. } = &link.data else {
+        return;
+    };
+    if has_visible_content(link) {
+        return;
+    }
+    let label = ["aria-label", "title"]
+        .iter()
+        .filter_map(|wanted| attr(link, wanted))
+        .map(|value| value.split_whitespace().collect::<Vec<_>>().join(" "))
+        .find(|value| !value.is_empty())
+        .unwrap_or_else(|| NO_TEXT_LINK.to_string());
+    let Some(href) = attrs.borrow().iter().find(|a| &*a.name.local == "href").cloned() else {
+        return;
+    };
+    let (mut src, mut alt) = (href.clone(), href);
+    src.name.local = "src".into();
+    src.value = LABEL_SRC.into();
+    alt.name.local = "alt".into();
+    alt.value = label.as_str().into();
+    let mut img_name = name.clone();
+    img_name.local = "img".into();
+    let img = Node::new(html2text::Element {
+        name: img_name,
+        attrs: RefCell::new(vec![src, alt]),
+        template_contents: RefCell::new(None),
+        mathml_annotation_xml_integration_point: false,
+    });
+    link.children.borrow_mut().push(img);
+}
+
+/// Whether html2text would render something for this subtree: text (its DOM dump lists
+/// non-blank text nodes as "Text:"), or an image that has or will get alt text.
+fn has_visible_content(node: &Handle) -> bool {
+    if RcDom::node_as_dom_string(node).contains("Text:") {
+        return true;
+    }
+    let mut stack = vec![node.clone()];
+    while let Some(node) = stack.pop() {
+        if let html2text::Element { name, .. } = &node.data {
+            if &*name.local == "img" && attr(&node, "alt").is_none_or(|alt| !alt.is_empty()) {
+                return true;
+            }
+        }
+        stack.extend(node.children.borrow().iter().cloned());
+    }
+    false
 }
 
 /// The text of an element's text children, whitespace collapsed.
 fn text_of(node: &Handle) -> String {
     let mut raw = String::new();
     for child in node.children.borrow().iter() {
-        if matches!(
-            child.data,
-            html2text::Element { .. } | html2text::Comment { .. }
-        ) {
+        if matches!(child.data, html2text::Element { .. } | html2text::Comment { .. }) {
             continue;
         }
         // html2text does not export the Text variant; its debug dump is "Text:<contents>\n".
@@ -142,9 +203,7 @@ pub fn render(tree: &RenderTree, base: &Url, width: u16) -> Rendered {
     for tweak in attempts {
         let decorator = Decorator::default();
         let hrefs = decorator.hrefs.clone();
-        if let Ok(lines) =
-            tweak(config(decorator)).render_to_lines(tree.clone(), usize::from(width))
-        {
+        if let Ok(lines) = tweak(config(decorator)).render_to_lines(tree.clone(), usize::from(width)) {
             return convert(lines, hrefs.take(), base, width);
         }
     }
@@ -160,12 +219,7 @@ fn config(decorator: Decorator) -> Config<Decorator> {
     html2text::config::with_decorator(decorator).unicode_strikeout(false)
 }
 
-fn convert(
-    lines: Vec<TaggedLine<Vec<Ann>>>,
-    hrefs: Vec<String>,
-    base: &Url,
-    width: u16,
-) -> Rendered {
+fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, width: u16) -> Rendered {
     let mut first_line: Vec<Option<usize>> = vec![None; hrefs.len()];
     let mut anchors = HashMap::new();
     // html2text often leaves a block's fragment marker at the end of the line before the
@@ -180,11 +234,7 @@ fn convert(
                 anchors.entry(name).or_insert(index);
             }
         }
-        let last_border = line
-            .chars()
-            .enumerate()
-            .filter(|&(_, c)| c == CELL_BORDER)
-            .last();
+        let last_border = line.chars().enumerate().filter(|&(_, c)| c == CELL_BORDER).last();
         let last_border = last_border.map_or(0, |(i, _)| i);
         let mut spans: Vec<Span> = Vec::new();
         let mut pos = 0;
@@ -231,17 +281,10 @@ fn convert(
                     c if c.is_control() => continue,
                     c => c,
                 };
-                let style = SpanStyle {
-                    heading,
-                    quote,
-                    ..base_style
-                };
+                let style = SpanStyle { heading, quote, ..base_style };
                 match spans.last_mut() {
                     Some(last) if last.style == style => last.text.push(c),
-                    _ => spans.push(Span {
-                        text: c.to_string(),
-                        style,
-                    }),
+                    _ => spans.push(Span { text: c.to_string(), style }),
                 }
             }
         }
@@ -259,19 +302,10 @@ fn convert(
         .map(|(href, line)| {
             // A link whose text html2text dropped points where the previous one was.
             previous = line.unwrap_or(previous);
-            LinkRef {
-                target: base.join(href.trim()).ok(),
-                href,
-                line: previous,
-            }
+            LinkRef { target: base.join(href.trim()).ok(), href, line: previous }
         })
         .collect();
-    Rendered {
-        width,
-        lines: out,
-        links,
-        anchors,
-    }
+    Rendered { width, lines: out, links, anchors }
 }
 
 fn trim_end(spans: &mut Vec<Span>) {
@@ -365,8 +399,9 @@ impl TextDecorator for Decorator {
     fn decorate_preformat_cont(&self) -> Ann {
         Ann::Pre
     }
-    fn decorate_image(&mut self, _src: &str, title: &str) -> (String, Ann) {
-        (title.to_string(), Ann::Image)
+    fn decorate_image(&mut self, src: &str, title: &str) -> (String, Ann) {
+        let ann = if src == LABEL_SRC { Ann::Plain } else { Ann::Image };
+        (title.to_string(), ann)
     }
     fn header_prefix(&self, _level: usize) -> String {
         HEADING_MARK.to_string()

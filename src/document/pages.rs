@@ -48,10 +48,7 @@ pub fn directory_listing_html(dir_url: &Url, entries: &[(String, bool, u64)]) ->
         let slash = if *is_dir { "/" } else { "" };
         let href = format!("{}{slash}", percent_encode(name));
         let text = escape_html(&format!("{name}{slash}"));
-        html.push_str(&format!(
-            "<li><a href=\"{}\">{text}</a>",
-            escape_html(&href)
-        ));
+        html.push_str(&format!("<li><a href=\"{}\">{text}</a>", escape_html(&href)));
         if !is_dir {
             html.push_str(&format!(" {}", human_size(*size)));
         }
@@ -68,11 +65,7 @@ pub fn non_text_page_html(url: &Url, mime: &str, size: u64) -> String {
         Some(last) if !last.is_empty() => super::text::percent_decode(last),
         _ => "FILE".to_string(),
     };
-    let command = format!(
-        "margay --source {} > {}",
-        shell_quote(url.as_str()),
-        shell_quote(&file)
-    );
+    let command = format!("margay --source {} > {}", shell_quote(url.as_str()), shell_quote(&file));
     format!(
         "<!DOCTYPE html>\n<html><head><title>{title}</title></head><body>\n\
          <h1>{title}</h1>\n\
@@ -120,10 +113,7 @@ fn percent_encode(name: &str) -> String {
 
 /// Quote for a POSIX shell so that a copied command is safe to paste.
 fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._/:=@%+,".contains(&b))
-    {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._/:=@%+,".contains(&b)) {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', r"'\''"))

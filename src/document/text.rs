@@ -13,12 +13,7 @@ pub fn title_for(url: &Url) -> String {
     url.path_segments()
         .and_then(|mut segments| segments.next_back())
         .filter(|last| !last.is_empty())
-        .map(|last| {
-            percent_decode(last)
-                .chars()
-                .filter(|c| !c.is_control())
-                .collect()
-        })
+        .map(|last| percent_decode(last).chars().filter(|c| !c.is_control()).collect())
         .unwrap_or_else(|| url.to_string())
 }
 
@@ -56,11 +51,7 @@ pub fn render(text: &str, width: u16) -> Rendered {
         }
         lines.push(Line::plain(line));
     }
-    Rendered {
-        width: width as u16,
-        lines,
-        ..Rendered::default()
-    }
+    Rendered { width: width as u16, lines, ..Rendered::default() }
 }
 
 /// Display width of a string in terminal cells.
@@ -71,10 +62,7 @@ pub(crate) fn display_width(s: &str) -> usize {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return s.len();
     }
-    html2text::render::TaggedLine::from_string(s.to_string(), &())
-        .iter()
-        .map(|element| element.width())
-        .sum()
+    html2text::render::TaggedLine::from_string(s.to_string(), &()).iter().map(|element| element.width()).sum()
 }
 
 fn char_width(c: char) -> usize {
@@ -87,9 +75,7 @@ fn char_width(c: char) -> usize {
 
 /// Guess a MIME type for a body without a Content-Type: by extension, then by content.
 pub fn sniff(url: &Url, bytes: &[u8]) -> String {
-    by_extension(url)
-        .map(str::to_string)
-        .unwrap_or_else(|| by_content(bytes).to_string())
+    by_extension(url).map(str::to_string).unwrap_or_else(|| by_content(bytes).to_string())
 }
 
 fn by_extension(url: &Url) -> Option<&'static str> {
@@ -98,10 +84,10 @@ fn by_extension(url: &Url) -> Option<&'static str> {
     Some(match ext.to_ascii_lowercase().as_str() {
         "html" | "htm" | "shtml" => "text/html",
         "xhtml" | "xht" => "application/xhtml+xml",
-        "txt" | "text" | "md" | "markdown" | "rst" | "org" | "log" | "rs" | "toml" | "c" | "h"
-        | "cc" | "cpp" | "hpp" | "py" | "sh" | "bash" | "pl" | "rb" | "go" | "java" | "js"
-        | "ts" | "json" | "csv" | "tsv" | "ini" | "cfg" | "conf" | "yaml" | "yml" | "xml"
-        | "css" | "diff" | "patch" | "lock" | "mk" | "tex" => "text/plain",
+        "txt" | "text" | "md" | "markdown" | "rst" | "org" | "log" | "rs" | "toml" | "c" | "h" | "cc"
+        | "cpp" | "hpp" | "py" | "sh" | "bash" | "pl" | "rb" | "go" | "java" | "js" | "ts" | "json"
+        | "csv" | "tsv" | "ini" | "cfg" | "conf" | "yaml" | "yml" | "xml" | "css" | "diff" | "patch"
+        | "lock" | "mk" | "tex" => "text/plain",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
@@ -128,9 +114,8 @@ fn by_content(bytes: &[u8]) -> &'static str {
         Some(p) => &start[p..],
         None => &[][..],
     };
-    let starts_with = |prefix: &[u8]| {
-        trimmed.len() >= prefix.len() && trimmed[..prefix.len()].eq_ignore_ascii_case(prefix)
-    };
+    let starts_with =
+        |prefix: &[u8]| trimmed.len() >= prefix.len() && trimmed[..prefix.len()].eq_ignore_ascii_case(prefix);
     if starts_with(b"<!doctype html") || starts_with(b"<html") {
         return "text/html";
     }
@@ -144,10 +129,8 @@ fn by_content(bytes: &[u8]) -> &'static str {
         return "application/octet-stream";
     }
     // Text in any common encoding is mostly printable; count bytes that are clearly binary.
-    let binary = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
-        .count();
+    let binary =
+        head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)).count();
     if binary * 10 > head.len() {
         "application/octet-stream"
     } else {

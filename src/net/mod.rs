@@ -4,10 +4,11 @@
 //!
 //! Nothing here decides what a status code means — that is `policy`'s job.
 
+pub mod cache;
 mod file;
 mod worker;
 
-pub use worker::{load, spawn_fetch, FetchEvent, FetchHandle, Loaded};
+pub use worker::{load, spawn_fetch, CachedPage, FetchEvent, FetchHandle, Loaded};
 
 use crate::policy::{Method, ResponseHead, TransportFailure};
 use std::io::Read;

@@ -12,13 +12,23 @@ use std::sync::Arc;
 /// What a load reports.
 pub enum FetchEvent {
     Progress { id: u64, bytes: u64, total: Option<u64> },
-    Done { id: u64, result: Result<Loaded, TransportFailure> },
+    Done { id: u64, result: Result<Box<Loaded>, TransportFailure> },
 }
 
 /// A response with its body parsed and laid out (when it has one).
 pub struct Loaded {
     pub response: FetchResponse,
     pub page: Option<(Document, Rendered)>,
+    /// After a 304: the cached copy, parsed and laid out.
+    pub cached: Option<CachedPage>,
+}
+
+/// A cached copy shown after a 304, with the stored headers merged with the new ones.
+pub struct CachedPage {
+    pub doc: Document,
+    pub rendered: Rendered,
+    pub headers: Vec<(String, String)>,
+    pub size: usize,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -62,7 +72,7 @@ pub fn load(
         let rendered = doc.render(width);
         (doc, rendered)
     });
-    Ok(Loaded { response, page })
+    Ok(Loaded { response, page, cached: None })
 }
 
 pub fn spawn_fetch(
@@ -79,7 +89,7 @@ pub fn spawn_fetch(
             sink(FetchEvent::Progress { id, bytes, total });
             !flag.load(Ordering::Relaxed)
         };
-        let result = load(&client, &req, width, &mut progress);
+        let result = load(&client, &req, width, &mut progress).map(Box::new);
         if !flag.load(Ordering::Relaxed) {
             sink(FetchEvent::Done { id, result });
         }

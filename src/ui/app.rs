@@ -4,7 +4,7 @@
 use super::keymap::{Action, Keymap};
 use super::prompt::{Edit, Prompt, PromptKind};
 use crate::document::{Document, Rendered};
-use crate::navigation::Navigation;
+use crate::navigation::{CacheState, Navigation, PageInfo};
 use crate::net::{FetchEvent, FetchRequest};
 use crate::store::history::History;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
@@ -18,6 +18,8 @@ pub enum Msg {
     Mouse(MouseEvent),
     Resize(u16, u16),
     Fetch(FetchEvent),
+    /// The bookmark file as it now is (after start-up or a change).
+    Bookmarks(Result<Vec<BookmarkRef>, String>),
     /// SIGTERM or SIGHUP: leave cleanly.
     Terminate,
 }
@@ -27,36 +29,42 @@ pub enum Msg {
 pub enum Effect {
     Fetch { id: u64, request: FetchRequest, width: u16 },
     Cancel { id: u64 },
+    /// Rewrite bookmarks that point at `old` to point at `new`, through the bookmark store.
+    RelinkBookmarks { old: String, new: Url },
     Quit,
 }
 
 /// A page as shown: the document, its layout for the current width, and where the reader is.
 pub struct Page {
-    /// The address the user asked for: shown in the top bar, used by reload and bookmarks.
+    /// The address the user asked for: shown in the top bar, used by reload and bookmarks
+    /// (the original URL after a 302/307).
     pub address: Url,
-    /// Where the body actually came from (differs after a redirect).
-    pub final_url: Url,
     pub doc: Rc<Document>,
     pub rendered: Rendered,
     pub scroll: usize,
     pub selected: Option<usize>,
-    pub status: Option<u16>,
-    pub headers: Vec<(String, String)>,
+    pub info: PageInfo,
+    /// The request that brought the page, to repeat it (402 ChargeTo retry).
+    pub request: Option<FetchRequest>,
 }
 
 impl Page {
     pub fn new(address: Url, doc: Rc<Document>, rendered: Rendered) -> Page {
-        Page {
-            final_url: address.clone(),
-            address,
-            doc,
-            rendered,
-            scroll: 0,
-            selected: None,
-            status: None,
-            headers: Vec::new(),
-        }
+        let info = PageInfo { cache: CacheState::Local, charset: doc.charset.clone(), ..PageInfo::default() };
+        Page { address, doc, rendered, scroll: 0, selected: None, info, request: None }
     }
+
+    /// Where the body came from (differs from `address` after a redirect).
+    pub fn final_url(&self) -> &Url {
+        self.info.final_url.as_ref().unwrap_or(&self.address)
+    }
+}
+
+/// A bookmark as the app needs to know it: to offer a relink after a permanent move.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookmarkRef {
+    pub title: String,
+    pub url: String,
 }
 
 /// How a finished load lands in the history.
@@ -68,13 +76,16 @@ pub enum LoadMode {
 }
 
 /// A navigation in flight.
-#[derive(Debug)]
 pub struct Pending {
     pub id: u64,
     pub nav: Navigation,
     pub mode: LoadMode,
     pub bytes: u64,
     pub total: Option<u64>,
+    /// No request in flight: waiting for the user's answer to a prompt.
+    pub asking: bool,
+    /// 401: the page to show when the user cancels the credentials prompt.
+    pub on_cancel: Option<Box<crate::navigation::Shown>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,6 +115,12 @@ pub struct App {
     /// Addresses typed at the URL prompt, oldest first, for Up/Down recall.
     pub typed_urls: Vec<String>,
     pub no_color: bool,
+    /// The bookmarks, as last read by the shell.
+    pub bookmarks: Vec<BookmarkRef>,
+    /// Credentials per origin for this session: (origin, realm) → Authorization value.
+    pub auth: Vec<(String, Option<String>, String)>,
+    /// Relink offers still to ask, (bookmark, new address).
+    pub relink_queue: Vec<(BookmarkRef, Url)>,
     pub(super) next_id: u64,
 }
 
@@ -120,6 +137,9 @@ impl App {
             keymap,
             typed_urls: Vec::new(),
             no_color: false,
+            bookmarks: Vec::new(),
+            auth: Vec::new(),
+            relink_queue: Vec::new(),
             next_id: 1,
         }
     }
@@ -143,6 +163,14 @@ impl App {
                 Vec::new()
             }
             Msg::Fetch(event) => self.on_fetch(event),
+            Msg::Bookmarks(Ok(list)) => {
+                self.bookmarks = list;
+                Vec::new()
+            }
+            Msg::Bookmarks(Err(message)) => {
+                self.status = StatusLine::Error(message);
+                Vec::new()
+            }
             Msg::Terminate => vec![Effect::Quit],
         }
     }
@@ -186,6 +214,8 @@ impl App {
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
             Action::Help => self.show_help(),
+            Action::PageInfo => self.show_page_info(),
+            Action::ChargeTo => self.ask_charge_to(),
             Action::Cancel => return self.cancel(),
             Action::AskQuit => self.prompt = Some(Prompt::new(PromptKind::ConfirmQuit, "")),
             Action::Quit => return vec![Effect::Quit],
@@ -195,15 +225,21 @@ impl App {
 
     fn on_prompt_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let Some(mut prompt) = self.prompt.take() else { return Vec::new() };
-        if prompt.kind == PromptKind::ConfirmQuit {
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => vec![Effect::Quit],
-                _ => Vec::new(),
+        if prompt.kind.is_choice() {
+            let answer = match key.code {
+                KeyCode::Char(c) => c.to_ascii_lowercase(),
+                KeyCode::Enter => 'y',
+                KeyCode::Esc => 'n',
+                _ => {
+                    self.prompt = Some(prompt);
+                    return Vec::new();
+                }
             };
+            return self.answer_choice(prompt.kind, answer);
         }
         match prompt.editor.handle(&key) {
             Edit::Submit => return self.answer(prompt),
-            Edit::Cancel => return Vec::new(),
+            Edit::Cancel => return self.prompt_cancelled(prompt.kind),
             Edit::Changed => {}
             Edit::Other => {
                 if let PromptKind::Url { recall } = &mut prompt.kind {
@@ -253,7 +289,14 @@ impl App {
                 self.start_search(&text);
                 Vec::new()
             }
-            PromptKind::ConfirmQuit => Vec::new(),
+            PromptKind::Username { realm, host } => {
+                let kind = PromptKind::Password { realm, host, user: prompt.editor.text.clone() };
+                self.prompt = Some(Prompt::new(kind, ""));
+                Vec::new()
+            }
+            PromptKind::Password { realm, user, .. } => self.send_credentials(realm, &user, &prompt.editor.text),
+            PromptKind::ChargeTo => self.retry_with_charge_to(&text),
+            PromptKind::ConfirmQuit | PromptKind::Resend { .. } | PromptKind::Relink { .. } => Vec::new(),
         }
     }
 

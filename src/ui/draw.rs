@@ -47,6 +47,10 @@ fn draw_top_bar(app: &App, frame: &mut Frame, area: Rect) {
     let address = page.address.to_string();
     let room = (area.width as usize).saturating_sub(position.width() + 1);
     let mut left = format!(" {title}");
+    if page.info.partial {
+        // 203: the marker goes first so that truncation never hides it.
+        left = format!(" [partial information]{left}");
+    }
     if left.width() + 3 + address.width() <= room {
         left = format!("{left} — {address}");
     }
@@ -162,15 +166,22 @@ fn span_style(app: &App, s: &SpanStyle, selected: bool) -> Style {
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(prompt) = &app.prompt {
         let label = prompt.label();
-        let text = &prompt.editor.text;
+        let masked: String;
+        let text = if prompt.masked() {
+            masked = "*".repeat(prompt.editor.text.chars().count());
+            &masked
+        } else {
+            &prompt.editor.text
+        };
         // Keep the cursor on screen when the text is longer than the line.
         let before: String = text.chars().take(prompt.editor.cursor).collect();
         let room = (area.width as usize).saturating_sub(label.width() + 1);
         let skip = before.width().saturating_sub(room);
         let visible: String = skip_width(text, skip);
-        let line = Line::from(vec![Span::styled(label, Style::new().add_modifier(Modifier::BOLD)), Span::raw(visible)]);
+        let label_width = label.width();
+        let line = Line::from(vec![Span::styled(label.as_str(), Style::new().add_modifier(Modifier::BOLD)), Span::raw(visible)]);
         frame.render_widget(Paragraph::new(line), area);
-        let x = area.x + (label.width() + before.width() - skip).min(area.width as usize - 1) as u16;
+        let x = area.x + (label_width + before.width() - skip).min(area.width as usize - 1) as u16;
         frame.set_cursor_position(Position { x, y: area.y });
         return;
     }

@@ -52,6 +52,8 @@ actions! {
     SearchNext = "search_next": "Go to the next match",
     SearchPrev = "search_prev": "Go to the previous match",
     Help = "help": "Show this help",
+    PageInfo = "page_info": "Show page info: addresses, redirects, status, headers, cache",
+    ChargeTo = "charge_to": "On a 402 Payment Required page: retry with a ChargeTo header",
     Cancel = "cancel": "Cancel the load in progress, or close a prompt",
     AskQuit = "ask_quit": "Quit, after asking",
     Quit = "quit": "Quit at once",

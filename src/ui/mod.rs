@@ -5,10 +5,12 @@
 pub mod app;
 pub mod draw;
 pub mod help;
+pub mod info;
 pub mod keymap;
 pub mod nav;
+mod asks;
 pub mod prompt;
 mod view;
 
-pub use app::{App, Effect, Msg, Page, Pending, StatusLine};
+pub use app::{App, BookmarkRef, Effect, LoadMode, Msg, Page, Pending, StatusLine};
 pub use keymap::{Action, Keymap};

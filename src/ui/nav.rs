@@ -2,9 +2,11 @@
 //! meaning of each status code comes from `policy::decide`; this module only carries it out.
 
 use super::app::{App, Effect, LoadMode, Page, Pending, StatusLine};
-use crate::document::{Document, Rendered};
-use crate::navigation::{Navigation, Step};
-use crate::net::{FetchEvent, FetchResponse, Loaded};
+use super::prompt::{Prompt, PromptKind};
+use crate::document::Document;
+use crate::navigation::{Navigation, Shown, Step};
+use crate::net::{FetchEvent, FetchRequest, Loaded};
+use crate::policy::DiagnosisKind;
 use std::rc::Rc;
 use url::Url;
 
@@ -100,7 +102,7 @@ impl App {
         }
         if let (Some(fragment), Some(page), LoadMode::Push) = (url.fragment(), self.page(), mode) {
             if without_fragment(&page.address) == without_fragment(&url)
-                || without_fragment(&page.final_url) == without_fragment(&url)
+                || without_fragment(page.final_url()) == without_fragment(&url)
             {
                 let fragment = fragment.to_string();
                 return self.jump_to_fragment(url, &fragment);
@@ -111,10 +113,17 @@ impl App {
             return Vec::new();
         }
         let mut effects = self.cancel_pending();
-        let id = self.new_id();
         let nav = Navigation::new(url, typed_by_user);
-        effects.push(Effect::Fetch { id, request: nav.request.clone(), width: self.width });
-        self.pending = Some(Pending { id, nav, mode, bytes: 0, total: None });
+        effects.extend(self.start(nav, mode));
+        effects
+    }
+
+    /// Start a navigation, superseding any load still running.
+    pub fn start(&mut self, nav: Navigation, mode: LoadMode) -> Vec<Effect> {
+        let mut effects = self.cancel_pending();
+        let request = nav.request.clone();
+        let pending = Pending { id: 0, nav, mode, bytes: 0, total: None, asking: false, on_cancel: None };
+        effects.extend(self.fetch_next(pending, request));
         effects
     }
 
@@ -125,9 +134,8 @@ impl App {
             return Vec::new();
         };
         let mut entry = Page::new(url, page.doc.clone(), page.rendered.clone());
-        entry.final_url = page.final_url.clone();
-        entry.status = page.status;
-        entry.headers = page.headers.clone();
+        entry.info = page.info.clone();
+        entry.request = page.request.clone();
         entry.scroll = line;
         self.push_page(entry, LoadMode::Push);
         self.clamp_scroll();
@@ -153,6 +161,13 @@ impl App {
     pub fn show_help(&mut self) {
         let url = Url::parse("about:help").expect("a constant URL");
         let doc = Document::from_html(&url, &crate::ui::help::help_html(&self.keymap));
+        self.show_document(url, doc);
+    }
+
+    pub fn show_page_info(&mut self) {
+        let Some(page) = self.page() else { return };
+        let url = Url::parse("about:info").expect("a constant URL");
+        let doc = Document::from_html(&url, &crate::ui::info::page_info_html(page));
         self.show_document(url, doc);
     }
 
@@ -220,7 +235,7 @@ impl App {
                 // A superseded or cancelled load's answer is dropped here.
                 let Some(pending) = self.pending.take_if(|p| p.id == id) else { return Vec::new() };
                 match result {
-                    Ok(loaded) => self.on_loaded(pending, loaded),
+                    Ok(loaded) => self.on_loaded(pending, *loaded),
                     Err(failure) => {
                         let step = pending.nav.fail(&failure);
                         self.carry_out(pending, step)
@@ -235,48 +250,61 @@ impl App {
         self.carry_out(pending, step)
     }
 
-    fn carry_out(&mut self, mut pending: Pending, step: Step) -> Vec<Effect> {
+    pub(super) fn carry_out(&mut self, mut pending: Pending, step: Step) -> Vec<Effect> {
         match step {
-            Step::Fetch(request) => {
-                let id = self.new_id();
-                pending.id = id;
-                pending.bytes = 0;
-                pending.total = None;
-                self.pending = Some(pending);
-                vec![Effect::Fetch { id, request, width: self.width }]
-            }
-            Step::Keep { message } => {
+            Step::Fetch(request) => self.fetch_next(pending, request),
+            Step::Keep { message, .. } => {
+                // 204: the view, history, scroll and selection stay exactly as they were.
                 self.status = StatusLine::Info(message);
                 Vec::new()
             }
-            Step::Show { doc, rendered, response, note } => {
-                let truncated = response.truncated.then_some(response.body.len());
-                self.land(&pending, doc, rendered, Some(&response));
-                if let Some(note) = note {
-                    self.status = StatusLine::Info(note.message());
-                }
-                if let Some(size) = truncated {
-                    self.status = StatusLine::Error(format!("The page was cut at {size} bytes (the size limit)."));
-                }
+            Step::Show(shown) => {
+                self.land(&pending, *shown);
                 Vec::new()
             }
-            Step::Diagnose { doc, response, diagnosis } => {
-                self.land(&pending, doc, None, response.as_ref());
-                self.status = StatusLine::Error(diagnosis.title.clone());
+            Step::AskResend { status, method, to } => {
+                pending.asking = true;
+                self.pending = Some(pending);
+                self.prompt = Some(Prompt::new(PromptKind::Resend { status, method, to: to.to_string() }, ""));
+                Vec::new()
+            }
+            Step::AskCredentials { realm, on_cancel } => {
+                let url = pending.nav.request.url.clone();
+                // Credentials already tried for this space were refused: forget them.
+                if pending.nav.ctx.auth_attempts > 0 {
+                    self.forget_credentials(&url, &realm);
+                }
+                pending.asking = true;
+                pending.on_cancel = Some(on_cancel);
+                self.pending = Some(pending);
+                let host = url.host_str().unwrap_or("").to_string();
+                self.prompt = Some(Prompt::new(PromptKind::Username { realm, host }, ""));
                 Vec::new()
             }
         }
     }
 
-    fn land(&mut self, pending: &Pending, doc: Document, rendered: Option<Rendered>, response: Option<&FetchResponse>) {
-        let rendered = rendered.filter(|r| r.width == self.width).unwrap_or_else(|| doc.render(self.width));
-        let address = pending.nav.address.clone();
-        let mut page = Page::new(address.clone(), Rc::new(doc), rendered);
-        if let Some(response) = response {
-            page.final_url = response.url.clone();
-            page.status = Some(response.head.status);
-            page.headers = response.head.headers.clone();
+    /// Start the next request of a navigation (credentials attached for its origin).
+    pub(super) fn fetch_next(&mut self, mut pending: Pending, mut request: FetchRequest) -> Vec<Effect> {
+        self.attach_credentials(&mut request);
+        let id = self.new_id();
+        pending.id = id;
+        pending.bytes = 0;
+        pending.total = None;
+        pending.asking = false;
+        self.pending = Some(pending);
+        vec![Effect::Fetch { id, request, width: self.width }]
+    }
+
+    pub(super) fn land(&mut self, pending: &Pending, shown: Shown) {
+        let Shown { doc, rendered, address, info, message, is_error, moved_permanently, request } = shown;
+        if info.diagnosis.as_ref().is_some_and(|d| matches!(d, DiagnosisKind::AuthFailed { .. })) {
+            self.forget_credentials(&request.url, &None);
         }
+        let rendered = rendered.filter(|r| r.width == self.width).unwrap_or_else(|| doc.render(self.width));
+        let mut page = Page::new(address.clone(), Rc::new(doc), rendered);
+        page.info = info;
+        page.request = Some(request);
         if pending.mode == LoadMode::Replace {
             if let Some(old) = self.page() {
                 page.scroll = old.scroll;
@@ -287,6 +315,14 @@ impl App {
             page.scroll = *line;
         }
         self.push_page(page, pending.mode);
+        self.status = match message {
+            Some(m) if is_error => StatusLine::Error(m),
+            Some(m) => StatusLine::Info(m),
+            None => StatusLine::None,
+        };
+        for (old, new) in moved_permanently {
+            self.moved_permanently(&old, &new);
+        }
     }
 
     /// Put a page into the history and show it.

@@ -94,6 +94,23 @@ pub enum PromptKind {
     LinkNumber,
     Search,
     ConfirmQuit,
+    /// 401: the user name for a protection space.
+    Username { realm: Option<String>, host: String },
+    /// 401: the password (never shown).
+    Password { realm: Option<String>, host: String, user: String },
+    /// 307/308 after a form: send the data again? (y/n)
+    Resend { status: u16, method: String, to: String },
+    /// 301/308: point this bookmark at the new address? (y/n/a)
+    Relink { title: String, old: String, new: String },
+    /// 402: the ChargeTo header to retry with.
+    ChargeTo,
+}
+
+impl PromptKind {
+    /// Answered by one key rather than a line of text.
+    pub fn is_choice(&self) -> bool {
+        matches!(self, PromptKind::ConfirmQuit | PromptKind::Resend { .. } | PromptKind::Relink { .. })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,12 +124,30 @@ impl Prompt {
         Prompt { kind, editor: LineEditor::new(text) }
     }
 
-    pub fn label(&self) -> &'static str {
-        match self.kind {
-            PromptKind::Url { .. } => "URL to open: ",
-            PromptKind::LinkNumber => "Follow link number: ",
-            PromptKind::Search => "Search for: ",
-            PromptKind::ConfirmQuit => "Are you sure you want to quit? (y/n) ",
+    /// Passwords are drawn as stars, never as typed.
+    pub fn masked(&self) -> bool {
+        matches!(self.kind, PromptKind::Password { .. })
+    }
+
+    pub fn label(&self) -> String {
+        let space = |realm: &Option<String>, host: &str| match realm {
+            Some(r) => format!("'{r}' at {host}"),
+            None => host.to_string(),
+        };
+        match &self.kind {
+            PromptKind::Url { .. } => "URL to open: ".into(),
+            PromptKind::LinkNumber => "Follow link number: ".into(),
+            PromptKind::Search => "Search for: ".into(),
+            PromptKind::ConfirmQuit => "Are you sure you want to quit? (y/n) ".into(),
+            PromptKind::Username { realm, host } => format!("User name for {}: ", space(realm, host)),
+            PromptKind::Password { realm, host, user } => format!("Password for {user} at {}: ", space(realm, host)),
+            PromptKind::Resend { status, method, to } => {
+                format!("{status}: the server asks to send the form data again ({method}) to {to}. Send it? (y/n) ")
+            }
+            PromptKind::Relink { title, new, .. } => {
+                format!("Bookmark '{title}' moved permanently to {new} — relink? (y/n/a) ")
+            }
+            PromptKind::ChargeTo => "402 Payment Required — ChargeTo: ".into(),
         }
     }
 }

@@ -114,11 +114,13 @@ pub struct Driver {
     pub app: App,
     pub client: Client,
     pub quit: bool,
+    /// Bookmark relinks the app asked for, (old, new).
+    pub relinked: Vec<(String, String)>,
 }
 
 impl Driver {
     pub fn new(width: u16, height: u16) -> Driver {
-        Driver { app: App::new(Keymap::defaults(), width, height), client: Client::new(NetConfig::default()), quit: false }
+        Driver { app: App::new(Keymap::defaults(), width, height), client: Client::new(NetConfig::default()), quit: false, relinked: Vec::new() }
     }
 
     pub fn run(&mut self, effects: Vec<Effect>) {
@@ -128,10 +130,11 @@ impl Driver {
             for effect in queue {
                 match effect {
                     Effect::Fetch { id, request, width } => {
-                        let result = net::load(&self.client, &request, width, &mut |_, _| true);
+                        let result = net::load(&self.client, &request, width, &mut |_, _| true).map(Box::new);
                         next.extend(self.app.update(Msg::Fetch(FetchEvent::Done { id, result })));
                     }
                     Effect::Cancel { .. } => {}
+                    Effect::RelinkBookmarks { old, new } => self.relinked.push((old, new.to_string())),
                     Effect::Quit => self.quit = true,
                 }
             }

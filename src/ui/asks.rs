@@ -1,0 +1,154 @@
+//! The questions a navigation asks the user along the way, and what their answers do:
+//! credentials for a 401 (remembered per protection space for the session), re-sending a
+//! form after a 307/308, relinking bookmarks after a 301/308, and a ChargeTo retry after
+//! a 402.
+
+use super::app::{App, BookmarkRef, Effect, LoadMode, StatusLine};
+use super::prompt::{Prompt, PromptKind};
+use crate::navigation::Navigation;
+use crate::net::FetchRequest;
+use crate::policy::{normalize_for_compare, DiagnosisKind};
+use base64::Engine as _;
+use url::Url;
+
+fn origin_of(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+impl App {
+    pub(super) fn answer_choice(&mut self, kind: PromptKind, answer: char) -> Vec<Effect> {
+        match kind {
+            PromptKind::ConfirmQuit if answer == 'y' => vec![Effect::Quit],
+            PromptKind::Resend { .. } => {
+                let Some(mut pending) = self.pending.take() else { return Vec::new() };
+                if answer == 'y' {
+                    match pending.nav.resend() {
+                        Some(request) => self.fetch_next(pending, request),
+                        None => Vec::new(),
+                    }
+                } else {
+                    self.status = StatusLine::Info("The form data was not sent again.".into());
+                    Vec::new()
+                }
+            }
+            PromptKind::Relink { old, new, .. } => {
+                let mut effects = Vec::new();
+                match (answer, Url::parse(&new)) {
+                    ('y', Ok(new)) => effects.push(Effect::RelinkBookmarks { old, new }),
+                    ('a', Ok(new)) => {
+                        effects.push(Effect::RelinkBookmarks { old, new });
+                        for (bookmark, new) in self.relink_queue.drain(..) {
+                            effects.push(Effect::RelinkBookmarks { old: bookmark.url, new });
+                        }
+                    }
+                    _ => {}
+                }
+                self.next_relink_question();
+                effects
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Esc or an empty Backspace at a text prompt.
+    pub(super) fn prompt_cancelled(&mut self, kind: PromptKind) -> Vec<Effect> {
+        if matches!(kind, PromptKind::Username { .. } | PromptKind::Password { .. }) {
+            // The 401's diagnostic page, with the server's body, at once.
+            if let Some(mut pending) = self.pending.take() {
+                if let Some(shown) = pending.on_cancel.take() {
+                    self.land(&pending, *shown);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    pub(super) fn send_credentials(&mut self, realm: Option<String>, user: &str, password: &str) -> Vec<Effect> {
+        let Some(mut pending) = self.pending.take() else { return Vec::new() };
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let header = format!("Basic {token}");
+        let origin = origin_of(&pending.nav.request.url);
+        self.auth.retain(|(o, r, _)| !(*o == origin && *r == realm));
+        self.auth.push((origin, realm, header.clone()));
+        let request = pending.nav.retry_with("Authorization", &header);
+        pending.on_cancel = None;
+        self.fetch_next(pending, request)
+    }
+
+    pub(super) fn forget_credentials(&mut self, url: &Url, realm: &Option<String>) {
+        let origin = origin_of(url);
+        self.auth.retain(|(o, r, _)| !(*o == origin && (realm.is_none() || r == realm)));
+    }
+
+    /// Credentials go only to the origin they were given for: a request to another origin
+    /// (after a redirect, or a link) gets none.
+    pub(super) fn attach_credentials(&self, request: &mut FetchRequest) {
+        if request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) {
+            let given_here = self.auth.iter().any(|(o, _, h)| {
+                *o == origin_of(&request.url)
+                    && request.headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("authorization") && v == h)
+            });
+            if !given_here {
+                request.headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+            }
+            return;
+        }
+        let origin = origin_of(&request.url);
+        if let Some((_, _, header)) = self.auth.iter().rev().find(|(o, _, _)| *o == origin) {
+            request.headers.push(("Authorization".into(), header.clone()));
+        }
+    }
+
+    /// `$` on a 402 page: retry with a ChargeTo header (1992).
+    pub(super) fn ask_charge_to(&mut self) {
+        let is_402 = self
+            .page()
+            .is_some_and(|p| matches!(p.info.diagnosis, Some(DiagnosisKind::PaymentRequired)));
+        if is_402 {
+            self.prompt = Some(Prompt::new(PromptKind::ChargeTo, ""));
+        } else {
+            self.status = StatusLine::Info("ChargeTo is for a 402 Payment Required page.".into());
+        }
+    }
+
+    pub(super) fn retry_with_charge_to(&mut self, value: &str) -> Vec<Effect> {
+        let Some(request) = self.page().and_then(|p| p.request.clone()) else { return Vec::new() };
+        let mut nav = Navigation::with_request(request, false);
+        nav.address = self.page().map_or(nav.address.clone(), |p| p.address.clone());
+        let request = nav.retry_with("ChargeTo", value);
+        nav.request = request;
+        self.start(nav, LoadMode::Replace)
+    }
+
+    /// A 301/308 was followed: history entries of the old address move with it, and every
+    /// bookmark of the old address is offered a relink.
+    pub(super) fn moved_permanently(&mut self, old: &Url, new: &Url) {
+        for page in self.history.iter_mut() {
+            if page.address == *old {
+                page.address = new.clone();
+            }
+        }
+        let old_key = normalize_for_compare(old);
+        let matches: Vec<BookmarkRef> = self
+            .bookmarks
+            .iter()
+            .filter(|b| Url::parse(&b.url).is_ok_and(|u| normalize_for_compare(&u) == old_key))
+            .cloned()
+            .collect();
+        for bookmark in matches {
+            self.relink_queue.push((bookmark, new.clone()));
+        }
+        if self.prompt.is_none() {
+            self.next_relink_question();
+        }
+    }
+
+    fn next_relink_question(&mut self) {
+        if self.relink_queue.is_empty() {
+            return;
+        }
+        let (bookmark, new) = self.relink_queue.remove(0);
+        let kind = PromptKind::Relink { title: bookmark.title, old: bookmark.url, new: new.to_string() };
+        self.prompt = Some(Prompt::new(kind, ""));
+    }
+}
