@@ -25,12 +25,22 @@ pub fn diagnostic_html(diagnosis: &Diagnosis, url: &Url, response: Option<(&Resp
         let _ = writeln!(html, "<p>The server asks to retry after {} seconds. Press Ctrl-R to reload.</p>", wait.as_secs());
     }
     let _ = writeln!(html, "<h2>Request</h2>\n<p>Address: <a href=\"{0}\">{0}</a></p>", escape_html(url.as_str()));
-    if !diagnosis.chain.is_empty() {
+    if diagnosis.chain.iter().any(|hop| (300..400).contains(&hop.status)) {
         html.push_str("<p>Redirects followed:</p>\n<ol>\n");
         for hop in &diagnosis.chain {
-            let _ = writeln!(html, "<li>{} → {}</li>", escape_html(hop.url.as_str()), hop.status);
+            let _ = writeln!(
+                html,
+                "<li>{} {} → {}</li>",
+                escape_html(hop.method.as_str()),
+                escape_html(hop.url.as_str()),
+                hop.status
+            );
         }
-        let _ = writeln!(html, "<li>{}</li>\n</ol>", escape_html(url.as_str()));
+        // A transport failure's chain stops before the request that failed.
+        if diagnosis.chain.last().is_none_or(|hop| hop.url != *url) {
+            let _ = writeln!(html, "<li>{} (no answer)</li>", escape_html(url.as_str()));
+        }
+        html.push_str("</ol>\n");
     }
     if let Some((head, body, elapsed)) = response {
         let _ = writeln!(

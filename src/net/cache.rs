@@ -299,10 +299,8 @@ impl Cache {
             self.remove_file(&name); // an older copy must not outlive the failed update
             return Err(err);
         }
-        let old = self.disk.insert(
-            name,
-            DiskSlot { size: bytes.len() as u64, last_used: SystemTime::now(), tick },
-        );
+        let old =
+            self.disk.insert(name, DiskSlot { size: bytes.len() as u64, last_used: SystemTime::now(), tick });
         self.disk_total = self.disk_total + bytes.len() as u64 - old.map_or(0, |o| o.size);
         if self.disk_total > self.disk_cap {
             self.rescan(false);
@@ -358,8 +356,7 @@ impl Cache {
         self.memory_total += size;
         self.memory.insert(key, MemSlot { entry, size, tick });
         while self.memory_total > self.memory_cap {
-            let Some(oldest) = self.memory.iter().min_by_key(|(_, s)| s.tick).map(|(k, _)| k.clone())
-            else {
+            let Some(oldest) = self.memory.iter().min_by_key(|(_, s)| s.tick).map(|(k, _)| k.clone()) else {
                 break;
             };
             self.remove_memory(&oldest);
@@ -594,7 +591,9 @@ fn parse_entry(bytes: &[u8]) -> Option<CachedEntry> {
 /// `parse_entry` and is dropped; an fsync per page load would cost more than it saves.
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), CacheError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let err = |path: &Path| move |source| CacheError { path: path.to_path_buf(), source };
+    fn err(path: &Path) -> impl FnOnce(std::io::Error) -> CacheError + '_ {
+        move |source| CacheError { path: path.to_path_buf(), source }
+    }
     fs::create_dir_all(dir).map_err(err(dir))?;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.{}.{n}{TMP_EXT}", std::process::id()));

@@ -38,7 +38,11 @@ pub fn page_info_html(page: &Page) -> String {
     };
     rows.push(("Content type", e(info.content_type().unwrap_or(&kind))));
     rows.push(("Charset", e(info.charset.as_deref().unwrap_or("(not decoded)"))));
-    rows.push(("Size", format!("{} ({} bytes)", human_size(info.size as u64), info.size)));
+    let size = match info.size {
+        0..1024 => human_size(info.size as u64),
+        _ => format!("{} ({} bytes)", human_size(info.size as u64), info.size),
+    };
+    rows.push(("Size", size));
     let cache = match info.cache {
         CacheState::Network => "fetched from the network",
         CacheState::Revalidated => "revalidated (304): the cached copy is current",

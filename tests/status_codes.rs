@@ -1,0 +1,338 @@
+//! Every status code as the user meets it in the browser, against a real server on
+//! 127.0.0.1 that records what it was sent.
+
+mod common;
+
+use common::{Driver, Reply, TestServer};
+use margay::navigation::Navigation;
+use margay::net::FetchRequest;
+use margay::policy::Method;
+use margay::ui::{BookmarkRef, LoadMode};
+use ratatui::crossterm::event::KeyCode;
+
+fn page(title: &str, body: &str) -> Reply {
+    Reply::html(&format!("<title>{title}</title><p>{body}</p>"))
+}
+
+fn long_page() -> Reply {
+    let links: String = (1..=30).map(|i| format!("<p><a href=\"/p{i}\">link {i}</a></p>")).collect();
+    Reply::html(&format!("<title>Long</title>{links}"))
+}
+
+fn post(d: &mut Driver, url: &str, body: &str) {
+    let mut request = FetchRequest::get(url::Url::parse(url).unwrap());
+    request.method = Method::Post;
+    request.body = Some(body.as_bytes().to_vec());
+    request.headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
+    let effects = d.app.start(Navigation::with_request(request, true), LoadMode::Push);
+    d.run(effects);
+}
+
+#[test]
+fn no_content_keeps_the_view_exactly() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/long" => long_page(),
+        _ => Reply::new(204),
+    });
+    let mut d = Driver::new(80, 12);
+    d.open(&s.url("/long"));
+    d.char(' ');
+    d.key(KeyCode::Tab);
+    let (scroll, selected) = (d.app.page().unwrap().scroll, d.app.page().unwrap().selected);
+    let before = d.screen();
+    d.open(&s.url("/nothing"));
+    assert_eq!(d.app.history.len(), 1, "history unchanged");
+    assert_eq!(d.address(), s.url("/long"));
+    let p = d.app.page().unwrap();
+    assert_eq!((p.scroll, p.selected), (scroll, selected));
+    let after = d.screen();
+    assert!(after.contains("204 No Content: page kept"), "{after}");
+    // Everything but the status line is as it was.
+    let body = |s: &str| s.lines().take(11).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&before), body(&after));
+}
+
+#[test]
+fn moved_permanently_follows_offers_relink_and_updates_history() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/old" => Reply::new(301).header("Location", "/new"),
+        "/new" => page("New home", "the new address"),
+        _ => page("Other", "other"),
+    });
+    let mut d = Driver::new(100, 20);
+    d.app.bookmarks = vec![BookmarkRef { title: "My page".into(), url: s.url("/old") }];
+    d.open(&s.url("/other"));
+    d.open(&s.url("/old"));
+    assert_eq!(d.address(), s.url("/new"), "a permanent move changes the address");
+    let screen = d.screen();
+    assert!(screen.contains(&format!("Bookmark 'My page' moved permanently to {}", s.url("/new"))), "{screen}");
+    assert!(screen.contains("relink? (y/n/a)"));
+    d.char('y');
+    assert_eq!(d.relinked, vec![(s.url("/old"), s.url("/new"))]);
+    assert!(d.app.prompt.is_none());
+}
+
+#[test]
+fn found_keeps_the_original_link_and_page_info_shows_the_final_one() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/short" => Reply::new(302).header("Location", "/real/place"),
+        "/tmp" => Reply::new(307).header("Location", "/real/place"),
+        _ => page("Real", "the real place"),
+    });
+    let mut d = Driver::new(100, 40);
+    for path in ["/short", "/tmp"] {
+        d.open(&s.url(path));
+        assert_eq!(d.address(), s.url(path), "the address bar keeps the original");
+        assert_eq!(d.app.page().unwrap().final_url().as_str(), s.url("/real/place"));
+        assert!(d.screen().contains(&s.url(path)));
+    }
+    // Reload uses the original link, so the redirect is asked again.
+    let before = s.seen().len();
+    d.key_mod(KeyCode::Char('r'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    let seen = s.seen();
+    assert_eq!(seen[before].path, "/tmp");
+    d.char('=');
+    let info = d.page_text();
+    assert!(info.contains(&format!("Final URL: [2]{}", s.url("/real/place"))), "{info}");
+    assert!(info.contains("307"), "{info}");
+}
+
+#[test]
+fn see_other_after_post_fetches_with_get() {
+    let s = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/form") => Reply::new(303).header("Location", "/result"),
+        (_, "/result") => page("Result", "done"),
+        _ => Reply::new(405),
+    });
+    let mut d = Driver::new(80, 20);
+    post(&mut d, &s.url("/form"), "a=1");
+    let seen = s.seen();
+    assert_eq!((seen[0].method.as_str(), seen[0].path.as_str()), ("POST", "/form"));
+    assert_eq!((seen[1].method.as_str(), seen[1].path.as_str()), ("GET", "/result"));
+    assert!(seen[1].body.is_empty());
+    assert_eq!(d.address(), s.url("/result"));
+}
+
+#[test]
+fn temporary_redirect_after_post_asks_before_resending() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/form" => Reply::new(307).header("Location", "/elsewhere"),
+        "/perm" => Reply::new(308).header("Location", "/elsewhere"),
+        "/moved" => Reply::new(301).header("Location", "/elsewhere"),
+        _ => page("Elsewhere", &format!("got {}", req.method)),
+    });
+    let mut d = Driver::new(120, 20);
+    post(&mut d, &s.url("/form"), "x=42");
+    assert!(d.screen().contains("Send it? (y/n)"), "{}", d.screen());
+    assert_eq!(s.seen().len(), 1, "nothing re-sent before the answer");
+    d.char('y');
+    let seen = s.seen();
+    assert_eq!((seen[1].method.as_str(), seen[1].body.as_slice()), ("POST", &b"x=42"[..]));
+    assert!(d.page_text().contains("got POST"));
+
+    post(&mut d, &s.url("/perm"), "y=1");
+    d.char('n');
+    assert_eq!(s.seen().len(), 3, "no answer, no request");
+    assert!(d.screen().contains("The form data was not sent again."));
+
+    // 301 after a POST becomes a GET, as browsers do.
+    post(&mut d, &s.url("/moved"), "z=1");
+    let seen = s.seen();
+    assert_eq!(seen.last().unwrap().method, "GET");
+}
+
+#[test]
+fn unauthorized_asks_for_credentials_and_remembers_them() {
+    let s = TestServer::start(|req| {
+        let good = req.header("Authorization") == Some("Basic YWxpY2U6czNjcmV0"); // alice:s3cret
+        match (req.path.as_str(), good) {
+            (_, true) => page("Secret", &format!("welcome to {}", req.path)),
+            _ => Reply::new(401)
+                .header("WWW-Authenticate", "Basic realm=\"staff\"")
+                .header("Content-Type", "text/html")
+                .body(b"<p>Staff only.</p>"),
+        }
+    });
+    let mut d = Driver::new(100, 20);
+    d.open(&s.url("/a"));
+    assert!(d.screen().contains("User name for 'staff' at 127.0.0.1:"), "{}", d.screen());
+    d.type_text("alice");
+    d.key(KeyCode::Enter);
+    d.type_text("s3cret");
+    let screen = d.screen();
+    assert!(screen.contains("Password for alice") && screen.contains("******"), "{screen}");
+    assert!(!screen.contains("s3cret"), "the password is never on screen");
+    d.key(KeyCode::Enter);
+    assert!(d.page_text().contains("welcome to /a"), "{}", d.page_text());
+    // The same origin is sent the credentials at once afterwards.
+    d.open(&s.url("/b"));
+    assert!(d.page_text().contains("welcome to /b"));
+    assert_eq!(s.seen().last().unwrap().header("Authorization"), Some("Basic YWxpY2U6czNjcmV0"));
+}
+
+#[test]
+fn wrong_credentials_ask_again_three_times_then_diagnose() {
+    let s = TestServer::start(|_| {
+        Reply::new(401).header("WWW-Authenticate", "Basic realm=\"vault\"").header("Content-Type", "text/plain").body(b"go away")
+    });
+    let mut d = Driver::new(100, 30);
+    d.open(&s.url("/"));
+    for _ in 0..3 {
+        assert!(d.screen().contains("User name for 'vault'"), "{}", d.screen());
+        d.type_text("bob");
+        d.key(KeyCode::Enter);
+        d.type_text("wrong");
+        d.key(KeyCode::Enter);
+    }
+    assert!(d.app.prompt.is_none(), "{}", d.screen());
+    let text = d.page_text();
+    assert!(text.contains("401") && text.contains("go away"), "{text}");
+    assert_eq!(s.seen().len(), 4);
+}
+
+#[test]
+fn esc_at_the_credentials_prompt_shows_the_diagnostic_at_once() {
+    let s = TestServer::start(|_| {
+        Reply::new(401).header("WWW-Authenticate", "Basic realm=\"x\"").header("Content-Type", "text/html").body(b"<p>Members only</p>")
+    });
+    let mut d = Driver::new(100, 30);
+    d.open(&s.url("/"));
+    d.key(KeyCode::Esc);
+    let text = d.page_text();
+    assert!(text.contains("401") && text.contains("Members only"), "{text}");
+    assert_eq!(s.seen().len(), 1);
+}
+
+#[test]
+fn credentials_never_go_to_another_origin_after_a_redirect() {
+    let other = TestServer::start(|_| page("Other origin", "elsewhere"));
+    let target = other.url("/landing");
+    let s = TestServer::start(move |req| match (req.path.as_str(), req.header("Authorization").is_some()) {
+        ("/away", _) => Reply::new(302).header("Location", &target),
+        (_, true) => page("In", "in"),
+        _ => Reply::new(401).header("WWW-Authenticate", "Basic realm=\"r\""),
+    });
+    let mut d = Driver::new(100, 20);
+    d.open(&s.url("/login"));
+    d.type_text("u");
+    d.key(KeyCode::Enter);
+    d.type_text("p");
+    d.key(KeyCode::Enter);
+    d.open(&s.url("/away"));
+    assert_eq!(s.seen().last().unwrap().header("Authorization").map(|_| "sent"), Some("sent"));
+    let seen = other.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].header("Authorization"), None, "credentials leaked across origins");
+    assert!(d.page_text().contains("elsewhere"));
+}
+
+#[test]
+fn payment_required_retries_with_charge_to() {
+    let s = TestServer::start(|req| match req.header("ChargeTo") {
+        Some(account) => page("Paid", &format!("charged to {account}")),
+        None => Reply::new(402).header("Content-Type", "text/plain").body(b"pay first"),
+    });
+    let mut d = Driver::new(100, 30);
+    d.open(&s.url("/paid"));
+    assert!(d.page_text().contains("pay first"));
+    d.char('$');
+    assert!(d.screen().contains("ChargeTo:"));
+    d.type_text("acct-7");
+    d.key(KeyCode::Enter);
+    assert!(d.page_text().contains("charged to acct-7"), "{}", d.page_text());
+    assert_eq!(d.address(), s.url("/paid"));
+}
+
+#[test]
+fn created_accepted_and_partial_information() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/make" => Reply::new(201).header("Location", "/thing/7").header("Content-Type", "text/html").body(b"<p>made it</p>"),
+        "/queue" => Reply::new(202).header("Content-Type", "text/plain").body(b"queued"),
+        "/mirror" => Reply::new(203).header("Content-Type", "text/html").body(b"<title>Mirror</title><p>a copy</p>"),
+        _ => page("Thing", "thing seven"),
+    });
+    let mut d = Driver::new(100, 20);
+    post(&mut d, &s.url("/make"), "n=7");
+    let screen = d.screen();
+    assert!(screen.contains(&format!("Created: the new document is at [1]{}", s.url("/thing/7"))), "{screen}");
+    assert!(screen.contains("201 Created"), "{screen}");
+    // The new document's address is one key away.
+    d.key(KeyCode::Enter);
+    assert!(d.page_text().contains("thing seven"));
+
+    d.open(&s.url("/queue"));
+    assert!(d.screen().contains("accepted but not yet acted on"));
+    d.open(&s.url("/mirror"));
+    assert!(d.screen().lines().next().unwrap().contains("[partial information]"), "{}", d.screen());
+    d.char('=');
+    assert!(d.page_text().contains("partial information"));
+}
+
+#[test]
+fn errors_show_a_diagnostic_page_with_everything() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/busy" => Reply::new(503).header("Retry-After", "120").header("Content-Type", "text/html").body(b"<p>Back soon. <a href=\"/status\">status</a></p>"),
+        "/gw" => Reply::new(502).header("Content-Type", "text/plain").body(b"upstream broke"),
+        "/redir" => Reply::new(302).header("Location", "/boom"),
+        _ => Reply::new(500).header("X-Trace", "abc123").header("Content-Type", "text/plain").body(b"stack trace here"),
+    });
+    let mut d = Driver::new(100, 80);
+    d.open(&s.url("/redir"));
+    let text = d.page_text();
+    for needle in ["500", "Internal Server Error", "stack trace here", "x-trace: abc123", "/redir", "302"] {
+        assert!(text.contains(needle), "missing {needle}: {text}");
+    }
+    d.open(&s.url("/busy"));
+    let text = d.page_text();
+    assert!(text.contains("120 seconds"), "{text}");
+    assert!(text.contains("[1]status") || text.contains("status"), "{text}");
+    assert!(text.contains("1992"), "the 1992 meaning of 503 differs: {text}");
+    d.open(&s.url("/gw"));
+    assert!(d.page_text().contains("upstream broke"));
+}
+
+#[test]
+fn redirect_loops_and_long_chains() {
+    let s = TestServer::start(|req| {
+        let path = req.path.as_str();
+        if let Some(n) = path.strip_prefix("/c?n=") {
+            let n: u32 = n.parse().unwrap_or(0);
+            return if n == 0 { page("Bottom", "end of chain") } else { Reply::new(302).header("Location", &format!("/c?n={}", n - 1)) };
+        }
+        match path {
+            "/a" => Reply::new(302).header("Location", "/b"),
+            "/b" => Reply::new(302).header("Location", "/a"),
+            _ => Reply::new(404),
+        }
+    });
+    let mut d = Driver::new(100, 60);
+    d.open(&s.url("/c?n=5"));
+    assert!(d.page_text().contains("end of chain"), "{}", d.page_text());
+    d.open(&s.url("/a"));
+    let text = d.page_text();
+    assert!(text.to_lowercase().contains("loop"), "{text}");
+    assert!(text.contains("/a") && text.contains("/b"));
+    d.open(&s.url("/c?n=25"));
+    assert!(d.page_text().contains("20"), "{}", d.page_text());
+    assert_eq!(s.seen().iter().filter(|r| r.path.starts_with("/c?n=")).count(), 6 + 21);
+}
+
+#[test]
+fn the_1992_forms_uri_headers_and_method_body() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/one" => Reply::new(301).header("URI", "<{}/target> the only copy"),
+        "/many" => Reply::new(302).header("URI", "</mirror1> Europe").header("URI", "</mirror2> America"),
+        "/method" => Reply::new(303).header("Content-Type", "text/plain").body(b"Method: GET /target\r\n"),
+        "/file" => Reply::new(302).header("Location", "file:///etc/passwd"),
+        _ => page("Target", &format!("at {}", req.path)),
+    });
+    let mut d = Driver::new(100, 30);
+    d.open(&s.url("/many"));
+    let text = d.page_text();
+    assert!(text.contains("mirror1") && text.contains("Europe") && text.contains("America"), "{text}");
+    d.open(&s.url("/method"));
+    assert!(d.page_text().contains("at /target"), "{}", d.page_text());
+    d.open(&s.url("/file"));
+    let text = d.page_text();
+    assert!(text.contains("file:///etc/passwd") && !text.contains("root:"), "{text}");
+}
