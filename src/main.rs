@@ -6,6 +6,7 @@
 use anyhow::Context as _;
 use clap::Parser;
 use margay::dump::{self, DumpMode};
+use margay::net::cache::{Cache, DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP};
 use margay::net::{self, Client, NetConfig};
 use margay::store::paths::Paths;
 use margay::ui::{self, App, Effect, Keymap, Msg, StatusLine};
@@ -57,7 +58,9 @@ fn main() -> ExitCode {
         let outcome = dump::run(&client, url, cli.width, mode, cli.verbose, &mut std::io::stdout().lock());
         return ExitCode::from(outcome.exit_code());
     }
-    match run_tui(client, cli.url) {
+    let paths = Paths::from_env();
+    let cache = Cache::new(paths.cache_dir.as_ref().map(|d| d.join("http")), DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP);
+    match run_tui(client.with_cache(cache), paths, cli.url) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("margay: {e:#}");
@@ -83,8 +86,7 @@ fn restore_terminal() {
     ratatui::restore();
 }
 
-fn run_tui(client: Client, start: Option<String>) -> anyhow::Result<()> {
-    let paths = Paths::from_env();
+fn run_tui(client: Client, paths: Paths, start: Option<String>) -> anyhow::Result<()> {
     let (keymap, keymap_warning) = load_keymap(&paths);
     let (tx, rx) = mpsc::channel::<Msg>();
 

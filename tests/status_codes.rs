@@ -336,3 +336,77 @@ fn the_1992_forms_uri_headers_and_method_body() {
     let text = d.page_text();
     assert!(text.contains("file:///etc/passwd") && !text.contains("root:"), "{text}");
 }
+
+#[test]
+fn not_modified_shows_the_cached_copy_and_merges_headers() {
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    let s = TestServer::start(move |req| {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match (req.path.as_str(), req.header("If-None-Match")) {
+            ("/doc", Some("\"v1\"")) => Reply::new(304).header("ETag", "\"v1\"").header("Expires", &format!("visit-{n}")),
+            ("/doc", _) => Reply::html("<title>Doc</title><p>version one</p>")
+                .header("ETag", "\"v1\"")
+                .header("Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT")
+                .header("Expires", "first"),
+            ("/secret", _) => Reply::html("<p>private</p>").header("ETag", "\"s\"").header("Cache-Control", "no-store"),
+            _ => page("Other", "other"),
+        }
+    });
+    let mut d = Driver::new(100, 40);
+    d.open(&s.url("/doc"));
+    d.open(&s.url("/other"));
+    // Revisiting sends the validators; the 304 shows the cached copy.
+    d.open(&s.url("/doc"));
+    let seen = s.seen();
+    let revisit = &seen[2];
+    assert_eq!(revisit.header("If-None-Match"), Some("\"v1\""));
+    assert_eq!(revisit.header("If-Modified-Since"), Some("Wed, 21 Oct 2015 07:28:00 GMT"));
+    assert!(d.page_text().contains("version one"));
+    assert!(d.screen().contains("revalidated"), "{}", d.screen());
+    d.char('=');
+    let info = d.page_text();
+    assert!(info.contains("revalidated (304)"), "{info}");
+    assert!(info.contains("expires: visit-2"), "the 304's headers are merged: {info}");
+    // Back shows the history copy without a request; reload revalidates.
+    d.key(KeyCode::Left);
+    let before = s.seen().len();
+    d.key(KeyCode::Left);
+    d.char('u');
+    assert_eq!(s.seen().len(), before, "back and forward do not refetch");
+    d.key_mod(KeyCode::Char('r'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    assert_eq!(s.seen().last().unwrap().header("If-None-Match"), Some("\"v1\""));
+    // no-store is never kept.
+    d.open(&s.url("/secret"));
+    d.open(&s.url("/secret"));
+    assert_eq!(s.seen().last().unwrap().header("If-None-Match"), None);
+}
+
+/// No https server runs in the tests, so the downgrade is checked on the navigation core
+/// with the answers such a server would give.
+#[test]
+fn an_https_to_http_redirect_is_flagged() {
+    use margay::navigation::Step;
+    use margay::net::{FetchResponse, Loaded};
+    use margay::policy::ResponseHead;
+    let answer = |url: &str, head: ResponseHead| Loaded {
+        response: FetchResponse {
+            url: url::Url::parse(url).unwrap(),
+            head,
+            body: b"<p>plain</p>".to_vec(),
+            elapsed: std::time::Duration::ZERO,
+            truncated: false,
+        },
+        page: None,
+        cached: None,
+    };
+    let mut nav = Navigation::new(url::Url::parse("https://secure.test/").unwrap(), true);
+    let step = nav.step(answer("https://secure.test/", ResponseHead::new(302, "Found").with_header("Location", "http://secure.test/plain")));
+    assert!(matches!(step, Step::Fetch(ref r) if r.url.scheme() == "http"));
+    let Step::Show(shown) = nav.step(answer("http://secure.test/plain", ResponseHead::new(200, "OK").with_header("Content-Type", "text/html")))
+    else {
+        panic!("a page")
+    };
+    assert!(shown.message.unwrap().contains("redirected from https to http"));
+    assert!(shown.info.downgraded);
+}

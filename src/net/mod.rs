@@ -11,7 +11,9 @@ mod worker;
 pub use worker::{load, spawn_fetch, CachedPage, FetchEvent, FetchHandle, Loaded};
 
 use crate::policy::{Method, ResponseHead, TransportFailure};
+use cache::Cache;
 use std::io::Read;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -70,11 +72,12 @@ impl Default for NetConfig {
     }
 }
 
-/// The HTTP client. Cheap to clone (the agent is shared).
+/// The HTTP client. Cheap to clone (the agent and the cache are shared).
 #[derive(Clone)]
 pub struct Client {
     agent: ureq::Agent,
     config: NetConfig,
+    cache: Option<Arc<Mutex<Cache>>>,
 }
 
 impl Client {
@@ -87,7 +90,22 @@ impl Client {
             .timeout_per_read(Some(config.response_timeout))
             .user_agent(config.user_agent.as_str())
             .build();
-        Client { agent: agent_config.into(), config }
+        Client { agent: agent_config.into(), config, cache: None }
+    }
+
+    /// Keep pages with their validators, so that revisits and reloads ask the server only
+    /// whether they changed.
+    pub fn with_cache(mut self, cache: Cache) -> Client {
+        self.cache = Some(Arc::new(Mutex::new(cache)));
+        self
+    }
+
+    /// Run `f` on the cache, if there is one. A poisoned lock (a panic elsewhere while
+    /// caching) only costs the cache, never the page.
+    pub(crate) fn with_cache_do<T>(&self, f: impl FnOnce(&mut Cache) -> T) -> Option<T> {
+        let cache = self.cache.as_ref()?;
+        let mut guard = cache.lock().ok()?;
+        Some(f(&mut guard))
     }
 
     pub fn config(&self) -> &NetConfig {

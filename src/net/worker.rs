@@ -3,7 +3,9 @@
 //! through a callback. A load is cancelled by its handle; a cancelled or superseded load's
 //! late answer is dropped by the app, which matches answers to requests by id.
 
+use super::cache::Cache;
 use super::{Client, FetchRequest, FetchResponse};
+use crate::policy::Method;
 use crate::document::{Document, Rendered};
 use crate::policy::TransportFailure;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -59,20 +61,48 @@ impl FetchHandle {
 }
 
 /// Fetch, parse and lay out one response; the same steps the worker thread runs, usable
-/// synchronously (by `--dump`).
+/// synchronously (by `--dump`). A GET of a cached page is made conditional; a 304 brings
+/// the cached copy back, parsed and laid out.
 pub fn load(
     client: &Client,
     req: &FetchRequest,
     width: u16,
     progress: &mut dyn FnMut(u64, Option<u64>) -> bool,
 ) -> Result<Loaded, TransportFailure> {
-    let response = client.fetch(req, progress)?;
+    let is_get = req.method == Method::Get;
+    let mut request = req.clone();
+    let mut cached = None;
+    if is_get && !request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("if-none-match")) {
+        cached = client.with_cache_do(|c| c.get(&req.url)).flatten();
+        if let Some(entry) = &cached {
+            request.headers.extend(Cache::conditional_headers(entry));
+        }
+    }
+    let response = client.fetch(&request, progress)?;
+    let status = response.head.status;
+    let mut cached_page = None;
+    match (status, cached) {
+        (304, Some(mut entry)) => {
+            Cache::merge_not_modified(&mut entry, &response.head.headers);
+            let _ = client.with_cache_do(|c| c.store_entry(entry.clone()));
+            let doc = Document::from_bytes(&response.url, entry.header("content-type"), &entry.body);
+            let rendered = doc.render(width);
+            cached_page = Some(CachedPage { doc, rendered, size: entry.body.len(), headers: entry.headers });
+        }
+        _ if is_get && !response.truncated => {
+            let _ = client.with_cache_do(|c| c.store(&response.url, status, &response.head.headers, &response.body));
+        }
+        _ if !is_get => {
+            client.with_cache_do(|c| c.remove(&response.url));
+        }
+        _ => {}
+    }
     let page = (!response.body.is_empty()).then(|| {
         let doc = Document::from_bytes(&response.url, response.content_type(), &response.body);
         let rendered = doc.render(width);
         (doc, rendered)
     });
-    Ok(Loaded { response, page, cached: None })
+    Ok(Loaded { response, page, cached: cached_page })
 }
 
 pub fn spawn_fetch(

@@ -2,6 +2,7 @@
 //! driver that runs the app's update loop with real fetches against it.
 #![allow(dead_code)]
 
+use margay::net::cache::Cache;
 use margay::net::{self, Client, FetchEvent, NetConfig};
 use margay::ui::{App, Effect, Keymap, Msg};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -120,7 +121,7 @@ pub struct Driver {
 
 impl Driver {
     pub fn new(width: u16, height: u16) -> Driver {
-        Driver { app: App::new(Keymap::defaults(), width, height), client: Client::new(NetConfig::default()), quit: false, relinked: Vec::new() }
+        Driver { app: App::new(Keymap::defaults(), width, height), client: Client::new(NetConfig::default()).with_cache(Cache::new(None, 1 << 24, 1 << 24)), quit: false, relinked: Vec::new() }
     }
 
     pub fn run(&mut self, effects: Vec<Effect>) {
