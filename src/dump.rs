@@ -4,8 +4,8 @@
 
 use crate::document::Rendered;
 use crate::navigation::{Navigation, Shown, Step};
-use crate::policy::DiagnosisKind;
 use crate::net::{self, Client};
+use crate::policy::DiagnosisKind;
 use crate::ui::nav::resolve_typed;
 use std::io::Write;
 
@@ -48,14 +48,24 @@ pub fn format_rendered(rendered: &Rendered) -> String {
         out.push_str("\nReferences\n\n");
         let digits = rendered.links.len().to_string().len().max(3);
         for (i, link) in rendered.links.iter().enumerate() {
-            let target = link.target.as_ref().map_or_else(|| link.href.escape_default().to_string(), |u| u.to_string());
+            let target = link
+                .target
+                .as_ref()
+                .map_or_else(|| link.href.escape_default().to_string(), |u| u.to_string());
             out.push_str(&format!("{:>digits$}. {target}\n", i + 1));
         }
     }
     out
 }
 
-pub fn run(client: &Client, input: &str, width: u16, mode: DumpMode, verbose: bool, out: &mut dyn Write) -> DumpOutcome {
+pub fn run(
+    client: &Client,
+    input: &str,
+    width: u16,
+    mode: DumpMode,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> DumpOutcome {
     let outcome = match resolve_typed(input, None) {
         Ok(url) => dump(client, Navigation::new(url, true), width, mode, verbose, out),
         Err(reason) => DumpOutcome::Failed(reason),
@@ -66,7 +76,14 @@ pub fn run(client: &Client, input: &str, width: u16, mode: DumpMode, verbose: bo
     outcome
 }
 
-fn dump(client: &Client, mut nav: Navigation, width: u16, mode: DumpMode, verbose: bool, out: &mut dyn Write) -> DumpOutcome {
+fn dump(
+    client: &Client,
+    mut nav: Navigation,
+    width: u16,
+    mode: DumpMode,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> DumpOutcome {
     let mut no_progress = |_, _| true;
     loop {
         if verbose {
@@ -78,7 +95,11 @@ fn dump(client: &Client, mut nav: Navigation, width: u16, mode: DumpMode, verbos
                     eprintln!("margay: {} {}", loaded.response.head.status, loaded.response.head.reason);
                 }
                 if mode == DumpMode::Source && !is_redirect(loaded.response.head.status) {
-                    return write_out(out, &loaded.response.body, status_outcome(loaded.response.head.status));
+                    return write_out(
+                        out,
+                        &loaded.response.body,
+                        status_outcome(loaded.response.head.status),
+                    );
                 }
                 nav.step(loaded)
             }
@@ -91,7 +112,9 @@ fn dump(client: &Client, mut nav: Navigation, width: u16, mode: DumpMode, verbos
             // A script cannot be asked: a 401 prints its diagnostic page.
             Step::AskCredentials { on_cancel, .. } => return print_shown(out, *on_cancel, width),
             Step::AskResend { status, method, to } => {
-                return DumpOutcome::Failed(format!("{status}: the server asks to send {method} data again to {to}"))
+                return DumpOutcome::Failed(format!(
+                    "{status}: the server asks to send {method} data again to {to}"
+                ))
             }
         }
     }

@@ -59,7 +59,8 @@ fn main() -> ExitCode {
         return ExitCode::from(outcome.exit_code());
     }
     let paths = Paths::from_env();
-    let cache = Cache::new(paths.cache_dir.as_ref().map(|d| d.join("http")), DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP);
+    let cache =
+        Cache::new(paths.cache_dir.as_ref().map(|d| d.join("http")), DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP);
     match run_tui(client.with_cache(cache), paths, cli.url) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -91,8 +92,9 @@ fn run_tui(client: Client, paths: Paths, start: Option<String>) -> anyhow::Resul
     let (tx, rx) = mpsc::channel::<Msg>();
 
     let signals_tx = tx.clone();
-    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP])
-        .context("cannot install signal handlers")?;
+    let mut signals =
+        signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP])
+            .context("cannot install signal handlers")?;
     std::thread::spawn(move || {
         if signals.forever().next().is_some() {
             let _ = signals_tx.send(Msg::Terminate);

@@ -178,7 +178,8 @@ impl Navigation {
                     message = Some(downgrade_message(message));
                 }
                 if response.truncated {
-                    message = Some(format!("The page was cut at {} bytes (the size limit).", response.body.len()));
+                    message =
+                        Some(format!("The page was cut at {} bytes (the size limit).", response.body.len()));
                 }
                 self.shown(doc, rendered, info, message, false)
             }
@@ -214,7 +215,8 @@ impl Navigation {
                     info.headers = cached.headers;
                     info.size = cached.size;
                     info.charset = doc.charset.clone();
-                    let message = Some("304 Not Modified: the cached copy is current (revalidated)".to_string());
+                    let message =
+                        Some("304 Not Modified: the cached copy is current (revalidated)".to_string());
                     self.shown(doc, Some(rendered), info, message, false)
                 }
                 None => {
@@ -249,8 +251,13 @@ impl Navigation {
         next.method = redirect.method.clone();
         if redirect.keep_body {
             next.body = self.request.body.clone();
-            next.headers =
-                self.request.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("content-type")).cloned().collect();
+            next.headers = self
+                .request
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                .cloned()
+                .collect();
         }
         self.request = next.clone();
         next
@@ -335,7 +342,10 @@ fn created_page(response: &FetchResponse, location: &Url) -> Document {
     let body = if mime == "text/html" || mime == "application/xhtml+xml" {
         document::decode(&response.body, content_type, true).text
     } else if mime.starts_with("text/") {
-        format!("<pre>{}</pre>", document::escape_html(&document::decode(&response.body, content_type, false).text))
+        format!(
+            "<pre>{}</pre>",
+            document::escape_html(&document::decode(&response.body, content_type, false).text)
+        )
     } else {
         String::new()
     };

@@ -194,7 +194,11 @@ fn resize_rewraps_once_per_width() {
     let page = d.app.page().unwrap();
     assert_eq!(page.rendered.width, 30);
     assert!(page.rendered.lines.len() > lines_80);
-    assert!(page.rendered.lines.iter().all(|l| unicode_width::UnicodeWidthStr::width(l.text().as_str()) <= 30));
+    assert!(page
+        .rendered
+        .lines
+        .iter()
+        .all(|l| unicode_width::UnicodeWidthStr::width(l.text().as_str()) <= 30));
 }
 
 #[test]
@@ -221,7 +225,8 @@ fn refused_connection_shows_a_diagnostic() {
 fn file_urls_html_text_and_directories() {
     let dir = std::env::temp_dir().join(format!("margay-file-test-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("sub")).unwrap();
-    std::fs::write(dir.join("page.html"), "<title>Local</title><p>local <a href=\"note.txt\">note</a></p>").unwrap();
+    std::fs::write(dir.join("page.html"), "<title>Local</title><p>local <a href=\"note.txt\">note</a></p>")
+        .unwrap();
     std::fs::write(dir.join("note.txt"), "plain\ttext\n<b>not bold</b>\n").unwrap();
     let mut d = Driver::new(80, 24);
     d.open(dir.to_str().unwrap());

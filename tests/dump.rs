@@ -10,7 +10,8 @@ fn margay(args: &[&str]) -> Output {
 }
 
 fn server() -> TestServer {
-    TestServer::start(|req| match req.path.as_str() {
+    TestServer::start(|req| {
+        match req.path.as_str() {
         "/" => Reply::html(
             "<title>T</title><h1>Dump me</h1><p>Some <em>text</em> with <a href=\"/a\">a link</a> \
              and <a href=\"https://example.org/x\">another</a>, long enough to be wrapped at forty columns.</p>",
@@ -20,6 +21,7 @@ fn server() -> TestServer {
         "/moved" => Reply::new(301).header("Location", "/"),
         "/bin" => Reply::new(200).header("Content-Type", "application/octet-stream").body(&[0, 1, 2, 3]),
         _ => Reply::new(404).body(b"nope"),
+    }
     })
 }
 

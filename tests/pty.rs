@@ -26,11 +26,14 @@ struct Session {
 impl Session {
     /// Run `margay ARGS; stty -a` in a shell on a fresh pty of the given size.
     fn start(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
-        let pty = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("a pty");
+        let pty = native_pty_system()
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("a pty");
         let home = std::env::temp_dir().join(format!("margay-pty-{}-{}", std::process::id(), rand_suffix()));
         std::fs::create_dir_all(&home).unwrap();
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-        let script = format!("'{}' {}; echo; echo EXIT=$?; stty -a", env!("CARGO_BIN_EXE_margay"), quoted.join(" "));
+        let script =
+            format!("'{}' {}; echo; echo EXIT=$?; stty -a", env!("CARGO_BIN_EXE_margay"), quoted.join(" "));
         let mut cmd = CommandBuilder::new("sh");
         cmd.args(["-c", &script]);
         cmd.env("TERM", "xterm-256color");
@@ -55,7 +58,15 @@ impl Session {
             }
         });
         let writer = pty.master.take_writer().unwrap();
-        Session { parser: vt100::Parser::new(rows, cols, 0), raw: Vec::new(), output, writer, master: pty.master, child, _home: home }
+        Session {
+            parser: vt100::Parser::new(rows, cols, 0),
+            raw: Vec::new(),
+            output,
+            writer,
+            master: pty.master,
+            child,
+            _home: home,
+        }
     }
 
     fn screen(&self) -> String {
@@ -108,7 +119,11 @@ fn rand_suffix() -> u128 {
 fn assert_restored(s: &Session, raw: &str) {
     assert!(!s.parser.screen().alternate_screen(), "still on the alternate screen");
     assert!(!s.parser.screen().hide_cursor(), "cursor still hidden");
-    assert_eq!(s.parser.screen().mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse still captured");
+    assert_eq!(
+        s.parser.screen().mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "mouse still captured"
+    );
     let stty = &raw[raw.rfind("speed").unwrap()..];
     assert!(stty.contains(" icanon") && stty.contains(" echo"), "raw mode left on: {stty}");
 }
@@ -180,7 +195,10 @@ fn sigterm_and_sighup_restore_the_terminal() {
         s.wait_text("Welcome to margay");
         // The shell is the pty's child; margay is the shell's child.
         let shell = s.child.process_id().unwrap();
-        let out = std::process::Command::new("pkill").args([&format!("-{signal}"), "-P", &shell.to_string()]).status().unwrap();
+        let out = std::process::Command::new("pkill")
+            .args([&format!("-{signal}"), "-P", &shell.to_string()])
+            .status()
+            .unwrap();
         assert!(out.success(), "pkill found margay");
         let raw = s.wait_exit();
         assert_restored(&s, &raw);

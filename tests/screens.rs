@@ -102,6 +102,9 @@ fn no_color_uses_no_colours() {
     d.app.show_start_page();
     let buf = buffer(&d);
     for cell in buf.content() {
-        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "a colour under NO_COLOR: {cell:?}");
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "a colour under NO_COLOR: {cell:?}"
+        );
     }
 }

@@ -65,7 +65,10 @@ fn moved_permanently_follows_offers_relink_and_updates_history() {
     d.open(&s.url("/old"));
     assert_eq!(d.address(), s.url("/new"), "a permanent move changes the address");
     let screen = d.screen();
-    assert!(screen.contains(&format!("Bookmark 'My page' moved permanently to {}", s.url("/new"))), "{screen}");
+    assert!(
+        screen.contains(&format!("Bookmark 'My page' moved permanently to {}", s.url("/new"))),
+        "{screen}"
+    );
     assert!(screen.contains("relink? (y/n/a)"));
     d.char('y');
     assert_eq!(d.relinked, vec![(s.url("/old"), s.url("/new"))]);
@@ -173,7 +176,10 @@ fn unauthorized_asks_for_credentials_and_remembers_them() {
 #[test]
 fn wrong_credentials_ask_again_three_times_then_diagnose() {
     let s = TestServer::start(|_| {
-        Reply::new(401).header("WWW-Authenticate", "Basic realm=\"vault\"").header("Content-Type", "text/plain").body(b"go away")
+        Reply::new(401)
+            .header("WWW-Authenticate", "Basic realm=\"vault\"")
+            .header("Content-Type", "text/plain")
+            .body(b"go away")
     });
     let mut d = Driver::new(100, 30);
     d.open(&s.url("/"));
@@ -193,7 +199,10 @@ fn wrong_credentials_ask_again_three_times_then_diagnose() {
 #[test]
 fn esc_at_the_credentials_prompt_shows_the_diagnostic_at_once() {
     let s = TestServer::start(|_| {
-        Reply::new(401).header("WWW-Authenticate", "Basic realm=\"x\"").header("Content-Type", "text/html").body(b"<p>Members only</p>")
+        Reply::new(401)
+            .header("WWW-Authenticate", "Basic realm=\"x\"")
+            .header("Content-Type", "text/html")
+            .body(b"<p>Members only</p>")
     });
     let mut d = Driver::new(100, 30);
     d.open(&s.url("/"));
@@ -246,15 +255,23 @@ fn payment_required_retries_with_charge_to() {
 #[test]
 fn created_accepted_and_partial_information() {
     let s = TestServer::start(|req| match req.path.as_str() {
-        "/make" => Reply::new(201).header("Location", "/thing/7").header("Content-Type", "text/html").body(b"<p>made it</p>"),
+        "/make" => Reply::new(201)
+            .header("Location", "/thing/7")
+            .header("Content-Type", "text/html")
+            .body(b"<p>made it</p>"),
         "/queue" => Reply::new(202).header("Content-Type", "text/plain").body(b"queued"),
-        "/mirror" => Reply::new(203).header("Content-Type", "text/html").body(b"<title>Mirror</title><p>a copy</p>"),
+        "/mirror" => {
+            Reply::new(203).header("Content-Type", "text/html").body(b"<title>Mirror</title><p>a copy</p>")
+        }
         _ => page("Thing", "thing seven"),
     });
     let mut d = Driver::new(100, 20);
     post(&mut d, &s.url("/make"), "n=7");
     let screen = d.screen();
-    assert!(screen.contains(&format!("Created: the new document is at [1]{}", s.url("/thing/7"))), "{screen}");
+    assert!(
+        screen.contains(&format!("Created: the new document is at [1]{}", s.url("/thing/7"))),
+        "{screen}"
+    );
     assert!(screen.contains("201 Created"), "{screen}");
     // The new document's address is one key away.
     d.key(KeyCode::Enter);
@@ -271,10 +288,16 @@ fn created_accepted_and_partial_information() {
 #[test]
 fn errors_show_a_diagnostic_page_with_everything() {
     let s = TestServer::start(|req| match req.path.as_str() {
-        "/busy" => Reply::new(503).header("Retry-After", "120").header("Content-Type", "text/html").body(b"<p>Back soon. <a href=\"/status\">status</a></p>"),
+        "/busy" => Reply::new(503)
+            .header("Retry-After", "120")
+            .header("Content-Type", "text/html")
+            .body(b"<p>Back soon. <a href=\"/status\">status</a></p>"),
         "/gw" => Reply::new(502).header("Content-Type", "text/plain").body(b"upstream broke"),
         "/redir" => Reply::new(302).header("Location", "/boom"),
-        _ => Reply::new(500).header("X-Trace", "abc123").header("Content-Type", "text/plain").body(b"stack trace here"),
+        _ => Reply::new(500)
+            .header("X-Trace", "abc123")
+            .header("Content-Type", "text/plain")
+            .body(b"stack trace here"),
     });
     let mut d = Driver::new(100, 80);
     d.open(&s.url("/redir"));
@@ -297,7 +320,11 @@ fn redirect_loops_and_long_chains() {
         let path = req.path.as_str();
         if let Some(n) = path.strip_prefix("/c?n=") {
             let n: u32 = n.parse().unwrap_or(0);
-            return if n == 0 { page("Bottom", "end of chain") } else { Reply::new(302).header("Location", &format!("/c?n={}", n - 1)) };
+            return if n == 0 {
+                page("Bottom", "end of chain")
+            } else {
+                Reply::new(302).header("Location", &format!("/c?n={}", n - 1))
+            };
         }
         match path {
             "/a" => Reply::new(302).header("Location", "/b"),
@@ -344,12 +371,16 @@ fn not_modified_shows_the_cached_copy_and_merges_headers() {
     let s = TestServer::start(move |req| {
         let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         match (req.path.as_str(), req.header("If-None-Match")) {
-            ("/doc", Some("\"v1\"")) => Reply::new(304).header("ETag", "\"v1\"").header("Expires", &format!("visit-{n}")),
+            ("/doc", Some("\"v1\"")) => {
+                Reply::new(304).header("ETag", "\"v1\"").header("Expires", &format!("visit-{n}"))
+            }
             ("/doc", _) => Reply::html("<title>Doc</title><p>version one</p>")
                 .header("ETag", "\"v1\"")
                 .header("Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT")
                 .header("Expires", "first"),
-            ("/secret", _) => Reply::html("<p>private</p>").header("ETag", "\"s\"").header("Cache-Control", "no-store"),
+            ("/secret", _) => {
+                Reply::html("<p>private</p>").header("ETag", "\"s\"").header("Cache-Control", "no-store")
+            }
             _ => page("Other", "other"),
         }
     });
@@ -401,10 +432,15 @@ fn an_https_to_http_redirect_is_flagged() {
         cached: None,
     };
     let mut nav = Navigation::new(url::Url::parse("https://secure.test/").unwrap(), true);
-    let step = nav.step(answer("https://secure.test/", ResponseHead::new(302, "Found").with_header("Location", "http://secure.test/plain")));
+    let step = nav.step(answer(
+        "https://secure.test/",
+        ResponseHead::new(302, "Found").with_header("Location", "http://secure.test/plain"),
+    ));
     assert!(matches!(step, Step::Fetch(ref r) if r.url.scheme() == "http"));
-    let Step::Show(shown) = nav.step(answer("http://secure.test/plain", ResponseHead::new(200, "OK").with_header("Content-Type", "text/html")))
-    else {
+    let Step::Show(shown) = nav.step(answer(
+        "http://secure.test/plain",
+        ResponseHead::new(200, "OK").with_header("Content-Type", "text/html"),
+    )) else {
         panic!("a page")
     };
     assert!(shown.message.unwrap().contains("redirected from https to http"));

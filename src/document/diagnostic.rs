@@ -10,7 +10,11 @@ use url::Url;
 
 /// The page for a diagnosis. `response` is the answer that led to it, when there was one:
 /// its head, body and how long it took.
-pub fn diagnostic_html(diagnosis: &Diagnosis, url: &Url, response: Option<(&ResponseHead, &[u8], Duration)>) -> String {
+pub fn diagnostic_html(
+    diagnosis: &Diagnosis,
+    url: &Url,
+    response: Option<(&ResponseHead, &[u8], Duration)>,
+) -> String {
     let mut html = String::new();
     let _ = write!(
         html,
@@ -22,9 +26,17 @@ pub fn diagnostic_html(diagnosis: &Diagnosis, url: &Url, response: Option<(&Resp
         let _ = writeln!(html, "<p>{}</p>", escape_html(paragraph));
     }
     if let Some(wait) = diagnosis.retry_after {
-        let _ = writeln!(html, "<p>The server asks to retry after {} seconds. Press Ctrl-R to reload.</p>", wait.as_secs());
+        let _ = writeln!(
+            html,
+            "<p>The server asks to retry after {} seconds. Press Ctrl-R to reload.</p>",
+            wait.as_secs()
+        );
     }
-    let _ = writeln!(html, "<h2>Request</h2>\n<p>Address: <a href=\"{0}\">{0}</a></p>", escape_html(url.as_str()));
+    let _ = writeln!(
+        html,
+        "<h2>Request</h2>\n<p>Address: <a href=\"{0}\">{0}</a></p>",
+        escape_html(url.as_str())
+    );
     if diagnosis.chain.iter().any(|hop| (300..400).contains(&hop.status)) {
         html.push_str("<p>Redirects followed:</p>\n<ol>\n");
         for hop in &diagnosis.chain {
@@ -86,8 +98,13 @@ pub fn choice_page_html(status: u16, choices: &[Choice], explanation: &str, url:
         escape_html(explanation)
     );
     for choice in choices {
-        let comment = if choice.comment.is_empty() { String::new() } else { format!(" — {}", escape_html(&choice.comment)) };
-        let _ = writeln!(html, "<li><a href=\"{0}\">{0}</a>{1}</li>", escape_html(choice.url.as_str()), comment);
+        let comment = if choice.comment.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", escape_html(&choice.comment))
+        };
+        let _ =
+            writeln!(html, "<li><a href=\"{0}\">{0}</a>{1}</li>", escape_html(choice.url.as_str()), comment);
     }
     let _ = write!(html, "</ul>\n<p>Asked for: {}</p></body></html>", escape_html(url.as_str()));
     html

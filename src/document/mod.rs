@@ -82,7 +82,9 @@ pub enum SourceKind {
     Html,
     Text,
     /// A body that is neither HTML nor text: shown as a page describing it.
-    Other { mime: String },
+    Other {
+        mime: String,
+    },
 }
 
 /// A parsed page, ready to be rendered at any width.
@@ -98,7 +100,7 @@ pub struct Document {
 }
 
 enum Body {
-    Html(html2text::RenderTree),
+    Html(Box<html2text::RenderTree>),
     Text(String),
 }
 
@@ -137,7 +139,7 @@ impl Document {
             base: parsed.base,
             kind: SourceKind::Html,
             charset: None,
-            body: Body::Html(parsed.tree),
+            body: Body::Html(Box::new(parsed.tree)),
         }
     }
 

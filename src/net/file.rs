@@ -7,13 +7,14 @@ use std::time::Instant;
 use url::Url;
 
 pub fn fetch(url: &Url, started: Instant) -> Result<FetchResponse, TransportFailure> {
-    let path = url
-        .to_file_path()
-        .map_err(|()| TransportFailure::Io(format!("{url} is not a local file path")))?;
-    let meta = std::fs::metadata(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
+    let path =
+        url.to_file_path().map_err(|()| TransportFailure::Io(format!("{url} is not a local file path")))?;
+    let meta =
+        std::fs::metadata(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
     let (content_type, body) = if meta.is_dir() {
         let mut entries = Vec::new();
-        let dir = std::fs::read_dir(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
+        let dir =
+            std::fs::read_dir(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
         for entry in dir.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let meta = entry.metadata().ok();
@@ -33,7 +34,8 @@ pub fn fetch(url: &Url, started: Instant) -> Result<FetchResponse, TransportFail
         );
         (Some("text/html; charset=utf-8".to_string()), html.into_bytes())
     } else {
-        let bytes = std::fs::read(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
         (None, bytes)
     };
     let mut headers = vec![("content-length".to_string(), body.len().to_string())];

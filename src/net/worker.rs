@@ -5,8 +5,8 @@
 
 use super::cache::Cache;
 use super::{Client, FetchRequest, FetchResponse};
-use crate::policy::Method;
 use crate::document::{Document, Rendered};
+use crate::policy::Method;
 use crate::policy::TransportFailure;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -90,7 +90,8 @@ pub fn load(
             cached_page = Some(CachedPage { doc, rendered, size: entry.body.len(), headers: entry.headers });
         }
         _ if is_get && !response.truncated => {
-            let _ = client.with_cache_do(|c| c.store(&response.url, status, &response.head.headers, &response.body));
+            let _ = client
+                .with_cache_do(|c| c.store(&response.url, status, &response.head.headers, &response.body));
         }
         _ if !is_get => {
             client.with_cache_do(|c| c.remove(&response.url));

@@ -111,12 +111,7 @@ pub(crate) fn clean(s: &str) -> String {
 }
 
 /// The diagnosis of an HTTP response.
-pub(crate) fn build(
-    req: &RequestInfo,
-    head: &ResponseHead,
-    ctx: &Context,
-    kind: DiagnosisKind,
-) -> Diagnosis {
+pub(crate) fn build(req: &RequestInfo, head: &ResponseHead, ctx: &Context, kind: DiagnosisKind) -> Diagnosis {
     let status = head.status;
     let e = explain(status);
     let standard = format!("{status} {}", e.reason);
@@ -124,20 +119,14 @@ pub(crate) fn build(
     let mut paragraphs: Vec<String> = lead.into_iter().collect();
     paragraphs.extend(code_meaning(&e, head));
     let mut chain = ctx.chain.clone();
-    chain.push(Hop {
-        url: req.url.clone(),
-        method: req.method.clone(),
-        status,
-    });
+    chain.push(Hop { url: req.url.clone(), method: req.method.clone(), status });
     Diagnosis {
         code: Some(status),
         title,
         explanation: paragraphs.join("\n\n"),
         advice,
         kind,
-        retry_after: head
-            .header("retry-after")
-            .and_then(|v| parse_retry_after(v, ctx.now)),
+        retry_after: head.header("retry-after").and_then(|v| parse_retry_after(v, ctx.now)),
         url: req.url.clone(),
         chain,
     }
@@ -148,10 +137,7 @@ pub(crate) fn build(
 fn code_meaning(e: &Explanation, head: &ResponseHead) -> Vec<String> {
     let mut out = vec![format!("{} {}: {}", e.code, e.reason, e.modern)];
     if let (true, Some(old)) = (e.differs_in_1992, e.in_1992) {
-        out.push(format!(
-            "In the 1992 status-code document, {}: {old}",
-            e.code
-        ));
+        out.push(format!("In the 1992 status-code document, {}: {old}", e.code));
     }
     let reason = clean(head.reason.trim());
     if !reason.is_empty() && !reason.eq_ignore_ascii_case(e.reason) {
@@ -286,9 +272,7 @@ pub fn diagnose_transport(url: &Url, failure: &TransportFailure, chain: &[Hop]) 
 
 fn transport_text(f: &TransportFailure, url: &Url) -> (String, String, String) {
     let host = url.host_str().unwrap_or("the server");
-    let port = url
-        .port_or_known_default()
-        .map_or_else(String::new, |p| format!(" on port {p}"));
+    let port = url.port_or_known_default().map_or_else(String::new, |p| format!(" on port {p}"));
     let detail = |d: &str| {
         let d = clean(d.trim());
         if d.is_empty() {

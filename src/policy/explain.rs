@@ -148,12 +148,5 @@ pub fn explain(status: u16) -> Explanation {
             None,
         ),
     };
-    Explanation {
-        code: status,
-        reason,
-        modern,
-        in_1992,
-        differs_in_1992: false,
-        treated_as,
-    }
+    Explanation { code: status, reason, modern, in_1992, differs_in_1992: false, treated_as }
 }

@@ -18,10 +18,7 @@ pub struct Challenge {
 impl Challenge {
     /// A parameter's value (quotes and escapes removed), name compared case-insensitively.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.params.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -36,9 +33,7 @@ pub fn parse_challenges<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Ch
             if element.is_empty() {
                 continue;
             }
-            let token_len = element
-                .find(|c: char| !is_tchar(c))
-                .unwrap_or(element.len());
+            let token_len = element.find(|c: char| !is_tchar(c)).unwrap_or(element.len());
             let after = element[token_len..].trim_start();
             if token_len > 0 && after.starts_with('=') {
                 // `name=value`: a parameter of the challenge being read.
@@ -53,11 +48,8 @@ pub fn parse_challenges<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Ch
                 continue; // garbage; skip it
             }
             out.extend(current.take());
-            let mut ch = Challenge {
-                scheme: element[..token_len].to_string(),
-                params: Vec::new(),
-                token68: None,
-            };
+            let mut ch =
+                Challenge { scheme: element[..token_len].to_string(), params: Vec::new(), token68: None };
             if !after.is_empty() {
                 match parse_param(after) {
                     Some(p) => ch.params.push(p),
@@ -170,15 +162,7 @@ mod tests {
 
     #[test]
     fn garbage_does_not_panic() {
-        for v in [
-            "",
-            ",,,",
-            "=",
-            "\"",
-            "Basic \"",
-            "Basic realm=\"unterminated",
-            "é=é",
-        ] {
+        for v in ["", ",,,", "=", "\"", "Basic \"", "Basic realm=\"unterminated", "é=é"] {
             let _ = parse_challenges([v]);
         }
     }

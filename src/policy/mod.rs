@@ -100,12 +100,7 @@ pub struct RequestInfo {
 impl RequestInfo {
     /// A GET without body that did not come from the user's typing.
     pub fn get(url: Url) -> RequestInfo {
-        RequestInfo {
-            url,
-            method: Method::Get,
-            has_body: false,
-            typed_by_user: false,
-        }
+        RequestInfo { url, method: Method::Get, has_body: false, typed_by_user: false }
     }
 }
 
@@ -119,11 +114,7 @@ pub struct ResponseHead {
 
 impl ResponseHead {
     pub fn new(status: u16, reason: &str) -> ResponseHead {
-        ResponseHead {
-            status,
-            reason: reason.to_string(),
-            headers: Vec::new(),
-        }
+        ResponseHead { status, reason: reason.to_string(), headers: Vec::new() }
     }
 
     /// Builder used by tests and the network layer alike.
@@ -134,18 +125,12 @@ impl ResponseHead {
 
     /// The first value of a header, name compared case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Every value of a header, in order, name compared case-insensitively.
     pub fn headers_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers
-            .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -190,11 +175,7 @@ impl Default for Context {
 impl Context {
     /// Record that `req` got `status` and is being followed to the next address.
     pub fn followed(&mut self, req: &RequestInfo, status: u16) {
-        self.chain.push(Hop {
-            url: req.url.clone(),
-            method: req.method.clone(),
-            status,
-        });
+        self.chain.push(Hop { url: req.url.clone(), method: req.method.clone(), status });
     }
 }
 
@@ -224,9 +205,7 @@ impl StatusNote {
             StatusNote::Created { location: None } => {
                 "201 Created (the server did not say where the new document is)".to_string()
             }
-            StatusNote::Accepted => {
-                "202 Accepted: the request was accepted but not yet acted on".to_string()
-            }
+            StatusNote::Accepted => "202 Accepted: the request was accepted but not yet acted on".to_string(),
             StatusNote::PartialInformation => {
                 "203 Partial information: not the origin server's definitive copy".to_string()
             }
@@ -253,21 +232,13 @@ pub enum Outcome {
     Redirect(Redirect),
     /// Let the user choose one of several addresses (1992 `URI:` lines, or 300 and unknown
     /// 3xx codes). The server's body, if any, may be shown beneath the list.
-    Choose {
-        status: u16,
-        alternatives: Vec<Choice>,
-        explanation: String,
-    },
+    Choose { status: u16, alternatives: Vec<Choice>, explanation: String },
     /// 304 to a conditional request: show the cached copy, merge the new headers.
     NotModified,
     /// 401 with a Basic challenge: ask for user name and password and retry with
     /// `Authorization: Basic`; on cancel show `on_cancel`. `realm` has control characters
     /// removed so it can be shown in a prompt.
-    AskCredentials {
-        scheme: String,
-        realm: Option<String>,
-        on_cancel: Diagnosis,
-    },
+    AskCredentials { scheme: String, realm: Option<String>, on_cancel: Diagnosis },
     /// 402: show the diagnostic page and offer to retry with a `ChargeTo` header the user
     /// types (1992).
     PaymentRequired { diagnosis: Diagnosis },
@@ -277,26 +248,16 @@ pub enum Outcome {
 
 /// Decide what a response means for the user. `body_prefix` is the start of the body (a few
 /// KB are enough; only the 1992 303 `Method:` form reads it).
-pub fn decide(
-    req: &RequestInfo,
-    head: &ResponseHead,
-    body_prefix: &[u8],
-    ctx: &Context,
-) -> Outcome {
+pub fn decide(req: &RequestInfo, head: &ResponseHead, body_prefix: &[u8], ctx: &Context) -> Outcome {
     let status = head.status;
     match status {
         100..=199 => diagnostic(req, head, ctx, DiagnosisKind::Interim),
-        204 => Outcome::KeepView {
-            message: "204 No Content: page kept".to_string(),
-            reset_form: false,
-        },
+        204 => Outcome::KeepView { message: "204 No Content: page kept".to_string(), reset_form: false },
         205 => Outcome::KeepView {
             message: "205 Reset Content: page kept, form cleared".to_string(),
             reset_form: true,
         },
-        200..=299 => Outcome::Show {
-            note: success_note(req, head),
-        },
+        200..=299 => Outcome::Show { note: success_note(req, head) },
         300..=399 => redirect::decide_3xx(req, head, body_prefix, ctx),
         401 => authenticate(req, head, ctx),
         402 => Outcome::PaymentRequired {
@@ -313,21 +274,14 @@ pub fn decide(
     }
 }
 
-fn diagnostic(
-    req: &RequestInfo,
-    head: &ResponseHead,
-    ctx: &Context,
-    kind: DiagnosisKind,
-) -> Outcome {
+fn diagnostic(req: &RequestInfo, head: &ResponseHead, ctx: &Context, kind: DiagnosisKind) -> Outcome {
     Outcome::Diagnostic(diagnosis::build(req, head, ctx, kind))
 }
 
 fn success_note(req: &RequestInfo, head: &ResponseHead) -> Option<StatusNote> {
     match head.status {
         200 => None,
-        201 => Some(StatusNote::Created {
-            location: target::created_location(req, head),
-        }),
+        201 => Some(StatusNote::Created { location: target::created_location(req, head) }),
         202 => Some(StatusNote::Accepted),
         203 => Some(StatusNote::PartialInformation),
         206 => Some(StatusNote::PartialContent),
@@ -339,21 +293,14 @@ fn success_note(req: &RequestInfo, head: &ResponseHead) -> Option<StatusNote> {
 /// the server offers no Basic challenge, the diagnostic page says why.
 fn authenticate(req: &RequestInfo, head: &ResponseHead, ctx: &Context) -> Outcome {
     if ctx.auth_attempts >= MAX_AUTH_ATTEMPTS {
-        let kind = DiagnosisKind::AuthFailed {
-            attempts: ctx.auth_attempts,
-        };
+        let kind = DiagnosisKind::AuthFailed { attempts: ctx.auth_attempts };
         return diagnostic(req, head, ctx, kind);
     }
     let challenges = parse_challenges(head.headers_all("www-authenticate"));
-    match challenges
-        .iter()
-        .find(|c| c.scheme.eq_ignore_ascii_case("basic"))
-    {
+    match challenges.iter().find(|c| c.scheme.eq_ignore_ascii_case("basic")) {
         Some(basic) => {
             let realm = basic.param("realm").map(diagnosis::clean);
-            let kind = DiagnosisKind::AuthRequired {
-                realm: realm.clone(),
-            };
+            let kind = DiagnosisKind::AuthRequired { realm: realm.clone() };
             Outcome::AskCredentials {
                 scheme: "Basic".to_string(),
                 realm,
@@ -361,10 +308,7 @@ fn authenticate(req: &RequestInfo, head: &ResponseHead, ctx: &Context) -> Outcom
             }
         }
         None => {
-            let schemes = challenges
-                .iter()
-                .map(|c| diagnosis::clean(&c.scheme))
-                .collect();
+            let schemes = challenges.iter().map(|c| diagnosis::clean(&c.scheme)).collect();
             diagnostic(req, head, ctx, DiagnosisKind::AuthUnsupported { schemes })
         }
     }

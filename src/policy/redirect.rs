@@ -121,10 +121,7 @@ fn follow(req: &RequestInfo, head: &ResponseHead, body_prefix: &[u8], ctx: &Cont
         }
         Found::NonGet { method, url } => {
             let method = super::diagnosis::clean(&method);
-            let kind = DiagnosisKind::MethodNotAutomatic {
-                method,
-                target: url,
-            };
+            let kind = DiagnosisKind::MethodNotAutomatic { method, target: url };
             return diag(req, head, ctx, kind);
         }
         Found::Missing => return diag(req, head, ctx, DiagnosisKind::MissingLocation),
@@ -137,10 +134,7 @@ fn follow(req: &RequestInfo, head: &ResponseHead, body_prefix: &[u8], ctx: &Cont
         return diag(req, head, ctx, DiagnosisKind::RedirectLoop { target: to });
     }
     if ctx.chain.len() >= ctx.max_hops {
-        let kind = DiagnosisKind::TooManyRedirects {
-            limit: ctx.max_hops,
-            target: to,
-        };
+        let kind = DiagnosisKind::TooManyRedirects { limit: ctx.max_hops, target: to };
         return diag(req, head, ctx, kind);
     }
     let kind = match status {
@@ -190,14 +184,8 @@ fn is_loop(req: &RequestInfo, ctx: &Context, to: &Url, method: &Method) -> bool 
 /// renders the server's body, which usually lists the choices as links.
 fn multiple_choices(req: &RequestInfo, head: &ResponseHead, ctx: &Context) -> Outcome {
     let mut choices = Vec::new();
-    if let Some(url) = head
-        .header("location")
-        .and_then(|raw| target::resolve(&req.url, raw))
-    {
-        choices.push(Choice {
-            url,
-            comment: "the server's preferred choice".to_string(),
-        });
+    if let Some(url) = head.header("location").and_then(|raw| target::resolve(&req.url, raw)) {
+        choices.push(Choice { url, comment: "the server's preferred choice".to_string() });
     }
     choices.extend(target::uri_choices(req, head));
     choices.retain(|c| is_web(&c.url));
@@ -216,11 +204,7 @@ fn multiple_choices(req: &RequestInfo, head: &ResponseHead, ctx: &Context) -> Ou
                  own list, if it sent one, is shown below."
             .to_string(),
     };
-    Outcome::Choose {
-        status: head.status,
-        alternatives: choices,
-        explanation,
-    }
+    Outcome::Choose { status: head.status, alternatives: choices, explanation }
 }
 
 fn choose(
@@ -234,18 +218,9 @@ fn choose(
     if web.peek().is_none() {
         // Every offered address is refused; name the first.
         if let Some(c) = target::uri_choices(req, head).into_iter().next() {
-            return diag(
-                req,
-                head,
-                ctx,
-                DiagnosisKind::RefusedScheme { target: c.url },
-            );
+            return diag(req, head, ctx, DiagnosisKind::RefusedScheme { target: c.url });
         }
         return diag(req, head, ctx, DiagnosisKind::MissingLocation);
     }
-    Outcome::Choose {
-        status: head.status,
-        alternatives: web.collect(),
-        explanation,
-    }
+    Outcome::Choose { status: head.status, alternatives: web.collect(), explanation }
 }

@@ -50,10 +50,7 @@ pub(crate) fn find(req: &RequestInfo, head: &ResponseHead, body_prefix: &[u8]) -
             return Found::Bad(locations.join(", "));
         }
         return match resolve(&req.url, first) {
-            Some(url) => Found::One {
-                url,
-                source: TargetSource::Location,
-            },
+            Some(url) => Found::One { url, source: TargetSource::Location },
             None => Found::Bad(first.to_string()),
         };
     }
@@ -65,10 +62,7 @@ pub(crate) fn find(req: &RequestInfo, head: &ResponseHead, body_prefix: &[u8]) -
             (_, 0) => Found::Bad(lines[0].trim().to_string()),
             (1, _) => {
                 let c = choices.remove(0);
-                Found::One {
-                    url: c.url,
-                    source: TargetSource::UriHeader { comment: c.comment },
-                }
+                Found::One { url: c.url, source: TargetSource::UriHeader { comment: c.comment } }
             }
             _ => Found::Several(choices),
         };
@@ -80,10 +74,7 @@ pub(crate) fn find(req: &RequestInfo, head: &ResponseHead, body_prefix: &[u8]) -
                 return Found::Bad(raw);
             };
             if method.eq_ignore_ascii_case("GET") {
-                return Found::One {
-                    url,
-                    source: TargetSource::MethodBody,
-                };
+                return Found::One { url, source: TargetSource::MethodBody };
             }
             return Found::NonGet { method, url };
         }
@@ -96,10 +87,7 @@ pub(crate) fn uri_choices(req: &RequestInfo, head: &ResponseHead) -> Vec<Choice>
     head.headers_all("uri")
         .filter_map(parse_uri_line)
         .filter_map(|(raw, comment)| {
-            resolve(&req.url, raw).map(|url| Choice {
-                url,
-                comment: super::diagnosis::clean(comment),
-            })
+            resolve(&req.url, raw).map(|url| Choice { url, comment: super::diagnosis::clean(comment) })
         })
         .collect()
 }
@@ -162,11 +150,7 @@ fn parse_uri_line(value: &str) -> Option<(&str, &str)> {
 fn method_body(body: &[u8]) -> Option<(String, String)> {
     let text = String::from_utf8_lossy(body);
     let text = text.trim_start_matches('\u{feff}');
-    let lines = text
-        .lines()
-        .map(str::trim)
-        .skip_while(|l| l.is_empty())
-        .take(METHOD_SCAN_LINES);
+    let lines = text.lines().map(str::trim).skip_while(|l| l.is_empty()).take(METHOD_SCAN_LINES);
     for line in lines {
         let (name, value) = line.split_once(':')?;
         let name = name.trim();
@@ -234,14 +218,8 @@ mod tests {
 
     #[test]
     fn uri_line_forms() {
-        assert_eq!(
-            parse_uri_line("<http://a/> the A"),
-            Some(("http://a/", "the A"))
-        );
-        assert_eq!(
-            parse_uri_line(" http://a/  comment "),
-            Some(("http://a/", "comment"))
-        );
+        assert_eq!(parse_uri_line("<http://a/> the A"), Some(("http://a/", "the A")));
+        assert_eq!(parse_uri_line(" http://a/  comment "), Some(("http://a/", "comment")));
         assert_eq!(parse_uri_line("http://a/"), Some(("http://a/", "")));
         assert_eq!(parse_uri_line("<http://a/"), None);
         assert_eq!(parse_uri_line("  "), None);

@@ -27,10 +27,19 @@ pub enum Msg {
 /// Something the shell must do for the app.
 #[derive(Debug)]
 pub enum Effect {
-    Fetch { id: u64, request: FetchRequest, width: u16 },
-    Cancel { id: u64 },
+    Fetch {
+        id: u64,
+        request: FetchRequest,
+        width: u16,
+    },
+    Cancel {
+        id: u64,
+    },
     /// Rewrite bookmarks that point at `old` to point at `new`, through the bookmark store.
-    RelinkBookmarks { old: String, new: Url },
+    RelinkBookmarks {
+        old: String,
+        new: Url,
+    },
     Quit,
 }
 
@@ -294,7 +303,9 @@ impl App {
                 self.prompt = Some(Prompt::new(kind, ""));
                 Vec::new()
             }
-            PromptKind::Password { realm, user, .. } => self.send_credentials(realm, &user, &prompt.editor.text),
+            PromptKind::Password { realm, user, .. } => {
+                self.send_credentials(realm, &user, &prompt.editor.text)
+            }
             PromptKind::ChargeTo => self.retry_with_charge_to(&text),
             PromptKind::ConfirmQuit | PromptKind::Resend { .. } | PromptKind::Relink { .. } => Vec::new(),
         }

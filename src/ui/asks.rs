@@ -63,7 +63,12 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn send_credentials(&mut self, realm: Option<String>, user: &str, password: &str) -> Vec<Effect> {
+    pub(super) fn send_credentials(
+        &mut self,
+        realm: Option<String>,
+        user: &str,
+        password: &str,
+    ) -> Vec<Effect> {
         let Some(mut pending) = self.pending.take() else { return Vec::new() };
         let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         let header = format!("Basic {token}");
@@ -101,9 +106,8 @@ impl App {
 
     /// `$` on a 402 page: retry with a ChargeTo header (1992).
     pub(super) fn ask_charge_to(&mut self) {
-        let is_402 = self
-            .page()
-            .is_some_and(|p| matches!(p.info.diagnosis, Some(DiagnosisKind::PaymentRequired)));
+        let is_402 =
+            self.page().is_some_and(|p| matches!(p.info.diagnosis, Some(DiagnosisKind::PaymentRequired)));
         if is_402 {
             self.prompt = Some(Prompt::new(PromptKind::ChargeTo, ""));
         } else {

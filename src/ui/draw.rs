@@ -88,7 +88,12 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// One document line as ratatui spans, with the selected link and search hits marked.
-fn styled_line<'a>(app: &App, spans: &'a [DocSpan], selected: Option<usize>, hits: &[(usize, usize, bool)]) -> Line<'a> {
+fn styled_line<'a>(
+    app: &App,
+    spans: &'a [DocSpan],
+    selected: Option<usize>,
+    hits: &[(usize, usize, bool)],
+) -> Line<'a> {
     let mut out = Vec::with_capacity(spans.len());
     let mut offset = 0usize; // in chars from the start of the line
     for span in spans {
@@ -179,7 +184,10 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         let skip = before.width().saturating_sub(room);
         let visible: String = skip_width(text, skip);
         let label_width = label.width();
-        let line = Line::from(vec![Span::styled(label.as_str(), Style::new().add_modifier(Modifier::BOLD)), Span::raw(visible)]);
+        let line = Line::from(vec![
+            Span::styled(label.as_str(), Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw(visible),
+        ]);
         frame.render_widget(Paragraph::new(line), area);
         let x = area.x + (label_width + before.width() - skip).min(area.width as usize - 1) as u16;
         frame.set_cursor_position(Position { x, y: area.y });
@@ -196,21 +204,33 @@ pub fn status_text(app: &App) -> (String, Style) {
             Some(total) => format!("{} of {}", human_size(p.bytes), human_size(total)),
             None => human_size(p.bytes),
         };
-        return (format!("Loading {} … {size} (Esc cancels)", p.nav.request.url), Style::new().add_modifier(Modifier::BOLD));
+        return (
+            format!("Loading {} … {size} (Esc cancels)", p.nav.request.url),
+            Style::new().add_modifier(Modifier::BOLD),
+        );
     }
     match &app.status {
         StatusLine::Info(m) => return (clean(m), Style::new()),
         StatusLine::Error(m) => {
-            let style = if app.no_color { Style::new().add_modifier(Modifier::BOLD) } else { Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD) };
+            let style = if app.no_color {
+                Style::new().add_modifier(Modifier::BOLD)
+            } else {
+                Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD)
+            };
             return (clean(m), style);
         }
         StatusLine::None => {}
     }
-    if let Some((n, link)) = app.page().and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s).map(|l| (s + 1, l)))) {
+    if let Some((n, link)) =
+        app.page().and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s).map(|l| (s + 1, l))))
+    {
         let target = link.target.as_ref().map_or_else(|| clean(&link.href), |u| u.to_string());
         return (format!("[{n}] {target}"), Style::new());
     }
-    ("Arrows/Tab: links  Enter: follow  g: go to URL  /: search  ?: help  q: quit".to_string(), Style::new().add_modifier(Modifier::DIM))
+    (
+        "Arrows/Tab: links  Enter: follow  g: go to URL  /: search  ?: help  q: quit".to_string(),
+        Style::new().add_modifier(Modifier::DIM),
+    )
 }
 
 pub fn human_size(bytes: u64) -> String {

@@ -57,7 +57,9 @@ pub fn page_info_html(page: &Page) -> String {
     }
     rows.push(("Links", page.rendered.links.len().to_string()));
 
-    let mut html = String::from("<!DOCTYPE html><html><head><title>Page info</title></head><body><h1>Page info</h1>\n<ul>\n");
+    let mut html = String::from(
+        "<!DOCTYPE html><html><head><title>Page info</title></head><body><h1>Page info</h1>\n<ul>\n",
+    );
     for (name, value) in rows {
         let _ = writeln!(html, "<li><strong>{name}:</strong> {value}</li>");
     }
@@ -65,10 +67,21 @@ pub fn page_info_html(page: &Page) -> String {
     if !info.chain.is_empty() {
         html.push_str("<h2>Redirects</h2>\n<ol>\n");
         for hop in &info.chain {
-            let _ = writeln!(html, "<li>{} {} → {}</li>", e(hop.method.as_str()), link(hop.url.as_str()), hop.status);
+            let _ = writeln!(
+                html,
+                "<li>{} {} → {}</li>",
+                e(hop.method.as_str()),
+                link(hop.url.as_str()),
+                hop.status
+            );
         }
         let last = info.final_url.as_ref().unwrap_or(&page.address);
-        let _ = writeln!(html, "<li>{} → {}</li>\n</ol>", link(last.as_str()), info.status.map_or(String::new(), |s| s.to_string()));
+        let _ = writeln!(
+            html,
+            "<li>{} → {}</li>\n</ol>",
+            link(last.as_str()),
+            info.status.map_or(String::new(), |s| s.to_string())
+        );
     }
     if !info.headers.is_empty() {
         html.push_str("<h2>Response headers</h2>\n<pre>");

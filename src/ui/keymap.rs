@@ -92,7 +92,9 @@ impl Key {
             "PageDown" => KeyCode::PageDown,
             "Home" => KeyCode::Home,
             "End" => KeyCode::End,
-            f if f.starts_with('F') && f.len() > 1 => KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?),
+            f if f.starts_with('F') && f.len() > 1 => {
+                KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?)
+            }
             c => {
                 let mut chars = c.chars();
                 let ch = chars.next()?;
@@ -159,7 +161,11 @@ impl Keymap {
 
     fn parse(text: &str, file: &str, base: Option<Keymap>) -> Result<Keymap, KeymapError> {
         let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let err = |offset: usize, message: String| KeymapError { file: file.to_string(), line: line_of(offset), message };
+        let err = |offset: usize, message: String| KeymapError {
+            file: file.to_string(),
+            line: line_of(offset),
+            message,
+        };
         let raw: RawKeymap = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             err(offset, e.message().trim().to_string())
@@ -191,7 +197,12 @@ impl Keymap {
                         .unwrap_or(0);
                     return Err(err(
                         offset,
-                        format!("key '{}' is bound to both '{}' and '{}'", key.label(), other.name(), action.name()),
+                        format!(
+                            "key '{}' is bound to both '{}' and '{}'",
+                            key.label(),
+                            other.name(),
+                            action.name()
+                        ),
                     ));
                 }
             }

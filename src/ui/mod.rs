@@ -3,12 +3,12 @@
 //! runs the `Effect`s that come out.
 
 pub mod app;
+mod asks;
 pub mod draw;
 pub mod help;
 pub mod info;
 pub mod keymap;
 pub mod nav;
-mod asks;
 pub mod prompt;
 mod view;
 

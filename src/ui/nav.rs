@@ -23,8 +23,10 @@ pub fn resolve_typed(input: &str, base: Option<&Url>) -> Result<Url, String> {
     }
     if looks_like_host(input) {
         let host = input.split(['/', ':', '?', '#']).next().unwrap_or("");
-        let scheme = if host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok() { "http" } else { "https" };
-        return Url::parse(&format!("{scheme}://{input}")).map_err(|e| format!("'{input}' is not a valid address: {e}"));
+        let scheme =
+            if host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok() { "http" } else { "https" };
+        return Url::parse(&format!("{scheme}://{input}"))
+            .map_err(|e| format!("'{input}' is not a valid address: {e}"));
     }
     if let Some(base) = base.filter(|b| b.scheme() != "about") {
         return base.join(input).map_err(|e| format!("'{input}' is not a valid address: {e}"));
@@ -50,8 +52,13 @@ fn looks_like_host(input: &str) -> bool {
     // A dotted name whose last label is alphabetic, and not a file name: "example.com" yes,
     // "page.html" no.
     let Some((_, last)) = host.rsplit_once('.') else { return false };
-    const FILE_ENDINGS: &[&str] = &["html", "htm", "txt", "md", "php", "xml", "json", "css", "js", "pdf", "png", "jpg", "gif", "rs", "toml"];
-    last.len() >= 2 && last.chars().all(|c| c.is_ascii_alphabetic()) && !FILE_ENDINGS.contains(&last.to_ascii_lowercase().as_str())
+    const FILE_ENDINGS: &[&str] = &[
+        "html", "htm", "txt", "md", "php", "xml", "json", "css", "js", "pdf", "png", "jpg", "gif", "rs",
+        "toml",
+    ];
+    last.len() >= 2
+        && last.chars().all(|c| c.is_ascii_alphabetic())
+        && !FILE_ENDINGS.contains(&last.to_ascii_lowercase().as_str())
 }
 
 fn without_fragment(url: &Url) -> Url {
@@ -87,7 +94,8 @@ impl App {
         match link.target {
             Some(url) => self.navigate(url, LoadMode::Push, local_page),
             None => {
-                self.status = StatusLine::Error(format!("Cannot follow '{}': not a valid address.", link.href));
+                self.status =
+                    StatusLine::Error(format!("Cannot follow '{}': not a valid address.", link.href));
                 Vec::new()
             }
         }
@@ -109,7 +117,8 @@ impl App {
             }
         }
         if !matches!(url.scheme(), "http" | "https" | "file") {
-            self.status = StatusLine::Error(format!("margay cannot open {}: addresses ({url}).", url.scheme()));
+            self.status =
+                StatusLine::Error(format!("margay cannot open {}: addresses ({url}).", url.scheme()));
             return Vec::new();
         }
         let mut effects = self.cancel_pending();
@@ -265,7 +274,8 @@ impl App {
             Step::AskResend { status, method, to } => {
                 pending.asking = true;
                 self.pending = Some(pending);
-                self.prompt = Some(Prompt::new(PromptKind::Resend { status, method, to: to.to_string() }, ""));
+                self.prompt =
+                    Some(Prompt::new(PromptKind::Resend { status, method, to: to.to_string() }, ""));
                 Vec::new()
             }
             Step::AskCredentials { realm, on_cancel } => {

@@ -89,19 +89,36 @@ impl LineEditor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PromptKind {
     /// A URL to open; `recall` is the position while Up/Down walk earlier entries.
-    Url { recall: Option<usize> },
+    Url {
+        recall: Option<usize>,
+    },
     /// A link number, started by typing a digit.
     LinkNumber,
     Search,
     ConfirmQuit,
     /// 401: the user name for a protection space.
-    Username { realm: Option<String>, host: String },
+    Username {
+        realm: Option<String>,
+        host: String,
+    },
     /// 401: the password (never shown).
-    Password { realm: Option<String>, host: String, user: String },
+    Password {
+        realm: Option<String>,
+        host: String,
+        user: String,
+    },
     /// 307/308 after a form: send the data again? (y/n)
-    Resend { status: u16, method: String, to: String },
+    Resend {
+        status: u16,
+        method: String,
+        to: String,
+    },
     /// 301/308: point this bookmark at the new address? (y/n/a)
-    Relink { title: String, old: String, new: String },
+    Relink {
+        title: String,
+        old: String,
+        new: String,
+    },
     /// 402: the ChargeTo header to retry with.
     ChargeTo,
 }
@@ -140,7 +157,9 @@ impl Prompt {
             PromptKind::Search => "Search for: ".into(),
             PromptKind::ConfirmQuit => "Are you sure you want to quit? (y/n) ".into(),
             PromptKind::Username { realm, host } => format!("User name for {}: ", space(realm, host)),
-            PromptKind::Password { realm, host, user } => format!("Password for {user} at {}: ", space(realm, host)),
+            PromptKind::Password { realm, host, user } => {
+                format!("Password for {user} at {}: ", space(realm, host))
+            }
             PromptKind::Resend { status, method, to } => {
                 format!("{status}: the server asks to send the form data again ({method}) to {to}. Send it? (y/n) ")
             }

@@ -40,7 +40,8 @@ impl App {
 
     /// After a scroll, a selected link that went off screen gives way to the first visible one.
     fn keep_selection_visible(&mut self) {
-        let selected_line = self.page().and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s)).map(|l| l.line));
+        let selected_line =
+            self.page().and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s)).map(|l| l.line));
         if selected_line.is_none_or(|line| !self.visible(line)) {
             self.select_first_visible();
         }
@@ -155,7 +156,9 @@ impl App {
             (Some(i), false) => (i + n - 1) % n,
             (None, _) => 0,
         };
-        if forward && search.current.is_some_and(|i| next <= i) || !forward && search.current.is_some_and(|i| next >= i) {
+        if forward && search.current.is_some_and(|i| next <= i)
+            || !forward && search.current.is_some_and(|i| next >= i)
+        {
             self.status = StatusLine::Info("Search wrapped around.".into());
         }
         self.show_match(next);

@@ -73,7 +73,11 @@ impl TestServer {
                 let req = Seen {
                     method: request.method().as_str().to_string(),
                     path: request.url().to_string(),
-                    headers: request.headers().iter().map(|h| (h.field.to_string(), h.value.to_string())).collect(),
+                    headers: request
+                        .headers()
+                        .iter()
+                        .map(|h| (h.field.to_string(), h.value.to_string()))
+                        .collect(),
                     body,
                 };
                 let reply = route(&req);
@@ -108,7 +112,6 @@ impl Drop for TestServer {
     }
 }
 
-
 /// Runs the app as the terminal loop does, but fetches synchronously: each Fetch effect is
 /// carried out at once against the real server and its answer fed back as messages.
 pub struct Driver {
@@ -121,7 +124,12 @@ pub struct Driver {
 
 impl Driver {
     pub fn new(width: u16, height: u16) -> Driver {
-        Driver { app: App::new(Keymap::defaults(), width, height), client: Client::new(NetConfig::default()).with_cache(Cache::new(None, 1 << 24, 1 << 24)), quit: false, relinked: Vec::new() }
+        Driver {
+            app: App::new(Keymap::defaults(), width, height),
+            client: Client::new(NetConfig::default()).with_cache(Cache::new(None, 1 << 24, 1 << 24)),
+            quit: false,
+            relinked: Vec::new(),
+        }
     }
 
     pub fn run(&mut self, effects: Vec<Effect>) {
@@ -190,6 +198,9 @@ impl Driver {
     }
 
     pub fn page_text(&self) -> String {
-        self.app.page().map(|p| p.rendered.lines.iter().map(|l| l.text()).collect::<Vec<_>>().join("\n")).unwrap_or_default()
+        self.app
+            .page()
+            .map(|p| p.rendered.lines.iter().map(|l| l.text()).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default()
     }
 }
