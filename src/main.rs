@@ -8,6 +8,7 @@ use clap::Parser;
 use margay::dump::{self, DumpMode};
 use margay::net::cache::{Cache, DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP};
 use margay::net::{self, Client, NetConfig};
+use margay::store::config::Config;
 use margay::store::paths::Paths;
 use margay::ui::{self, App, Effect, Keymap, Msg, StatusLine};
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
@@ -48,12 +49,17 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let client = Client::new(NetConfig::default());
+    let paths = Paths::from_env();
+    let (config, config_warning) = Config::load(paths.config_file().as_deref());
+    let client = Client::new(NetConfig::from_settings(&config.network));
     if cli.dump || cli.source {
         let Some(url) = cli.url.as_deref() else {
             eprintln!("margay: --dump and --source need a URL");
             return ExitCode::from(2);
         };
+        if let Some(warning) = &config_warning {
+            eprintln!("margay: {warning}");
+        }
         let mode = if cli.source { DumpMode::Source } else { DumpMode::Rendered };
         let outcome = dump::run(&client, url, cli.width, mode, cli.verbose, &mut std::io::stdout().lock());
         return ExitCode::from(outcome.exit_code());
@@ -61,7 +67,7 @@ fn main() -> ExitCode {
     let paths = Paths::from_env();
     let cache =
         Cache::new(paths.cache_dir.as_ref().map(|d| d.join("http")), DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP);
-    match run_tui(client.with_cache(cache), paths, cli.url) {
+    match run_tui(client.with_cache(cache), paths, cli.url, config_warning) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("margay: {e:#}");
@@ -87,8 +93,9 @@ fn restore_terminal() {
     ratatui::restore();
 }
 
-fn run_tui(client: Client, paths: Paths, start: Option<String>) -> anyhow::Result<()> {
+fn run_tui(client: Client, paths: Paths, start: Option<String>, config_warning: Option<String>) -> anyhow::Result<()> {
     let (keymap, keymap_warning) = load_keymap(&paths);
+    let warning = keymap_warning.or(config_warning);
     let (tx, rx) = mpsc::channel::<Msg>();
 
     let signals_tx = tx.clone();
@@ -110,7 +117,7 @@ fn run_tui(client: Client, paths: Paths, start: Option<String>) -> anyhow::Resul
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot enable the mouse")
-        .and_then(|()| event_loop(&mut terminal, client, start, keymap, keymap_warning, tx, rx));
+        .and_then(|()| event_loop(&mut terminal, client, start, keymap, warning, tx, rx));
     restore_terminal();
     result
 }

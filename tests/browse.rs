@@ -238,3 +238,13 @@ fn file_urls_html_text_and_directories() {
     assert!(d.page_text().contains("<b>not bold</b>"), "{}", d.page_text());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_remote_page_cannot_open_local_files() {
+    let server = TestServer::start(|_| Reply::html("<p><a href=\"file:///etc/hostname\">local</a></p>"));
+    let mut d = Driver::new(80, 24);
+    d.open(&server.url("/"));
+    d.key(KeyCode::Enter);
+    assert_eq!(d.address(), server.url("/"));
+    assert!(d.screen().contains("cannot open local files"), "{}", d.screen());
+}

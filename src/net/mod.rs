@@ -57,8 +57,23 @@ impl FetchResponse {
 pub struct NetConfig {
     pub body_cap: u64,
     pub connect_timeout: Duration,
+    /// Without progress for this long (headers or body), a load is cut off.
     pub response_timeout: Duration,
+    /// A whole request, body included, may take this long.
+    pub total_timeout: Duration,
     pub user_agent: String,
+}
+
+impl NetConfig {
+    pub fn from_settings(network: &crate::store::config::Network) -> NetConfig {
+        NetConfig {
+            body_cap: network.body_cap(),
+            connect_timeout: network.connect_timeout(),
+            response_timeout: network.read_timeout(),
+            total_timeout: network.total_timeout(),
+            ..NetConfig::default()
+        }
+    }
 }
 
 impl Default for NetConfig {
@@ -67,6 +82,7 @@ impl Default for NetConfig {
             body_cap: DEFAULT_BODY_CAP,
             connect_timeout: Duration::from_secs(30),
             response_timeout: Duration::from_secs(60),
+            total_timeout: Duration::from_secs(300),
             user_agent: format!("margay/{}", env!("CARGO_PKG_VERSION")),
         }
     }
@@ -88,6 +104,7 @@ impl Client {
             .timeout_connect(Some(config.connect_timeout))
             .timeout_recv_response(Some(config.response_timeout))
             .timeout_per_read(Some(config.response_timeout))
+            .timeout_global(Some(config.total_timeout))
             .user_agent(config.user_agent.as_str())
             .build();
         Client { agent: agent_config.into(), config, cache: None }

@@ -1,4 +1,6 @@
-//! What margay keeps: the session's history and where files live on disk.
+//! What margay keeps: the session's history, the user's settings, bookmarks, and where
+//! files live on disk.
 
+pub mod config;
 pub mod history;
 pub mod paths;

@@ -22,6 +22,10 @@ impl Paths {
         }
     }
 
+    pub fn config_file(&self) -> Option<PathBuf> {
+        self.config_dir.as_ref().map(|d| d.join("config.toml"))
+    }
+
     pub fn keymap_file(&self) -> Option<PathBuf> {
         self.config_dir.as_ref().map(|d| d.join("keymap.toml"))
     }

@@ -116,6 +116,12 @@ impl App {
                 return self.jump_to_fragment(url, &fragment);
             }
         }
+        if url.scheme() == "file" && !typed_by_user {
+            // A remote page must not open local files (issue: security); typed addresses and
+            // links on local pages may.
+            self.status = StatusLine::Error(format!("A web page cannot open local files ({url})."));
+            return Vec::new();
+        }
         if !matches!(url.scheme(), "http" | "https" | "file") {
             self.status =
                 StatusLine::Error(format!("margay cannot open {}: addresses ({url}).", url.scheme()));
