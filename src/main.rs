@@ -11,11 +11,13 @@ use margay::net::{self, Client, NetConfig};
 use margay::store::config::Config;
 use margay::store::paths::Paths;
 use margay::ui::{self, App, Effect, Keymap, Msg, StatusLine};
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::mpsc;
+
+mod terminal;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -30,7 +32,10 @@ use std::sync::mpsc;
                   Environment: WWW_HOME sets the start page, NO_COLOR turns colours off,\n\
                   XDG_CONFIG_HOME/margay/keymap.toml overrides keys."
 )]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The page to open (a URL, `example.com`, or a file path).
     url: Option<String>,
     /// Print the rendered page to stdout, with a numbered list of its links, and exit.
@@ -47,8 +52,17 @@ struct Cli {
     verbose: bool,
 }
 
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Manage the bookmark file: list, add, remove, import, export, check.
+    Bookmarks(margay::bookmarks_cli::BookmarksArgs),
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Bookmarks(args)) = cli.command {
+        return margay::bookmarks_cli::run(args);
+    }
     let paths = Paths::from_env();
     let (config, config_warning) = Config::load(paths.config_file().as_deref());
     let client = Client::new(NetConfig::from_settings(&config.network));
@@ -131,19 +145,7 @@ fn event_loop(
     tx: mpsc::Sender<Msg>,
     rx: mpsc::Receiver<Msg>,
 ) -> anyhow::Result<()> {
-    let input_tx = tx.clone();
-    std::thread::spawn(move || loop {
-        let msg = match event::read() {
-            Ok(Event::Key(key)) => Msg::Key(key),
-            Ok(Event::Mouse(mouse)) => Msg::Mouse(mouse),
-            Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
-            Ok(_) => continue,
-            Err(_) => break,
-        };
-        if input_tx.send(msg).is_err() {
-            break;
-        }
-    });
+    let gate = terminal::spawn_input(tx.clone());
 
     let size = terminal.size()?;
     let mut app = App::new(keymap, size.width, size.height);
@@ -174,6 +176,10 @@ fn event_loop(
                     if let Some(handle) = loads.remove(&id) {
                         handle.cancel();
                     }
+                }
+                Effect::EditText { field, text } => {
+                    let result = terminal::edit_externally(terminal, &gate, &text);
+                    let _ = tx.send(Msg::TextEdited { field, result });
                 }
                 Effect::RelinkBookmarks { .. } => {
                     let _ = tx.send(Msg::Bookmarks(Err("Bookmarks are not available yet.".into())));

@@ -251,6 +251,7 @@ impl Navigation {
         next.method = redirect.method.clone();
         if redirect.keep_body {
             next.body = self.request.body.clone();
+            next.multipart = self.request.multipart.clone();
             next.headers = self
                 .request
                 .headers

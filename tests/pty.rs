@@ -240,3 +240,20 @@ fn mouse_click_follows_a_link() {
     s.send(b"Q");
     s.wait_exit();
 }
+
+#[test]
+fn a_textarea_is_edited_in_the_users_editor() {
+    let server = TestServer::start(|req| match req.method.as_str() {
+        "POST" => Reply::html(&format!("<p>got {}</p>", String::from_utf8_lossy(&req.body))),
+        _ => Reply::html("<form method=post><textarea name=t>one two</textarea><input type=submit></form>"),
+    });
+    let mut s = Session::start(&[&server.url("/")], 80, 24, &[("EDITOR", "sed -i s/one/ONE/")]);
+    s.wait_text("[1]one two");
+    s.send(b"\r");
+    s.wait_text("[1]ONE two");
+    s.send(b"2\r");
+    s.wait_text("got t=ONE+two");
+    s.send(b"Q");
+    let raw = s.wait_exit();
+    assert_restored(&s, &raw);
+}

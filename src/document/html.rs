@@ -39,6 +39,7 @@ pub struct Parsed {
     pub title: String,
     pub base: Url,
     pub tree: RenderTree,
+    pub forms: super::forms::Forms,
 }
 
 pub fn parse(url: &Url, html: &str) -> Parsed {
@@ -46,12 +47,14 @@ pub fn parse(url: &Url, html: &str) -> Parsed {
     let mut title = String::new();
     let mut base = url.clone();
     let mut tree = None;
+    let mut forms = super::forms::Forms::default();
     if let Ok(dom) = cfg.parse_html(html.as_bytes()) {
         (title, base) = inspect(&dom, url);
+        forms = super::forms::extract(&dom, &base);
         tree = cfg.dom_to_render_tree(&dom).ok();
     }
     let tree = tree.unwrap_or_else(|| empty_tree(&cfg));
-    Parsed { title, base, tree }
+    Parsed { title, base, tree, forms }
 }
 
 /// The tree of an empty document, for pages html2text cannot make a tree of.

@@ -5,6 +5,7 @@
 
 mod charset;
 mod diagnostic;
+pub mod forms;
 mod html;
 mod pages;
 mod text;
@@ -96,6 +97,8 @@ pub struct Document {
     pub kind: SourceKind,
     /// The charset the body was decoded with (`None` for generated pages).
     pub charset: Option<String>,
+    /// The page's forms and fields (empty for text).
+    pub forms: forms::Forms,
     body: Body,
 }
 
@@ -139,6 +142,7 @@ impl Document {
             base: parsed.base,
             kind: SourceKind::Html,
             charset: None,
+            forms: parsed.forms,
             body: Body::Html(Box::new(parsed.tree)),
         }
     }
@@ -151,6 +155,7 @@ impl Document {
             base: url.clone(),
             kind: SourceKind::Text,
             charset: None,
+            forms: forms::Forms::default(),
             body: Body::Text(text),
         }
     }

@@ -27,11 +27,13 @@ pub struct FetchRequest {
     pub method: Method,
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
+    /// A multipart/form-data body, built (files read) when the request is sent.
+    pub multipart: Option<Vec<crate::document::forms::Part>>,
 }
 
 impl FetchRequest {
     pub fn get(url: Url) -> FetchRequest {
-        FetchRequest { url, method: Method::Get, headers: Vec::new(), body: None }
+        FetchRequest { url, method: Method::Get, headers: Vec::new(), body: None, multipart: None }
     }
 }
 

@@ -6,6 +6,7 @@
 use super::cache::Cache;
 use super::{Client, FetchRequest, FetchResponse};
 use crate::document::{Document, Rendered};
+use crate::document::forms::Part;
 use crate::policy::Method;
 use crate::policy::TransportFailure;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,6 +72,12 @@ pub fn load(
 ) -> Result<Loaded, TransportFailure> {
     let is_get = req.method == Method::Get;
     let mut request = req.clone();
+    if let Some(parts) = request.multipart.take() {
+        let (content_type, body) = multipart_body(&parts)?;
+        request.headers.retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        request.headers.push(("Content-Type".into(), content_type));
+        request.body = Some(body);
+    }
     let mut cached = None;
     if is_get && !request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("if-none-match")) {
         cached = client.with_cache_do(|c| c.get(&req.url)).flatten();
@@ -104,6 +111,44 @@ pub fn load(
         (doc, rendered)
     });
     Ok(Loaded { response, page, cached: cached_page })
+}
+
+/// A multipart/form-data body (RFC 7578); file fields are read now, when the form is sent.
+fn multipart_body(parts: &[Part]) -> Result<(String, Vec<u8>), TransportFailure> {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let boundary = format!("margay-{nanos:x}-{}", std::process::id());
+    // Names and file names are quoted; a quote or line break in them would end the header.
+    let quote = |s: &str| s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match part {
+            Part::Text { name, value } => {
+                let head = format!("Content-Disposition: form-data; name=\"{}\"\r\n\r\n", quote(name));
+                body.extend_from_slice(head.as_bytes());
+                body.extend_from_slice(value.as_bytes());
+            }
+            Part::File { name, path } => {
+                let (file_name, contents) = if path.is_empty() {
+                    (String::new(), Vec::new())
+                } else {
+                    let contents = std::fs::read(path)
+                        .map_err(|e| TransportFailure::Io(format!("cannot read {path} to send it: {e}")))?;
+                    (std::path::Path::new(path).file_name().map_or(String::new(), |f| f.to_string_lossy().into_owned()), contents)
+                };
+                let head = format!(
+                    "Content-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+                    quote(name),
+                    quote(&file_name)
+                );
+                body.extend_from_slice(head.as_bytes());
+                body.extend_from_slice(&contents);
+            }
+        }
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok((format!("multipart/form-data; boundary={boundary}"), body))
 }
 
 pub fn spawn_fetch(

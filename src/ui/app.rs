@@ -4,6 +4,8 @@
 use super::keymap::{Action, Keymap};
 use super::prompt::{Edit, Prompt, PromptKind};
 use crate::document::{Document, Rendered};
+use super::forms::{FieldEdit, SelectList};
+use crate::document::forms::FieldValue;
 use crate::navigation::{CacheState, Navigation, PageInfo};
 use crate::net::{FetchEvent, FetchRequest};
 use crate::store::history::History;
@@ -18,6 +20,8 @@ pub enum Msg {
     Mouse(MouseEvent),
     Resize(u16, u16),
     Fetch(FetchEvent),
+    /// The text of a textarea after the external editor closed (or why it failed).
+    TextEdited { field: usize, result: Result<String, String> },
     /// The bookmark file as it now is (after start-up or a change).
     Bookmarks(Result<Vec<BookmarkRef>, String>),
     /// SIGTERM or SIGHUP: leave cleanly.
@@ -34,6 +38,11 @@ pub enum Effect {
     },
     Cancel {
         id: u64,
+    },
+    /// Edit a textarea's text in the user's editor ($VISUAL, $EDITOR, or vi).
+    EditText {
+        field: usize,
+        text: String,
     },
     /// Rewrite bookmarks that point at `old` to point at `new`, through the bookmark store.
     RelinkBookmarks {
@@ -55,12 +64,15 @@ pub struct Page {
     pub info: PageInfo,
     /// The request that brought the page, to repeat it (402 ChargeTo retry).
     pub request: Option<FetchRequest>,
+    /// What the user typed or chose in the page's form fields.
+    pub form_values: Vec<FieldValue>,
 }
 
 impl Page {
     pub fn new(address: Url, doc: Rc<Document>, rendered: Rendered) -> Page {
         let info = PageInfo { cache: CacheState::Local, charset: doc.charset.clone(), ..PageInfo::default() };
-        Page { address, doc, rendered, scroll: 0, selected: None, info, request: None }
+        let form_values = doc.forms.fields.iter().map(|f| f.initial.clone()).collect();
+        Page { address, doc, rendered, scroll: 0, selected: None, info, request: None, form_values }
     }
 
     /// Where the body came from (differs from `address` after a redirect).
@@ -95,6 +107,8 @@ pub struct Pending {
     pub asking: bool,
     /// 401: the page to show when the user cancels the credentials prompt.
     pub on_cancel: Option<Box<crate::navigation::Shown>>,
+    /// The form this navigation submits, to reset it on a 205.
+    pub form: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,6 +144,10 @@ pub struct App {
     pub auth: Vec<(String, Option<String>, String)>,
     /// Relink offers still to ask, (bookmark, new address).
     pub relink_queue: Vec<(BookmarkRef, Url)>,
+    /// A form field being edited in place.
+    pub editing: Option<FieldEdit>,
+    /// A select field's list, open.
+    pub choosing: Option<SelectList>,
     pub(super) next_id: u64,
 }
 
@@ -149,6 +167,8 @@ impl App {
             bookmarks: Vec::new(),
             auth: Vec::new(),
             relink_queue: Vec::new(),
+            editing: None,
+            choosing: None,
             next_id: 1,
         }
     }
@@ -172,6 +192,10 @@ impl App {
                 Vec::new()
             }
             Msg::Fetch(event) => self.on_fetch(event),
+            Msg::TextEdited { field, result } => {
+                self.text_edited(field, result);
+                Vec::new()
+            }
             Msg::Bookmarks(Ok(list)) => {
                 self.bookmarks = list;
                 Vec::new()
@@ -187,6 +211,13 @@ impl App {
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if self.prompt.is_some() {
             return self.on_prompt_key(key);
+        }
+        if self.editing.is_some() {
+            return self.on_field_key(key);
+        }
+        if self.choosing.is_some() {
+            self.on_list_key(key);
+            return Vec::new();
         }
         if let KeyCode::Char(c) = key.code {
             if c.is_ascii_digit() && key.modifiers.is_empty() {

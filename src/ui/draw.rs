@@ -1,12 +1,14 @@
 //! Drawing a frame: a pure function of the app's state. It only slices the lines already laid
 //! out for this width, so a frame costs what the screen holds, not what the page holds.
 
-use super::app::{App, StatusLine};
+use super::app::{App, Page, StatusLine};
+use super::forms::SelectList;
+use crate::document::forms;
 use crate::document::{Span as DocSpan, SpanStyle};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -68,39 +70,126 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect) {
     let Some(page) = app.page() else { return };
     let start = page.scroll.min(page.rendered.lines.len());
     let end = (start + area.height as usize).min(page.rendered.lines.len());
-    let matches = app.search.as_ref();
+    let matches = app.search.as_ref().map_or(&[][..], |s| s.matches.as_slice());
+    // Matches are in line order: the visible ones are found by bisection, so a frame costs
+    // what the screen shows, however many matches the page has.
+    let first_match = matches.partition_point(|m| m.0 < start);
+    let mut cursor = None;
     let lines: Vec<Line> = (start..end)
         .map(|i| {
-            let hits: Vec<(usize, usize, bool)> = matches
-                .map(|s| {
-                    s.matches
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, m)| m.0 == i)
-                        .map(|(k, m)| (m.1, m.2, s.current == Some(k)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            styled_line(app, &page.rendered.lines[i].spans, page.selected, &hits)
+            let hits: Vec<(usize, usize, bool)> = matches[first_match..]
+                .iter()
+                .enumerate()
+                .take_while(|(_, m)| m.0 <= i)
+                .filter(|(_, m)| m.0 == i)
+                .map(|(k, m)| (m.1, m.2, app.search.as_ref().is_some_and(|s| s.current == Some(first_match + k))))
+                .collect();
+            let spans = with_field_values(app, page, &page.rendered.lines[i].spans);
+            if let Some(x) = spans.1 {
+                cursor = Some(Position { x: area.x + x.min(area.width.saturating_sub(1) as usize) as u16, y: area.y + (i - start) as u16 });
+            }
+            styled_line(app, &spans.0, page.selected, &hits)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+    if let Some(position) = cursor {
+        frame.set_cursor_position(position);
+    }
+    if let Some(list) = &app.choosing {
+        draw_select_list(app, page, list, frame, area);
+    }
+}
+
+/// The line's spans with each form field showing its current value (or the text being
+/// edited), and the column of the editing cursor when it is on this line.
+fn with_field_values<'a>(app: &App, page: &Page, spans: &'a [DocSpan]) -> (std::borrow::Cow<'a, [DocSpan]>, Option<usize>) {
+    let field_of = |span: &DocSpan| {
+        let link = span.style.link?;
+        let field = forms::field_of_href(&page.rendered.links.get(link)?.href)?;
+        let marker = format!("[{}]", link + 1);
+        span.text.starts_with(&marker).then_some((field, marker))
+    };
+    if !spans.iter().any(|s| field_of(s).is_some()) {
+        return (std::borrow::Cow::Borrowed(spans), None);
+    }
+    let mut out = Vec::with_capacity(spans.len());
+    let mut x = 0usize;
+    let mut cursor = None;
+    for span in spans {
+        let mut span = span.clone();
+        if let Some((index, marker)) = field_of(&span) {
+            if let (Some(field), Some(value)) = (page.doc.forms.fields.get(index), page.form_values.get(index)) {
+                let shown = match app.editing.as_ref().filter(|e| e.field == index) {
+                    Some(edit) => {
+                        // Show the part of the text around the cursor that fits the field.
+                        let chars: Vec<char> = edit.editor.text.chars().collect();
+                        let first = (edit.editor.cursor + 1).saturating_sub(field.width);
+                        let visible: String = chars.iter().skip(first).take(field.width).collect();
+                        cursor = Some(x + marker.width() + (edit.editor.cursor - first));
+                        let masked = if field.kind == forms::FieldKind::Password {
+                            "*".repeat(visible.chars().count())
+                        } else {
+                            visible
+                        };
+                        let pad = field.width.saturating_sub(masked.chars().count());
+                        format!("{masked}{}", "_".repeat(pad))
+                    }
+                    None => forms::display(field, value),
+                };
+                span.text = format!("{marker}{shown}");
+            }
+        }
+        x += span.text.width();
+        out.push(span);
+    }
+    (std::borrow::Cow::Owned(out), cursor)
+}
+
+/// An open select field: its options in a box under the field.
+fn draw_select_list(app: &App, page: &Page, list: &SelectList, frame: &mut Frame, area: Rect) {
+    let Some(field) = page.doc.forms.fields.get(list.field) else { return };
+    let forms::FieldKind::Select { options, multiple } = &field.kind else { return };
+    let selected = match page.form_values.get(list.field) {
+        Some(forms::FieldValue::Selected(s)) => s.as_slice(),
+        _ => &[],
+    };
+    let items: Vec<Line> = options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mark = match (multiple, selected.contains(&i)) {
+                (true, true) => "[X] ",
+                (true, false) => "[ ] ",
+                (false, true) => "* ",
+                (false, false) => "  ",
+            };
+            let style = if i == list.cursor { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+            Line::styled(format!("{mark}{}", clean(&o.label)), style)
+        })
+        .collect();
+    let width = items.iter().map(|l| l.width()).max().unwrap_or(1).min(area.width.saturating_sub(2) as usize) as u16 + 2;
+    let height = (items.len() as u16 + 2).min(area.height);
+    let inner = height.saturating_sub(2) as usize;
+    let skip = list.cursor.saturating_sub(inner.saturating_sub(1));
+    let link_line = page.rendered.links.iter().position(|l| forms::field_of_href(&l.href) == Some(list.field));
+    let below = link_line.map_or(0, |i| page.rendered.links[i].line.saturating_sub(page.scroll) + 1) as u16;
+    let y = if below + height <= area.height { area.y + below } else { area.y + area.height - height };
+    let rect = Rect { x: area.x + 2.min(area.width), y, width: width.min(area.width), height };
+    frame.render_widget(Clear, rect);
+    let style = if app.no_color { Style::new() } else { Style::new().fg(Color::White).bg(Color::Blue) };
+    let block = Block::bordered().style(style);
+    frame.render_widget(Paragraph::new(items.into_iter().skip(skip).collect::<Vec<_>>()).block(block), rect);
 }
 
 /// One document line as ratatui spans, with the selected link and search hits marked.
-fn styled_line<'a>(
-    app: &App,
-    spans: &'a [DocSpan],
-    selected: Option<usize>,
-    hits: &[(usize, usize, bool)],
-) -> Line<'a> {
+fn styled_line(app: &App, spans: &[DocSpan], selected: Option<usize>, hits: &[(usize, usize, bool)]) -> Line<'static> {
     let mut out = Vec::with_capacity(spans.len());
     let mut offset = 0usize; // in chars from the start of the line
     for span in spans {
         let base = span_style(app, &span.style, span.style.link.is_some() && span.style.link == selected);
         let len = span.text.chars().count();
         if hits.iter().all(|h| h.1 <= offset || h.0 >= offset + len) {
-            out.push(Span::styled(span.text.as_str(), base));
+            out.push(Span::styled(span.text.clone(), base));
         } else {
             // Split the span where search hits start and end.
             let chars: Vec<char> = span.text.chars().collect();

@@ -91,6 +91,9 @@ impl App {
         page.selected = Some(index);
         let Some(link) = page.rendered.links.get(index).cloned() else { return Vec::new() };
         let local_page = page.address.scheme() == "file" || page.address.scheme() == "about";
+        if let Some(field) = crate::document::forms::field_of_href(&link.href) {
+            return self.activate_field(field);
+        }
         match link.target {
             Some(url) => self.navigate(url, LoadMode::Push, local_page),
             None => {
@@ -137,7 +140,7 @@ impl App {
     pub fn start(&mut self, nav: Navigation, mode: LoadMode) -> Vec<Effect> {
         let mut effects = self.cancel_pending();
         let request = nav.request.clone();
-        let pending = Pending { id: 0, nav, mode, bytes: 0, total: None, asking: false, on_cancel: None };
+        let pending = Pending { id: 0, nav, mode, bytes: 0, total: None, asking: false, on_cancel: None, form: None };
         effects.extend(self.fetch_next(pending, request));
         effects
     }
@@ -268,8 +271,12 @@ impl App {
     pub(super) fn carry_out(&mut self, mut pending: Pending, step: Step) -> Vec<Effect> {
         match step {
             Step::Fetch(request) => self.fetch_next(pending, request),
-            Step::Keep { message, .. } => {
-                // 204: the view, history, scroll and selection stay exactly as they were.
+            Step::Keep { message, reset_form } => {
+                // 204: the view, history, scroll, selection and typed values stay exactly as
+                // they were; 205 asks for the form to be cleared.
+                if let (true, Some(form)) = (reset_form, pending.form) {
+                    self.reset_form(form);
+                }
                 self.status = StatusLine::Info(message);
                 Vec::new()
             }

@@ -144,6 +144,10 @@ impl Driver {
                     }
                     Effect::Cancel { .. } => {}
                     Effect::RelinkBookmarks { old, new } => self.relinked.push((old, new.to_string())),
+                    // Tests stand in for the user's editor: the text comes back in capitals.
+                    Effect::EditText { field, text } => {
+                        next.extend(self.app.update(Msg::TextEdited { field, result: Ok(text.to_uppercase()) }))
+                    }
                     Effect::Quit => self.quit = true,
                 }
             }

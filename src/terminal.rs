@@ -1,0 +1,141 @@
+//! The terminal side of the interactive browser: the input thread, which can be paused so
+//! that another program (the user's editor) gets the keyboard, and handing the terminal to
+//! that program and taking it back.
+
+use margay::ui::Msg;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::crossterm::execute;
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::Duration;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    Running,
+    PauseRequested,
+    Paused,
+}
+
+/// Lets the main thread stop the input thread from reading the terminal.
+#[derive(Clone)]
+pub struct InputGate(Arc<(Mutex<Gate>, Condvar)>);
+
+impl InputGate {
+    /// Wait until the input thread has stopped reading. It polls with a short timeout, so
+    /// this takes at most that long; no byte meant for the next program is taken.
+    pub fn pause(&self) {
+        let (lock, cv) = &*self.0;
+        let Ok(mut gate) = lock.lock() else { return };
+        *gate = Gate::PauseRequested;
+        while *gate == Gate::PauseRequested {
+            match cv.wait_timeout(gate, Duration::from_secs(1)) {
+                Ok((g, _)) => gate = g,
+                Err(_) => return,
+            }
+        }
+    }
+
+    pub fn resume(&self) {
+        let (lock, cv) = &*self.0;
+        if let Ok(mut gate) = lock.lock() {
+            *gate = Gate::Running;
+            cv.notify_all();
+        }
+    }
+
+    /// Called by the input thread between reads: blocks while paused.
+    fn checkpoint(&self) {
+        let (lock, cv) = &*self.0;
+        let Ok(mut gate) = lock.lock() else { return };
+        if *gate == Gate::PauseRequested {
+            *gate = Gate::Paused;
+            cv.notify_all();
+        }
+        while *gate == Gate::Paused {
+            match cv.wait(gate) {
+                Ok(g) => gate = g,
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+/// Read keys, mouse and resize events into the app's channel until it closes.
+pub fn spawn_input(tx: mpsc::Sender<Msg>) -> InputGate {
+    let gate = InputGate(Arc::new((Mutex::new(Gate::Running), Condvar::new())));
+    let thread_gate = gate.clone();
+    std::thread::spawn(move || loop {
+        thread_gate.checkpoint();
+        match event::poll(Duration::from_millis(50)) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(_) => break,
+        }
+        let msg = match event::read() {
+            Ok(Event::Key(key)) => Msg::Key(key),
+            Ok(Event::Mouse(mouse)) => Msg::Mouse(mouse),
+            Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+            Ok(_) => continue,
+            Err(_) => break,
+        };
+        if tx.send(msg).is_err() {
+            break;
+        }
+    });
+    gate
+}
+
+/// Give the terminal to the user's editor ($VISUAL, $EDITOR, else vi) for `text`, and
+/// take it back. The text travels through a private temporary file, removed afterwards.
+pub fn edit_externally(
+    terminal: &mut ratatui::DefaultTerminal,
+    gate: &InputGate,
+    text: &str,
+) -> Result<String, String> {
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!("margay-textarea-{}-{}.txt", std::process::id(), unique()));
+    write_private(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    gate.pause();
+    let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
+    let _ = terminal::disable_raw_mode();
+    // Through sh, so that EDITOR may carry arguments ("emacs -nw"), as other programs allow.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    let _ = terminal::enable_raw_mode();
+    let _ = execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, Clear(ClearType::All));
+    // Forget what the screen held, so the next frame is drawn whole. (Terminal::clear would
+    // do it too, but asks the terminal where the cursor is and waits for the answer.)
+    terminal.swap_buffers();
+    gate.resume();
+    let result = match status {
+        Ok(s) if s.success() => std::fs::read(&path)
+            .map(|bytes| String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_string())
+            .map_err(|e| format!("cannot read the edited text: {e}")),
+        Ok(s) => Err(format!("the editor ({editor}) failed ({s}); the text was not changed")),
+        Err(e) => Err(format!("cannot start the editor ({editor}): {e}")),
+    };
+    let _ = std::fs::remove_file(&path);
+    result
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
