@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub network: Network,
@@ -47,17 +47,6 @@ pub struct Bookmarks {
 pub struct Downloads {
     /// Where downloads are offered to go (default: $XDG_DOWNLOAD_DIR or ~/Downloads).
     pub dir: Option<PathBuf>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            network: Network::default(),
-            cookies: Cookies::default(),
-            bookmarks: Bookmarks::default(),
-            downloads: Downloads::default(),
-        }
-    }
 }
 
 impl Default for Network {
