@@ -4,10 +4,12 @@
 //! keymap, app state) and a thin shell (terminal, network, disk) so that tests and benches
 //! can drive the core directly. See `shared/DESIGN.md` for the shape.
 
+pub mod bookmarks_cli;
 pub mod document;
 pub mod dump;
 pub mod navigation;
 pub mod net;
 pub mod policy;
+pub mod sanitize;
 pub mod store;
 pub mod ui;

@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use clap::Parser;
 use margay::dump::{self, DumpMode};
 use margay::net::cache::{Cache, DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP};
+use margay::net::cookies::CookieJar;
 use margay::net::{self, Client, NetConfig};
 use margay::store::config::Config;
 use margay::store::paths::Paths;
@@ -81,7 +82,18 @@ fn main() -> ExitCode {
     let paths = Paths::from_env();
     let cache =
         Cache::new(paths.cache_dir.as_ref().map(|d| d.join("http")), DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP);
-    match run_tui(client.with_cache(cache), paths, cli.url, config_warning) {
+    let cookie_file = config.cookies.persist.then(|| paths.data_dir.as_ref().map(|d| d.join("cookies.json"))).flatten();
+    let (jar, cookie_warning) = CookieJar::new(cookie_file);
+    let warning = config_warning.or(cookie_warning);
+    let download_dir = config
+        .downloads
+        .dir
+        .clone()
+        .or_else(|| directories::UserDirs::new().and_then(|u| u.download_dir().map(|d| d.to_path_buf())))
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join("Downloads")))
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let client = client.with_cache(cache).with_cookies(jar);
+    match run_tui(client, paths, cli.url, warning, download_dir) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("margay: {e:#}");
@@ -107,7 +119,13 @@ fn restore_terminal() {
     ratatui::restore();
 }
 
-fn run_tui(client: Client, paths: Paths, start: Option<String>, config_warning: Option<String>) -> anyhow::Result<()> {
+fn run_tui(
+    client: Client,
+    paths: Paths,
+    start: Option<String>,
+    config_warning: Option<String>,
+    download_dir: std::path::PathBuf,
+) -> anyhow::Result<()> {
     let (keymap, keymap_warning) = load_keymap(&paths);
     let warning = keymap_warning.or(config_warning);
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -131,7 +149,7 @@ fn run_tui(client: Client, paths: Paths, start: Option<String>, config_warning: 
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot enable the mouse")
-        .and_then(|()| event_loop(&mut terminal, client, start, keymap, warning, tx, rx));
+        .and_then(|()| event_loop(&mut terminal, client, start, keymap, warning, download_dir, tx, rx));
     restore_terminal();
     result
 }
@@ -142,6 +160,7 @@ fn event_loop(
     start: Option<String>,
     keymap: Keymap,
     keymap_warning: Option<String>,
+    download_dir: std::path::PathBuf,
     tx: mpsc::Sender<Msg>,
     rx: mpsc::Receiver<Msg>,
 ) -> anyhow::Result<()> {
@@ -150,6 +169,7 @@ fn event_loop(
     let size = terminal.size()?;
     let mut app = App::new(keymap, size.width, size.height);
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    app.download_dir = download_dir;
     let start = start.or_else(|| std::env::var("WWW_HOME").ok().filter(|s| !s.trim().is_empty()));
     let mut effects = match start {
         Some(url) => app.open_typed(&url),
@@ -162,6 +182,7 @@ fn event_loop(
         app.status = StatusLine::Error(warning);
     }
     let mut loads: HashMap<u64, net::FetchHandle> = HashMap::new();
+    let mut downloads: HashMap<u64, net::download::DownloadHandle> = HashMap::new();
     loop {
         for effect in effects.drain(..) {
             match effect {
@@ -176,6 +197,32 @@ fn event_loop(
                     if let Some(handle) = loads.remove(&id) {
                         handle.cancel();
                     }
+                }
+                Effect::Download { id, request, path, overwrite } => {
+                    let tx = tx.clone();
+                    let path = margay::store::save::expand_tilde(&path);
+                    let handle = net::download::spawn_download(client.clone(), id, request, path, overwrite, move |ev| {
+                        let _ = tx.send(Msg::Download(ev));
+                    });
+                    downloads.insert(id, handle);
+                }
+                Effect::CancelDownload { id } => {
+                    if let Some(handle) = downloads.remove(&id) {
+                        handle.cancel();
+                    }
+                }
+                Effect::SaveFile { path, bytes, overwrite, what } => {
+                    let result = margay::store::save::save_atomically(&path, &bytes, overwrite);
+                    let _ = tx.send(Msg::Saved { what, result });
+                }
+                Effect::ShowCookies { site } => {
+                    let cookies = client.cookies().map(|jar| jar.list_for(&site)).unwrap_or_default();
+                    let _ = tx.send(Msg::Cookies { site, cookies, cleared: None });
+                }
+                Effect::ClearCookies { site } => {
+                    let cleared = client.cookies().map(|jar| jar.clear_for(&site));
+                    let cookies = client.cookies().map(|jar| jar.list_for(&site)).unwrap_or_default();
+                    let _ = tx.send(Msg::Cookies { site, cookies, cleared });
                 }
                 Effect::EditText { field, text } => {
                     let result = terminal::edit_externally(terminal, &gate, &text);

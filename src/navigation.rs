@@ -69,6 +69,8 @@ pub struct Shown {
     pub moved_permanently: Vec<(Url, Url)>,
     /// The last request made, to repeat it (402 ChargeTo retry).
     pub request: FetchRequest,
+    /// The body as received (for view source and saving); empty for generated pages.
+    pub body: Vec<u8>,
 }
 
 /// What to do after a response.
@@ -181,7 +183,7 @@ impl Navigation {
                     message =
                         Some(format!("The page was cut at {} bytes (the size limit).", response.body.len()));
                 }
-                self.shown(doc, rendered, info, message, false)
+                with_body(self.shown(doc, rendered, info, message, false), response.body)
             }
             Outcome::KeepView { message, reset_form } => Step::Keep { message, reset_form },
             Outcome::Redirect(redirect) => {
@@ -217,7 +219,7 @@ impl Navigation {
                     info.charset = doc.charset.clone();
                     let message =
                         Some("304 Not Modified: the cached copy is current (revalidated)".to_string());
-                    self.shown(doc, Some(rendered), info, message, false)
+                    with_body(self.shown(doc, Some(rendered), info, message, false), cached.body)
                 }
                 None => {
                     let diagnosis = policy::diagnose_transport(
@@ -324,7 +326,18 @@ impl Navigation {
             is_error,
             moved_permanently: self.moved_permanently.clone(),
             request: self.request.clone(),
+            body: Vec::new(),
         }))
+    }
+}
+
+fn with_body(step: Step, body: Vec<u8>) -> Step {
+    match step {
+        Step::Show(mut shown) => {
+            shown.body = body;
+            Step::Show(shown)
+        }
+        other => other,
     }
 }
 

@@ -6,6 +6,7 @@
 mod charset;
 mod diagnostic;
 pub mod forms;
+pub mod guard;
 mod html;
 mod pages;
 mod text;
@@ -111,6 +112,9 @@ impl Document {
     /// Parse a response body. `content_type` is the raw Content-Type header value.
     pub fn from_bytes(url: &Url, content_type: Option<&str>, bytes: &[u8]) -> Document {
         let mime = mime_of(content_type, url, bytes);
+        let size = bytes.len() as u64;
+        // Only what can be laid out is decoded (issue: hostile pages).
+        let bytes = guard::bytes(bytes);
         match mime.as_str() {
             "text/html" | "application/xhtml+xml" => {
                 let decoded = decode(bytes, content_type, true);
@@ -125,7 +129,7 @@ impl Document {
                 doc
             }
             other => {
-                let html = non_text_page_html(url, other, bytes.len() as u64);
+                let html = non_text_page_html(url, other, size);
                 let mut doc = Document::from_html(url, &html);
                 doc.kind = SourceKind::Other { mime: other.to_string() };
                 doc
@@ -135,7 +139,7 @@ impl Document {
 
     /// Parse HTML that is already text (generated pages, decoded bodies).
     pub fn from_html(url: &Url, html: &str) -> Document {
-        let parsed = html::parse(url, html);
+        let parsed = html::parse(url, &guard::html(html));
         Document {
             url: url.clone(),
             title: parsed.title,
@@ -156,7 +160,7 @@ impl Document {
             kind: SourceKind::Text,
             charset: None,
             forms: forms::Forms::default(),
-            body: Body::Text(text),
+            body: Body::Text(guard::text(text)),
         }
     }
 

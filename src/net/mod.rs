@@ -5,6 +5,8 @@
 //! Nothing here decides what a status code means — that is `policy`'s job.
 
 pub mod cache;
+pub mod cookies;
+pub mod download;
 mod file;
 mod worker;
 
@@ -12,6 +14,7 @@ pub use worker::{load, spawn_fetch, CachedPage, FetchEvent, FetchHandle, Loaded}
 
 use crate::policy::{Method, ResponseHead, TransportFailure};
 use cache::Cache;
+use cookies::CookieJar;
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -96,6 +99,7 @@ pub struct Client {
     agent: ureq::Agent,
     config: NetConfig,
     cache: Option<Arc<Mutex<Cache>>>,
+    cookies: Option<Arc<CookieJar>>,
 }
 
 impl Client {
@@ -109,7 +113,7 @@ impl Client {
             .timeout_global(Some(config.total_timeout))
             .user_agent(config.user_agent.as_str())
             .build();
-        Client { agent: agent_config.into(), config, cache: None }
+        Client { agent: agent_config.into(), config, cache: None, cookies: None }
     }
 
     /// Keep pages with their validators, so that revisits and reloads ask the server only
@@ -117,6 +121,16 @@ impl Client {
     pub fn with_cache(mut self, cache: Cache) -> Client {
         self.cache = Some(Arc::new(Mutex::new(cache)));
         self
+    }
+
+    /// Send and keep cookies (RFC 6265) with every request.
+    pub fn with_cookies(mut self, jar: CookieJar) -> Client {
+        self.cookies = Some(Arc::new(jar));
+        self
+    }
+
+    pub fn cookies(&self) -> Option<&CookieJar> {
+        self.cookies.as_deref()
     }
 
     /// Run `f` on the cache, if there is one. A poisoned lock (a panic elsewhere while
@@ -154,12 +168,27 @@ impl Client {
         started: Instant,
         progress: &mut dyn FnMut(u64, Option<u64>) -> bool,
     ) -> Result<FetchResponse, TransportFailure> {
+        let (head, mut reader) = self.open(req)?;
+        let announced = head.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        let (body, truncated) = read_capped(&mut reader, self.config.body_cap, announced, progress)?;
+        Ok(FetchResponse { url: req.url.clone(), head, body, elapsed: started.elapsed(), truncated })
+    }
+
+    /// Send one http(s) request and return the head with the body still to read (decoded:
+    /// gzip and brotli undone), for callers that stream it (downloads).
+    pub fn open(&self, req: &FetchRequest) -> Result<(ResponseHead, Box<dyn Read + Send>), TransportFailure> {
         let mut builder = ureq::http::Request::builder()
             .method(req.method.as_str())
             .uri(req.url.as_str())
             .header("Accept", "text/html, application/xhtml+xml, text/plain;q=0.9, */*;q=0.5");
         for (name, value) in &req.headers {
             builder = builder.header(name.as_str(), value.as_str());
+        }
+        let has_cookie_header = req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("cookie"));
+        if let (Some(jar), false) = (&self.cookies, has_cookie_header) {
+            if let Some(cookie) = jar.header_for(&req.url) {
+                builder = builder.header("Cookie", cookie);
+            }
         }
         let result = match &req.body {
             Some(body) => builder
@@ -181,10 +210,11 @@ impl Client {
                 .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect(),
         };
-        let announced = head.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
-        let mut reader = result.into_body().into_with_config().limit(u64::MAX).reader();
-        let (body, truncated) = read_capped(&mut reader, self.config.body_cap, announced, progress)?;
-        Ok(FetchResponse { url: req.url.clone(), head, body, elapsed: started.elapsed(), truncated })
+        if let Some(jar) = &self.cookies {
+            jar.store_from(&req.url, &head.headers);
+        }
+        let reader = result.into_body().into_with_config().limit(u64::MAX).reader();
+        Ok((head, Box::new(reader)))
     }
 }
 

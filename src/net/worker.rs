@@ -32,6 +32,7 @@ pub struct CachedPage {
     pub rendered: Rendered,
     pub headers: Vec<(String, String)>,
     pub size: usize,
+    pub body: Vec<u8>,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -94,7 +95,7 @@ pub fn load(
             let _ = client.with_cache_do(|c| c.store_entry(entry.clone()));
             let doc = Document::from_bytes(&response.url, entry.header("content-type"), &entry.body);
             let rendered = doc.render(width);
-            cached_page = Some(CachedPage { doc, rendered, size: entry.body.len(), headers: entry.headers });
+            cached_page = Some(CachedPage { doc, rendered, size: entry.body.len(), headers: entry.headers, body: entry.body });
         }
         _ if is_get && !response.truncated => {
             let _ = client

@@ -29,4 +29,9 @@ impl Paths {
     pub fn keymap_file(&self) -> Option<PathBuf> {
         self.config_dir.as_ref().map(|d| d.join("keymap.toml"))
     }
+
+    /// The bookmark file: `$XDG_DATA_HOME/margay/bookmarks.html`.
+    pub fn bookmarks_file(&self) -> Option<PathBuf> {
+        self.data_dir.as_ref().map(|d| d.join("bookmarks.html"))
+    }
 }

@@ -4,7 +4,10 @@
 use super::keymap::{Action, Keymap};
 use super::prompt::{Edit, Prompt, PromptKind};
 use crate::document::{Document, Rendered};
+use super::files::{DownloadState, SaveWhat};
 use super::forms::{FieldEdit, SelectList};
+use crate::net::cookies::CookieInfo;
+use crate::net::download::DownloadEvent;
 use crate::document::forms::FieldValue;
 use crate::navigation::{CacheState, Navigation, PageInfo};
 use crate::net::{FetchEvent, FetchRequest};
@@ -20,6 +23,11 @@ pub enum Msg {
     Mouse(MouseEvent),
     Resize(u16, u16),
     Fetch(FetchEvent),
+    Download(DownloadEvent),
+    /// A save finished: the path, or (path, reason, whether it failed because it exists).
+    Saved { what: SaveWhat, result: Result<std::path::PathBuf, (std::path::PathBuf, String, bool)> },
+    /// A site's cookies, after showing or clearing them.
+    Cookies { site: Url, cookies: Vec<CookieInfo>, cleared: Option<usize> },
     /// The text of a textarea after the external editor closed (or why it failed).
     TextEdited { field: usize, result: Result<String, String> },
     /// The bookmark file as it now is (after start-up or a change).
@@ -38,6 +46,29 @@ pub enum Effect {
     },
     Cancel {
         id: u64,
+    },
+    /// Stream `request`'s body to `path` (never over an existing file unless `overwrite`).
+    Download {
+        id: u64,
+        request: FetchRequest,
+        path: std::path::PathBuf,
+        overwrite: bool,
+    },
+    CancelDownload {
+        id: u64,
+    },
+    /// Write a file atomically (never over an existing one unless `overwrite`).
+    SaveFile {
+        path: std::path::PathBuf,
+        bytes: Vec<u8>,
+        overwrite: bool,
+        what: SaveWhat,
+    },
+    ShowCookies {
+        site: Url,
+    },
+    ClearCookies {
+        site: Url,
     },
     /// Edit a textarea's text in the user's editor ($VISUAL, $EDITOR, or vi).
     EditText {
@@ -66,13 +97,17 @@ pub struct Page {
     pub request: Option<FetchRequest>,
     /// What the user typed or chose in the page's form fields.
     pub form_values: Vec<FieldValue>,
+    /// The body as received, for view source and saving.
+    pub body: Option<Rc<Vec<u8>>>,
+    /// This page is the source view of the page before it.
+    pub is_source: bool,
 }
 
 impl Page {
     pub fn new(address: Url, doc: Rc<Document>, rendered: Rendered) -> Page {
         let info = PageInfo { cache: CacheState::Local, charset: doc.charset.clone(), ..PageInfo::default() };
         let form_values = doc.forms.fields.iter().map(|f| f.initial.clone()).collect();
-        Page { address, doc, rendered, scroll: 0, selected: None, info, request: None, form_values }
+        Page { address, doc, rendered, scroll: 0, selected: None, info, request: None, form_values, body: None, is_source: false }
     }
 
     /// Where the body came from (differs from `address` after a redirect).
@@ -148,6 +183,11 @@ pub struct App {
     pub editing: Option<FieldEdit>,
     /// A select field's list, open.
     pub choosing: Option<SelectList>,
+    /// Where downloads and saved pages are offered to go.
+    pub download_dir: std::path::PathBuf,
+    pub downloads: Vec<DownloadState>,
+    /// The site whose cookies the cookie page shows.
+    pub cookie_site: Option<Url>,
     pub(super) next_id: u64,
 }
 
@@ -169,6 +209,9 @@ impl App {
             relink_queue: Vec::new(),
             editing: None,
             choosing: None,
+            download_dir: std::path::PathBuf::from("."),
+            downloads: Vec::new(),
+            cookie_site: None,
             next_id: 1,
         }
     }
@@ -192,6 +235,18 @@ impl App {
                 Vec::new()
             }
             Msg::Fetch(event) => self.on_fetch(event),
+            Msg::Download(event) => {
+                self.on_download(event);
+                Vec::new()
+            }
+            Msg::Saved { what, result } => {
+                self.saved(what, result);
+                Vec::new()
+            }
+            Msg::Cookies { site, cookies, cleared } => {
+                self.show_cookies(site, cookies, cleared);
+                Vec::new()
+            }
             Msg::TextEdited { field, result } => {
                 self.text_edited(field, result);
                 Vec::new()
@@ -256,6 +311,11 @@ impl App {
             Action::Help => self.show_help(),
             Action::PageInfo => self.show_page_info(),
             Action::ChargeTo => self.ask_charge_to(),
+            Action::Download => self.ask_download(),
+            Action::SavePage => self.ask_save_page(),
+            Action::ViewSource => self.view_source(),
+            Action::Cookies => return self.ask_cookies(false),
+            Action::ClearCookies => return self.ask_cookies(true),
             Action::Cancel => return self.cancel(),
             Action::AskQuit => self.prompt = Some(Prompt::new(PromptKind::ConfirmQuit, "")),
             Action::Quit => return vec![Effect::Quit],
@@ -338,7 +398,10 @@ impl App {
                 self.send_credentials(realm, &user, &prompt.editor.text)
             }
             PromptKind::ChargeTo => self.retry_with_charge_to(&text),
-            PromptKind::ConfirmQuit | PromptKind::Resend { .. } | PromptKind::Relink { .. } => Vec::new(),
+            PromptKind::SavePath { what } => self.answer_save(what, &text, false),
+            PromptKind::ConfirmQuit | PromptKind::Resend { .. } | PromptKind::Relink { .. } | PromptKind::Overwrite { .. } => {
+                Vec::new()
+            }
         }
     }
 

@@ -31,6 +31,7 @@ impl App {
                     Vec::new()
                 }
             }
+            PromptKind::Overwrite { what, path } if answer == 'y' => self.answer_save(what, &path, true),
             PromptKind::Relink { old, new, .. } => {
                 let mut effects = Vec::new();
                 match (answer, Url::parse(&new)) {

@@ -298,6 +298,9 @@ pub fn status_text(app: &App) -> (String, Style) {
             Style::new().add_modifier(Modifier::BOLD),
         );
     }
+    if let (Some(d), StatusLine::None) = (app.downloads.last(), &app.status) {
+        return (download_gauge(d), Style::new().add_modifier(Modifier::BOLD));
+    }
     match &app.status {
         StatusLine::Info(m) => return (clean(m), Style::new()),
         StatusLine::Error(m) => {
@@ -320,6 +323,21 @@ pub fn status_text(app: &App) -> (String, Style) {
         "Arrows/Tab: links  Enter: follow  g: go to URL  /: search  ?: help  q: quit".to_string(),
         Style::new().add_modifier(Modifier::DIM),
     )
+}
+
+/// "Downloading x.zip: 1.2 MB of 5.0 MB, 800.0 KB/s, 5 s left (Esc cancels)".
+fn download_gauge(d: &crate::ui::files::DownloadState) -> String {
+    let seconds = d.elapsed.as_secs_f64();
+    let rate = if seconds > 0.0 { (d.bytes as f64 / seconds) as u64 } else { 0 };
+    let amount = match d.total {
+        Some(total) => format!("{} of {}", human_size(d.bytes), human_size(total)),
+        None => human_size(d.bytes),
+    };
+    let left = match (d.total, rate) {
+        (Some(total), r) if r > 0 && total > d.bytes => format!(", {} s left", (total - d.bytes) / r),
+        _ => String::new(),
+    };
+    format!("Downloading {}: {amount}, {}/s{left} (Esc cancels)", clean(&d.name), human_size(rate))
 }
 
 pub fn human_size(bytes: u64) -> String {

@@ -5,6 +5,7 @@
 pub mod app;
 mod asks;
 pub mod draw;
+pub mod files;
 pub mod forms;
 pub mod help;
 pub mod info;

@@ -154,6 +154,8 @@ impl App {
         let mut entry = Page::new(url, page.doc.clone(), page.rendered.clone());
         entry.info = page.info.clone();
         entry.request = page.request.clone();
+        entry.body = page.body.clone();
+        entry.form_values = page.form_values.clone();
         entry.scroll = line;
         self.push_page(entry, LoadMode::Push);
         self.clamp_scroll();
@@ -225,6 +227,9 @@ impl App {
     pub fn cancel(&mut self) -> Vec<Effect> {
         let effects = self.cancel_pending();
         if effects.is_empty() {
+            if let Some(effect) = self.cancel_download() {
+                return vec![effect];
+            }
             self.search = None;
             self.status = StatusLine::None;
         } else {
@@ -320,7 +325,8 @@ impl App {
     }
 
     pub(super) fn land(&mut self, pending: &Pending, shown: Shown) {
-        let Shown { doc, rendered, address, info, message, is_error, moved_permanently, request } = shown;
+        let Shown { doc, rendered, address, info, message, is_error, moved_permanently, request, body } = shown;
+        let offer_save = matches!(doc.kind, crate::document::SourceKind::Other { .. }) && !body.is_empty();
         if info.diagnosis.as_ref().is_some_and(|d| matches!(d, DiagnosisKind::AuthFailed { .. })) {
             self.forget_credentials(&request.url, &None);
         }
@@ -328,6 +334,7 @@ impl App {
         let mut page = Page::new(address.clone(), Rc::new(doc), rendered);
         page.info = info;
         page.request = Some(request);
+        page.body = (!body.is_empty()).then(|| Rc::new(body));
         if pending.mode == LoadMode::Replace {
             if let Some(old) = self.page() {
                 page.scroll = old.scroll;
@@ -345,6 +352,9 @@ impl App {
         };
         for (old, new) in moved_permanently {
             self.moved_permanently(&old, &new);
+        }
+        if offer_save && self.prompt.is_none() {
+            self.offer_to_save_body();
         }
     }
 

@@ -2,6 +2,7 @@
 //! the line editor they share. A prompt carries what it is for, so answering it hands the
 //! pending action back to the app.
 
+use super::files::SaveWhat;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A single-line text editor with a cursor, counted in chars.
@@ -121,12 +122,19 @@ pub enum PromptKind {
     },
     /// 402: the ChargeTo header to retry with.
     ChargeTo,
+    /// Where to save (a download, the page's body, or its text).
+    SavePath { what: SaveWhat },
+    /// The file exists: write over it? (y/n)
+    Overwrite { what: SaveWhat, path: String },
 }
 
 impl PromptKind {
     /// Answered by one key rather than a line of text.
     pub fn is_choice(&self) -> bool {
-        matches!(self, PromptKind::ConfirmQuit | PromptKind::Resend { .. } | PromptKind::Relink { .. })
+        matches!(
+            self,
+            PromptKind::ConfirmQuit | PromptKind::Resend { .. } | PromptKind::Relink { .. } | PromptKind::Overwrite { .. }
+        )
     }
 }
 
@@ -167,6 +175,9 @@ impl Prompt {
                 format!("Bookmark '{title}' moved permanently to {new} — relink? (y/n/a) ")
             }
             PromptKind::ChargeTo => "402 Payment Required — ChargeTo: ".into(),
+            PromptKind::SavePath { what: SaveWhat::Download(_) } => "Download to: ".into(),
+            PromptKind::SavePath { .. } => "Save as (a .txt name saves the text): ".into(),
+            PromptKind::Overwrite { path, .. } => format!("{path} exists. Write over it? (y/n) "),
         }
     }
 }

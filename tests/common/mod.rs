@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use margay::net::cache::Cache;
+use margay::net::cookies::CookieJar;
+use margay::net::download::{spawn_download, DownloadEvent, DownloadHandle};
 use margay::net::{self, Client, FetchEvent, NetConfig};
 use margay::ui::{App, Effect, Keymap, Msg};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -120,15 +122,27 @@ pub struct Driver {
     pub quit: bool,
     /// Bookmark relinks the app asked for, (old, new).
     pub relinked: Vec<(String, String)>,
+    /// Downloads running on their threads, reporting here.
+    pub download_events: std::sync::mpsc::Receiver<DownloadEvent>,
+    download_sender: std::sync::mpsc::Sender<DownloadEvent>,
+    download_handles: Vec<(u64, DownloadHandle)>,
+    pub progress_seen: Vec<(u64, Option<u64>)>,
 }
 
 impl Driver {
     pub fn new(width: u16, height: u16) -> Driver {
+        let (download_sender, download_events) = std::sync::mpsc::channel();
+        let (jar, _) = CookieJar::new(None);
+        let client = Client::new(NetConfig::default()).with_cache(Cache::new(None, 1 << 24, 1 << 24)).with_cookies(jar);
         Driver {
             app: App::new(Keymap::defaults(), width, height),
-            client: Client::new(NetConfig::default()).with_cache(Cache::new(None, 1 << 24, 1 << 24)),
+            client,
             quit: false,
             relinked: Vec::new(),
+            download_events,
+            download_sender,
+            download_handles: Vec::new(),
+            progress_seen: Vec::new(),
         }
     }
 
@@ -143,6 +157,31 @@ impl Driver {
                         next.extend(self.app.update(Msg::Fetch(FetchEvent::Done { id, result })));
                     }
                     Effect::Cancel { .. } => {}
+                    Effect::Download { id, request, path, overwrite } => {
+                        let tx = self.download_sender.clone();
+                        let handle = spawn_download(self.client.clone(), id, request, path, overwrite, move |e| {
+                            let _ = tx.send(e);
+                        });
+                        self.download_handles.push((id, handle));
+                    }
+                    Effect::CancelDownload { id } => {
+                        if let Some((_, h)) = self.download_handles.iter().find(|(i, _)| *i == id) {
+                            h.cancel();
+                        }
+                    }
+                    Effect::SaveFile { path, bytes, overwrite, what } => {
+                        let result = margay::store::save::save_atomically(&path, &bytes, overwrite);
+                        next.extend(self.app.update(Msg::Saved { what, result }));
+                    }
+                    Effect::ShowCookies { site } => {
+                        let cookies = self.client.cookies().map(|j| j.list_for(&site)).unwrap_or_default();
+                        next.extend(self.app.update(Msg::Cookies { site, cookies, cleared: None }));
+                    }
+                    Effect::ClearCookies { site } => {
+                        let cleared = self.client.cookies().map(|j| j.clear_for(&site));
+                        let cookies = self.client.cookies().map(|j| j.list_for(&site)).unwrap_or_default();
+                        next.extend(self.app.update(Msg::Cookies { site, cookies, cleared }));
+                    }
                     Effect::RelinkBookmarks { old, new } => self.relinked.push((old, new.to_string())),
                     // Tests stand in for the user's editor: the text comes back in capitals.
                     Effect::EditText { field, text } => {
@@ -152,6 +191,20 @@ impl Driver {
                 }
             }
             queue = next;
+        }
+    }
+
+    /// Feed download reports to the app until `n` downloads have finished.
+    pub fn wait_downloads(&mut self, n: usize) {
+        let mut done = 0;
+        while done < n {
+            let event = self.download_events.recv_timeout(std::time::Duration::from_secs(30)).expect("a download report");
+            match &event {
+                DownloadEvent::Done { .. } => done += 1,
+                DownloadEvent::Progress { bytes, total, .. } => self.progress_seen.push((*bytes, *total)),
+            }
+            let effects = self.app.update(Msg::Download(event));
+            self.run(effects);
         }
     }
 

@@ -66,8 +66,8 @@ impl<'a> Lexer<'a> {
         let rest = self.rest();
         let bytes = rest.as_bytes();
         if bytes[0] == b'<' {
-            if rest.starts_with("<!--") {
-                return match rest[4..].find("-->") {
+            if let Some(comment) = rest.strip_prefix("<!--") {
+                return match comment.find("-->") {
                     Some(end) => {
                         self.advance(4 + end + 3);
                         Ok(None)
@@ -91,7 +91,9 @@ impl<'a> Lexer<'a> {
                         self.advance(end + 1);
                         Ok(Some(Token::End { name, line }))
                     }
-                    None => Err(ParseError::new(line, format!("the tag {} is never closed (>)", preview(rest)))),
+                    None => {
+                        Err(ParseError::new(line, format!("the tag {} is never closed (>)", preview(rest))))
+                    }
                 };
             }
             if bytes.get(1).is_some_and(u8::is_ascii_alphabetic) {
@@ -122,9 +124,20 @@ impl<'a> Lexer<'a> {
                 }
                 '/' => i += 1,
                 _ => {
-                    let attr_len =
-                        rest[i..].find(|c: char| c.is_whitespace() || c == '=' || c == '>').unwrap_or(rest.len() - i);
+                    let attr_len = rest[i..]
+                        .find(|c: char| c.is_whitespace() || c == '=' || c == '>')
+                        .unwrap_or(rest.len() - i);
                     let attr = rest[i..i + attr_len].to_string();
+                    if attr.contains(['"', '\'']) {
+                        // A quote where a name should be: an earlier value lost its closing quote.
+                        return Err(ParseError::new(
+                            line,
+                            format!(
+                                "a stray quote in {}: a value is missing its closing quote",
+                                preview(rest)
+                            ),
+                        ));
+                    }
                     i += attr_len;
                     let after_space = i + (rest[i..].len() - rest[i..].trim_start().len());
                     if !rest[after_space..].starts_with('=') {
@@ -146,7 +159,9 @@ impl<'a> Lexer<'a> {
                             raw
                         }
                         Some(_) => {
-                            let end = rest[i..].find(|c: char| c.is_whitespace() || c == '>').ok_or_else(unclosed)?;
+                            let end = rest[i..]
+                                .find(|c: char| c.is_whitespace() || c == '>')
+                                .ok_or_else(unclosed)?;
                             let raw = &rest[i..i + end];
                             i += end;
                             raw
@@ -188,7 +203,10 @@ pub(super) fn unescape(raw: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let decoded = rest[1..].find(';').filter(|&n| n <= 10).and_then(|n| decode_entity(&rest[1..1 + n]).map(|c| (c, n)));
+        let decoded = rest[1..]
+            .find(';')
+            .filter(|&n| n <= 10)
+            .and_then(|n| decode_entity(&rest[1..1 + n]).map(|c| (c, n)));
         match decoded {
             Some((c, n)) => {
                 out.push(c);
@@ -250,7 +268,10 @@ mod tests {
                 line: 1
             }
         );
-        assert_eq!(tokens.iter().find(|t| matches!(t, Token::End { name, .. } if name == "DL")).map(Token::line), Some(4));
+        assert_eq!(
+            tokens.iter().find(|t| matches!(t, Token::End { name, .. } if name == "DL")).map(Token::line),
+            Some(4)
+        );
     }
 
     #[test]
@@ -263,7 +284,8 @@ mod tests {
 
     #[test]
     fn odd_input_never_panics() {
-        for s in ["<", "</", "<a", "< a", "<!", "<!--", "&", "é<é>", "<a b='é", "<a b=", "<a b= >", "</a"] {
+        for s in ["<", "</", "<a", "< a", "<!", "<!--", "&", "é<é>", "<a b='é", "<a b=", "<a b= >", "</a"]
+        {
             let _ = tokenize(s);
         }
     }

@@ -98,7 +98,12 @@ pub struct Bookmark {
 impl Bookmark {
     /// A bookmark added now.
     pub fn new(url: &str, title: &str) -> Bookmark {
-        Bookmark { url: url.to_string(), title: title.to_string(), add_date: Some(now()), ..Bookmark::default() }
+        Bookmark {
+            url: url.to_string(),
+            title: title.to_string(),
+            add_date: Some(now()),
+            ..Bookmark::default()
+        }
     }
 
     /// The address as [`url_key`] compares it.

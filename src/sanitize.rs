@@ -1,0 +1,154 @@
+//! Terminal safety: text that came from outside — page text, titles, link targets, header
+//! values, file names, error messages — is made harmless before it is written to a terminal.
+//!
+//! A terminal acts on control characters: ESC starts sequences that move the cursor, clear
+//! the screen, set the window title (OSC 0/2), write the clipboard (OSC 52) or make
+//! hyperlinks (OSC 8); BEL rings; the C1 controls (U+0080–U+009F, e.g. U+009B, a one-byte
+//! CSI) do the same in 8-bit mode. None of them may come from a page. Bidirectional
+//! formatting characters (U+202A–U+202E, U+2066–U+2069) reorder what is shown, so that a
+//! text can read differently from what it is ("Trojan Source"): they are shown as visible
+//! placeholders such as `⟨RLO⟩` instead.
+//!
+//! The TUI has a second line of defence in ratatui, which drops graphemes with control
+//! characters; the `--dump` and `--source` output and messages on stderr have only this
+//! module. Nothing here does I/O.
+
+use std::borrow::Cow;
+
+/// The short name of a bidirectional formatting character, shown as `⟨NAME⟩`.
+pub fn bidi_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202A}' => "LRE",
+        '\u{202B}' => "RLE",
+        '\u{202C}' => "PDF",
+        '\u{202D}' => "LRO",
+        '\u{202E}' => "RLO",
+        '\u{2066}' => "LRI",
+        '\u{2067}' => "RLI",
+        '\u{2068}' => "FSI",
+        '\u{2069}' => "PDI",
+        _ => return None,
+    })
+}
+
+/// Whether a terminal could act on `c`: the C0 controls, DEL, the C1 controls, and the
+/// bidirectional formatting characters.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || bidi_name(c).is_some()
+}
+
+/// Bidirectional formatting characters replaced by visible placeholders (`⟨RLO⟩`); all
+/// else unchanged. The placeholders contain no `<`, `&` or control character, so this may
+/// run on HTML source as well as on text.
+pub fn visible_bidi(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| bidi_name(c).is_some()) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match bidi_name(c) {
+            Some(name) => {
+                out.push('⟨');
+                out.push_str(name);
+                out.push('⟩');
+            }
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One line for the terminal (a title, a status message, a line on stderr): every control
+/// character shown in caret notation (`^[` for ESC, `^?` for DEL), C1 controls as U+FFFD,
+/// tabs and line breaks as spaces, bidirectional formatting characters as placeholders.
+pub fn line(s: &str) -> Cow<'_, str> {
+    clean(s, false)
+}
+
+/// Text of several lines for the terminal (`--source` on a terminal): like [`line`], but
+/// line feeds and tabs are kept and CR LF becomes LF. A lone CR, which would let a later
+/// part of a line hide an earlier one, is shown as `^M`.
+pub fn text(s: &str) -> Cow<'_, str> {
+    clean(s, true)
+}
+
+fn clean(s: &str, multiline: bool) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) && !(multiline && matches!(c, '\n' | '\t'))) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' if multiline => out.push(c),
+            '\r' if multiline && chars.peek() == Some(&'\n') => {}
+            '\n' | '\t' | '\r' if !multiline => out.push(' '),
+            '\u{0}'..='\u{1f}' => {
+                out.push('^');
+                out.push(char::from(c as u8 + 0x40));
+            }
+            '\u{7f}' => out.push_str("^?"),
+            '\u{80}'..='\u{9f}' => out.push('\u{FFFD}'),
+            c => match bidi_name(c) {
+                Some(name) => {
+                    out.push('⟨');
+                    out.push_str(name);
+                    out.push('⟩');
+                }
+                None => out.push(c),
+            },
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `s` can be written to a terminal as it is: no control character but line feed
+/// and tab, no bidirectional formatting character.
+pub fn is_clean(s: &str) -> bool {
+    !s.chars().any(|c| is_unsafe(c) && !matches!(c, '\n' | '\t'))
+}
+
+/// Whether a body looks binary (a NUL byte, or many bytes that are neither text nor
+/// whitespace, in its first 8 KB): such a body is not printed to a terminal.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let odd = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)).count();
+    odd * 10 > head.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_become_visible_and_inert() {
+        assert_eq!(line("a\x1b]0;pwned\x07b"), "a^[]0;pwned^Gb");
+        assert_eq!(line("x\u{9b}2Jy\u{7f}"), "x\u{FFFD}2Jy^?");
+        assert_eq!(line("one\ntwo\tthree\r"), "one two three ");
+        assert_eq!(text("one\r\ntwo\rthree\n\tfour\x1b[2J"), "one\ntwo^Mthree\n\tfour^[[2J");
+        assert_eq!(line("file\u{202E}gpj.exe"), "file⟨RLO⟩gpj.exe");
+        assert!(matches!(line("plain text, é, 漢字"), Cow::Borrowed(_)));
+        assert!(matches!(text("two\nlines\twith tab"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_bidi_control_has_a_placeholder() {
+        for c in ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}') {
+            let shown = visible_bidi(&c.to_string()).into_owned();
+            assert!(shown.starts_with('⟨') && shown.ends_with('⟩'), "{c:?} → {shown}");
+            assert!(is_clean(&shown));
+        }
+        assert!(!is_clean("a\u{2067}b") && !is_clean("\x1b") && !is_clean("\u{85}"));
+        assert!(is_clean("ok\n\tok"));
+    }
+
+    #[test]
+    fn binary_is_recognised() {
+        assert!(looks_binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
+        assert!(!looks_binary(b"<html>\x1b[31mred\x1b[0m</html>\n"));
+        assert!(!looks_binary(b""));
+    }
+}

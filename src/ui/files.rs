@@ -1,0 +1,231 @@
+//! Saving and downloading, view source, and the cookie page: what the user asks to keep
+//! from a page, and the questions on the way (where to, overwrite?). The writing itself is
+//! the shell's (effects); answers come back as messages.
+
+use super::app::{App, Effect, LoadMode, StatusLine};
+use super::prompt::{Prompt, PromptKind};
+use crate::document::{decode, escape_html, Document};
+use crate::net::cookies::CookieInfo;
+use crate::net::download::{suggested_name, DownloadError, DownloadEvent};
+use crate::net::FetchRequest;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::rc::Rc;
+use url::Url;
+
+/// What a save prompt is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveWhat {
+    /// Stream this address to disk.
+    Download(Url),
+    /// The current page's body, as received.
+    Body,
+    /// The current page as rendered text.
+    PageText,
+}
+
+/// A download in progress, for the status line's gauge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DownloadState {
+    pub id: u64,
+    pub url: Url,
+    pub name: String,
+    pub bytes: u64,
+    pub total: Option<u64>,
+    pub elapsed: std::time::Duration,
+}
+
+impl App {
+    fn default_path(&self, name: &str) -> String {
+        self.download_dir.join(name).display().to_string()
+    }
+
+    /// A body that is not a page (an image, an archive): ask where to keep it.
+    pub(super) fn offer_to_save_body(&mut self) {
+        let Some(page) = self.page() else { return };
+        let disposition = page.info.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-disposition"));
+        let name = suggested_name(disposition.map(|(_, v)| v.as_str()), page.final_url());
+        let path = self.default_path(&name);
+        self.prompt = Some(Prompt::new(PromptKind::SavePath { what: SaveWhat::Body }, path));
+    }
+
+    /// `d`: download the selected link's target.
+    pub(super) fn ask_download(&mut self) {
+        let target = self.page().and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s))).and_then(|l| l.target.clone());
+        match target.filter(|u| matches!(u.scheme(), "http" | "https")) {
+            Some(url) => {
+                let path = self.default_path(&suggested_name(None, &url));
+                self.prompt = Some(Prompt::new(PromptKind::SavePath { what: SaveWhat::Download(url) }, path));
+            }
+            None => self.status = StatusLine::Info("Select a web link to download it.".into()),
+        }
+    }
+
+    /// `p`: save the page — as received, or as text when the name ends in .txt.
+    pub(super) fn ask_save_page(&mut self) {
+        let Some(page) = self.page() else { return };
+        let mut name = suggested_name(None, page.final_url());
+        if page.body.is_none() || !name.contains('.') {
+            name = format!("{}.txt", if name == "download" { "page" } else { &name });
+        }
+        self.prompt = Some(Prompt::new(PromptKind::SavePath { what: SaveWhat::Body }, self.default_path(&name)));
+    }
+
+    pub(super) fn answer_save(&mut self, what: SaveWhat, path: &str, overwrite: bool) -> Vec<Effect> {
+        if path.trim().is_empty() {
+            return Vec::new();
+        }
+        let path = PathBuf::from(path.trim());
+        let what = match what {
+            SaveWhat::Body if path.extension().is_some_and(|e| e == "txt") => SaveWhat::PageText,
+            SaveWhat::Body if self.page().is_some_and(|p| p.body.is_none()) => SaveWhat::PageText,
+            other => other,
+        };
+        match what {
+            SaveWhat::Download(url) => {
+                let id = self.new_id();
+                let name = path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                self.downloads.push(DownloadState { id, url: url.clone(), name, bytes: 0, total: None, elapsed: Default::default() });
+                let mut request = FetchRequest::get(url);
+                self.attach_credentials(&mut request);
+                vec![Effect::Download { id, request, path, overwrite }]
+            }
+            SaveWhat::Body => match self.page().and_then(|p| p.body.clone()) {
+                Some(body) => vec![Effect::SaveFile { path, bytes: body.to_vec(), overwrite, what: SaveWhat::Body }],
+                None => Vec::new(),
+            },
+            SaveWhat::PageText => {
+                let Some(page) = self.page() else { return Vec::new() };
+                let text = crate::dump::format_rendered(&page.rendered);
+                vec![Effect::SaveFile { path, bytes: text.into_bytes(), overwrite, what: SaveWhat::PageText }]
+            }
+        }
+    }
+
+    /// The shell's answer to a save: done, or the file exists (ask), or it failed.
+    pub fn saved(&mut self, what: SaveWhat, result: Result<PathBuf, (PathBuf, String, bool)>) {
+        match result {
+            Ok(path) => self.status = StatusLine::Info(format!("Saved to {}.", path.display())),
+            Err((path, _, true)) => {
+                let kind = PromptKind::Overwrite { what, path: path.display().to_string() };
+                self.prompt = Some(Prompt::new(kind, ""));
+            }
+            Err((path, message, false)) => {
+                self.status = StatusLine::Error(format!("Could not save {}: {message}", path.display()))
+            }
+        }
+    }
+
+    pub(super) fn on_download(&mut self, event: DownloadEvent) {
+        match event {
+            DownloadEvent::Progress { id, bytes, total, elapsed } => {
+                if let Some(d) = self.downloads.iter_mut().find(|d| d.id == id) {
+                    (d.bytes, d.total, d.elapsed) = (bytes, total, elapsed);
+                }
+            }
+            DownloadEvent::Done { id, result } => {
+                let url = self.downloads.iter().find(|d| d.id == id).map(|d| d.url.clone());
+                self.downloads.retain(|d| d.id != id);
+                self.status = match result {
+                    Ok(done) => StatusLine::Info(format!(
+                        "Downloaded {} ({} in {:.1} s).",
+                        done.path.display(),
+                        super::draw::human_size(done.bytes),
+                        done.elapsed.as_secs_f64()
+                    )),
+                    Err(DownloadError::Exists(path)) => {
+                        if let Some(url) = url {
+                            let kind = PromptKind::Overwrite { what: SaveWhat::Download(url), path: path.display().to_string() };
+                            self.prompt = Some(Prompt::new(kind, ""));
+                        }
+                        StatusLine::None
+                    }
+                    Err(e) => StatusLine::Error(format!("Download failed: {e}")),
+                };
+            }
+        }
+    }
+
+    /// Esc with no load running: stop the newest download.
+    pub(super) fn cancel_download(&mut self) -> Option<Effect> {
+        let d = self.downloads.pop()?;
+        self.status = StatusLine::Info(format!("Download of {} cancelled; nothing was kept.", d.name));
+        Some(Effect::CancelDownload { id: d.id })
+    }
+
+    /// `\`: the page's source as text; on a source view, back to the page.
+    pub(super) fn view_source(&mut self) {
+        let Some(page) = self.page() else { return };
+        if page.is_source {
+            self.history.back();
+            self.ensure_rendered();
+            return;
+        }
+        let Some(body) = page.body.clone() else {
+            self.status = StatusLine::Info("This page was made by margay; it has no source.".into());
+            return;
+        };
+        let content_type = page.info.content_type().map(str::to_string);
+        let text = decode(&body, content_type.as_deref(), true).text;
+        let mut doc = Document::from_text(&page.address, text);
+        doc.title = format!("Source of {}", if page.doc.title.is_empty() { page.address.as_str() } else { &page.doc.title });
+        let address = page.address.clone();
+        let info = page.info.clone();
+        let rendered = doc.render(self.width);
+        let mut source = super::app::Page::new(address, Rc::new(doc), rendered);
+        source.info = info;
+        source.body = Some(body);
+        source.is_source = true;
+        self.push_page(source, LoadMode::Push);
+    }
+
+    /// Ctrl-K: this site's cookies (the shell reads the jar).
+    pub(super) fn ask_cookies(&mut self, clear: bool) -> Vec<Effect> {
+        let site = self.page().map(|p| p.final_url().clone()).filter(|u| matches!(u.scheme(), "http" | "https"));
+        let site = match (site, self.cookie_site.clone()) {
+            (_, Some(site)) if self.page().is_some_and(|p| p.address.as_str() == "about:cookies") => site,
+            (Some(site), _) => site,
+            _ => {
+                self.status = StatusLine::Info("Cookies belong to web sites; this is not one.".into());
+                return Vec::new();
+            }
+        };
+        vec![if clear { Effect::ClearCookies { site } } else { Effect::ShowCookies { site } }]
+    }
+
+    pub fn show_cookies(&mut self, site: Url, cookies: Vec<CookieInfo>, cleared: Option<usize>) {
+        let host = site.host_str().unwrap_or("").to_string();
+        let mut html = format!("<!DOCTYPE html><title>Cookies of {0}</title><h1>Cookies of {0}</h1>\n", escape_html(&host));
+        if cookies.is_empty() {
+            html.push_str("<p>This site has no cookies in the jar.</p>\n");
+        } else {
+            html.push_str("<ul>\n");
+            for c in &cookies {
+                let value: String = c.value.chars().take(40).collect();
+                let _ = writeln!(
+                    html,
+                    "<li><strong>{}</strong> = {} — domain {}, path {}, expires {}{}{}</li>",
+                    escape_html(&c.name),
+                    escape_html(&value),
+                    escape_html(&c.domain),
+                    escape_html(&c.path),
+                    escape_html(&c.expires),
+                    if c.secure { ", Secure" } else { "" },
+                    if c.http_only { ", HttpOnly" } else { "" }
+                );
+            }
+            html.push_str("</ul>\n<p>Press D to forget all of this site's cookies.</p>\n");
+        }
+        html.push_str("<p>Press Left to go back.</p>");
+        let url = Url::parse("about:cookies").expect("a constant URL");
+        let doc = Document::from_html(&url, &html);
+        let replace = self.page().is_some_and(|p| p.address == url);
+        let rendered = doc.render(self.width);
+        let page = super::app::Page::new(url, Rc::new(doc), rendered);
+        self.push_page(page, if replace { LoadMode::Replace } else { LoadMode::Push });
+        self.cookie_site = Some(site);
+        if let Some(n) = cleared {
+            self.status = StatusLine::Info(format!("Forgot {n} cookies of {host}."));
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Cookies, downloads, saving and view source, against a real server on 127.0.0.1.
+
+mod common;
+
+use common::{Driver, Reply, TestServer};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use std::io::Read;
+use std::sync::{Arc, Mutex};
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("margay-{name}-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn cookies_are_set_sent_back_and_scoped() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/login" => Reply::html("<p>in</p>")
+            .header("Set-Cookie", "session=abc; Path=/")
+            .header("Set-Cookie", "admin=1; Path=/admin"),
+        _ => Reply::html(&format!("<p>cookie: {}</p>", req.header("Cookie").unwrap_or("none"))),
+    });
+    let mut d = Driver::new(100, 30);
+    d.open(&s.url("/login"));
+    d.open(&s.url("/page"));
+    assert!(d.page_text().contains("cookie: session=abc"), "{}", d.page_text());
+    assert!(!d.page_text().contains("admin=1"), "path-scoped cookie sent outside its path");
+    d.open(&s.url("/admin/x"));
+    let text = d.page_text();
+    assert!(text.contains("admin=1") && text.contains("session=abc"), "{text}");
+    // Another host (localhost is not 127.0.0.1) gets none of them.
+    d.open(&s.url("/page").replace("127.0.0.1", "localhost"));
+    assert!(d.page_text().contains("cookie: none"), "{}", d.page_text());
+
+    // The cookie page lists the site's cookies; D forgets them.
+    d.open(&s.url("/page"));
+    d.key_mod(KeyCode::Char('k'), KeyModifiers::CONTROL);
+    let text = d.page_text();
+    assert!(text.contains("session = abc") && text.contains("path /admin"), "{text}");
+    d.char('D');
+    assert!(d.screen().contains("Forgot 2 cookies of 127.0.0.1."), "{}", d.screen());
+    d.open(&s.url("/page"));
+    assert!(d.page_text().contains("cookie: none"));
+}
+
+#[test]
+fn persistent_cookies_survive_a_restart_when_asked() {
+    let dir = temp_dir("cookies");
+    let file = dir.join("cookies.json");
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/set" => Reply::html("<p>set</p>")
+            .header("Set-Cookie", "keep=yes; Max-Age=3600; Path=/")
+            .header("Set-Cookie", "gone=soon; Path=/"),
+        _ => Reply::html(&format!("<p>cookie: {}</p>", req.header("Cookie").unwrap_or("none"))),
+    });
+    {
+        let (jar, warning) = margay::net::cookies::CookieJar::new(Some(file.clone()));
+        assert!(warning.is_none());
+        let mut d = Driver::new(80, 20);
+        d.client = d.client.clone().with_cookies(jar);
+        d.open(&s.url("/set"));
+    }
+    assert!(std::fs::read_to_string(&file).unwrap().contains("keep"));
+    let (jar, _) = margay::net::cookies::CookieJar::new(Some(file.clone()));
+    let mut d = Driver::new(80, 20);
+    d.client = d.client.clone().with_cookies(jar);
+    d.open(&s.url("/check"));
+    assert!(d.page_text().contains("cookie: keep=yes"), "session cookies are not kept: {}", d.page_text());
+    // A jar file that cannot be read is reported and left alone.
+    std::fs::write(&file, "not json").unwrap();
+    let (_, warning) = margay::net::cookies::CookieJar::new(Some(file.clone()));
+    assert!(warning.unwrap().contains("cookies.json"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not json");
+}
+
+/// A 5 MB body, sent in chunks; when `gate` is given, the server stops after the first
+/// megabyte until the gate opens.
+struct Body {
+    sent: usize,
+    gate: Option<Arc<Mutex<bool>>>,
+}
+
+impl Read for Body {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        const TOTAL: usize = 5 * 1024 * 1024;
+        if self.sent >= TOTAL {
+            return Ok(0);
+        }
+        if self.sent >= 1024 * 1024 {
+            if let Some(gate) = &self.gate {
+                // Hold the connection until the test has cancelled.
+                while !*gate.lock().unwrap() {
+                    std::thread::yield_now();
+                }
+            }
+        }
+        let n = buf.len().min(64 * 1024).min(TOTAL - self.sent);
+        buf[..n].fill(b'x');
+        self.sent += n;
+        Ok(n)
+    }
+}
+
+fn download_server(gate: Option<Arc<Mutex<bool>>>) -> (Arc<tiny_http::Server>, String) {
+    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+    let base = format!("http://127.0.0.1:{}", server.server_addr().to_ip().unwrap().port());
+    let srv = server.clone();
+    std::thread::spawn(move || {
+        for request in srv.incoming_requests() {
+            let page = request.url() == "/";
+            if page {
+                let html = "<p><a href=\"/files/big.bin\">big file</a></p>";
+                let _ = request.respond(tiny_http::Response::from_string(html).with_header(
+                    tiny_http::Header::from_bytes("Content-Type", "text/html").unwrap(),
+                ));
+                continue;
+            }
+            let body = Body { sent: 0, gate: gate.clone() };
+            let response = tiny_http::Response::new(200.into(), vec![], body, Some(5 * 1024 * 1024), None)
+                .with_chunked_threshold(usize::MAX);
+            let _ = request.respond(response);
+        }
+    });
+    (server, base)
+}
+
+#[test]
+fn a_five_megabyte_download_with_progress() {
+    let dir = temp_dir("download");
+    let (server, base) = download_server(None);
+    let mut d = Driver::new(100, 20);
+    d.app.download_dir = dir.clone();
+    d.open(&format!("{base}/"));
+    d.char('d');
+    let screen = d.screen();
+    assert!(screen.contains(&format!("Download to: {}", dir.join("big.bin").display())), "{screen}");
+    d.key(KeyCode::Enter);
+    d.wait_downloads(1);
+    let saved = dir.join("big.bin");
+    assert_eq!(std::fs::metadata(&saved).unwrap().len(), 5 * 1024 * 1024);
+    assert!(d.progress_seen.iter().all(|(_, total)| *total == Some(5 * 1024 * 1024)));
+    assert!(d.progress_seen.last().is_some_and(|(b, _)| *b == 5 * 1024 * 1024));
+    assert!(d.screen().contains("Downloaded"), "{}", d.screen());
+    // The same name again: margay asks before writing over it.
+    d.char('d');
+    d.key(KeyCode::Enter);
+    d.wait_downloads(1);
+    assert!(d.screen().contains("exists. Write over it? (y/n)"), "{}", d.screen());
+    d.char('n');
+    assert!(!margay::net::download::part_path(&saved).exists());
+    server.unblock();
+}
+
+#[test]
+fn a_cancelled_download_leaves_nothing() {
+    let dir = temp_dir("cancel");
+    let gate = Arc::new(Mutex::new(false));
+    let (server, base) = download_server(Some(gate.clone()));
+    let mut d = Driver::new(100, 20);
+    d.app.download_dir = dir.clone();
+    d.open(&format!("{base}/"));
+    d.char('d');
+    d.key(KeyCode::Enter);
+    // Wait until bytes arrived, then press Esc.
+    let part = margay::net::download::part_path(&dir.join("big.bin"));
+    loop {
+        let event = d.download_events.recv_timeout(std::time::Duration::from_secs(30)).expect("progress");
+        let arrived = matches!(event, margay::net::download::DownloadEvent::Progress { bytes, .. } if bytes > 0);
+        d.app.update(margay::ui::Msg::Download(event));
+        if arrived {
+            break;
+        }
+    }
+    let screen = d.screen();
+    assert!(screen.contains("Downloading big.bin:") && screen.contains("of 5.0 MB"), "the gauge: {screen}");
+    d.key(KeyCode::Esc);
+    *gate.lock().unwrap() = true;
+    d.wait_downloads(1);
+    assert!(!dir.join("big.bin").exists(), "no file under the final name");
+    assert!(!part.exists(), "no partial file left behind");
+    server.unblock();
+}
+
+#[test]
+fn a_binary_answer_offers_to_save_it_and_pages_can_be_saved() {
+    let dir = temp_dir("save");
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/report" => Reply::new(200)
+            .header("Content-Type", "application/pdf")
+            .header("Content-Disposition", "attachment; filename=\"../../etc/Q3 report.pdf\"")
+            .body(b"%PDF-1.4 binary\x00\x01"),
+        _ => Reply::html("<title>Page</title><h1>Hello</h1><p>Saved <b>text</b></p>"),
+    });
+    let mut d = Driver::new(100, 20);
+    d.app.download_dir = dir.clone();
+    d.open(&s.url("/report"));
+    assert!(d.screen().contains(&format!("Save as (a .txt name saves the text): {}", dir.join("Q3 report.pdf").display())), "{}", d.screen());
+    d.key(KeyCode::Enter);
+    assert_eq!(std::fs::read(dir.join("Q3 report.pdf")).unwrap(), b"%PDF-1.4 binary\x00\x01");
+
+    // A page as received, and as text.
+    d.open(&s.url("/page.html"));
+    d.char('p');
+    d.key(KeyCode::Enter);
+    assert!(std::fs::read_to_string(dir.join("page.html")).unwrap().contains("<b>text</b>"));
+    d.char('p');
+    for _ in 0..4 {
+        d.key(KeyCode::Backspace);
+    }
+    d.type_text("txt");
+    d.key(KeyCode::Enter);
+    let text = std::fs::read_to_string(dir.join("page.txt")).unwrap();
+    assert!(text.contains("Hello") && text.contains("Saved text") && !text.contains("<b>"), "{text}");
+
+    // View source shows the HTML as text; again goes back.
+    d.char('\\');
+    assert!(d.page_text().contains("<h1>Hello</h1>"), "{}", d.page_text());
+    d.char('\\');
+    assert!(!d.page_text().contains("<h1>"));
+}
