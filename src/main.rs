@@ -79,12 +79,11 @@ fn main() -> ExitCode {
         let outcome = dump::run(&client, url, cli.width, mode, cli.verbose, &mut std::io::stdout().lock());
         return ExitCode::from(outcome.exit_code());
     }
-    let paths = Paths::from_env();
     let cache =
         Cache::new(paths.cache_dir.as_ref().map(|d| d.join("http")), DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP);
     let cookie_file = config.cookies.persist.then(|| paths.data_dir.as_ref().map(|d| d.join("cookies.json"))).flatten();
     let (jar, cookie_warning) = CookieJar::new(cookie_file);
-    let warning = config_warning.or(cookie_warning);
+    let (keymap, keymap_warning) = load_keymap(&paths);
     let download_dir = config
         .downloads
         .dir
@@ -92,14 +91,32 @@ fn main() -> ExitCode {
         .or_else(|| directories::UserDirs::new().and_then(|u| u.download_dir().map(|d| d.to_path_buf())))
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join("Downloads")))
         .unwrap_or_else(|| std::path::PathBuf::from("."));
-    let client = client.with_cache(cache).with_cookies(jar);
-    match run_tui(client, paths, cli.url, warning, download_dir) {
+    let session = Session {
+        client: client.with_cache(cache).with_cookies(jar),
+        start: cli.url,
+        keymap,
+        warning: keymap_warning.or(config_warning).or(cookie_warning),
+        download_dir,
+        bookmark_file: config.bookmarks.file.clone().or_else(|| paths.bookmarks_file()),
+    };
+    match run_tui(session) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("margay: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// What the interactive browser starts with.
+struct Session {
+    client: Client,
+    start: Option<String>,
+    keymap: Keymap,
+    /// A settings problem to show at once.
+    warning: Option<String>,
+    download_dir: std::path::PathBuf,
+    bookmark_file: Option<std::path::PathBuf>,
 }
 
 fn load_keymap(paths: &Paths) -> (Keymap, Option<String>) {
@@ -119,15 +136,7 @@ fn restore_terminal() {
     ratatui::restore();
 }
 
-fn run_tui(
-    client: Client,
-    paths: Paths,
-    start: Option<String>,
-    config_warning: Option<String>,
-    download_dir: std::path::PathBuf,
-) -> anyhow::Result<()> {
-    let (keymap, keymap_warning) = load_keymap(&paths);
-    let warning = keymap_warning.or(config_warning);
+fn run_tui(session: Session) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
 
     let signals_tx = tx.clone();
@@ -149,21 +158,18 @@ fn run_tui(
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot enable the mouse")
-        .and_then(|()| event_loop(&mut terminal, client, start, keymap, warning, download_dir, tx, rx));
+        .and_then(|()| event_loop(&mut terminal, session, tx, rx));
     restore_terminal();
     result
 }
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
-    client: Client,
-    start: Option<String>,
-    keymap: Keymap,
-    keymap_warning: Option<String>,
-    download_dir: std::path::PathBuf,
+    session: Session,
     tx: mpsc::Sender<Msg>,
     rx: mpsc::Receiver<Msg>,
 ) -> anyhow::Result<()> {
+    let Session { client, start, keymap, warning, download_dir, bookmark_file } = session;
     let gate = terminal::spawn_input(tx.clone());
 
     let size = terminal.size()?;
@@ -178,11 +184,14 @@ fn event_loop(
             Vec::new()
         }
     };
-    if let Some(warning) = keymap_warning {
+
+    if let Some(warning) = warning {
         app.status = StatusLine::Error(warning);
     }
     let mut loads: HashMap<u64, net::FetchHandle> = HashMap::new();
     let mut downloads: HashMap<u64, net::download::DownloadHandle> = HashMap::new();
+    let mut bookmarks = margay::shell::BookmarkShell::open(bookmark_file);
+    effects.extend(app.update(Msg::Bookmarks(bookmarks.update(None, None))));
     loop {
         for effect in effects.drain(..) {
             match effect {
@@ -228,10 +237,18 @@ fn event_loop(
                     let result = terminal::edit_externally(terminal, &gate, &text);
                     let _ = tx.send(Msg::TextEdited { field, result });
                 }
-                Effect::RelinkBookmarks { .. } => {
-                    let _ = tx.send(Msg::Bookmarks(Err("Bookmarks are not available yet.".into())));
+                Effect::CheckBookmarks { urls } => {
+                    let (tx, client, list) = (tx.clone(), client.clone(), app.bookmarks.clone());
+                    std::thread::spawn(move || {
+                        let _ = tx.send(Msg::BookmarkCheck(margay::shell::check_bookmarks(&client, &list, &urls)));
+                    });
                 }
                 Effect::Quit => return Ok(()),
+                other => {
+                    if let Some(update) = bookmarks.apply(&other) {
+                        let _ = tx.send(Msg::Bookmarks(update));
+                    }
+                }
             }
         }
         terminal.draw(|frame| ui::draw::draw(&app, frame))?;

@@ -257,3 +257,27 @@ fn a_textarea_is_edited_in_the_users_editor() {
     let raw = s.wait_exit();
     assert_restored(&s, &raw);
 }
+
+#[test]
+fn a_permanent_move_relinks_the_bookmark_file() {
+    let server = TestServer::start(|req| match req.path.as_str() {
+        "/old" => Reply::new(301).header("Location", "/new"),
+        _ => Reply::html("<title>New place</title><p>moved here</p>"),
+    });
+    let data = std::env::temp_dir().join(format!("margay-pty-relink-{}-{}", std::process::id(), rand_suffix()));
+    let file = data.join("margay/bookmarks.html");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let mut store = margay::store::bookmarks::BookmarkStore::open(&file).unwrap();
+    store.add::<&str>(&[], margay::store::bookmarks::Bookmark::new(&server.url("/old"), "Old home")).unwrap();
+    let mut s = Session::start(&[&server.url("/old")], 120, 24, &[("XDG_DATA_HOME", data.to_str().unwrap())]);
+    s.wait_text("moved here");
+    s.wait_text("Bookmark 'Old home' moved permanently to");
+    s.send(b"y");
+    s.wait_text("Relinked 1 bookmark");
+    s.send(b"Q");
+    let raw = s.wait_exit();
+    assert_restored(&s, &raw);
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains(&format!("HREF=\"{}\"", server.url("/new"))), "{saved}");
+    assert!(saved.contains(&format!("FORMER_HREF=\"{}\"", server.url("/old"))), "{saved}");
+}

@@ -7,7 +7,7 @@ use common::{Driver, Reply, TestServer};
 use margay::navigation::Navigation;
 use margay::net::FetchRequest;
 use margay::policy::Method;
-use margay::ui::{BookmarkRef, LoadMode};
+use margay::ui::LoadMode;
 use ratatui::crossterm::event::KeyCode;
 
 fn page(title: &str, body: &str) -> Reply {
@@ -59,19 +59,27 @@ fn moved_permanently_follows_offers_relink_and_updates_history() {
         "/new" => page("New home", "the new address"),
         _ => page("Other", "other"),
     });
-    let mut d = Driver::new(100, 20);
-    d.app.bookmarks = vec![BookmarkRef { title: "My page".into(), url: s.url("/old") }];
+    let dir = std::env::temp_dir().join(format!("margay-relink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bookmarks.html");
+    let _ = std::fs::remove_file(&file);
+    let mut store = margay::store::bookmarks::BookmarkStore::open(&file).unwrap();
+    store.add(&["Work"], margay::store::bookmarks::Bookmark::new(&s.url("/old"), "My page")).unwrap();
+    store.add::<&str>(&[], margay::store::bookmarks::Bookmark::new(&s.url("/other"), "Other")).unwrap();
+    let mut d = Driver::new(100, 20).with_bookmarks(&file);
     d.open(&s.url("/other"));
     d.open(&s.url("/old"));
     assert_eq!(d.address(), s.url("/new"), "a permanent move changes the address");
     let screen = d.screen();
-    assert!(
-        screen.contains(&format!("Bookmark 'My page' moved permanently to {}", s.url("/new"))),
-        "{screen}"
-    );
+    assert!(screen.contains(&format!("Bookmark 'My page' moved permanently to {}", s.url("/new"))), "{screen}");
     assert!(screen.contains("relink? (y/n/a)"));
     d.char('y');
     assert_eq!(d.relinked, vec![(s.url("/old"), s.url("/new"))]);
+    // The file was rewritten through the store: new address, old one kept for undo.
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains(&format!("HREF=\"{}\"", s.url("/new"))), "{saved}");
+    assert!(saved.contains(&format!("FORMER_HREF=\"{}\"", s.url("/old"))), "{saved}");
+    assert!(d.screen().contains("Relinked 1 bookmark"), "{}", d.screen());
     assert!(d.app.prompt.is_none());
 }
 

@@ -4,6 +4,7 @@
 use super::keymap::{Action, Keymap};
 use super::prompt::{Edit, Prompt, PromptKind};
 use crate::document::{Document, Rendered};
+use super::bookmarks::{BookmarkChange, CheckResult};
 use super::files::{DownloadState, SaveWhat};
 use super::forms::{FieldEdit, SelectList};
 use crate::net::cookies::CookieInfo;
@@ -31,7 +32,9 @@ pub enum Msg {
     /// The text of a textarea after the external editor closed (or why it failed).
     TextEdited { field: usize, result: Result<String, String> },
     /// The bookmark file as it now is (after start-up or a change).
-    Bookmarks(Result<Vec<BookmarkRef>, String>),
+    Bookmarks(BookmarksUpdate),
+    /// The bookmark checker's findings.
+    BookmarkCheck(Vec<CheckResult>),
     /// SIGTERM or SIGHUP: leave cleanly.
     Terminate,
 }
@@ -74,6 +77,19 @@ pub enum Effect {
     EditText {
         field: usize,
         text: String,
+    },
+    AddBookmark {
+        url: String,
+        title: String,
+        folder: Vec<String>,
+    },
+    ChangeBookmark {
+        url: String,
+        change: BookmarkChange,
+    },
+    UndoBookmark,
+    CheckBookmarks {
+        urls: Vec<String>,
     },
     /// Rewrite bookmarks that point at `old` to point at `new`, through the bookmark store.
     RelinkBookmarks {
@@ -121,6 +137,20 @@ impl Page {
 pub struct BookmarkRef {
     pub title: String,
     pub url: String,
+    /// Folder titles from the top; empty for the top level.
+    pub folder: Vec<String>,
+}
+
+/// The bookmark file as the shell last read it, after start-up or a change.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BookmarksUpdate {
+    pub list: Vec<BookmarkRef>,
+    /// Why the file cannot be changed (it could not be parsed), naming the line.
+    pub read_only: Option<String>,
+    /// What the change did, for the status line.
+    pub message: Option<String>,
+    /// Why a change failed.
+    pub error: Option<String>,
 }
 
 /// How a finished load lands in the history.
@@ -175,6 +205,10 @@ pub struct App {
     pub no_color: bool,
     /// The bookmarks, as last read by the shell.
     pub bookmarks: Vec<BookmarkRef>,
+    /// Why the bookmark file cannot be changed, if it cannot.
+    pub bookmarks_read_only: Option<String>,
+    /// The folder the last bookmark went to, offered for the next.
+    pub last_bookmark_folder: String,
     /// Credentials per origin for this session: (origin, realm) → Authorization value.
     pub auth: Vec<(String, Option<String>, String)>,
     /// Relink offers still to ask, (bookmark, new address).
@@ -205,6 +239,8 @@ impl App {
             typed_urls: Vec::new(),
             no_color: false,
             bookmarks: Vec::new(),
+            bookmarks_read_only: None,
+            last_bookmark_folder: String::new(),
             auth: Vec::new(),
             relink_queue: Vec::new(),
             editing: None,
@@ -251,12 +287,16 @@ impl App {
                 self.text_edited(field, result);
                 Vec::new()
             }
-            Msg::Bookmarks(Ok(list)) => {
-                self.bookmarks = list;
+            Msg::Bookmarks(update) => {
+                let error = update.error.clone();
+                self.bookmarks_changed(update.list, update.read_only, update.message);
+                if let Some(e) = error {
+                    self.status = StatusLine::Error(e);
+                }
                 Vec::new()
             }
-            Msg::Bookmarks(Err(message)) => {
-                self.status = StatusLine::Error(message);
+            Msg::BookmarkCheck(results) => {
+                self.show_check_results(results);
                 Vec::new()
             }
             Msg::Terminate => vec![Effect::Quit],
@@ -312,6 +352,14 @@ impl App {
             Action::PageInfo => self.show_page_info(),
             Action::ChargeTo => self.ask_charge_to(),
             Action::Download => self.ask_download(),
+            Action::AddBookmark => self.ask_add_bookmark(),
+            Action::ViewBookmarks => self.show_bookmarks(),
+            Action::BookmarkRename => return self.bookmark_key('R'),
+            Action::BookmarkEditUrl => return self.bookmark_key('E'),
+            Action::BookmarkMove => return self.bookmark_key('M'),
+            Action::BookmarkDelete => return self.bookmark_key('X'),
+            Action::BookmarkUndo => return self.bookmark_key('U'),
+            Action::BookmarkCheck => return self.bookmark_key('C'),
             Action::SavePage => self.ask_save_page(),
             Action::ViewSource => self.view_source(),
             Action::Cookies => return self.ask_cookies(false),
@@ -399,9 +447,13 @@ impl App {
             }
             PromptKind::ChargeTo => self.retry_with_charge_to(&text),
             PromptKind::SavePath { what } => self.answer_save(what, &text, false),
-            PromptKind::ConfirmQuit | PromptKind::Resend { .. } | PromptKind::Relink { .. } | PromptKind::Overwrite { .. } => {
+            PromptKind::BookmarkTitle { url } => {
+                self.answer_bookmark_title(url, text);
                 Vec::new()
             }
+            PromptKind::BookmarkFolder { url, title } => self.answer_bookmark_folder(url, title, &text),
+            PromptKind::BookmarkEdit { url, field } => self.answer_bookmark_edit(url, field, &text),
+            _ => Vec::new(),
         }
     }
 

@@ -32,6 +32,13 @@ impl App {
                 }
             }
             PromptKind::Overwrite { what, path } if answer == 'y' => self.answer_save(what, &path, true),
+            kind @ PromptKind::BookmarkWhat { .. } => {
+                self.answer_bookmark_what(kind, answer);
+                Vec::new()
+            }
+            PromptKind::BookmarkDelete { bookmark } if answer == 'y' => {
+                vec![Effect::ChangeBookmark { url: bookmark.url, change: super::bookmarks::BookmarkChange::Delete }]
+            }
             PromptKind::Relink { old, new, .. } => {
                 let mut effects = Vec::new();
                 match (answer, Url::parse(&new)) {

@@ -4,6 +4,7 @@
 
 pub mod app;
 mod asks;
+pub mod bookmarks;
 pub mod draw;
 pub mod files;
 pub mod forms;
@@ -14,5 +15,5 @@ pub mod nav;
 pub mod prompt;
 mod view;
 
-pub use app::{App, BookmarkRef, Effect, LoadMode, Msg, Page, Pending, StatusLine};
+pub use app::{App, BookmarkRef, BookmarksUpdate, Effect, LoadMode, Msg, Page, Pending, StatusLine};
 pub use keymap::{Action, Keymap};

@@ -2,7 +2,9 @@
 //! the line editor they share. A prompt carries what it is for, so answering it hands the
 //! pending action back to the app.
 
+use super::app::BookmarkRef;
 use super::files::SaveWhat;
+use url::Url;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A single-line text editor with a cursor, counted in chars.
@@ -126,6 +128,14 @@ pub enum PromptKind {
     SavePath { what: SaveWhat },
     /// The file exists: write over it? (y/n)
     Overwrite { what: SaveWhat, path: String },
+    /// `a`: the page, its final address, or the selected link? (d/f/l/c)
+    BookmarkWhat { document: Url, final_url: Option<Url>, link: Option<(usize, Url)>, title: String },
+    BookmarkTitle { url: String },
+    BookmarkFolder { url: String, title: String },
+    /// A new title, address or folder for a bookmark.
+    BookmarkEdit { url: String, field: &'static str },
+    /// Delete this bookmark? (y/n)
+    BookmarkDelete { bookmark: BookmarkRef },
 }
 
 impl PromptKind {
@@ -133,7 +143,12 @@ impl PromptKind {
     pub fn is_choice(&self) -> bool {
         matches!(
             self,
-            PromptKind::ConfirmQuit | PromptKind::Resend { .. } | PromptKind::Relink { .. } | PromptKind::Overwrite { .. }
+            PromptKind::ConfirmQuit
+                | PromptKind::Resend { .. }
+                | PromptKind::Relink { .. }
+                | PromptKind::Overwrite { .. }
+                | PromptKind::BookmarkWhat { .. }
+                | PromptKind::BookmarkDelete { .. }
         )
     }
 }
@@ -178,6 +193,21 @@ impl Prompt {
             PromptKind::SavePath { what: SaveWhat::Download(_) } => "Download to: ".into(),
             PromptKind::SavePath { .. } => "Save as (a .txt name saves the text): ".into(),
             PromptKind::Overwrite { path, .. } => format!("{path} exists. Write over it? (y/n) "),
+            PromptKind::BookmarkWhat { final_url, link, .. } => {
+                let mut choices = vec!["d)ocument".to_string()];
+                if final_url.is_some() {
+                    choices.push("f)inal address".into());
+                }
+                if let Some((n, _)) = link {
+                    choices.push(format!("l)ink [{n}]"));
+                }
+                choices.push("c)ancel".into());
+                format!("Bookmark {}? ", choices.join(", "))
+            }
+            PromptKind::BookmarkTitle { .. } => "Bookmark title: ".into(),
+            PromptKind::BookmarkFolder { .. } => "Folder (empty: the top; A/B: a subfolder): ".into(),
+            PromptKind::BookmarkEdit { field, .. } => format!("New {field}: "),
+            PromptKind::BookmarkDelete { bookmark } => format!("Delete the bookmark '{}'? (y/n) ", bookmark.title),
         }
     }
 }

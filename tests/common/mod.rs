@@ -127,6 +127,8 @@ pub struct Driver {
     download_sender: std::sync::mpsc::Sender<DownloadEvent>,
     download_handles: Vec<(u64, DownloadHandle)>,
     pub progress_seen: Vec<(u64, Option<u64>)>,
+    /// The bookmark file's side, when the test gave one.
+    pub bookmarks: Option<margay::shell::BookmarkShell>,
 }
 
 impl Driver {
@@ -143,6 +145,7 @@ impl Driver {
             download_sender,
             download_handles: Vec::new(),
             progress_seen: Vec::new(),
+            bookmarks: None,
         }
     }
 
@@ -182,7 +185,21 @@ impl Driver {
                         let cookies = self.client.cookies().map(|j| j.list_for(&site)).unwrap_or_default();
                         next.extend(self.app.update(Msg::Cookies { site, cookies, cleared }));
                     }
-                    Effect::RelinkBookmarks { old, new } => self.relinked.push((old, new.to_string())),
+                    Effect::CheckBookmarks { urls } => {
+                        let results = margay::shell::check_bookmarks(&self.client, &self.app.bookmarks, &urls);
+                        next.extend(self.app.update(Msg::BookmarkCheck(results)));
+                    }
+                    other @ (Effect::AddBookmark { .. }
+                    | Effect::ChangeBookmark { .. }
+                    | Effect::UndoBookmark
+                    | Effect::RelinkBookmarks { .. }) => {
+                        if let Effect::RelinkBookmarks { old, new } = &other {
+                            self.relinked.push((old.clone(), new.to_string()));
+                        }
+                        if let Some(update) = self.bookmarks.as_mut().and_then(|b| b.apply(&other)) {
+                            next.extend(self.app.update(Msg::Bookmarks(update)));
+                        }
+                    }
                     // Tests stand in for the user's editor: the text comes back in capitals.
                     Effect::EditText { field, text } => {
                         next.extend(self.app.update(Msg::TextEdited { field, result: Ok(text.to_uppercase()) }))
@@ -192,6 +209,15 @@ impl Driver {
             }
             queue = next;
         }
+    }
+
+    /// Use this bookmark file, as the browser does at start.
+    pub fn with_bookmarks(mut self, path: &std::path::Path) -> Driver {
+        let shell = margay::shell::BookmarkShell::open(Some(path.to_path_buf()));
+        let effects = self.app.update(Msg::Bookmarks(shell.update(None, None)));
+        self.bookmarks = Some(shell);
+        self.run(effects);
+        self
     }
 
     /// Feed download reports to the app until `n` downloads have finished.

@@ -1,0 +1,108 @@
+//! The browser's disk side for bookmarks: the effects the app asks for (add, change, undo,
+//! relink, check) carried out through the bookmark store, each answered with the file as it
+//! now is. Used by the terminal loop and by the tests' driver alike.
+
+use crate::net::Client;
+use crate::store::bookmarks::check::check_all;
+use crate::store::bookmarks::{Added, Bookmark, BookmarkStore};
+use crate::ui::bookmarks::{BookmarkChange, CheckResult};
+use crate::ui::{BookmarkRef, BookmarksUpdate, Effect};
+use std::path::PathBuf;
+
+pub struct BookmarkShell {
+    store: Option<BookmarkStore>,
+    /// Why there is no store (the file could not be read at all).
+    problem: Option<String>,
+}
+
+impl BookmarkShell {
+    pub fn open(path: Option<PathBuf>) -> BookmarkShell {
+        match path.map(BookmarkStore::open) {
+            Some(Ok(store)) => BookmarkShell { store: Some(store), problem: None },
+            Some(Err(e)) => BookmarkShell { store: None, problem: Some(e.to_string()) },
+            None => BookmarkShell { store: None, problem: Some("no data directory for a bookmark file".into()) },
+        }
+    }
+
+    /// The bookmarks as the app should see them, with a message or an error.
+    pub fn update(&self, message: Option<String>, error: Option<String>) -> BookmarksUpdate {
+        let Some(store) = &self.store else {
+            return BookmarksUpdate { read_only: self.problem.clone(), error, message, ..Default::default() };
+        };
+        let list = store
+            .bookmarks()
+            .entries()
+            .into_iter()
+            .map(|e| BookmarkRef { title: e.bookmark.title.clone(), url: e.bookmark.url.clone(), folder: e.folder })
+            .collect();
+        let read_only = store.read_only().map(|e| {
+            format!("{}: {e}; the file is left untouched until it is fixed", store.path().display())
+        });
+        BookmarksUpdate { list, read_only, message, error }
+    }
+
+    /// Carry out a bookmark effect; `None` for effects that are not about bookmarks.
+    pub fn apply(&mut self, effect: &Effect) -> Option<BookmarksUpdate> {
+        let Some(store) = self.store.as_mut() else {
+            let is_ours = matches!(
+                effect,
+                Effect::AddBookmark { .. }
+                    | Effect::ChangeBookmark { .. }
+                    | Effect::UndoBookmark
+                    | Effect::RelinkBookmarks { .. }
+            );
+            return is_ours.then(|| self.update(None, self.problem.clone()));
+        };
+        let result = match effect {
+            Effect::AddBookmark { url, title, folder } => store.add(folder, Bookmark::new(url, title)).map(|added| match added {
+                Added::Added => format!("Bookmarked '{title}'."),
+                Added::Exists { title, folder } if folder.is_empty() => format!("Already bookmarked as '{title}'."),
+                Added::Exists { title, folder } => format!("Already bookmarked as '{title}' in {}.", folder.join("/")),
+            }),
+            Effect::ChangeBookmark { url, change } => match change {
+                BookmarkChange::Rename(t) => store.rename(url, t).map(|_| format!("Renamed to '{t}'.")),
+                BookmarkChange::SetUrl(u) => store.set_url(url, u).map(|_| format!("The bookmark now points at {u}.")),
+                BookmarkChange::Move(f) => store.move_to(url, f).map(|_| format!("Moved to '{}'.", f.join("/"))),
+                BookmarkChange::Delete => store.remove(url).map(|_| "Deleted (U undoes).".to_string()),
+            },
+            Effect::UndoBookmark => store.undo().map(|undone| {
+                if undone {
+                    "The last change was undone.".to_string()
+                } else {
+                    "Nothing to undo.".to_string()
+                }
+            }),
+            Effect::RelinkBookmarks { old, new } => {
+                store.relink(old, new.as_str()).map(|n| format!("Relinked {n} bookmark(s) to {new}."))
+            }
+            _ => return None,
+        };
+        Some(match result {
+            Ok(message) => self.update(Some(message), None),
+            Err(e) => self.update(None, Some(e.to_string())),
+        })
+    }
+}
+
+/// Check bookmarks (HEAD, then GET where refused), a few at a time.
+pub fn check_bookmarks(client: &Client, bookmarks: &[BookmarkRef], urls: &[String]) -> Vec<CheckResult> {
+    let verdicts = check_all(client, urls, 8, &mut |_, _| {});
+    urls.iter()
+        .zip(verdicts)
+        .map(|(url, verdict)| {
+            let bookmark = bookmarks
+                .iter()
+                .find(|b| b.url == *url)
+                .cloned()
+                .unwrap_or_else(|| BookmarkRef { title: url.clone(), url: url.clone(), folder: Vec::new() });
+            let detail = match &verdict {
+                crate::store::bookmarks::check::Verdict::MovedPermanently { to, .. }
+                | crate::store::bookmarks::check::Verdict::MovedTemporarily { to, .. } => format!("now at {to}"),
+                crate::store::bookmarks::check::Verdict::Failing { reason, .. }
+                | crate::store::bookmarks::check::Verdict::Skipped { reason } => reason.clone(),
+                other => other.status().map_or(String::new(), |s| s.to_string()),
+            };
+            CheckResult { bookmark, category: verdict.category().label().to_string(), detail }
+        })
+        .collect()
+}
