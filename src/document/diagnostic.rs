@@ -82,12 +82,24 @@ fn server_body_html(head: &ResponseHead, body: &[u8], url: &Url) -> String {
     let content_type = head.header("content-type");
     let mime = mime_of(content_type, url, body);
     if mime == "text/html" || mime == "application/xhtml+xml" {
-        decode(body, content_type, true).text
+        without_title(decode(body, content_type, true).text)
     } else if mime.starts_with("text/") {
         format!("<pre>{}</pre>", escape_html(&decode(body, content_type, false).text))
     } else {
         format!("<p>A body of type {} ({} bytes), not shown.</p>", escape_html(&mime), body.len())
     }
+}
+
+/// The server's page sits inside ours, where its `<title>` would be shown as text: drop it
+/// (our page has the title).
+fn without_title(mut html: String) -> String {
+    let lower = html.to_ascii_lowercase();
+    if let (Some(start), Some(end)) = (lower.find("<title"), lower.find("</title>")) {
+        if start < end {
+            html.replace_range(start..end + "</title>".len(), "");
+        }
+    }
+    html
 }
 
 /// A page to choose between addresses (1992 `URI:` lines, 300 Multiple Choices).
