@@ -171,6 +171,13 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let Session { client, start, keymap, warning, download_dir, bookmark_file } = session;
     let gate = terminal::spawn_input(tx.clone());
+    let ticks = tx.clone();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        if ticks.send(Msg::Tick).is_err() {
+            break;
+        }
+    });
 
     let size = terminal.size()?;
     let mut app = App::new(keymap, size.width, size.height);

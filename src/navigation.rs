@@ -47,6 +47,8 @@ pub struct PageInfo {
     pub diagnosis: Option<DiagnosisKind>,
     /// The redirect chain went from https to http.
     pub downgraded: bool,
+    /// Retry-After on an error page, in seconds.
+    pub retry_after: Option<u64>,
 }
 
 impl PageInfo {
@@ -297,6 +299,7 @@ impl Navigation {
         let doc = Document::from_html(&self.request.url, &html);
         let mut info = self.info(response);
         info.diagnosis = Some(diagnosis.kind.clone());
+        info.retry_after = diagnosis.retry_after.map(|d| d.as_secs());
         let message = Some(if diagnosis.advice.is_empty() {
             diagnosis.title.clone()
         } else {

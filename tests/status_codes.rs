@@ -454,3 +454,34 @@ fn an_https_to_http_redirect_is_flagged() {
     assert!(shown.message.unwrap().contains("redirected from https to http"));
     assert!(shown.info.downgraded);
 }
+
+#[test]
+fn retry_after_counts_down_and_retries() {
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    let s = TestServer::start(move |_| {
+        if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            Reply::new(503).header("Retry-After", "3").header("Content-Type", "text/plain").body(b"busy")
+        } else {
+            page("Ready", "ready now")
+        }
+    });
+    let mut d = Driver::new(100, 20);
+    d.open(&s.url("/"));
+    assert!(d.screen().contains("retrying in 3 s"), "{}", d.screen());
+    let effects = d.app.update(margay::ui::Msg::Tick);
+    d.run(effects);
+    assert!(d.screen().contains("retrying in 2 s"), "{}", d.screen());
+    for _ in 0..2 {
+        let effects = d.app.update(margay::ui::Msg::Tick);
+        d.run(effects);
+    }
+    assert!(d.page_text().contains("ready now"), "{}", d.page_text());
+    assert_eq!(d.app.history.len(), 1, "the retry replaces the error page");
+    // Esc stops a countdown.
+    hits.store(0, std::sync::atomic::Ordering::SeqCst);
+    d.open(&s.url("/again"));
+    d.key(KeyCode::Esc);
+    assert!(d.app.retry_countdown.is_none());
+    assert!(d.screen().contains("No automatic retry"));
+}

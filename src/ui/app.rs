@@ -35,6 +35,8 @@ pub enum Msg {
     Bookmarks(BookmarksUpdate),
     /// The bookmark checker's findings.
     BookmarkCheck(Vec<CheckResult>),
+    /// A second passed (drives the Retry-After countdown).
+    Tick,
     /// SIGTERM or SIGHUP: leave cleanly.
     Terminate,
 }
@@ -222,6 +224,8 @@ pub struct App {
     pub downloads: Vec<DownloadState>,
     /// The site whose cookies the cookie page shows.
     pub cookie_site: Option<Url>,
+    /// Seconds until a page that asked for a later retry (503/429 Retry-After) is reloaded.
+    pub retry_countdown: Option<u64>,
     pub(super) next_id: u64,
 }
 
@@ -248,6 +252,7 @@ impl App {
             download_dir: std::path::PathBuf::from("."),
             downloads: Vec::new(),
             cookie_site: None,
+            retry_countdown: None,
             next_id: 1,
         }
     }
@@ -299,6 +304,7 @@ impl App {
                 self.show_check_results(results);
                 Vec::new()
             }
+            Msg::Tick => self.tick(),
             Msg::Terminate => vec![Effect::Quit],
         }
     }
@@ -454,6 +460,20 @@ impl App {
             PromptKind::BookmarkFolder { url, title } => self.answer_bookmark_folder(url, title, &text),
             PromptKind::BookmarkEdit { url, field } => self.answer_bookmark_edit(url, field, &text),
             _ => Vec::new(),
+        }
+    }
+
+    fn tick(&mut self) -> Vec<Effect> {
+        match self.retry_countdown {
+            Some(0 | 1) => {
+                self.retry_countdown = None;
+                self.reload()
+            }
+            Some(n) => {
+                self.retry_countdown = Some(n - 1);
+                Vec::new()
+            }
+            None => Vec::new(),
         }
     }
 

@@ -298,6 +298,13 @@ pub fn status_text(app: &App) -> (String, Style) {
             Style::new().add_modifier(Modifier::BOLD),
         );
     }
+    if let Some(seconds) = app.retry_countdown {
+        let what = app.page().and_then(|p| p.info.status).map_or(String::new(), |s| format!("{s}: "));
+        return (
+            format!("{what}the server asks to come back later — retrying in {seconds} s (Ctrl-R: now, Esc: stay)"),
+            Style::new().add_modifier(Modifier::BOLD),
+        );
+    }
     if let (Some(d), StatusLine::None) = (app.downloads.last(), &app.status) {
         return (download_gauge(d), Style::new().add_modifier(Modifier::BOLD));
     }

@@ -225,7 +225,12 @@ impl App {
 
     /// Esc: stop the load in progress, or clear the search and messages.
     pub fn cancel(&mut self) -> Vec<Effect> {
+        let countdown = self.retry_countdown.is_some();
         let effects = self.cancel_pending();
+        if countdown && effects.is_empty() {
+            self.status = StatusLine::Info("No automatic retry; Ctrl-R reloads.".into());
+            return effects;
+        }
         if effects.is_empty() {
             if let Some(effect) = self.cancel_download() {
                 return vec![effect];
@@ -239,6 +244,7 @@ impl App {
     }
 
     fn cancel_pending(&mut self) -> Vec<Effect> {
+        self.retry_countdown = None;
         match self.pending.take() {
             Some(p) => vec![Effect::Cancel { id: p.id }],
             None => Vec::new(),
@@ -353,6 +359,9 @@ impl App {
         for (old, new) in moved_permanently {
             self.moved_permanently(&old, &new);
         }
+        // A server that says when to come back gets a countdown and a reload then; a long
+        // wait (over ten minutes) is only shown on the page.
+        self.retry_countdown = self.page().and_then(|p| p.info.retry_after).filter(|s| *s <= 600);
         if offer_save && self.prompt.is_none() {
             self.offer_to_save_body();
         }
