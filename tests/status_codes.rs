@@ -485,3 +485,22 @@ fn retry_after_counts_down_and_retries() {
     assert!(d.app.retry_countdown.is_none());
     assert!(d.screen().contains("No automatic retry"));
 }
+
+#[test]
+fn a_permanent_move_updates_history_entries_of_the_old_address() {
+    let moved = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = moved.clone();
+    let s = TestServer::start(move |req| match (req.path.as_str(), flag.load(std::sync::atomic::Ordering::SeqCst)) {
+        ("/page", true) => Reply::new(301).header("Location", "/page-new"),
+        _ => page("P", &req.path),
+    });
+    let mut d = Driver::new(80, 20);
+    d.open(&s.url("/page"));
+    d.open(&s.url("/x"));
+    moved.store(true, std::sync::atomic::Ordering::SeqCst);
+    d.open(&s.url("/page"));
+    assert_eq!(d.address(), s.url("/page-new"));
+    d.key(KeyCode::Left);
+    d.key(KeyCode::Left);
+    assert_eq!(d.address(), s.url("/page-new"), "the old entry moved with the page");
+}
