@@ -160,7 +160,7 @@ fn esc_cancels_a_load_and_progress_shows_bytes() {
     let Some(Effect::Fetch { id, .. }) = effects.into_iter().next() else { panic!("a fetch") };
     d.app.update(Msg::Fetch(FetchEvent::Progress { id, bytes: 2048, total: Some(4096) }));
     let screen = d.screen();
-    assert!(screen.contains("Loading") && screen.contains("2.0 KB of 4.0 KB"), "{screen}");
+    assert!(screen.contains("Loading") && screen.contains("2.0 KiB of 4.0 KiB"), "{screen}");
     let effects = d.app.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
     assert!(matches!(effects.as_slice(), [Effect::Cancel { id: c }] if *c == id));
     assert!(d.screen().contains("Load cancelled"));

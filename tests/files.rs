@@ -174,7 +174,7 @@ fn a_cancelled_download_leaves_nothing() {
         }
     }
     let screen = d.screen();
-    assert!(screen.contains("Downloading big.bin:") && screen.contains("of 5.0 MB"), "the gauge: {screen}");
+    assert!(screen.contains("Downloading big.bin:") && screen.contains("of 5.0 MiB"), "the gauge: {screen}");
     d.key(KeyCode::Esc);
     *gate.lock().unwrap() = true;
     d.wait_downloads(1);

@@ -13,7 +13,7 @@ mod text;
 
 pub use charset::{decode, Decoded};
 pub use diagnostic::{choice_page_html, diagnostic_html};
-pub use pages::{directory_listing_html, escape_html, non_text_page_html};
+pub use pages::{directory_listing_html, escape_html, human_size, non_text_page_html};
 
 use std::collections::HashMap;
 use url::Url;

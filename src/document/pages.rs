@@ -9,7 +9,10 @@ use url::Url;
 
 /// Escape text for use in HTML element content and quoted attribute values.
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -83,7 +86,7 @@ pub fn non_text_page_html(url: &Url, mime: &str, size: u64) -> String {
 }
 
 /// Sizes in binary units with one decimal, e.g. "1.5 KiB"; small sizes in bytes.
-fn human_size(size: u64) -> String {
+pub fn human_size(size: u64) -> String {
     const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
     if size < 1024 {
         return format!("{size} bytes");

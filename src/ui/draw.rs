@@ -4,6 +4,7 @@
 use super::app::{App, Page, StatusLine};
 use super::forms::SelectList;
 use crate::document::forms;
+pub use crate::document::human_size;
 use crate::document::{Span as DocSpan, SpanStyle};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -345,20 +346,6 @@ fn download_gauge(d: &crate::ui::files::DownloadState) -> String {
         _ => String::new(),
     };
     format!("Downloading {}: {amount}, {}/s{left} (Esc cancels)", clean(&d.name), human_size(rate))
-}
-
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1024 {
-        return format!("{bytes} bytes");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// Text from outside (titles, messages) with control characters made harmless.

@@ -100,19 +100,5 @@ fn attr(out: &mut String, name: &str, value: &str) {
 
 /// HTML-escape text or an attribute value: `& < > " '`. The parser's `unescape` undoes it.
 pub fn escape(s: &str) -> String {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::document::escape_html(s)
 }
