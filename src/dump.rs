@@ -1,11 +1,17 @@
 //! `--dump` and `--source`: the page for scripts, like `lynx -dump`. The same navigation
 //! policy as the browser, run to the end without a terminal; nothing here touches the
 //! terminal's modes.
+//!
+//! Nothing a server sends reaches a terminal raw: the dump is made of laid-out text (no
+//! control characters) and serialised URLs, messages on stderr go through
+//! `sanitize::line`, and `--source` on a terminal shows control characters as `^[` and
+//! refuses binary bodies. `--source` into a pipe or a file passes the bytes as received.
 
 use crate::document::Rendered;
 use crate::navigation::{Navigation, Shown, Step};
 use crate::net::{self, Client};
 use crate::policy::DiagnosisKind;
+use crate::sanitize;
 use crate::ui::nav::resolve_typed;
 use std::io::Write;
 
@@ -55,25 +61,37 @@ pub fn format_rendered(rendered: &Rendered) -> String {
             out.push_str(&format!("{:>digits$}. {target}\n", i + 1));
         }
     }
-    out
+    // Laid-out text has no control characters; this only makes sure of it.
+    match sanitize::text(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
 }
 
+/// Load `input` and print it. `terminal`: stdout is a terminal (`--source` then shows
+/// control characters visibly and refuses binary bodies).
 pub fn run(
     client: &Client,
     input: &str,
     width: u16,
     mode: DumpMode,
     verbose: bool,
+    terminal: bool,
     out: &mut dyn Write,
 ) -> DumpOutcome {
     let outcome = match resolve_typed(input, None) {
-        Ok(url) => dump(client, Navigation::new(url, true), width, mode, verbose, out),
+        Ok(url) => dump(client, Navigation::new(url, true), width, mode, verbose, terminal, out),
         Err(reason) => DumpOutcome::Failed(reason),
     };
     if let DumpOutcome::Failed(reason) = &outcome {
-        eprintln!("margay: {reason}");
+        warn(reason);
     }
     outcome
+}
+
+/// A line on stderr, made safe for the terminal it is likely on.
+fn warn(message: &str) {
+    eprintln!("margay: {}", sanitize::line(message));
 }
 
 fn dump(
@@ -82,24 +100,37 @@ fn dump(
     width: u16,
     mode: DumpMode,
     verbose: bool,
+    terminal: bool,
     out: &mut dyn Write,
 ) -> DumpOutcome {
-    let mut no_progress = |_, _| true;
     loop {
         if verbose {
-            eprintln!("margay: {} {}", nav.request.method.as_str(), nav.request.url);
+            warn(&format!("{} {}", nav.request.method.as_str(), sanitize::display_url(&nav.request.url)));
         }
-        let step = match net::load(client, &nav.request, width, &mut no_progress) {
+        // On a load thread: its stack fits the deepest page, and a panic there is a failure.
+        let loaded = net::run_on_load_thread(|| net::load(client, &nav.request, width, &mut |_, _| true));
+        let step = match loaded {
             Ok(loaded) => {
+                let response = &loaded.response;
                 if verbose {
-                    eprintln!("margay: {} {}", loaded.response.head.status, loaded.response.head.reason);
+                    warn(&format!("{} {}", response.head.status, response.head.reason));
                 }
-                if mode == DumpMode::Source && !is_redirect(loaded.response.head.status) {
-                    return write_out(
-                        out,
-                        &loaded.response.body,
-                        status_outcome(loaded.response.head.status),
-                    );
+                if response.truncated {
+                    warn(&format!(
+                        "{}: the body was cut at {} bytes, the size limit (body_cap_mb in config.toml).",
+                        sanitize::display_url(&response.url),
+                        response.body.len()
+                    ));
+                }
+                if mode == DumpMode::Source && !is_redirect(response.head.status) {
+                    let outcome = status_outcome(response.head.status);
+                    if !terminal {
+                        return write_out(out, &response.body, outcome);
+                    }
+                    return match source_for_terminal(response) {
+                        Ok(text) => write_out(out, text.as_bytes(), outcome),
+                        Err(reason) => DumpOutcome::Failed(reason),
+                    };
                 }
                 nav.step(loaded)
             }
@@ -120,9 +151,34 @@ fn dump(
     }
 }
 
+/// The body as text a terminal can show: decoded with its charset, control characters in
+/// caret notation. A binary body is refused.
+fn source_for_terminal(response: &net::FetchResponse) -> Result<String, String> {
+    let content_type = response.content_type();
+    let mime = crate::document::mime_of(content_type, &response.url, &response.body);
+    let textual = mime.is_empty()
+        || mime.starts_with("text/")
+        || mime.ends_with("+xml")
+        || mime.ends_with("/xml")
+        || mime.ends_with("/json")
+        || mime.ends_with("javascript");
+    if !textual || sanitize::looks_binary(&response.body) {
+        return Err(format!(
+            "{} is binary ({}, {} bytes): not printed on a terminal. Redirect the output to a file.",
+            sanitize::display_url(&response.url),
+            if mime.is_empty() { "no type" } else { &mime },
+            response.body.len()
+        ));
+    }
+    let html = mime == "text/html" || mime == "application/xhtml+xml";
+    let decoded = crate::document::decode(&response.body, content_type, html);
+    Ok(sanitize::text(&decoded.text).into_owned())
+}
+
 fn transport_reason(nav: &Navigation, failure: &crate::policy::TransportFailure) -> String {
     let diagnosis = crate::policy::diagnose_transport(&nav.request.url, failure, &nav.ctx.chain);
-    format!("{}: {} — {}", diagnosis.title, nav.request.url, diagnosis.advice.lines().next().unwrap_or(""))
+    let url = sanitize::display_url(&nav.request.url);
+    format!("{}: {url} — {}", diagnosis.title, diagnosis.advice.lines().next().unwrap_or(""))
 }
 
 fn print_shown(out: &mut dyn Write, shown: Shown, width: u16) -> DumpOutcome {

@@ -42,7 +42,8 @@ struct Cli {
     /// Print the rendered page to stdout, with a numbered list of its links, and exit.
     #[arg(long, conflicts_with = "source")]
     dump: bool,
-    /// Print the body as received, and exit.
+    /// Print the body as received, and exit. Into a pipe or a file the bytes pass unchanged;
+    /// on a terminal, control characters are shown as ^[ … and a binary body is refused.
     #[arg(long)]
     source: bool,
     /// Width for --dump.
@@ -73,10 +74,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         };
         if let Some(warning) = &config_warning {
-            eprintln!("margay: {warning}");
+            eprintln!("margay: {}", margay::sanitize::line(warning));
         }
         let mode = if cli.source { DumpMode::Source } else { DumpMode::Rendered };
-        let outcome = dump::run(&client, url, cli.width, mode, cli.verbose, &mut std::io::stdout().lock());
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let outcome = dump::run(&client, url, cli.width, mode, cli.verbose, terminal, &mut std::io::stdout().lock());
         return ExitCode::from(outcome.exit_code());
     }
     let cache =
@@ -121,7 +123,13 @@ struct Session {
 
 fn load_keymap(paths: &Paths) -> (Keymap, Option<String>) {
     let Some(file) = paths.keymap_file() else { return (Keymap::defaults(), None) };
-    match std::fs::read_to_string(&file) {
+    // A FIFO or a device would block the read forever (issue: hostile input).
+    let text = if std::fs::metadata(&file).is_ok_and(|m| !m.is_file()) {
+        Err(std::io::Error::other("not a regular file"))
+    } else {
+        std::fs::read_to_string(&file)
+    };
+    match text {
         Ok(text) => match Keymap::with_overrides(&text, &file.display().to_string()) {
             Ok(map) => (map, None),
             Err(e) => (Keymap::defaults(), Some(format!("{e} — using the default keys."))),
@@ -156,6 +164,8 @@ fn run_tui(session: Session) -> anyhow::Result<()> {
         previous_hook(info);
     }));
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    // A panic while a page loads is caught and shown; it must not restore the terminal.
+    net::quiet_load_thread_panics();
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot enable the mouse")
         .and_then(|()| event_loop(&mut terminal, session, tx, rx));
@@ -262,7 +272,13 @@ fn event_loop(
         let first = rx.recv().context("the input thread stopped")?;
         // Take everything already waiting before drawing again: a burst of progress reports
         // or resize events costs one frame.
-        for msg in std::iter::once(first).chain(rx.try_iter()) {
+        let batch: Vec<Msg> = std::iter::once(first).chain(rx.try_iter()).collect();
+        // While a window is dragged, only its last size needs a layout.
+        let last_resize = batch.iter().rposition(|m| matches!(m, Msg::Resize(..)));
+        for (i, msg) in batch.into_iter().enumerate() {
+            if matches!(msg, Msg::Resize(..)) && Some(i) != last_resize {
+                continue;
+            }
             if let Msg::Fetch(net::FetchEvent::Done { id, .. }) = &msg {
                 loads.remove(id);
             }

@@ -102,6 +102,27 @@ fn clean(s: &str, multiline: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// An address as shown to the user: a password in it (`http://user:secret@host/`) is
+/// never displayed, only marked (`user:***@`). Use it wherever an address is shown; keep
+/// the `Url` itself for following it.
+pub fn display_url(url: &url::Url) -> String {
+    if url.password().is_none() {
+        return url.to_string();
+    }
+    let mut shown = url.clone();
+    let _ = shown.set_password(Some("***"));
+    shown.to_string()
+}
+
+/// [`display_url`] for an address kept as text; text that is not an address is returned
+/// as it is.
+pub fn display_url_str(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(parsed) if parsed.password().is_some() => display_url(&parsed),
+        _ => url.to_string(),
+    }
+}
+
 /// Whether `s` can be written to a terminal as it is: no control character but line feed
 /// and tab, no bidirectional formatting character.
 pub fn is_clean(s: &str) -> bool {
@@ -143,6 +164,15 @@ mod tests {
         }
         assert!(!is_clean("a\u{2067}b") && !is_clean("\x1b") && !is_clean("\u{85}"));
         assert!(is_clean("ok\n\tok"));
+    }
+
+    #[test]
+    fn passwords_in_addresses_are_masked() {
+        let url = url::Url::parse("http://alice:hunter2@example.com/x").unwrap();
+        assert_eq!(display_url(&url), "http://alice:***@example.com/x");
+        assert_eq!(display_url_str("https://bob:pw@h/"), "https://bob:***@h/");
+        assert_eq!(display_url_str("http://example.com/"), "http://example.com/");
+        assert_eq!(display_url_str("not a url"), "not a url");
     }
 
     #[test]

@@ -34,8 +34,9 @@ pub fn diagnostic_html(
     }
     let _ = writeln!(
         html,
-        "<h2>Request</h2>\n<p>Address: <a href=\"{0}\">{0}</a></p>",
-        escape_html(url.as_str())
+        "<h2>Request</h2>\n<p>Address: <a href=\"{}\">{}</a></p>",
+        escape_html(url.as_str()),
+        escape_html(&crate::sanitize::display_url(url))
     );
     if diagnosis.chain.iter().any(|hop| (300..400).contains(&hop.status)) {
         html.push_str("<p>Redirects followed:</p>\n<ol>\n");
@@ -44,13 +45,13 @@ pub fn diagnostic_html(
                 html,
                 "<li>{} {} → {}</li>",
                 escape_html(hop.method.as_str()),
-                escape_html(hop.url.as_str()),
+                escape_html(&crate::sanitize::display_url(&hop.url)),
                 hop.status
             );
         }
         // A transport failure's chain stops before the request that failed.
         if diagnosis.chain.last().is_none_or(|hop| hop.url != *url) {
-            let _ = writeln!(html, "<li>{} (no answer)</li>", escape_html(url.as_str()));
+            let _ = writeln!(html, "<li>{} (no answer)</li>", escape_html(&crate::sanitize::display_url(url)));
         }
         html.push_str("</ol>\n");
     }

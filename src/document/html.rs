@@ -44,17 +44,28 @@ pub struct Parsed {
 
 pub fn parse(url: &Url, html: &str) -> Parsed {
     let cfg = config(Decorator::default());
-    let mut title = String::new();
-    let mut base = url.clone();
-    let mut tree = None;
-    let mut forms = super::forms::Forms::default();
-    if let Ok(dom) = cfg.parse_html(html.as_bytes()) {
-        (title, base) = inspect(&dom, url);
-        forms = super::forms::extract(&dom, &base);
-        tree = cfg.dom_to_render_tree(&dom).ok();
-    }
-    let tree = tree.unwrap_or_else(|| empty_tree(&cfg));
+    let dom = parse_dom(html);
+    let (title, base) = inspect(&dom, url);
+    let forms = super::forms::extract(&dom, &base);
+    // The patched html2text (patches/html2text) takes each DOM node out of the DOM as it
+    // makes its render node, so the DOM is freed while the tree grows: the two are never
+    // whole at the same time.
+    let tree = cfg.dom_to_render_tree(&dom).unwrap_or_else(|_| empty_tree(&cfg));
     Parsed { title, base, tree, forms }
+}
+
+/// The DOM of a page, as html2text's `parse_html` makes it but from the text in one piece:
+/// no second UTF-8 check, no copying through a reader in 4 KB pieces.
+fn parse_dom(html: &str) -> RcDom {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::parse_document(RcDom::default(), opts).one(html)
 }
 
 /// The tree of an empty document, for pages html2text cannot make a tree of.
@@ -161,14 +172,20 @@ fn label_link(link: &Handle) {
 /// Whether html2text would render something for this subtree: text (its DOM dump lists
 /// non-blank text nodes as "Text:"), or an image that has or will get alt text.
 fn has_visible_content(node: &Handle) -> bool {
-    if RcDom::node_as_dom_string(node).contains("Text:") {
-        return true;
-    }
     let mut stack = vec![node.clone()];
     while let Some(node) = stack.pop() {
-        if let html2text::Element { name, .. } = &node.data {
-            if &*name.local == "img" && attr(&node, "alt").is_none_or(|alt| !alt.is_empty()) {
-                return true;
+        match &node.data {
+            html2text::Element { name, .. } => {
+                if &*name.local == "img" && attr(&node, "alt").is_none_or(|alt| !alt.is_empty()) {
+                    return true;
+                }
+            }
+            html2text::Comment { .. } | html2text::Document => {}
+            // Text (html2text does not export the variant): dumped as "Text:" when not blank.
+            _ => {
+                if RcDom::node_as_dom_string(&node).starts_with("Text:") {
+                    return true;
+                }
             }
         }
         stack.extend(node.children.borrow().iter().cloned());
@@ -196,24 +213,50 @@ fn text_of(node: &Handle) -> String {
         .join(" ")
 }
 
-/// Lay the tree out for `width` columns.
-pub fn render(tree: &RenderTree, base: &Url, width: u16) -> Rendered {
-    let width = width.max(1);
-    type Tweak = fn(Config<Decorator>) -> Config<Decorator>;
-    // When deep nesting leaves too little room, first give up table layout (raw mode reads
-    // tables as one column), and only then let lines overflow the width.
-    let attempts: [Tweak; 3] = [|c| c, |c| c.raw_mode(true), |c| c.allow_width_overflow()];
-    for tweak in attempts {
-        let decorator = Decorator::default();
-        let hrefs = decorator.hrefs.clone();
-        if let Ok(lines) = tweak(config(decorator)).render_to_lines(tree.clone(), usize::from(width)) {
-            return convert(lines, hrefs.take(), base, width);
-        }
+/// An HTML body ready to be laid out: its source, and the render tree of its last parse
+/// until a layout uses it.
+///
+/// html2text consumes a tree to lay it out, and a tree takes some 20 times the memory of its
+/// source (about 40 MB for a 2 MB page). So the first layout, the one every page gets, uses
+/// the tree from the parse instead of a copy, and the document keeps only the source: a
+/// layout for another width (a resize, or going back to a page after one) parses it again.
+pub struct Source {
+    url: Url,
+    html: String,
+    tree: RefCell<Option<RenderTree>>,
+}
+
+impl Source {
+    pub fn new(url: &Url, html: String, tree: RenderTree) -> Source {
+        Source { url: url.clone(), html, tree: RefCell::new(Some(tree)) }
     }
-    Rendered {
-        width,
-        lines: vec![super::Line::plain("[this page could not be laid out]")],
-        ..Rendered::default()
+
+    /// The tree from the parse when no layout has used it yet, else a new parse's.
+    fn take_tree(&self) -> RenderTree {
+        let kept = self.tree.borrow_mut().take();
+        kept.unwrap_or_else(|| parse(&self.url, &self.html).tree)
+    }
+
+    /// Lay the page out for `width` columns.
+    pub fn render(&self, base: &Url, width: u16) -> Rendered {
+        let width = width.max(1);
+        type Tweak = fn(Config<Decorator>) -> Config<Decorator>;
+        // When deep nesting leaves too little room, first give up table layout (raw mode reads
+        // tables as one column), and only then let lines overflow the width.
+        let attempts: [Tweak; 3] = [|c| c, |c| c.raw_mode(true), |c| c.allow_width_overflow()];
+        for tweak in attempts {
+            let decorator = Decorator::default();
+            let hrefs = decorator.hrefs.clone();
+            if let Ok(lines) = tweak(config(decorator)).render_to_lines(self.take_tree(), usize::from(width))
+            {
+                return convert(lines, hrefs.take(), base, width);
+            }
+        }
+        Rendered {
+            width,
+            lines: vec![super::Line::plain("[this page could not be laid out]")],
+            ..Rendered::default()
+        }
     }
 }
 
@@ -237,8 +280,8 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
                 anchors.entry(name).or_insert(index);
             }
         }
-        let last_border = line.chars().enumerate().filter(|&(_, c)| c == CELL_BORDER).last();
-        let last_border = last_border.map_or(0, |(i, _)| i);
+        // Where the last table border is; only asked when a heading mark is met (rare).
+        let mut last_border = None;
         let mut spans: Vec<Span> = Vec::new();
         let mut pos = 0;
         let (mut heading, mut quote) = (false, false);
@@ -260,12 +303,33 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
                     *slot = Some(index);
                 }
             }
+            // Most fragments hold no mark, border, tab or control character: they are copied
+            // whole. Bytes 0xC2 and 0xE2 start C1 controls and the border; text with them (or
+            // anything below a space) takes the character by character path.
+            let (plain, chars) = ts.s.bytes().fold((true, 0usize), |(plain, chars), b| {
+                (
+                    plain && b >= 0x20 && b != 0x7f && b != 0xc2 && b != 0xe2,
+                    chars + usize::from(b & 0xc0 != 0x80),
+                )
+            });
+            if plain {
+                pos += chars;
+                push_str(&mut spans, &ts.s, SpanStyle { heading, quote, ..base_style });
+                continue;
+            }
             for c in ts.s.chars() {
                 pos += 1;
                 let c = match c {
                     HEADING_MARK => {
                         heading = true;
                         // Dropping the mark would shift a table border left of it.
+                        let last_border = *last_border.get_or_insert_with(|| {
+                            line.chars()
+                                .enumerate()
+                                .filter(|&(_, c)| c == CELL_BORDER)
+                                .last()
+                                .map_or(0, |(i, _)| i)
+                        });
                         if pos <= last_border {
                             ' '
                         } else {
@@ -284,11 +348,7 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
                     c if c.is_control() => continue,
                     c => c,
                 };
-                let style = SpanStyle { heading, quote, ..base_style };
-                match spans.last_mut() {
-                    Some(last) if last.style == style => last.text.push(c),
-                    _ => spans.push(Span { text: c.to_string(), style }),
-                }
+                push_str(&mut spans, c.encode_utf8(&mut [0; 4]), SpanStyle { heading, quote, ..base_style });
             }
         }
         trim_end(&mut spans);
@@ -309,6 +369,14 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
         })
         .collect();
     Rendered { width, lines: out, links, anchors }
+}
+
+/// Append text to the last span when it has the same style, else start a span.
+fn push_str(spans: &mut Vec<Span>, text: &str, style: SpanStyle) {
+    match spans.last_mut() {
+        Some(last) if last.style == style => last.text.push_str(text),
+        _ => spans.push(Span { text: text.to_string(), style }),
+    }
 }
 
 fn trim_end(spans: &mut Vec<Span>) {
@@ -431,9 +499,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_layout_after_the_first_parses_again_and_matches() {
+        let url = Url::parse("http://example.com/dir/").expect("constant URL");
+        let html = r#"<title>T</title><h1 id=top>Heading</h1><p>Some <a href="a">link</a>,
+            <img src=x.png> an image, <b>bold</b> and <a href="/b"><img src=i.png alt=""></a>.</p>
+            <table><tr><th>k</th><td><a href=c>c</a></td></tr></table>
+            <form action=/s><input name=q value=v><input type=submit></form>"#;
+        let parsed = parse(&url, html);
+        let source = Source::new(&url, html.to_string(), parsed.tree);
+        let first = source.render(&parsed.base, 40);
+        let wide = source.render(&parsed.base, 100);
+        let again = source.render(&parsed.base, 40);
+        assert!(source.tree.borrow().is_none(), "the first tree is used, not copied");
+        assert_eq!(
+            (&first.lines, &first.links, &first.anchors),
+            (&again.lines, &again.links, &again.anchors)
+        );
+        assert_eq!(first.links.len(), wide.links.len());
+        assert!(first.lines.len() > wide.lines.len());
+    }
+
+    #[test]
     fn empty_tree_renders_nothing() {
         let base = Url::parse("http://example.com/").expect("constant URL");
-        let r = render(&empty_tree(&config(Decorator::default())), &base, 40);
-        assert!(r.lines.is_empty() && r.links.is_empty());
+        let source = Source::new(&base, String::new(), empty_tree(&config(Decorator::default())));
+        for width in [40, 20] {
+            let r = source.render(&base, width);
+            assert!(r.lines.is_empty() && r.links.is_empty());
+        }
     }
 }

@@ -104,7 +104,8 @@ pub struct Document {
 }
 
 enum Body {
-    Html(Box<html2text::RenderTree>),
+    /// The source and, until the first layout uses it, its render tree (see [`html::Source`]).
+    Html(Box<html::Source>),
     Text(String),
 }
 
@@ -118,7 +119,7 @@ impl Document {
         match mime.as_str() {
             "text/html" | "application/xhtml+xml" => {
                 let decoded = decode(bytes, content_type, true);
-                let mut doc = Document::from_html(url, &decoded.text);
+                let mut doc = Document::from_html_source(url, decoded.text);
                 doc.charset = Some(decoded.encoding.to_string());
                 doc
             }
@@ -139,7 +140,18 @@ impl Document {
 
     /// Parse HTML that is already text (generated pages, decoded bodies).
     pub fn from_html(url: &Url, html: &str) -> Document {
-        let parsed = html::parse(url, &guard::html(html));
+        Document::from_html_source(url, html.to_string())
+    }
+
+    /// [`Document::from_html`] keeping `html` (no copy, unless the guard changes it) to lay
+    /// the page out again at another width.
+    fn from_html_source(url: &Url, html: String) -> Document {
+        let guarded = match guard::html(&html) {
+            std::borrow::Cow::Owned(guarded) => Some(guarded),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
+        let html = guarded.unwrap_or(html);
+        let parsed = html::parse(url, &html);
         Document {
             url: url.clone(),
             title: parsed.title,
@@ -147,7 +159,7 @@ impl Document {
             kind: SourceKind::Html,
             charset: None,
             forms: parsed.forms,
-            body: Body::Html(Box::new(parsed.tree)),
+            body: Body::Html(Box::new(html::Source::new(url, html, parsed.tree))),
         }
     }
 
@@ -168,7 +180,7 @@ impl Document {
     pub fn render(&self, width: u16) -> Rendered {
         let width = width.max(html::MIN_WIDTH);
         match &self.body {
-            Body::Html(tree) => html::render(tree, &self.base, width),
+            Body::Html(source) => source.render(&self.base, width),
             Body::Text(text) => text::render(text, width),
         }
     }

@@ -35,6 +35,11 @@ impl CookieJar {
     pub fn new(file: Option<PathBuf>) -> (CookieJar, Option<String>) {
         let mut warning = None;
         let store = match &file {
+            // A FIFO or a device would block the read forever (issue: hostile input).
+            Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) => {
+                warning = Some(format!("{}: not a regular file; starting with no cookies", path.display()));
+                CookieStore::default()
+            }
             Some(path) => match std::fs::File::open(path) {
                 Ok(f) => cookie_store::serde::json::load(std::io::BufReader::new(f)).unwrap_or_else(|e| {
                     warning = Some(format!("{}: {e}; starting with no cookies", path.display()));

@@ -8,9 +8,11 @@ pub mod cache;
 pub mod cookies;
 pub mod download;
 mod file;
+mod isolate;
 mod worker;
 
 pub use worker::{load, spawn_fetch, CachedPage, FetchEvent, FetchHandle, Loaded};
+pub use isolate::{quiet_load_thread_panics, run_on_load_thread, LOAD_THREAD};
 
 use crate::policy::{Method, ResponseHead, TransportFailure};
 use cache::Cache;
@@ -254,11 +256,32 @@ fn read_capped(
 fn io_failure(e: std::io::Error) -> TransportFailure {
     // ureq wraps its own errors (timeouts among them) in io::Error while a body is read.
     let text = e.to_string();
+    if let Some(tls) = tls_error(&e) {
+        return TransportFailure::Tls(tls);
+    }
     match e.kind() {
         std::io::ErrorKind::TimedOut => TransportFailure::Timeout(text),
         _ if text.contains("timeout") || text.contains("timed out") => TransportFailure::Timeout(text),
         _ => TransportFailure::Io(text),
     }
+}
+
+/// The TLS error (a refused certificate, a failed handshake) inside an I/O error, if any.
+fn tls_error(e: &std::io::Error) -> Option<String> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        if let Some(ureq::Error::Rustls(tls)) = err.downcast_ref::<ureq::Error>() {
+            return Some(tls.to_string());
+        }
+        current = match err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner),
+            None => err.source(),
+        };
+    }
+    None
 }
 
 fn transport_failure(e: ureq::Error) -> TransportFailure {
@@ -269,6 +292,8 @@ fn transport_failure(e: ureq::Error) -> TransportFailure {
         E::Timeout(t) => TransportFailure::Timeout(format!("{t}")),
         E::Tls(reason) => TransportFailure::Tls(reason.to_string()),
         E::Rustls(err) => TransportFailure::Tls(err.to_string()),
+        // rustls reports a certificate it will not trust as an io::Error.
+        E::Io(io) if tls_error(&io).is_some() => TransportFailure::Tls(tls_error(&io).unwrap_or_default()),
         E::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => TransportFailure::Refused(io.to_string()),
             std::io::ErrorKind::TimedOut => TransportFailure::Timeout(io.to_string()),

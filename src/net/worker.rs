@@ -161,12 +161,12 @@ pub fn spawn_fetch(
 ) -> FetchHandle {
     let cancelled = Arc::new(AtomicBool::new(false));
     let flag = cancelled.clone();
-    std::thread::spawn(move || {
+    super::isolate::spawn_load_thread(move || {
         let mut progress = |bytes, total| {
             sink(FetchEvent::Progress { id, bytes, total });
             !flag.load(Ordering::Relaxed)
         };
-        let result = load(&client, &req, width, &mut progress).map(Box::new);
+        let result = super::isolate::catch_panic(|| load(&client, &req, width, &mut progress)).map(Box::new);
         if !flag.load(Ordering::Relaxed) {
             sink(FetchEvent::Done { id, result });
         }

@@ -96,7 +96,13 @@ impl Config {
     /// The user's file, or the defaults with a message saying why it was not used.
     pub fn load(path: Option<&std::path::Path>) -> (Config, Option<String>) {
         let Some(path) = path else { return (Config::default(), None) };
-        match std::fs::read_to_string(path) {
+        // A FIFO or a device would block the read forever (issue: hostile input).
+        let text = if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            Err(std::io::Error::other("not a regular file"))
+        } else {
+            std::fs::read_to_string(path)
+        };
+        match text {
             Ok(text) => match Config::parse(&text, &path.display().to_string()) {
                 Ok(config) => (config, None),
                 Err(e) => (Config::default(), Some(format!("{e} — using the default settings."))),

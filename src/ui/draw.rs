@@ -46,8 +46,8 @@ fn draw_top_bar(app: &App, frame: &mut Frame, area: Rect) {
     let total_pages = page.rendered.lines.len().div_ceil(app.body_height()).max(1);
     let this_page = (page.scroll / app.body_height() + 1).min(total_pages);
     let position = format!(" (p{this_page} of {total_pages}) ");
-    let title = if page.doc.title.is_empty() { page.address.to_string() } else { clean(&page.doc.title) };
-    let address = page.address.to_string();
+    let address = crate::sanitize::display_url(&page.address);
+    let title = if page.doc.title.is_empty() { address.clone() } else { clean(&page.doc.title) };
     let room = (area.width as usize).saturating_sub(position.width() + 1);
     let mut left = format!(" {title}");
     if page.info.partial {
@@ -295,7 +295,7 @@ pub fn status_text(app: &App) -> (String, Style) {
             None => human_size(p.bytes),
         };
         return (
-            format!("Loading {} … {size} (Esc cancels)", p.nav.request.url),
+            format!("Loading {} … {size} (Esc cancels)", crate::sanitize::display_url(&p.nav.request.url)),
             Style::new().add_modifier(Modifier::BOLD),
         );
     }
@@ -324,7 +324,7 @@ pub fn status_text(app: &App) -> (String, Style) {
     if let Some((n, link)) =
         app.page().and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s).map(|l| (s + 1, l))))
     {
-        let target = link.target.as_ref().map_or_else(|| clean(&link.href), |u| u.to_string());
+        let target = link.target.as_ref().map_or_else(|| clean(&link.href), crate::sanitize::display_url);
         return (format!("[{n}] {target}"), Style::new());
     }
     (

@@ -37,7 +37,12 @@ pub fn resolve_typed(input: &str, base: Option<&Url>) -> Result<Url, String> {
     } else {
         std::env::current_dir().map_err(|e| e.to_string())?.join(path)
     };
-    Url::from_file_path(&absolute).map_err(|()| format!("'{input}' is not a valid address"))
+    // Parsed again so that `..` and `.` segments are resolved ("../" is the parent, not
+    // "file:///cwd/..").
+    Url::from_file_path(&absolute)
+        .ok()
+        .and_then(|url| Url::parse(url.as_str()).ok())
+        .ok_or_else(|| format!("'{input}' is not a valid address"))
 }
 
 fn looks_like_host(input: &str) -> bool {

@@ -4,8 +4,14 @@
 pub enum Token {
     /// A start tag: its name (lower case), a key for its attributes, and whether it ended
     /// with `/>`.
-    Start { name: String, attrs: u64, self_closing: bool },
-    End { name: String },
+    Start {
+        name: String,
+        attrs: u64,
+        self_closing: bool,
+    },
+    End {
+        name: String,
+    },
     /// A comment, doctype or processing instruction (a node in the DOM).
     Node,
     /// A `<` that starts nothing, or `</>`.
@@ -28,11 +34,7 @@ pub fn token_at(b: &[u8], at: usize) -> (Token, usize) {
         if body.starts_with(b"->") {
             return (Token::Node, at + 6);
         }
-        let end = [find(body, b"-->").map(|p| p + 3), find(body, b"--!>").map(|p| p + 4)]
-            .into_iter()
-            .flatten()
-            .min();
-        return (Token::Node, end.map_or(b.len(), |e| at + 4 + e));
+        return (Token::Node, comment_end(body).map_or(b.len(), |e| at + 4 + e));
     }
     match rest.get(1) {
         Some(b'!' | b'?') => (Token::Node, to_gt(b, at + 1)),
@@ -63,8 +65,20 @@ fn hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// Where a comment's body ends: after the first `-->` or `--!>` (looking no further).
+fn comment_end(body: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = body[from..].iter().position(|&c| c == b'-') {
+        let at = from + p;
+        if body[at..].starts_with(b"-->") {
+            return Some(at + 3);
+        }
+        if body[at..].starts_with(b"--!>") {
+            return Some(at + 4);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn to_gt(b: &[u8], from: usize) -> usize {
