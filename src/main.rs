@@ -78,7 +78,8 @@ fn main() -> ExitCode {
         }
         let mode = if cli.source { DumpMode::Source } else { DumpMode::Rendered };
         let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-        let outcome = dump::run(&client, url, cli.width, mode, cli.verbose, terminal, &mut std::io::stdout().lock());
+        let outcome =
+            dump::run(&client, url, cli.width, mode, cli.verbose, terminal, &mut std::io::stdout().lock());
         return ExitCode::from(outcome.exit_code());
     }
     let cache =
@@ -249,6 +250,12 @@ fn event_loop(
                     let cleared = client.cookies().map(|jar| jar.clear_for(&site));
                     let cookies = client.cookies().map(|jar| jar.list_for(&site)).unwrap_or_default();
                     let _ = tx.send(Msg::Cookies { site, cookies, cleared });
+                }
+                Effect::Relayout { page, width, job } => {
+                    let tx = tx.clone();
+                    std::thread::spawn(move || {
+                        let _ = tx.send(Msg::Relaid { page, width, rendered: job.run() });
+                    });
                 }
                 Effect::EditText { field, text } => {
                     let result = terminal::edit_externally(terminal, &gate, &text);

@@ -248,3 +248,27 @@ fn a_remote_page_cannot_open_local_files() {
     assert_eq!(d.address(), server.url("/"));
     assert!(d.screen().contains("cannot open local files"), "{}", d.screen());
 }
+
+#[test]
+fn a_long_page_is_relaid_in_the_background_on_resize() {
+    let body: String = (0..3000).map(|i| format!("<p>paragraph number {i} with a few words</p>")).collect();
+    let server = TestServer::start(move |_| Reply::html(&format!("<title>Long</title>{body}")));
+    let mut d = Driver::new(80, 24);
+    d.open(&server.url("/"));
+    let effects = d.app.update(Msg::Resize(20, 24));
+    // The layout for 20 columns is a job for another thread; the old one stays meanwhile.
+    assert!(matches!(effects.as_slice(), [Effect::Relayout { width: 20, .. }]), "{effects:?}");
+    assert_eq!(d.app.page().unwrap().rendered.width, 80);
+    // A second resize before the first job ends: the first answer is stale and dropped.
+    let later = d.app.update(Msg::Resize(30, 24));
+    for effect in effects {
+        if let Effect::Relayout { page, width, job } = effect {
+            d.app.update(Msg::Relaid { page, width, rendered: job.run() });
+        }
+    }
+    assert_eq!(d.app.page().unwrap().rendered.width, 80, "a layout for an old width is dropped");
+    d.run(later);
+    let page = d.app.page().unwrap();
+    assert_eq!(page.rendered.width, 30);
+    assert!(page.rendered.lines.iter().all(|l| unicode_width::UnicodeWidthStr::width(l.text().as_str()) <= 30));
+}

@@ -222,13 +222,20 @@ fn text_of(node: &Handle) -> String {
 /// layout for another width (a resize, or going back to a page after one) parses it again.
 pub struct Source {
     url: Url,
-    html: String,
+    /// Shared, so that a layout for another width can run on another thread.
+    html: std::sync::Arc<str>,
     tree: RefCell<Option<RenderTree>>,
 }
 
 impl Source {
     pub fn new(url: &Url, html: String, tree: RenderTree) -> Source {
-        Source { url: url.clone(), html, tree: RefCell::new(Some(tree)) }
+        Source { url: url.clone(), html: html.into(), tree: RefCell::new(Some(tree)) }
+    }
+
+    /// A layout for `width` that can run on another thread (it parses the source again).
+    pub fn layout_job(&self, base: &Url, width: u16) -> impl FnOnce() -> Rendered + Send + 'static {
+        let (url, html, base) = (self.url.clone(), self.html.clone(), base.clone());
+        move || layout(|| parse(&url, &html).tree, &base, width)
     }
 
     /// The tree from the parse when no layout has used it yet, else a new parse's.
@@ -239,24 +246,29 @@ impl Source {
 
     /// Lay the page out for `width` columns.
     pub fn render(&self, base: &Url, width: u16) -> Rendered {
-        let width = width.max(1);
-        type Tweak = fn(Config<Decorator>) -> Config<Decorator>;
-        // When deep nesting leaves too little room, first give up table layout (raw mode reads
-        // tables as one column), and only then let lines overflow the width.
-        let attempts: [Tweak; 3] = [|c| c, |c| c.raw_mode(true), |c| c.allow_width_overflow()];
-        for tweak in attempts {
-            let decorator = Decorator::default();
-            let hrefs = decorator.hrefs.clone();
-            if let Ok(lines) = tweak(config(decorator)).render_to_lines(self.take_tree(), usize::from(width))
-            {
-                return convert(lines, hrefs.take(), base, width);
-            }
+        layout(|| self.take_tree(), base, width)
+    }
+}
+
+/// Lay a tree out for `width`; `next_tree` gives a fresh tree for each attempt.
+fn layout(mut next_tree: impl FnMut() -> RenderTree, base: &Url, width: u16) -> Rendered {
+    let width = width.max(1);
+    type Tweak = fn(Config<Decorator>) -> Config<Decorator>;
+    // When deep nesting leaves too little room, first give up table layout (raw mode reads
+    // tables as one column), and only then let lines overflow the width.
+    let attempts: [Tweak; 3] = [|c| c, |c| c.raw_mode(true), |c| c.allow_width_overflow()];
+    for tweak in attempts {
+        let decorator = Decorator::default();
+        let hrefs = decorator.hrefs.clone();
+        if let Ok(lines) = tweak(config(decorator)).render_to_lines(next_tree(), usize::from(width))
+        {
+            return convert(lines, hrefs.take(), base, width);
         }
-        Rendered {
-            width,
-            lines: vec![super::Line::plain("[this page could not be laid out]")],
-            ..Rendered::default()
-        }
+    }
+    Rendered {
+        width,
+        lines: vec![super::Line::plain("[this page could not be laid out]")],
+        ..Rendered::default()
     }
 }
 

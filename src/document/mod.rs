@@ -186,6 +186,35 @@ impl Document {
     }
 }
 
+/// A layout that can run on another thread, so that a resize never freezes the screen.
+pub struct LayoutJob(Box<dyn FnOnce() -> Rendered + Send>);
+
+impl LayoutJob {
+    pub fn run(self) -> Rendered {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for LayoutJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LayoutJob")
+    }
+}
+
+impl Document {
+    /// [`Document::render`] for `width`, packed to run elsewhere (HTML is parsed again there).
+    pub fn layout_job(&self, width: u16) -> LayoutJob {
+        let width = width.max(html::MIN_WIDTH);
+        match &self.body {
+            Body::Html(source) => LayoutJob(Box::new(source.layout_job(&self.base, width))),
+            Body::Text(text) => {
+                let text = text.clone();
+                LayoutJob(Box::new(move || text::render(&text, width)))
+            }
+        }
+    }
+}
+
 /// The MIME type (lower case, no parameters) of a body: the header's when present, else a
 /// guess from the URL's extension (file://) and the first bytes.
 pub fn mime_of(content_type: Option<&str>, url: &Url, bytes: &[u8]) -> String {

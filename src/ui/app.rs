@@ -35,6 +35,8 @@ pub enum Msg {
     Bookmarks(BookmarksUpdate),
     /// The bookmark checker's findings.
     BookmarkCheck(Vec<CheckResult>),
+    /// A page laid out for a new width (after `Effect::Relayout`); `page` names the document.
+    Relaid { page: usize, width: u16, rendered: Rendered },
     /// A second passed (drives the Retry-After countdown).
     Tick,
     /// SIGTERM or SIGHUP: leave cleanly.
@@ -74,6 +76,12 @@ pub enum Effect {
     },
     ClearCookies {
         site: Url,
+    },
+    /// Lay a long page out for a new width off the UI thread; answer with `Msg::Relaid`.
+    Relayout {
+        page: usize,
+        width: u16,
+        job: crate::document::LayoutJob,
     },
     /// Edit a textarea's text in the user's editor ($VISUAL, $EDITOR, or vi).
     EditText {
@@ -271,8 +279,9 @@ impl App {
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Msg::Key(_) => Vec::new(),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
-            Msg::Resize(w, h) => {
-                self.resize(w, h);
+            Msg::Resize(w, h) => self.resize(w, h),
+            Msg::Relaid { page, width, rendered } => {
+                self.relaid(page, width, rendered);
                 Vec::new()
             }
             Msg::Fetch(event) => self.on_fetch(event),

@@ -6,6 +6,9 @@ use crate::document::Rendered;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use unicode_width::UnicodeWidthStr;
 
+/// Pages longer than this are laid out again in the background when the width changes.
+const BACKGROUND_LAYOUT_LINES: usize = 2000;
+
 /// Lines scrolled by one turn of the mouse wheel.
 const WHEEL_STEP: isize = 3;
 
@@ -110,15 +113,42 @@ impl App {
         self.clamp_scroll();
     }
 
-    pub(super) fn resize(&mut self, width: u16, height: u16) {
+    pub(super) fn resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
         let width_changed = width != self.width;
         self.width = width;
         self.height = height;
+        let mut effects = Vec::new();
         if width_changed {
-            self.ensure_rendered();
+            // A long page is laid out again on another thread; until then the old layout
+            // stays on screen (clipped), so the terminal never waits for a resize.
+            match self.page().filter(|p| p.rendered.lines.len() > BACKGROUND_LAYOUT_LINES) {
+                Some(p) => effects.push(Effect::Relayout {
+                    page: std::rc::Rc::as_ptr(&p.doc) as usize,
+                    width,
+                    job: p.doc.layout_job(width),
+                }),
+                None => self.ensure_rendered(),
+            }
             self.refresh_search();
         }
         self.clamp_scroll();
+        effects
+    }
+
+    /// A background layout came back: use it if it is still for this page and width.
+    pub(super) fn relaid(&mut self, doc: usize, width: u16, rendered: Rendered) {
+        if width != self.width {
+            return;
+        }
+        let Some(p) = self.history.current_mut().filter(|p| std::rc::Rc::as_ptr(&p.doc) as usize == doc) else {
+            return;
+        };
+        let old_len = p.rendered.lines.len().max(1);
+        p.scroll = p.scroll * rendered.lines.len() / old_len;
+        p.rendered = rendered;
+        self.clamp_scroll();
+        self.refresh_search();
+        self.keep_selection_visible();
     }
 
     pub(super) fn start_search(&mut self, query: &str) {

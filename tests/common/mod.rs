@@ -135,7 +135,9 @@ impl Driver {
     pub fn new(width: u16, height: u16) -> Driver {
         let (download_sender, download_events) = std::sync::mpsc::channel();
         let (jar, _) = CookieJar::new(None);
-        let client = Client::new(NetConfig::default()).with_cache(Cache::new(None, 1 << 24, 1 << 24)).with_cookies(jar);
+        let client = Client::new(NetConfig::default())
+            .with_cache(Cache::new(None, 1 << 24, 1 << 24))
+            .with_cookies(jar);
         Driver {
             app: App::new(Keymap::defaults(), width, height),
             client,
@@ -160,11 +162,15 @@ impl Driver {
                         next.extend(self.app.update(Msg::Fetch(FetchEvent::Done { id, result })));
                     }
                     Effect::Cancel { .. } => {}
+                    Effect::Relayout { page, width, job } => {
+                        next.extend(self.app.update(Msg::Relaid { page, width, rendered: job.run() }));
+                    }
                     Effect::Download { id, request, path, overwrite } => {
                         let tx = self.download_sender.clone();
-                        let handle = spawn_download(self.client.clone(), id, request, path, overwrite, move |e| {
-                            let _ = tx.send(e);
-                        });
+                        let handle =
+                            spawn_download(self.client.clone(), id, request, path, overwrite, move |e| {
+                                let _ = tx.send(e);
+                            });
                         self.download_handles.push((id, handle));
                     }
                     Effect::CancelDownload { id } => {
@@ -186,7 +192,8 @@ impl Driver {
                         next.extend(self.app.update(Msg::Cookies { site, cookies, cleared }));
                     }
                     Effect::CheckBookmarks { urls } => {
-                        let results = margay::shell::check_bookmarks(&self.client, &self.app.bookmarks, &urls);
+                        let results =
+                            margay::shell::check_bookmarks(&self.client, &self.app.bookmarks, &urls);
                         next.extend(self.app.update(Msg::BookmarkCheck(results)));
                     }
                     other @ (Effect::AddBookmark { .. }
@@ -201,9 +208,8 @@ impl Driver {
                         }
                     }
                     // Tests stand in for the user's editor: the text comes back in capitals.
-                    Effect::EditText { field, text } => {
-                        next.extend(self.app.update(Msg::TextEdited { field, result: Ok(text.to_uppercase()) }))
-                    }
+                    Effect::EditText { field, text } => next
+                        .extend(self.app.update(Msg::TextEdited { field, result: Ok(text.to_uppercase()) })),
                     Effect::Quit => self.quit = true,
                 }
             }
@@ -224,7 +230,10 @@ impl Driver {
     pub fn wait_downloads(&mut self, n: usize) {
         let mut done = 0;
         while done < n {
-            let event = self.download_events.recv_timeout(std::time::Duration::from_secs(30)).expect("a download report");
+            let event = self
+                .download_events
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .expect("a download report");
             match &event {
                 DownloadEvent::Done { .. } => done += 1,
                 DownloadEvent::Progress { bytes, total, .. } => self.progress_seen.push((*bytes, *total)),
