@@ -27,7 +27,7 @@ use tree::{Start, Tree};
 pub const MAX_DEPTH: usize = 512;
 /// The most nodes (elements, runs of text, comments) of one page laid out. With the patched
 /// html2text (the DOM is freed as the render tree is built) the densest page that reaches
-/// it peaks near 210 MB; the Rust reference (about 300,000 nodes) is laid out whole.
+/// it peaks near 210 MB (measured); the 4.4 MB Rust reference is laid out whole.
 pub const MAX_NODES: usize = 400_000;
 /// The most text (HTML source or plain text, in bytes of UTF-8) of one page laid out.
 pub const MAX_BYTES: usize = 8 << 20;
