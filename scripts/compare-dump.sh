@@ -87,7 +87,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 echo "date:    $(date)"
-echo "machine: $(nproc) CPUs, $cpu, $mem RAM, $(uname -sr)"
+echo "machine: $(nproc) CPUs, $cpu, $mem RAM, $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tools:   margay $("$MARGAY" --version 2>/dev/null | awk '{ print $2 }'), $(lynx -version | head -1 | awk '{ print $1, $3 }')," \
   "$(w3m -version | awk '{ print $1, $3 }' | tr -d ','), $(elinks -version | head -1 | awk '{ print $1, $2 }'), $(hyperfine --version)"
 echo "runs:    hyperfine --warmup $WARMUP --runs $RUNS -N (no shell), width $WIDTH; peak RSS: median of $MEM_RUNS runs of /usr/bin/time -v"

@@ -10,7 +10,7 @@ pub mod dump;
 pub mod navigation;
 pub mod net;
 pub mod policy;
-pub mod shell;
 pub mod sanitize;
+pub mod shell;
 pub mod store;
 pub mod ui;

@@ -84,7 +84,8 @@ fn main() -> ExitCode {
     }
     let cache =
         Cache::new(paths.cache_dir.as_ref().map(|d| d.join("http")), DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP);
-    let cookie_file = config.cookies.persist.then(|| paths.data_dir.as_ref().map(|d| d.join("cookies.json"))).flatten();
+    let cookie_file =
+        config.cookies.persist.then(|| paths.data_dir.as_ref().map(|d| d.join("cookies.json"))).flatten();
     let (jar, cookie_warning) = CookieJar::new(cookie_file);
     let (keymap, keymap_warning) = load_keymap(&paths);
     let download_dir = config
@@ -228,9 +229,16 @@ fn event_loop(
                 Effect::Download { id, request, path, overwrite } => {
                     let tx = tx.clone();
                     let path = margay::store::save::expand_tilde(&path);
-                    let handle = net::download::spawn_download(client.clone(), id, request, path, overwrite, move |ev| {
-                        let _ = tx.send(Msg::Download(ev));
-                    });
+                    let handle = net::download::spawn_download(
+                        client.clone(),
+                        id,
+                        request,
+                        path,
+                        overwrite,
+                        move |ev| {
+                            let _ = tx.send(Msg::Download(ev));
+                        },
+                    );
                     downloads.insert(id, handle);
                 }
                 Effect::CancelDownload { id } => {
@@ -264,7 +272,8 @@ fn event_loop(
                 Effect::CheckBookmarks { urls } => {
                     let (tx, client, list) = (tx.clone(), client.clone(), app.bookmarks.clone());
                     std::thread::spawn(move || {
-                        let _ = tx.send(Msg::BookmarkCheck(margay::shell::check_bookmarks(&client, &list, &urls)));
+                        let _ = tx
+                            .send(Msg::BookmarkCheck(margay::shell::check_bookmarks(&client, &list, &urls)));
                     });
                 }
                 Effect::Quit => return Ok(()),

@@ -20,7 +20,9 @@ impl BookmarkShell {
         match path.map(BookmarkStore::open) {
             Some(Ok(store)) => BookmarkShell { store: Some(store), problem: None },
             Some(Err(e)) => BookmarkShell { store: None, problem: Some(e.to_string()) },
-            None => BookmarkShell { store: None, problem: Some("no data directory for a bookmark file".into()) },
+            None => {
+                BookmarkShell { store: None, problem: Some("no data directory for a bookmark file".into()) }
+            }
         }
     }
 
@@ -33,7 +35,11 @@ impl BookmarkShell {
             .bookmarks()
             .entries()
             .into_iter()
-            .map(|e| BookmarkRef { title: e.bookmark.title.clone(), url: e.bookmark.url.clone(), folder: e.folder })
+            .map(|e| BookmarkRef {
+                title: e.bookmark.title.clone(),
+                url: e.bookmark.url.clone(),
+                folder: e.folder,
+            })
             .collect();
         let read_only = store.read_only().map(|e| {
             format!("{}: {e}; the file is left untouched until it is fixed", store.path().display())
@@ -54,15 +60,25 @@ impl BookmarkShell {
             return is_ours.then(|| self.update(None, self.problem.clone()));
         };
         let result = match effect {
-            Effect::AddBookmark { url, title, folder } => store.add(folder, Bookmark::new(url, title)).map(|added| match added {
-                Added::Added => format!("Bookmarked '{title}'."),
-                Added::Exists { title, folder } if folder.is_empty() => format!("Already bookmarked as '{title}'."),
-                Added::Exists { title, folder } => format!("Already bookmarked as '{title}' in {}.", folder.join("/")),
-            }),
+            Effect::AddBookmark { url, title, folder } => {
+                store.add(folder, Bookmark::new(url, title)).map(|added| match added {
+                    Added::Added => format!("Bookmarked '{title}'."),
+                    Added::Exists { title, folder } if folder.is_empty() => {
+                        format!("Already bookmarked as '{title}'.")
+                    }
+                    Added::Exists { title, folder } => {
+                        format!("Already bookmarked as '{title}' in {}.", folder.join("/"))
+                    }
+                })
+            }
             Effect::ChangeBookmark { url, change } => match change {
                 BookmarkChange::Rename(t) => store.rename(url, t).map(|_| format!("Renamed to '{t}'.")),
-                BookmarkChange::SetUrl(u) => store.set_url(url, u).map(|_| format!("The bookmark now points at {u}.")),
-                BookmarkChange::Move(f) => store.move_to(url, f).map(|_| format!("Moved to '{}'.", f.join("/"))),
+                BookmarkChange::SetUrl(u) => {
+                    store.set_url(url, u).map(|_| format!("The bookmark now points at {u}."))
+                }
+                BookmarkChange::Move(f) => {
+                    store.move_to(url, f).map(|_| format!("Moved to '{}'.", f.join("/")))
+                }
                 BookmarkChange::Delete => store.remove(url).map(|_| "Deleted (U undoes).".to_string()),
             },
             Effect::UndoBookmark => store.undo().map(|undone| {
@@ -90,14 +106,16 @@ pub fn check_bookmarks(client: &Client, bookmarks: &[BookmarkRef], urls: &[Strin
     urls.iter()
         .zip(verdicts)
         .map(|(url, verdict)| {
-            let bookmark = bookmarks
-                .iter()
-                .find(|b| b.url == *url)
-                .cloned()
-                .unwrap_or_else(|| BookmarkRef { title: url.clone(), url: url.clone(), folder: Vec::new() });
+            let bookmark = bookmarks.iter().find(|b| b.url == *url).cloned().unwrap_or_else(|| BookmarkRef {
+                title: url.clone(),
+                url: url.clone(),
+                folder: Vec::new(),
+            });
             let detail = match &verdict {
                 crate::store::bookmarks::check::Verdict::MovedPermanently { to, .. }
-                | crate::store::bookmarks::check::Verdict::MovedTemporarily { to, .. } => format!("now at {to}"),
+                | crate::store::bookmarks::check::Verdict::MovedTemporarily { to, .. } => {
+                    format!("now at {to}")
+                }
                 crate::store::bookmarks::check::Verdict::Failing { reason, .. }
                 | crate::store::bookmarks::check::Verdict::Skipped { reason } => reason.clone(),
                 other => other.status().map_or(String::new(), |s| s.to_string()),

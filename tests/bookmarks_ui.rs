@@ -17,7 +17,10 @@ fn site() -> TestServer {
     TestServer::start(|req| match req.path.as_str() {
         "/short" => Reply::new(302).header("Location", "/long/address"),
         "/long/address" => Reply::html("<title>Long</title><p>the long one</p>"),
-        _ => Reply::html(&format!("<title>Page {0}</title><p>at {0} <a href=\"/linked\">a link</a></p>", req.path)),
+        _ => Reply::html(&format!(
+            "<title>Page {0}</title><p>at {0} <a href=\"/linked\">a link</a></p>",
+            req.path
+        )),
     })
 }
 
@@ -58,7 +61,10 @@ fn adding_the_page_the_final_address_or_the_link() {
     clear_line(&mut d);
     d.key(KeyCode::Enter);
     let saved = std::fs::read_to_string(&path).unwrap();
-    assert!(saved.contains("<H3") && saved.contains(">Work</H3>") && saved.contains(">Reading</H3>"), "{saved}");
+    assert!(
+        saved.contains("<H3") && saved.contains(">Work</H3>") && saved.contains(">Reading</H3>"),
+        "{saved}"
+    );
     assert!(saved.contains(&format!("HREF=\"{}\"", s.url("/one"))), "{saved}");
     assert!(saved.contains(&format!("HREF=\"{}\"", s.url("/linked"))) && saved.contains(">The link</A>"));
     assert!(saved.contains(&format!("HREF=\"{}\"", s.url("/long/address"))), "{saved}");
@@ -72,7 +78,12 @@ fn the_bookmarks_page_renames_moves_deletes_and_undoes() {
     let mut store = margay::store::bookmarks::BookmarkStore::open(&path).unwrap();
     for (folder, n) in [("", "a"), ("Old", "b"), ("", "c")] {
         let folder: Vec<&str> = if folder.is_empty() { vec![] } else { vec![folder] };
-        store.add(&folder, margay::store::bookmarks::Bookmark::new(&s.url(&format!("/{n}")), &format!("Site {n}"))).unwrap();
+        store
+            .add(
+                &folder,
+                margay::store::bookmarks::Bookmark::new(&s.url(&format!("/{n}")), &format!("Site {n}")),
+            )
+            .unwrap();
     }
     let mut d = Driver::new(100, 30).with_bookmarks(&path);
     d.char('v');
@@ -131,7 +142,10 @@ fn check_from_the_bookmarks_page() {
     d.char('v');
     d.char('C');
     let text = d.page_text();
-    assert!(text.contains("moved permanently") && text.contains(&format!("now at {}", s.url("/here"))), "{text}");
+    assert!(
+        text.contains("moved permanently") && text.contains(&format!("now at {}", s.url("/here"))),
+        "{text}"
+    );
     assert!(text.contains("gone") && text.contains("ok"), "{text}");
 }
 

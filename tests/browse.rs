@@ -270,5 +270,9 @@ fn a_long_page_is_relaid_in_the_background_on_resize() {
     d.run(later);
     let page = d.app.page().unwrap();
     assert_eq!(page.rendered.width, 30);
-    assert!(page.rendered.lines.iter().all(|l| unicode_width::UnicodeWidthStr::width(l.text().as_str()) <= 30));
+    assert!(page
+        .rendered
+        .lines
+        .iter()
+        .all(|l| unicode_width::UnicodeWidthStr::width(l.text().as_str()) <= 30));
 }

@@ -8,7 +8,11 @@ use std::io::Read;
 use std::sync::{Arc, Mutex};
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("margay-{name}-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let dir = std::env::temp_dir().join(format!(
+        "margay-{name}-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -112,9 +116,11 @@ fn download_server(gate: Option<Arc<Mutex<bool>>>) -> (Arc<tiny_http::Server>, S
             let page = request.url() == "/";
             if page {
                 let html = "<p><a href=\"/files/big.bin\">big file</a></p>";
-                let _ = request.respond(tiny_http::Response::from_string(html).with_header(
-                    tiny_http::Header::from_bytes("Content-Type", "text/html").unwrap(),
-                ));
+                let _ =
+                    request
+                        .respond(tiny_http::Response::from_string(html).with_header(
+                            tiny_http::Header::from_bytes("Content-Type", "text/html").unwrap(),
+                        ));
                 continue;
             }
             let body = Body { sent: 0, gate: gate.clone() };
@@ -167,7 +173,8 @@ fn a_cancelled_download_leaves_nothing() {
     let part = margay::net::download::part_path(&dir.join("big.bin"));
     loop {
         let event = d.download_events.recv_timeout(std::time::Duration::from_secs(30)).expect("progress");
-        let arrived = matches!(event, margay::net::download::DownloadEvent::Progress { bytes, .. } if bytes > 0);
+        let arrived =
+            matches!(event, margay::net::download::DownloadEvent::Progress { bytes, .. } if bytes > 0);
         d.app.update(margay::ui::Msg::Download(event));
         if arrived {
             break;
@@ -196,7 +203,14 @@ fn a_binary_answer_offers_to_save_it_and_pages_can_be_saved() {
     let mut d = Driver::new(100, 20);
     d.app.download_dir = dir.clone();
     d.open(&s.url("/report"));
-    assert!(d.screen().contains(&format!("Save as (a .txt name saves the text): {}", dir.join("Q3 report.pdf").display())), "{}", d.screen());
+    assert!(
+        d.screen().contains(&format!(
+            "Save as (a .txt name saves the text): {}",
+            dir.join("Q3 report.pdf").display()
+        )),
+        "{}",
+        d.screen()
+    );
     d.key(KeyCode::Enter);
     assert_eq!(std::fs::read(dir.join("Q3 report.pdf")).unwrap(), b"%PDF-1.4 binary\x00\x01");
 

@@ -23,8 +23,12 @@ const FORM: &str = r#"<title>Form</title>
 fn server() -> TestServer {
     TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         (_, "/form") => Reply::html(FORM),
-        (_, "/getform") => Reply::html(r#"<form action="/search"><input name="q"><input type="submit" value="Find"></form>"#),
-        (_, "/nothing") => Reply::html(r#"<form action="/keep" method="post"><input name="x"><input type="submit"></form>"#),
+        (_, "/getform") => {
+            Reply::html(r#"<form action="/search"><input name="q"><input type="submit" value="Find"></form>"#)
+        }
+        (_, "/nothing") => {
+            Reply::html(r#"<form action="/keep" method="post"><input name="x"><input type="submit"></form>"#)
+        }
         ("POST", "/keep") => Reply::new(204),
         ("POST", "/submit") => Reply::new(303).header("Location", "/thanks"),
         (_, "/upload") => Reply::html(
@@ -135,8 +139,25 @@ fn reset_restores_the_initial_values() {
     let n = field_link(&d, "ads");
     activate(&mut d, n);
     assert!(!d.screen().contains("[X] Ads"));
-    let reset = d.app.page().unwrap().doc.forms.fields.iter().position(|f| f.kind == margay::document::forms::FieldKind::Reset).unwrap();
-    let link = 1 + d.app.page().unwrap().rendered.links.iter().position(|l| l.href == format!("margay-field:{reset}")).unwrap();
+    let reset = d
+        .app
+        .page()
+        .unwrap()
+        .doc
+        .forms
+        .fields
+        .iter()
+        .position(|f| f.kind == margay::document::forms::FieldKind::Reset)
+        .unwrap();
+    let link = 1 + d
+        .app
+        .page()
+        .unwrap()
+        .rendered
+        .links
+        .iter()
+        .position(|l| l.href == format!("margay-field:{reset}"))
+        .unwrap();
     activate(&mut d, link);
     assert!(d.screen().contains("[X] Ads"));
 }

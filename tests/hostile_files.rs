@@ -34,12 +34,29 @@ fn within<T: Send + 'static>(limit: Duration, what: &str, f: impl FnOnce() -> T 
 #[test]
 fn a_bad_settings_file_gives_a_message_and_the_defaults() {
     let dir = scratch("config");
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+    type Make = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Make, &str)> = vec![
         ("a directory", Box::new(|p: &Path| std::fs::create_dir(p).unwrap()), ""),
-        ("not UTF-8", Box::new(|p: &Path| std::fs::write(p, b"[network]\nbody_cap_mb = \xff\xfe\n").unwrap()), ""),
-        ("corrupted", Box::new(|p: &Path| std::fs::write(p, "[network\nbody_cap_mb = 5\n").unwrap()), "line 1"),
-        ("a wrong type", Box::new(|p: &Path| std::fs::write(p, "[network]\nbody_cap_mb = \"lots\"\n").unwrap()), "line 2"),
-        ("negative", Box::new(|p: &Path| std::fs::write(p, "[network]\nread_timeout_secs = -1\n").unwrap()), "line 2"),
+        (
+            "not UTF-8",
+            Box::new(|p: &Path| std::fs::write(p, b"[network]\nbody_cap_mb = \xff\xfe\n").unwrap()),
+            "",
+        ),
+        (
+            "corrupted",
+            Box::new(|p: &Path| std::fs::write(p, "[network\nbody_cap_mb = 5\n").unwrap()),
+            "line 1",
+        ),
+        (
+            "a wrong type",
+            Box::new(|p: &Path| std::fs::write(p, "[network]\nbody_cap_mb = \"lots\"\n").unwrap()),
+            "line 2",
+        ),
+        (
+            "negative",
+            Box::new(|p: &Path| std::fs::write(p, "[network]\nread_timeout_secs = -1\n").unwrap()),
+            "line 2",
+        ),
         ("unknown key", Box::new(|p: &Path| std::fs::write(p, "[netwrok]\n").unwrap()), "line 1"),
         ("binary", Box::new(|p: &Path| std::fs::write(p, [0u8, 159, 146, 150, 0, 1, 2]).unwrap()), ""),
         ("a FIFO", Box::new(|p: &Path| fifo(p)), ""),
@@ -100,10 +117,14 @@ fn a_bad_bookmark_file_opens_read_only_or_fails_clearly_and_is_never_overwritten
     // A directory where the file should be.
     let as_dir = dir.join("dir.html");
     std::fs::create_dir(&as_dir).unwrap();
-    let opened = within(Duration::from_secs(5), "a directory", move || BookmarkStore::open(as_dir).map(|_| ()));
+    let opened =
+        within(Duration::from_secs(5), "a directory", move || BookmarkStore::open(as_dir).map(|_| ()));
     assert!(opened.is_err(), "a directory opened as a bookmark file");
     // Not UTF-8, and binary junk: read-only (or an error), and the bytes stay as they were.
-    for (name, bytes) in [("latin1.html", &b"<DL><DT><A HREF=\"http://a/\">caf\xe9</A>\n</DL>"[..]), ("junk.html", &[0u8, 1, 2, 0xff, b'<', 0][..])] {
+    for (name, bytes) in [
+        ("latin1.html", &b"<DL><DT><A HREF=\"http://a/\">caf\xe9</A>\n</DL>"[..]),
+        ("junk.html", &[0u8, 1, 2, 0xff, b'<', 0][..]),
+    ] {
         let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
         if let Ok(mut store) = BookmarkStore::open(&path) {
@@ -125,7 +146,8 @@ fn a_bookmark_file_that_is_a_fifo_does_not_hang() {
     let dir = scratch("fifo");
     let path = dir.join("bookmarks.html");
     fifo(&path);
-    let opened = within(Duration::from_secs(5), "a FIFO bookmark file", move || BookmarkStore::open(path).map(|_| ()));
+    let opened =
+        within(Duration::from_secs(5), "a FIFO bookmark file", move || BookmarkStore::open(path).map(|_| ()));
     assert!(opened.unwrap_err().to_string().contains("not a regular file"));
     // Nor a cookie file.
     let cookies = dir.join("cookies.json");
@@ -160,5 +182,35 @@ fn a_data_directory_that_cannot_be_written_gives_an_error_not_a_crash() {
     let _ = cache.store(&url, 200, &[("etag".into(), "\"x\"".into())], b"body");
     let (jar, warning) = margay::net::cookies::CookieJar::new(Some(not_a_dir.join("cookies.json")));
     let _ = (jar, warning);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn local_files_that_never_end_or_block_are_capped_or_refused() {
+    let dir = scratch("local");
+    // A sparse 1 GB file: read up to the cap, and the cap is shown.
+    let big = dir.join("big.txt");
+    std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
+    let pipe = dir.join("pipe");
+    fifo(&pipe);
+    let config = margay::net::NetConfig { body_cap: 1 << 20, ..margay::net::NetConfig::default() };
+    let client = margay::net::Client::new(config);
+    let fetch = move |path: &Path| {
+        let url = url::Url::from_file_path(path).unwrap();
+        let client = client.clone();
+        within(Duration::from_secs(10), &path.display().to_string(), move || {
+            client.fetch(&margay::net::FetchRequest::get(url), &mut |_, _| true)
+        })
+    };
+    let response = fetch(&big).expect("a capped read");
+    assert!(response.truncated && response.body.len() == 1 << 20);
+    for refused in [pipe.as_path(), Path::new("/dev/zero"), Path::new("/dev/null")] {
+        match fetch(refused) {
+            Err(e) => {
+                assert!(format!("{e:?}").contains("not a regular file"), "{}: {e:?}", refused.display())
+            }
+            Ok(r) => panic!("{} was read: {} bytes", refused.display(), r.body.len()),
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -55,7 +55,10 @@ fn a_page_full_of_escape_sequences_is_inert_on_screen_and_in_the_status_line() {
     d.open(&server.url("/"));
     let screen = d.screen();
     assert_inert("screen", &screen);
-    assert!(screen.contains("Title") && screen.contains("⟨RLO⟩evil⟨PDF⟩") && screen.contains("⟨LRI⟩iso⟨PDI⟩"), "{screen}");
+    assert!(
+        screen.contains("Title") && screen.contains("⟨RLO⟩evil⟨PDF⟩") && screen.contains("⟨LRI⟩iso⟨PDI⟩"),
+        "{screen}"
+    );
     assert!(screen.contains("⟨RLO⟩entity"), "a bidi override written as an entity is shown too:\n{screen}");
     let page = d.app.page().expect("a page");
     assert_inert("title", &page.doc.title);
@@ -89,7 +92,10 @@ fn dump_and_source_on_a_terminal_are_inert_and_piped_source_is_as_received() {
     let (out, _) = dump_of(&url, DumpMode::Source, true);
     let text = String::from_utf8(out).expect("UTF-8");
     assert_inert("--source on a terminal", &text);
-    assert!(text.contains("^[]0;PWNED^G") && text.contains("\u{FFFD}6n") && text.contains("⟨RLO⟩evil"), "{text}");
+    assert!(
+        text.contains("^[]0;PWNED^G") && text.contains("\u{FFFD}6n") && text.contains("⟨RLO⟩evil"),
+        "{text}"
+    );
 
     let (out, _) = dump_of(&url, DumpMode::Source, false);
     assert_eq!(out, page.as_bytes(), "--source into a pipe passes the bytes as received");

@@ -50,7 +50,10 @@ fn deep_nesting_is_laid_out_without_overflowing_the_stack() {
         // Deep indentation may leave a column or two for the text: compare letters only.
         let letters = |t: String| t.chars().filter(|c| c.is_alphabetic()).collect::<String>();
         let text = letters(lay_out("text/html", html.as_bytes(), Duration::from_secs(60)));
-        assert!(text.contains("deeptext") || tag.starts_with("svg") || tag.starts_with("select"), "<{tag}> × {depth}");
+        assert!(
+            text.contains("deeptext") || tag.starts_with("svg") || tag.starts_with("select"),
+            "<{tag}> × {depth}"
+        );
         // Closed again, with text after.
         let end = tag.split(['>', ' ', '/']).next().unwrap();
         let html = html + &format!("</{end}>").repeat(depth) + "after";
@@ -68,12 +71,25 @@ fn broken_and_huge_html_is_laid_out() {
         ("unterminated attribute", b"<p>before<a href=\"never closed>text</a><p>more".to_vec()),
         ("unterminated script", b"<p>visible<script>var a = '<p>'; // never closed".to_vec()),
         ("nul bytes", b"<p>a\0b\0<b\0>c</p>\0".to_vec()),
-        ("huge attribute", [&b"<p>before</p><a href=\""[..], &vec![b'a'; 10 << 20], b"\">link</a><p>after"].concat()),
+        (
+            "huge attribute",
+            [&b"<p>before</p><a href=\""[..], &vec![b'a'; 10 << 20], b"\">link</a><p>after"].concat(),
+        ),
         ("10 MB line", [&b"<p>"[..], &b"word ".repeat(2 << 20)].concat()),
         ("10 MB word", [&b"<p>"[..], &vec![b'x'; 10 << 20]].concat()),
         ("wide table", format!("<table><tr>{}</tr></table>", "<td>cell</td>".repeat(5000)).into_bytes()),
         ("many links", "<a href=/x>l</a> ".repeat(100_000).into_bytes()),
-        ("formatting bomb", ["<p>".to_string(), (0..400).map(|i| format!("<b id={i}>")).collect(), "</p>".into(), "<p>x</p>".repeat(50_000)].concat().into_bytes()),
+        (
+            "formatting bomb",
+            [
+                "<p>".to_string(),
+                (0..400).map(|i| format!("<b id={i}>")).collect(),
+                "</p>".into(),
+                "<p>x</p>".repeat(50_000),
+            ]
+            .concat()
+            .into_bytes(),
+        ),
         ("comment flood", "<!---->".repeat(500_000).into_bytes()),
     ];
     for (name, body) in cases {
@@ -98,7 +114,11 @@ fn wrong_unknown_and_broken_charsets_decode_to_something_readable() {
         ("text/plain; charset=utf-8", b"invalid \xff\xfe\xc3 utf-8 \xed\xa0\x80 surrogate", "invalid"),
         ("text/plain; charset=shift_jis", b"\x82\xa0\x82\xa2 \xff\xff", ""),
         ("text/html; charset=utf-8", b"<meta charset=\"x-unknown\"><p>meta</p>", "meta"),
-        ("text/html", b"<meta http-equiv=Content-Type content=\"text/html; charset=\x1b]0;x\x07\"><p>odd meta</p>", "odd meta"),
+        (
+            "text/html",
+            b"<meta http-equiv=Content-Type content=\"text/html; charset=\x1b]0;x\x07\"><p>odd meta</p>",
+            "odd meta",
+        ),
         ("", b"\0\0\0\0binary", ""),
         ("application/octet-stream", b"\x89PNG\r\n", ""),
         ("text/html;;;charset", b"<p>odd header</p>", "odd header"),
@@ -117,7 +137,13 @@ fn the_browser_survives_pathological_pages_end_to_end() {
     let server = TestServer::start(|req| match req.path.as_str() {
         "/deep" => Reply::html(&"<div>".repeat(100_000)),
         "/bomb" => Reply::html(
-            &["<p>".to_string(), (0..400).map(|i| format!("<b id={i}>")).collect(), "</p>".into(), "<p>x</p>".repeat(200_000)].concat(),
+            &[
+                "<p>".to_string(),
+                (0..400).map(|i| format!("<b id={i}>")).collect(),
+                "</p>".into(),
+                "<p>x</p>".repeat(200_000),
+            ]
+            .concat(),
         ),
         _ => Reply::new(200).header("Content-Type", "text/html; charset=klingon").body(b"<p>\xff\xfe ok</p>"),
     });

@@ -72,7 +72,9 @@ impl Session {
                     self.parser.process(&bytes);
                     self.raw.extend_from_slice(&bytes);
                 }
-                Err(_) => panic!("timed out waiting for {text}; screen:\n{}", self.parser.screen().contents()),
+                Err(_) => {
+                    panic!("timed out waiting for {text}; screen:\n{}", self.parser.screen().contents())
+                }
             }
         }
     }
@@ -116,7 +118,11 @@ fn check_escapes(raw: &[u8]) {
                     params.bytes().all(|b| b.is_ascii_digit() || b == b';' || b == b'?' || b == b':'),
                     "CSI with odd parameters: {params:?}"
                 );
-                assert!(b"mHJKhlABCDGXdfsuq".contains(&last), "CSI {params}{} is not the browser's", last as char);
+                assert!(
+                    b"mHJKhlABCDGXdfsuq".contains(&last),
+                    "CSI {params}{} is not the browser's",
+                    last as char
+                );
                 if last == b'J' {
                     // Clearing the screen is the browser's own (a resize, the first frame)
                     // only in its plain forms.

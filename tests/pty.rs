@@ -264,7 +264,8 @@ fn a_permanent_move_relinks_the_bookmark_file() {
         "/old" => Reply::new(301).header("Location", "/new"),
         _ => Reply::html("<title>New place</title><p>moved here</p>"),
     });
-    let data = std::env::temp_dir().join(format!("margay-pty-relink-{}-{}", std::process::id(), rand_suffix()));
+    let data =
+        std::env::temp_dir().join(format!("margay-pty-relink-{}-{}", std::process::id(), rand_suffix()));
     let file = data.join("margay/bookmarks.html");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     let mut store = margay::store::bookmarks::BookmarkStore::open(&file).unwrap();

@@ -71,7 +71,10 @@ fn moved_permanently_follows_offers_relink_and_updates_history() {
     d.open(&s.url("/old"));
     assert_eq!(d.address(), s.url("/new"), "a permanent move changes the address");
     let screen = d.screen();
-    assert!(screen.contains(&format!("Bookmark 'My page' moved permanently to {}", s.url("/new"))), "{screen}");
+    assert!(
+        screen.contains(&format!("Bookmark 'My page' moved permanently to {}", s.url("/new"))),
+        "{screen}"
+    );
     assert!(screen.contains("relink? (y/n/a)"));
     d.char('y');
     assert_eq!(d.relinked, vec![(s.url("/old"), s.url("/new"))]);
@@ -490,9 +493,11 @@ fn retry_after_counts_down_and_retries() {
 fn a_permanent_move_updates_history_entries_of_the_old_address() {
     let moved = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = moved.clone();
-    let s = TestServer::start(move |req| match (req.path.as_str(), flag.load(std::sync::atomic::Ordering::SeqCst)) {
-        ("/page", true) => Reply::new(301).header("Location", "/page-new"),
-        _ => page("P", &req.path),
+    let s = TestServer::start(move |req| {
+        match (req.path.as_str(), flag.load(std::sync::atomic::Ordering::SeqCst)) {
+            ("/page", true) => Reply::new(301).header("Location", "/page-new"),
+            _ => page("P", &req.path),
+        }
     });
     let mut d = Driver::new(80, 20);
     d.open(&s.url("/page"));

@@ -27,10 +27,18 @@ fuzz_target!(|data: &[u8]| {
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect::<Vec<_>>();
     let head = ResponseHead { status, reason: String::new(), headers };
-    let url = url::Url::parse(if flags & 1 == 0 { "http://127.0.0.1:8080/a/b?c" } else { "https://user:pw@example.com/" })
-        .unwrap();
+    let url = url::Url::parse(if flags & 1 == 0 {
+        "http://127.0.0.1:8080/a/b?c"
+    } else {
+        "https://user:pw@example.com/"
+    })
+    .unwrap();
     let req = RequestInfo { url, method, has_body: flags & 2 != 0, typed_by_user: flags & 4 != 0 };
-    let mut ctx = Context { have_cached_copy: flags & 8 != 0, auth_attempts: u32::from(flags >> 5), ..Context::default() };
+    let mut ctx = Context {
+        have_cached_copy: flags & 8 != 0,
+        auth_attempts: u32::from(flags >> 5),
+        ..Context::default()
+    };
     for _ in 0..(flags >> 4 & 3) {
         ctx.followed(&req, 302);
     }

@@ -51,7 +51,8 @@ pub fn diagnostic_html(
         }
         // A transport failure's chain stops before the request that failed.
         if diagnosis.chain.last().is_none_or(|hop| hop.url != *url) {
-            let _ = writeln!(html, "<li>{} (no answer)</li>", escape_html(&crate::sanitize::display_url(url)));
+            let _ =
+                writeln!(html, "<li>{} (no answer)</li>", escape_html(&crate::sanitize::display_url(url)));
         }
         html.push_str("</ol>\n");
     }

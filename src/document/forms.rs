@@ -23,7 +23,10 @@ pub enum FieldKind {
     Hidden,
     Checkbox,
     Radio,
-    Select { options: Vec<SelectOption>, multiple: bool },
+    Select {
+        options: Vec<SelectOption>,
+        multiple: bool,
+    },
     Textarea,
     Submit,
     Reset,
@@ -191,7 +194,9 @@ fn field_of(node: &Handle, tag: &str, form: Option<usize>) -> Option<Field> {
                 _ => FieldKind::Text,
             };
             let initial = match kind {
-                FieldKind::Checkbox | FieldKind::Radio => FieldValue::Checked(attr(node, "checked").is_some()),
+                FieldKind::Checkbox | FieldKind::Radio => {
+                    FieldValue::Checked(attr(node, "checked").is_some())
+                }
                 FieldKind::Submit | FieldKind::Reset | FieldKind::Button => FieldValue::None,
                 FieldKind::File => FieldValue::Text(String::new()),
                 _ => FieldValue::Text(value_attr.clone().unwrap_or_default()),
@@ -199,7 +204,8 @@ fn field_of(node: &Handle, tag: &str, form: Option<usize>) -> Option<Field> {
             (kind, initial, size(20))
         }
         "textarea" => {
-            let cols = attr(node, "cols").and_then(|c| c.trim().parse::<usize>().ok()).unwrap_or(40).clamp(10, 60);
+            let cols =
+                attr(node, "cols").and_then(|c| c.trim().parse::<usize>().ok()).unwrap_or(40).clamp(10, 60);
             // The HTML parser drops one newline right after <textarea>; the DOM has the rest.
             (FieldKind::Textarea, FieldValue::Text(text_content(node)), cols)
         }
@@ -262,7 +268,8 @@ fn options_of(select: &Handle) -> (Vec<SelectOption>, Vec<usize>) {
 /// The text a field shows for a value, exactly as wide as its placeholder.
 pub fn display(field: &Field, value: &FieldValue) -> String {
     let fit = |text: &str, width: usize, pad: char| -> String {
-        let mut out: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(width).collect();
+        let mut out: String =
+            text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(width).collect();
         let len = out.chars().count();
         out.extend(std::iter::repeat_n(pad, width - len));
         out
@@ -279,7 +286,8 @@ pub fn display(field: &Field, value: &FieldValue) -> String {
         (FieldKind::Checkbox, FieldValue::Checked(on)) => if *on { "[X]" } else { "[\u{a0}]" }.to_string(),
         (FieldKind::Radio, FieldValue::Checked(on)) => if *on { "(*)" } else { "(\u{a0})" }.to_string(),
         (FieldKind::Select { options, .. }, FieldValue::Selected(sel)) => {
-            let labels: Vec<&str> = sel.iter().filter_map(|i| options.get(*i)).map(|o| o.label.as_str()).collect();
+            let labels: Vec<&str> =
+                sel.iter().filter_map(|i| options.get(*i)).map(|o| o.label.as_str()).collect();
             let text = fit(&labels.join(", "), field.width.saturating_sub(2), NBSP);
             format!("{text}\u{a0}▾")
         }
@@ -312,7 +320,10 @@ fn field_link(control: &Handle, index: usize, text: &str) -> Option<Handle> {
     });
     let link = Node::new(html2text::Element {
         name: a_name,
-        attrs: RefCell::new(vec![Attribute { name: qual("href"), value: format!("{FIELD_SCHEME}:{index}").into() }]),
+        attrs: RefCell::new(vec![Attribute {
+            name: qual("href"),
+            value: format!("{FIELD_SCHEME}:{index}").into(),
+        }]),
         template_contents: RefCell::new(None),
         mathml_annotation_xml_integration_point: false,
     });
@@ -364,7 +375,9 @@ pub fn form_data(forms: &Forms, values: &[FieldValue], form: usize, submitter: O
         let value = values.get(i).unwrap_or(&field.initial);
         let name = field.name.clone();
         match (&field.kind, value) {
-            (FieldKind::Submit, _) if submitter == Some(i) => out.push(Part::Text { name, value: field.value.clone() }),
+            (FieldKind::Submit, _) if submitter == Some(i) => {
+                out.push(Part::Text { name, value: field.value.clone() })
+            }
             (FieldKind::Submit | FieldKind::Reset | FieldKind::Button, _) => {}
             (FieldKind::Checkbox | FieldKind::Radio, FieldValue::Checked(true)) => {
                 out.push(Part::Text { name, value: field.value.clone() })
@@ -389,13 +402,20 @@ pub fn form_data(forms: &Forms, values: &[FieldValue], form: usize, submitter: O
 
 /// Build the request for submitting `form`, pressed through `submitter` (or Enter in a
 /// text field: `None`).
-pub fn submit(forms: &Forms, values: &[FieldValue], form: usize, submitter: Option<usize>) -> Option<Submission> {
+pub fn submit(
+    forms: &Forms,
+    values: &[FieldValue],
+    form: usize,
+    submitter: Option<usize>,
+) -> Option<Submission> {
     let spec = forms.forms.get(form)?;
     let data = form_data(forms, values, form, submitter);
     let encoding = spec.charset.unwrap_or(encoding_rs::UTF_8);
     let encode = |parts: &[Part]| -> String {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
-        fn encoder_for(encoding: &'static encoding_rs::Encoding) -> impl Fn(&str) -> std::borrow::Cow<'_, [u8]> {
+        fn encoder_for(
+            encoding: &'static encoding_rs::Encoding,
+        ) -> impl Fn(&str) -> std::borrow::Cow<'_, [u8]> {
             move |s| encoding.encode(s).0
         }
         let encoder = encoder_for(encoding);
@@ -404,9 +424,7 @@ pub fn submit(forms: &Forms, values: &[FieldValue], form: usize, submitter: Opti
             match part {
                 Part::Text { name, value } => ser.append_pair(name, value),
                 // Without multipart, a file field sends its file name only.
-                Part::File { name, path } => {
-                    ser.append_pair(name, path.rsplit('/').next().unwrap_or(""))
-                }
+                Part::File { name, path } => ser.append_pair(name, path.rsplit('/').next().unwrap_or("")),
             };
         }
         ser.finish()
@@ -418,9 +436,12 @@ pub fn submit(forms: &Forms, values: &[FieldValue], form: usize, submitter: Opti
             url.set_fragment(None);
             Some(Submission { method: FormMethod::Get, url, body: None, parts: None })
         }
-        (FormMethod::Post, Enctype::Multipart) => {
-            Some(Submission { method: FormMethod::Post, url: spec.action.clone(), body: None, parts: Some(data) })
-        }
+        (FormMethod::Post, Enctype::Multipart) => Some(Submission {
+            method: FormMethod::Post,
+            url: spec.action.clone(),
+            body: None,
+            parts: Some(data),
+        }),
         (FormMethod::Post, Enctype::TextPlain) => {
             let text: String = data
                 .iter()
@@ -430,11 +451,21 @@ pub fn submit(forms: &Forms, values: &[FieldValue], form: usize, submitter: Opti
                 })
                 .collect();
             let body = ("text/plain; charset=utf-8".to_string(), text.into_bytes());
-            Some(Submission { method: FormMethod::Post, url: spec.action.clone(), body: Some(body), parts: None })
+            Some(Submission {
+                method: FormMethod::Post,
+                url: spec.action.clone(),
+                body: Some(body),
+                parts: None,
+            })
         }
         (FormMethod::Post, Enctype::UrlEncoded) => {
             let body = ("application/x-www-form-urlencoded".to_string(), encode(&data).into_bytes());
-            Some(Submission { method: FormMethod::Post, url: spec.action.clone(), body: Some(body), parts: None })
+            Some(Submission {
+                method: FormMethod::Post,
+                url: spec.action.clone(),
+                body: Some(body),
+                parts: None,
+            })
         }
     }
 }

@@ -260,8 +260,7 @@ fn layout(mut next_tree: impl FnMut() -> RenderTree, base: &Url, width: u16) -> 
     for tweak in attempts {
         let decorator = Decorator::default();
         let hrefs = decorator.hrefs.clone();
-        if let Ok(lines) = tweak(config(decorator)).render_to_lines(next_tree(), usize::from(width))
-        {
+        if let Ok(lines) = tweak(config(decorator)).render_to_lines(next_tree(), usize::from(width)) {
             return convert(lines, hrefs.take(), base, width);
         }
     }

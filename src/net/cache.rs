@@ -450,7 +450,8 @@ impl From<SkipReason> for StoreOutcome {
 
 /// The cache key: the URL without fragment; only http and https are cached.
 fn cache_key(url: &Url) -> Option<String> {
-    if !matches!(url.scheme(), "http" | "https") {
+    // An address with a password is not cached: the file would hold the password.
+    if !matches!(url.scheme(), "http" | "https") || url.password().is_some() {
         return None;
     }
     let mut url = url.clone();

@@ -88,7 +88,8 @@ fn download(
     // Redirects are followed by the same policy as pages (no prompts: a download is a GET).
     let mut ctx = Context::default();
     let (head, mut reader) = loop {
-        let (head, reader) = client.open(&request).map_err(|e| failed("cannot download", &format!("{e:?}")))?;
+        let (head, reader) =
+            client.open(&request).map_err(|e| failed("cannot download", &format!("{e:?}")))?;
         let info = RequestInfo::get(request.url.clone());
         match policy::decide(&info, &head, &[], &ctx) {
             Outcome::Show { .. } => break (head, reader),
@@ -96,7 +97,12 @@ fn download(
                 ctx.followed(&info, head.status);
                 request = FetchRequest::get(redirect.to);
             }
-            _ => return Err(DownloadError::Failed(format!("the server answered {} {}", head.status, head.reason))),
+            _ => {
+                return Err(DownloadError::Failed(format!(
+                    "the server answered {} {}",
+                    head.status, head.reason
+                )))
+            }
         }
     };
     let total = head.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
@@ -115,7 +121,8 @@ fn download(
     drop(file);
     match result {
         Ok(bytes) => {
-            std::fs::rename(&part, path).map_err(|e| failed(&format!("cannot rename to {}", path.display()), &e))?;
+            std::fs::rename(&part, path)
+                .map_err(|e| failed(&format!("cannot rename to {}", path.display()), &e))?;
             Ok(Downloaded { path: path.to_path_buf(), bytes, elapsed: started.elapsed() })
         }
         Err(e) => {
@@ -147,7 +154,8 @@ fn copy(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(DownloadError::Failed(format!("the download broke off: {e}"))),
         };
-        file.write_all(&buffer[..n]).map_err(|e| DownloadError::Failed(format!("cannot write the file: {e}")))?;
+        file.write_all(&buffer[..n])
+            .map_err(|e| DownloadError::Failed(format!("cannot write the file: {e}")))?;
         bytes += n as u64;
         if last_report.is_none_or(|t| t.elapsed() >= Duration::from_millis(100)) {
             last_report = Some(Instant::now());
@@ -155,7 +163,10 @@ fn copy(
         }
     }
     if total.is_some_and(|t| bytes < t) {
-        return Err(DownloadError::Failed(format!("the server sent {bytes} of {} bytes", total.unwrap_or(0))));
+        return Err(DownloadError::Failed(format!(
+            "the server sent {bytes} of {} bytes",
+            total.unwrap_or(0)
+        )));
     }
     progress(bytes, total, started.elapsed());
     Ok(bytes)
@@ -175,9 +186,10 @@ pub fn suggested_name(content_disposition: Option<&str>, url: &url::Url) -> Stri
         let extended = params.iter().find(|(k, _)| k == "filename*").and_then(|(_, v)| {
             let (charset, rest) = v.split_once('\'')?;
             let (_, encoded) = rest.split_once('\'')?;
-            let bytes: Vec<u8> = url::form_urlencoded::parse(format!("x={}", encoded.replace('+', "%2B")).as_bytes())
-                .next()
-                .map(|(_, v)| v.into_owned().into_bytes())?;
+            let bytes: Vec<u8> =
+                url::form_urlencoded::parse(format!("x={}", encoded.replace('+', "%2B")).as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned().into_bytes())?;
             let encoding = encoding_rs::Encoding::for_label(charset.as_bytes()).unwrap_or(encoding_rs::UTF_8);
             Some(encoding.decode(&bytes).0.into_owned())
         });

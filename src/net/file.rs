@@ -1,12 +1,16 @@
-//! `file://` pages: a file is read as it is, a directory becomes a listing page.
+//! `file://` pages: a file is read as it is (up to the body cap, like a network body), a
+//! directory becomes a listing page. Anything else — a FIFO, a device such as /dev/zero or
+//! /dev/tty, a socket — is refused: reading it could block forever, never end, or take the
+//! keys typed at the terminal.
 
 use super::FetchResponse;
 use crate::document::{directory_listing_html, escape_html};
 use crate::policy::{ResponseHead, TransportFailure};
+use std::io::Read;
 use std::time::Instant;
 use url::Url;
 
-pub fn fetch(url: &Url, started: Instant) -> Result<FetchResponse, TransportFailure> {
+pub fn fetch(url: &Url, started: Instant, cap: u64) -> Result<FetchResponse, TransportFailure> {
     let path =
         url.to_file_path().map_err(|()| TransportFailure::Io(format!("{url} is not a local file path")))?;
     let meta =
@@ -33,11 +37,21 @@ pub fn fetch(url: &Url, started: Instant) -> Result<FetchResponse, TransportFail
             directory_listing_html(&dir_url, &entries)
         );
         (Some("text/html; charset=utf-8".to_string()), html.into_bytes())
-    } else {
-        let bytes =
-            std::fs::read(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
+    } else if meta.is_file() {
+        let failed = |e: std::io::Error| TransportFailure::Io(format!("{}: {e}", path.display()));
+        let file = std::fs::File::open(&path).map_err(failed)?;
+        let mut bytes = Vec::with_capacity(meta.len().min(cap) as usize);
+        file.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(failed)?;
         (None, bytes)
+    } else {
+        return Err(TransportFailure::Io(format!(
+            "{} is not a regular file or a directory (a device, FIFO or socket): margay does not read it",
+            path.display()
+        )));
     };
+    let truncated = body.len() as u64 > cap;
+    let mut body = body;
+    body.truncate(body.len().min(cap as usize));
     let mut headers = vec![("content-length".to_string(), body.len().to_string())];
     if let Some(ct) = content_type {
         headers.push(("content-type".to_string(), ct));
@@ -47,6 +61,6 @@ pub fn fetch(url: &Url, started: Instant) -> Result<FetchResponse, TransportFail
         head: ResponseHead { status: 200, reason: "OK".into(), headers },
         body,
         elapsed: started.elapsed(),
-        truncated: false,
+        truncated,
     })
 }

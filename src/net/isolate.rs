@@ -33,7 +33,9 @@ pub fn run_on_load_thread<T: Send>(
 }
 
 /// Run `work`, turning a panic into a failure that names it.
-pub(crate) fn catch_panic<T>(work: impl FnOnce() -> Result<T, TransportFailure>) -> Result<T, TransportFailure> {
+pub(crate) fn catch_panic<T>(
+    work: impl FnOnce() -> Result<T, TransportFailure>,
+) -> Result<T, TransportFailure> {
     panic::catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
         let what = payload
             .downcast_ref::<&str>()
@@ -45,7 +47,9 @@ pub(crate) fn catch_panic<T>(work: impl FnOnce() -> Result<T, TransportFailure>)
 }
 
 fn internal(what: &str) -> TransportFailure {
-    TransportFailure::Protocol(format!("margay could not read or lay out this answer (an internal error: {what})"))
+    TransportFailure::Protocol(format!(
+        "margay could not read or lay out this answer (an internal error: {what})"
+    ))
 }
 
 /// Make panics on load threads quiet: they are caught and shown as a failed load, so the
@@ -71,6 +75,9 @@ mod tests {
             Err(TransportFailure::Protocol(m)) => assert!(m.contains("boom ^[]0;x^G"), "{m}"),
             other => panic!("{other:?}"),
         }
-        assert_eq!(run_on_load_thread(|| Ok(std::thread::current().name().map(String::from))), Ok(Some(LOAD_THREAD.into())));
+        assert_eq!(
+            run_on_load_thread(|| Ok(std::thread::current().name().map(String::from))),
+            Ok(Some(LOAD_THREAD.into()))
+        );
     }
 }

@@ -11,8 +11,8 @@ mod file;
 mod isolate;
 mod worker;
 
-pub use worker::{load, spawn_fetch, CachedPage, FetchEvent, FetchHandle, Loaded};
 pub use isolate::{quiet_load_thread_panics, run_on_load_thread, LOAD_THREAD};
+pub use worker::{load, spawn_fetch, CachedPage, FetchEvent, FetchHandle, Loaded};
 
 use crate::policy::{Method, ResponseHead, TransportFailure};
 use cache::Cache;
@@ -157,7 +157,7 @@ impl Client {
         let started = Instant::now();
         match req.url.scheme() {
             "http" | "https" => self.fetch_http(req, started, progress),
-            "file" => file::fetch(&req.url, started),
+            "file" => file::fetch(&req.url, started, self.config.body_cap),
             other => Err(TransportFailure::Protocol(format!(
                 "margay cannot open {other}: addresses (only http, https and file)"
             ))),

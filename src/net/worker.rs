@@ -5,8 +5,8 @@
 
 use super::cache::Cache;
 use super::{Client, FetchRequest, FetchResponse};
-use crate::document::{Document, Rendered};
 use crate::document::forms::Part;
+use crate::document::{Document, Rendered};
 use crate::policy::Method;
 use crate::policy::TransportFailure;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -95,7 +95,13 @@ pub fn load(
             let _ = client.with_cache_do(|c| c.store_entry(entry.clone()));
             let doc = Document::from_bytes(&response.url, entry.header("content-type"), &entry.body);
             let rendered = doc.render(width);
-            cached_page = Some(CachedPage { doc, rendered, size: entry.body.len(), headers: entry.headers, body: entry.body });
+            cached_page = Some(CachedPage {
+                doc,
+                rendered,
+                size: entry.body.len(),
+                headers: entry.headers,
+                body: entry.body,
+            });
         }
         _ if is_get && !response.truncated => {
             let _ = client
@@ -116,7 +122,8 @@ pub fn load(
 
 /// A multipart/form-data body (RFC 7578); file fields are read now, when the form is sent.
 fn multipart_body(parts: &[Part]) -> Result<(String, Vec<u8>), TransportFailure> {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let boundary = format!("margay-{nanos:x}-{}", std::process::id());
     // Names and file names are quoted; a quote or line break in them would end the header.
     let quote = |s: &str| s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
@@ -135,7 +142,12 @@ fn multipart_body(parts: &[Part]) -> Result<(String, Vec<u8>), TransportFailure>
                 } else {
                     let contents = std::fs::read(path)
                         .map_err(|e| TransportFailure::Io(format!("cannot read {path} to send it: {e}")))?;
-                    (std::path::Path::new(path).file_name().map_or(String::new(), |f| f.to_string_lossy().into_owned()), contents)
+                    (
+                        std::path::Path::new(path)
+                            .file_name()
+                            .map_or(String::new(), |f| f.to_string_lossy().into_owned()),
+                        contents,
+                    )
                 };
                 let head = format!(
                     "Content-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",

@@ -108,7 +108,9 @@ impl Config {
                 Err(e) => (Config::default(), Some(format!("{e} — using the default settings."))),
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
-            Err(e) => (Config::default(), Some(format!("{}: {e} — using the default settings.", path.display()))),
+            Err(e) => {
+                (Config::default(), Some(format!("{}: {e} — using the default settings.", path.display())))
+            }
         }
     }
 }

@@ -1,16 +1,16 @@
 //! The browser's state and `App::update`, the one place where messages change it. Update
 //! does no I/O: what must happen outside (fetch, cancel, quit) comes back as `Effect`s.
 
-use super::keymap::{Action, Keymap};
-use super::prompt::{Edit, Prompt, PromptKind};
-use crate::document::{Document, Rendered};
 use super::bookmarks::{BookmarkChange, CheckResult};
 use super::files::{DownloadState, SaveWhat};
 use super::forms::{FieldEdit, SelectList};
+use super::keymap::{Action, Keymap};
+use super::prompt::{Edit, Prompt, PromptKind};
+use crate::document::forms::FieldValue;
+use crate::document::{Document, Rendered};
+use crate::navigation::{CacheState, Navigation, PageInfo};
 use crate::net::cookies::CookieInfo;
 use crate::net::download::DownloadEvent;
-use crate::document::forms::FieldValue;
-use crate::navigation::{CacheState, Navigation, PageInfo};
 use crate::net::{FetchEvent, FetchRequest};
 use crate::store::history::History;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
@@ -26,17 +26,31 @@ pub enum Msg {
     Fetch(FetchEvent),
     Download(DownloadEvent),
     /// A save finished: the path, or (path, reason, whether it failed because it exists).
-    Saved { what: SaveWhat, result: Result<std::path::PathBuf, (std::path::PathBuf, String, bool)> },
+    Saved {
+        what: SaveWhat,
+        result: Result<std::path::PathBuf, (std::path::PathBuf, String, bool)>,
+    },
     /// A site's cookies, after showing or clearing them.
-    Cookies { site: Url, cookies: Vec<CookieInfo>, cleared: Option<usize> },
+    Cookies {
+        site: Url,
+        cookies: Vec<CookieInfo>,
+        cleared: Option<usize>,
+    },
     /// The text of a textarea after the external editor closed (or why it failed).
-    TextEdited { field: usize, result: Result<String, String> },
+    TextEdited {
+        field: usize,
+        result: Result<String, String>,
+    },
     /// The bookmark file as it now is (after start-up or a change).
     Bookmarks(BookmarksUpdate),
     /// The bookmark checker's findings.
     BookmarkCheck(Vec<CheckResult>),
     /// A page laid out for a new width (after `Effect::Relayout`); `page` names the document.
-    Relaid { page: usize, width: u16, rendered: Rendered },
+    Relaid {
+        page: usize,
+        width: u16,
+        rendered: Rendered,
+    },
     /// A second passed (drives the Retry-After countdown).
     Tick,
     /// SIGTERM or SIGHUP: leave cleanly.
@@ -133,7 +147,18 @@ impl Page {
     pub fn new(address: Url, doc: Rc<Document>, rendered: Rendered) -> Page {
         let info = PageInfo { cache: CacheState::Local, charset: doc.charset.clone(), ..PageInfo::default() };
         let form_values = doc.forms.fields.iter().map(|f| f.initial.clone()).collect();
-        Page { address, doc, rendered, scroll: 0, selected: None, info, request: None, form_values, body: None, is_source: false }
+        Page {
+            address,
+            doc,
+            rendered,
+            scroll: 0,
+            selected: None,
+            info,
+            request: None,
+            form_values,
+            body: None,
+            is_source: false,
+        }
     }
 
     /// Where the body came from (differs from `address` after a redirect).

@@ -37,7 +37,10 @@ impl App {
                 Vec::new()
             }
             PromptKind::BookmarkDelete { bookmark } if answer == 'y' => {
-                vec![Effect::ChangeBookmark { url: bookmark.url, change: super::bookmarks::BookmarkChange::Delete }]
+                vec![Effect::ChangeBookmark {
+                    url: bookmark.url,
+                    change: super::bookmarks::BookmarkChange::Delete,
+                }]
             }
             PromptKind::Relink { old, new, .. } => {
                 let mut effects = Vec::new();

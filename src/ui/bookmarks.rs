@@ -64,7 +64,8 @@ impl App {
             return;
         }
         let document = page.address.clone();
-        let final_url = Some(page.final_url().clone()).filter(|u| *u != document && matches!(u.scheme(), "http" | "https"));
+        let final_url = Some(page.final_url().clone())
+            .filter(|u| *u != document && matches!(u.scheme(), "http" | "https"));
         let link = page
             .selected
             .and_then(|s| page.rendered.links.get(s).map(|l| (s + 1, l)))
@@ -116,7 +117,9 @@ impl App {
                 return Vec::new();
             }
             self.status = StatusLine::Info(format!("Checking {} bookmarks…", self.bookmarks.len()));
-            return vec![Effect::CheckBookmarks { urls: self.bookmarks.iter().map(|b| b.url.clone()).collect() }];
+            return vec![Effect::CheckBookmarks {
+                urls: self.bookmarks.iter().map(|b| b.url.clone()).collect(),
+            }];
         }
         let Some(bookmark) = self.selected_bookmark() else {
             if self.on_bookmarks_page() {
@@ -157,7 +160,8 @@ impl App {
     /// `v`: the bookmarks page.
     pub fn show_bookmarks(&mut self) {
         let replace = self.on_bookmarks_page();
-        let (scroll, selected) = self.page().filter(|_| replace).map_or((0, None), |p| (p.scroll, p.selected));
+        let (scroll, selected) =
+            self.page().filter(|_| replace).map_or((0, None), |p| (p.scroll, p.selected));
         let url = Url::parse(BOOKMARKS_PAGE).expect("a constant URL");
         let doc = Document::from_html(&url, &self.bookmarks_html());
         let rendered = doc.render(self.width);
@@ -168,7 +172,10 @@ impl App {
     }
 
     fn bookmarks_html(&self) -> String {
-        let mut html = format!("<!DOCTYPE html><title>Bookmarks</title><h1>Bookmarks</h1>\n<p>{} bookmarks. ", self.bookmarks.len());
+        let mut html = format!(
+            "<!DOCTYPE html><title>Bookmarks</title><h1>Bookmarks</h1>\n<p>{} bookmarks. ",
+            self.bookmarks.len()
+        );
         html.push_str(
             "Enter follows; R renames, E changes the address, M moves to a folder, X deletes, U undoes \
              the last change, C checks every bookmark; / searches.</p>\n",
@@ -186,7 +193,12 @@ impl App {
             }
             html.push_str("<ul>\n");
             for b in items {
-                let _ = writeln!(html, "<li><a href=\"{}\">{}</a></li>", escape_html(&b.url), escape_html(&b.title));
+                let _ = writeln!(
+                    html,
+                    "<li><a href=\"{}\">{}</a></li>",
+                    escape_html(&b.url),
+                    escape_html(&b.title)
+                );
             }
             html.push_str("</ul>\n");
         }
@@ -194,7 +206,12 @@ impl App {
     }
 
     /// The bookmark file as it now is.
-    pub(super) fn bookmarks_changed(&mut self, list: Vec<BookmarkRef>, read_only: Option<String>, message: Option<String>) {
+    pub(super) fn bookmarks_changed(
+        &mut self,
+        list: Vec<BookmarkRef>,
+        read_only: Option<String>,
+        message: Option<String>,
+    ) {
         self.bookmarks = list;
         if let (Some(problem), None) = (&read_only, &self.bookmarks_read_only) {
             self.status = StatusLine::Error(format!("Bookmarks are read-only: {problem}"));
@@ -219,7 +236,11 @@ impl App {
         for (category, items) in &by_category {
             let _ = writeln!(html, "<h2>{}</h2>\n<ul>", escape_html(category));
             for r in items {
-                let detail = if r.detail.is_empty() { String::new() } else { format!(" — {}", escape_html(&r.detail)) };
+                let detail = if r.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", escape_html(&r.detail))
+                };
                 let _ = writeln!(
                     html,
                     "<li><a href=\"{}\">{}</a>{detail}</li>",

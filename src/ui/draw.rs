@@ -83,11 +83,16 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect) {
                 .enumerate()
                 .take_while(|(_, m)| m.0 <= i)
                 .filter(|(_, m)| m.0 == i)
-                .map(|(k, m)| (m.1, m.2, app.search.as_ref().is_some_and(|s| s.current == Some(first_match + k))))
+                .map(|(k, m)| {
+                    (m.1, m.2, app.search.as_ref().is_some_and(|s| s.current == Some(first_match + k)))
+                })
                 .collect();
             let spans = with_field_values(app, page, &page.rendered.lines[i].spans);
             if let Some(x) = spans.1 {
-                cursor = Some(Position { x: area.x + x.min(area.width.saturating_sub(1) as usize) as u16, y: area.y + (i - start) as u16 });
+                cursor = Some(Position {
+                    x: area.x + x.min(area.width.saturating_sub(1) as usize) as u16,
+                    y: area.y + (i - start) as u16,
+                });
             }
             styled_line(app, &spans.0, page.selected, &hits)
         })
@@ -103,7 +108,11 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect) {
 
 /// The line's spans with each form field showing its current value (or the text being
 /// edited), and the column of the editing cursor when it is on this line.
-fn with_field_values<'a>(app: &App, page: &Page, spans: &'a [DocSpan]) -> (std::borrow::Cow<'a, [DocSpan]>, Option<usize>) {
+fn with_field_values<'a>(
+    app: &App,
+    page: &Page,
+    spans: &'a [DocSpan],
+) -> (std::borrow::Cow<'a, [DocSpan]>, Option<usize>) {
     let field_of = |span: &DocSpan| {
         let link = span.style.link?;
         let field = forms::field_of_href(&page.rendered.links.get(link)?.href)?;
@@ -119,7 +128,9 @@ fn with_field_values<'a>(app: &App, page: &Page, spans: &'a [DocSpan]) -> (std::
     for span in spans {
         let mut span = span.clone();
         if let Some((index, marker)) = field_of(&span) {
-            if let (Some(field), Some(value)) = (page.doc.forms.fields.get(index), page.form_values.get(index)) {
+            if let (Some(field), Some(value)) =
+                (page.doc.forms.fields.get(index), page.form_values.get(index))
+            {
                 let shown = match app.editing.as_ref().filter(|e| e.field == index) {
                     Some(edit) => {
                         // Show the part of the text around the cursor that fits the field.
@@ -164,15 +175,19 @@ fn draw_select_list(app: &App, page: &Page, list: &SelectList, frame: &mut Frame
                 (false, true) => "* ",
                 (false, false) => "  ",
             };
-            let style = if i == list.cursor { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+            let style =
+                if i == list.cursor { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
             Line::styled(format!("{mark}{}", clean(&o.label)), style)
         })
         .collect();
-    let width = items.iter().map(|l| l.width()).max().unwrap_or(1).min(area.width.saturating_sub(2) as usize) as u16 + 2;
+    let width = items.iter().map(|l| l.width()).max().unwrap_or(1).min(area.width.saturating_sub(2) as usize)
+        as u16
+        + 2;
     let height = (items.len() as u16 + 2).min(area.height);
     let inner = height.saturating_sub(2) as usize;
     let skip = list.cursor.saturating_sub(inner.saturating_sub(1));
-    let link_line = page.rendered.links.iter().position(|l| forms::field_of_href(&l.href) == Some(list.field));
+    let link_line =
+        page.rendered.links.iter().position(|l| forms::field_of_href(&l.href) == Some(list.field));
     let below = link_line.map_or(0, |i| page.rendered.links[i].line.saturating_sub(page.scroll) + 1) as u16;
     let y = if below + height <= area.height { area.y + below } else { area.y + area.height - height };
     let rect = Rect { x: area.x + 2.min(area.width), y, width: width.min(area.width), height };
@@ -183,7 +198,12 @@ fn draw_select_list(app: &App, page: &Page, list: &SelectList, frame: &mut Frame
 }
 
 /// One document line as ratatui spans, with the selected link and search hits marked.
-fn styled_line(app: &App, spans: &[DocSpan], selected: Option<usize>, hits: &[(usize, usize, bool)]) -> Line<'static> {
+fn styled_line(
+    app: &App,
+    spans: &[DocSpan],
+    selected: Option<usize>,
+    hits: &[(usize, usize, bool)],
+) -> Line<'static> {
     let mut out = Vec::with_capacity(spans.len());
     let mut offset = 0usize; // in chars from the start of the line
     for span in spans {
@@ -302,7 +322,9 @@ pub fn status_text(app: &App) -> (String, Style) {
     if let Some(seconds) = app.retry_countdown {
         let what = app.page().and_then(|p| p.info.status).map_or(String::new(), |s| format!("{s}: "));
         return (
-            format!("{what}the server asks to come back later — retrying in {seconds} s (Ctrl-R: now, Esc: stay)"),
+            format!(
+                "{what}the server asks to come back later — retrying in {seconds} s (Ctrl-R: now, Esc: stay)"
+            ),
             Style::new().add_modifier(Modifier::BOLD),
         );
     }

@@ -43,7 +43,8 @@ impl App {
     /// A body that is not a page (an image, an archive): ask where to keep it.
     pub(super) fn offer_to_save_body(&mut self) {
         let Some(page) = self.page() else { return };
-        let disposition = page.info.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-disposition"));
+        let disposition =
+            page.info.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-disposition"));
         let name = suggested_name(disposition.map(|(_, v)| v.as_str()), page.final_url());
         let path = self.default_path(&name);
         self.prompt = Some(Prompt::new(PromptKind::SavePath { what: SaveWhat::Body }, path));
@@ -51,7 +52,10 @@ impl App {
 
     /// `d`: download the selected link's target.
     pub(super) fn ask_download(&mut self) {
-        let target = self.page().and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s))).and_then(|l| l.target.clone());
+        let target = self
+            .page()
+            .and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s)))
+            .and_then(|l| l.target.clone());
         match target.filter(|u| matches!(u.scheme(), "http" | "https")) {
             Some(url) => {
                 let path = self.default_path(&suggested_name(None, &url));
@@ -68,7 +72,8 @@ impl App {
         if page.body.is_none() || !name.contains('.') {
             name = format!("{}.txt", if name == "download" { "page" } else { &name });
         }
-        self.prompt = Some(Prompt::new(PromptKind::SavePath { what: SaveWhat::Body }, self.default_path(&name)));
+        self.prompt =
+            Some(Prompt::new(PromptKind::SavePath { what: SaveWhat::Body }, self.default_path(&name)));
     }
 
     pub(super) fn answer_save(&mut self, what: SaveWhat, path: &str, overwrite: bool) -> Vec<Effect> {
@@ -85,13 +90,22 @@ impl App {
             SaveWhat::Download(url) => {
                 let id = self.new_id();
                 let name = path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
-                self.downloads.push(DownloadState { id, url: url.clone(), name, bytes: 0, total: None, elapsed: Default::default() });
+                self.downloads.push(DownloadState {
+                    id,
+                    url: url.clone(),
+                    name,
+                    bytes: 0,
+                    total: None,
+                    elapsed: Default::default(),
+                });
                 let mut request = FetchRequest::get(url);
                 self.attach_credentials(&mut request);
                 vec![Effect::Download { id, request, path, overwrite }]
             }
             SaveWhat::Body => match self.page().and_then(|p| p.body.clone()) {
-                Some(body) => vec![Effect::SaveFile { path, bytes: body.to_vec(), overwrite, what: SaveWhat::Body }],
+                Some(body) => {
+                    vec![Effect::SaveFile { path, bytes: body.to_vec(), overwrite, what: SaveWhat::Body }]
+                }
                 None => Vec::new(),
             },
             SaveWhat::PageText => {
@@ -135,7 +149,10 @@ impl App {
                     )),
                     Err(DownloadError::Exists(path)) => {
                         if let Some(url) = url {
-                            let kind = PromptKind::Overwrite { what: SaveWhat::Download(url), path: path.display().to_string() };
+                            let kind = PromptKind::Overwrite {
+                                what: SaveWhat::Download(url),
+                                path: path.display().to_string(),
+                            };
                             self.prompt = Some(Prompt::new(kind, ""));
                         }
                         StatusLine::None
@@ -168,7 +185,10 @@ impl App {
         let content_type = page.info.content_type().map(str::to_string);
         let text = decode(&body, content_type.as_deref(), true).text;
         let mut doc = Document::from_text(&page.address, text);
-        doc.title = format!("Source of {}", if page.doc.title.is_empty() { page.address.as_str() } else { &page.doc.title });
+        doc.title = format!(
+            "Source of {}",
+            if page.doc.title.is_empty() { page.address.as_str() } else { &page.doc.title }
+        );
         let address = page.address.clone();
         let info = page.info.clone();
         let rendered = doc.render(self.width);
@@ -181,7 +201,8 @@ impl App {
 
     /// Ctrl-K: this site's cookies (the shell reads the jar).
     pub(super) fn ask_cookies(&mut self, clear: bool) -> Vec<Effect> {
-        let site = self.page().map(|p| p.final_url().clone()).filter(|u| matches!(u.scheme(), "http" | "https"));
+        let site =
+            self.page().map(|p| p.final_url().clone()).filter(|u| matches!(u.scheme(), "http" | "https"));
         let site = match (site, self.cookie_site.clone()) {
             (_, Some(site)) if self.page().is_some_and(|p| p.address.as_str() == "about:cookies") => site,
             (Some(site), _) => site,
@@ -195,7 +216,10 @@ impl App {
 
     pub fn show_cookies(&mut self, site: Url, cookies: Vec<CookieInfo>, cleared: Option<usize>) {
         let host = site.host_str().unwrap_or("").to_string();
-        let mut html = format!("<!DOCTYPE html><title>Cookies of {0}</title><h1>Cookies of {0}</h1>\n", escape_html(&host));
+        let mut html = format!(
+            "<!DOCTYPE html><title>Cookies of {0}</title><h1>Cookies of {0}</h1>\n",
+            escape_html(&host)
+        );
         if cookies.is_empty() {
             html.push_str("<p>This site has no cookies in the jar.</p>\n");
         } else {

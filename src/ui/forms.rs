@@ -43,7 +43,8 @@ impl App {
             (FieldKind::Radio, FieldValue::Checked(_)) => {
                 // One radio of a group (same form, same name) is on at a time.
                 for (i, other) in page.doc.forms.fields.iter().enumerate() {
-                    if other.kind == FieldKind::Radio && other.form == field.form && other.name == field.name {
+                    if other.kind == FieldKind::Radio && other.form == field.form && other.name == field.name
+                    {
                         page.form_values[i] = FieldValue::Checked(i == index);
                     }
                 }
@@ -76,7 +77,9 @@ impl App {
         let Some(mut edit) = self.editing.take() else { return Vec::new() };
         match edit.editor.handle(&key) {
             Edit::Submit => {
-                if let Some(value) = self.history.current_mut().and_then(|p| p.form_values.get_mut(edit.field)) {
+                if let Some(value) =
+                    self.history.current_mut().and_then(|p| p.form_values.get_mut(edit.field))
+                {
                     *value = FieldValue::Text(edit.editor.text);
                 }
                 self.status = StatusLine::None;
@@ -90,7 +93,8 @@ impl App {
     pub(super) fn on_list_key(&mut self, key: KeyEvent) {
         let Some(mut list) = self.choosing.take() else { return };
         let Some(page) = self.history.current_mut() else { return };
-        let Some(FieldKind::Select { options, multiple }) = page.doc.forms.fields.get(list.field).map(|f| &f.kind)
+        let Some(FieldKind::Select { options, multiple }) =
+            page.doc.forms.fields.get(list.field).map(|f| &f.kind)
         else {
             return;
         };

@@ -145,7 +145,8 @@ impl App {
     pub fn start(&mut self, nav: Navigation, mode: LoadMode) -> Vec<Effect> {
         let mut effects = self.cancel_pending();
         let request = nav.request.clone();
-        let pending = Pending { id: 0, nav, mode, bytes: 0, total: None, asking: false, on_cancel: None, form: None };
+        let pending =
+            Pending { id: 0, nav, mode, bytes: 0, total: None, asking: false, on_cancel: None, form: None };
         effects.extend(self.fetch_next(pending, request));
         effects
     }
@@ -336,7 +337,8 @@ impl App {
     }
 
     pub(super) fn land(&mut self, pending: &Pending, shown: Shown) {
-        let Shown { doc, rendered, address, info, message, is_error, moved_permanently, request, body } = shown;
+        let Shown { doc, rendered, address, info, message, is_error, moved_permanently, request, body } =
+            shown;
         let offer_save = matches!(doc.kind, crate::document::SourceKind::Other { .. }) && !body.is_empty();
         if info.diagnosis.as_ref().is_some_and(|d| matches!(d, DiagnosisKind::AuthFailed { .. })) {
             self.forget_credentials(&request.url, &None);

@@ -4,8 +4,8 @@
 
 use super::app::BookmarkRef;
 use super::files::SaveWhat;
-use url::Url;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use url::Url;
 
 /// A single-line text editor with a cursor, counted in chars.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -125,17 +125,37 @@ pub enum PromptKind {
     /// 402: the ChargeTo header to retry with.
     ChargeTo,
     /// Where to save (a download, the page's body, or its text).
-    SavePath { what: SaveWhat },
+    SavePath {
+        what: SaveWhat,
+    },
     /// The file exists: write over it? (y/n)
-    Overwrite { what: SaveWhat, path: String },
+    Overwrite {
+        what: SaveWhat,
+        path: String,
+    },
     /// `a`: the page, its final address, or the selected link? (d/f/l/c)
-    BookmarkWhat { document: Url, final_url: Option<Url>, link: Option<(usize, Url)>, title: String },
-    BookmarkTitle { url: String },
-    BookmarkFolder { url: String, title: String },
+    BookmarkWhat {
+        document: Url,
+        final_url: Option<Url>,
+        link: Option<(usize, Url)>,
+        title: String,
+    },
+    BookmarkTitle {
+        url: String,
+    },
+    BookmarkFolder {
+        url: String,
+        title: String,
+    },
     /// A new title, address or folder for a bookmark.
-    BookmarkEdit { url: String, field: &'static str },
+    BookmarkEdit {
+        url: String,
+        field: &'static str,
+    },
     /// Delete this bookmark? (y/n)
-    BookmarkDelete { bookmark: BookmarkRef },
+    BookmarkDelete {
+        bookmark: BookmarkRef,
+    },
 }
 
 impl PromptKind {
@@ -207,7 +227,9 @@ impl Prompt {
             PromptKind::BookmarkTitle { .. } => "Bookmark title: ".into(),
             PromptKind::BookmarkFolder { .. } => "Folder (empty: the top; A/B: a subfolder): ".into(),
             PromptKind::BookmarkEdit { field, .. } => format!("New {field}: "),
-            PromptKind::BookmarkDelete { bookmark } => format!("Delete the bookmark '{}'? (y/n) ", bookmark.title),
+            PromptKind::BookmarkDelete { bookmark } => {
+                format!("Delete the bookmark '{}'? (y/n) ", bookmark.title)
+            }
         }
     }
 }

@@ -140,7 +140,8 @@ impl App {
         if width != self.width {
             return;
         }
-        let Some(p) = self.history.current_mut().filter(|p| std::rc::Rc::as_ptr(&p.doc) as usize == doc) else {
+        let Some(p) = self.history.current_mut().filter(|p| std::rc::Rc::as_ptr(&p.doc) as usize == doc)
+        else {
             return;
         };
         let old_len = p.rendered.lines.len().max(1);

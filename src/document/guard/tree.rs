@@ -369,10 +369,8 @@ impl Tree {
 
     fn push_kept(&mut self, name: &str, active: Option<u32>) {
         self.nodes += 1;
-        if self.foreign == 0 || matches!(name, "svg" | "math") {
-            if matches!(name, "svg" | "math") {
-                self.foreign += 1;
-            }
+        if matches!(name, "svg" | "math") {
+            self.foreign += 1;
         }
         *self.kept_names.entry(name.into()).or_default() += 1;
         self.kept.push(Entry { name: name.into(), active });
@@ -472,14 +470,13 @@ impl Tree {
         match name {
             "li" => self.close(&["li"], &["ul", "ol", "menu", "table", "td", "th", "div"]),
             "dd" | "dt" => self.close(&["dd", "dt"], &["dl", "table", "td", "th", "div"]),
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
                 if self
                     .kept
                     .last()
-                    .is_some_and(|e| matches!(&*e.name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
-                {
-                    self.pop_kept_to(self.kept.len() - 1);
-                }
+                    .is_some_and(|e| matches!(&*e.name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")) =>
+            {
+                self.pop_kept_to(self.kept.len() - 1);
             }
             "option" => self.close(&["option"], &["select", "datalist", "optgroup"]),
             "optgroup" => self.close(&["option", "optgroup"], &["select"]),

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Run every fuzz target for SECONDS each (default 300), one after the other, starting from
+# the corpora in fuzz/corpus/ (new finds go to fuzz/target/corpus/, crashes to
+# fuzz/artifacts/). Needs `cargo install cargo-fuzz`; RUSTC_BOOTSTRAP lets libFuzzer's
+# sanitizer flags build on the stable toolchain.
+set -euo pipefail
+cd "$(dirname "$0")"
+secs="${1:-300}"
+for target in document policy bookmarks config; do
+  mkdir -p "target/corpus/$target" "artifacts/$target"
+  echo "== $target ($secs s)"
+  RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" "target/corpus/$target" "corpus/$target" -- \
+    -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -artifact_prefix="artifacts/$target/"
+done
