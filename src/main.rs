@@ -92,6 +92,9 @@ fn main() -> ExitCode {
         .downloads
         .dir
         .clone()
+        .or_else(|| {
+            std::env::var_os("XDG_DOWNLOAD_DIR").filter(|d| !d.is_empty()).map(std::path::PathBuf::from)
+        })
         .or_else(|| directories::UserDirs::new().and_then(|u| u.download_dir().map(|d| d.to_path_buf())))
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join("Downloads")))
         .unwrap_or_else(|| std::path::PathBuf::from("."));

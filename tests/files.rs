@@ -234,3 +234,17 @@ fn a_binary_answer_offers_to_save_it_and_pages_can_be_saved() {
     d.char('\\');
     assert!(!d.page_text().contains("<h1>"));
 }
+
+#[test]
+fn a_download_creates_its_folder() {
+    let dir = temp_dir("newdir").join("not/yet/there");
+    let (server, base) = download_server(None);
+    let mut d = Driver::new(100, 20);
+    d.app.download_dir = dir.clone();
+    d.open(&format!("{base}/"));
+    d.char('d');
+    d.key(KeyCode::Enter);
+    d.wait_downloads(1);
+    assert_eq!(std::fs::metadata(dir.join("big.bin")).unwrap().len(), 5 * 1024 * 1024, "{}", d.screen());
+    server.unblock();
+}

@@ -107,6 +107,9 @@ fn download(
     };
     let total = head.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     let part = part_path(path);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| failed(&format!("cannot create {}", dir.display()), &e))?;
+    }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
