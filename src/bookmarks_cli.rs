@@ -285,9 +285,9 @@ fn print_table(out: &mut dyn std::io::Write, urls: &[String], verdicts: &[Verdic
     writeln!(out, "\n{total} address{}: {}", if total == 1 { "" } else { "es" }, summary.join(", "))
 }
 
-/// Text from a file or the network, safe to print: control characters become spaces.
+/// Text from a file or the network, safe to print (see `crate::sanitize`).
 fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    crate::sanitize::line(s).into_owned()
 }
 
 fn plural(n: usize) -> &'static str {

@@ -280,7 +280,7 @@ fn span_style(app: &App, s: &SpanStyle, selected: bool) -> Style {
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(prompt) = &app.prompt {
-        let label = prompt.label();
+        let label = clean(&prompt.label());
         let masked: String;
         let text = if prompt.masked() {
             masked = "*".repeat(prompt.editor.text.chars().count());
@@ -372,7 +372,7 @@ fn download_gauge(d: &crate::ui::files::DownloadState) -> String {
 
 /// Text from outside (titles, messages) with control characters made harmless.
 pub fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    crate::sanitize::line(s).into_owned()
 }
 
 fn truncate(s: &str, width: usize) -> String {
