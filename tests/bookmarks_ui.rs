@@ -162,3 +162,22 @@ fn an_unreadable_file_is_read_only_and_untouched() {
     assert!(d.screen().contains("read-only"));
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+#[test]
+fn prompts_show_bidi_overrides_from_the_file_visibly() {
+    let path = file("bidi");
+    let mut store = margay::store::bookmarks::BookmarkStore::open(&path).unwrap();
+    store
+        .add::<&str>(
+            &[],
+            margay::store::bookmarks::Bookmark::new("http://127.0.0.1:9/x", "admin\u{202E}nimda"),
+        )
+        .unwrap();
+    let mut d = Driver::new(120, 20).with_bookmarks(&path);
+    d.char('v');
+    let n = d.app.page().unwrap().rendered.links.iter().position(|l| l.href.ends_with("/x")).unwrap();
+    d.app.history.current_mut().unwrap().selected = Some(n);
+    d.char('X');
+    let status = d.screen().lines().last().unwrap().to_string();
+    assert!(status.contains("Delete the bookmark 'admin⟨RLO⟩nimda'"), "{status}");
+}

@@ -509,14 +509,3 @@ fn a_permanent_move_updates_history_entries_of_the_old_address() {
     d.key(KeyCode::Left);
     assert_eq!(d.address(), s.url("/page-new"), "the old entry moved with the page");
 }
-
-#[test]
-fn a_realm_with_a_bidi_override_is_shown_visibly_in_the_prompt() {
-    let s = TestServer::start(|_| {
-        Reply::new(401).header("WWW-Authenticate", "Basic realm=\"admin\u{202E}nimda\"")
-    });
-    let mut d = Driver::new(120, 20);
-    d.open(&s.url("/"));
-    let screen = d.screen();
-    assert!(screen.contains("admin⟨RLO⟩nimda") && !screen.contains('\u{202E}'), "{screen}");
-}
