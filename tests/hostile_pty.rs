@@ -5,94 +5,19 @@
 
 mod common;
 
+use common::pty::{fresh_home, Run, Session};
 use common::{Reply, TestServer};
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-use std::io::{Read, Write};
-use std::sync::mpsc::{channel, Receiver};
-use std::time::{Duration, Instant};
-
-const DEADLINE: Duration = Duration::from_secs(20);
 
 const EVIL: &str = "\x1b]0;PWNED\x07\x1b]52;c;cHduZWQ=\x07\x1b]8;;http://evil.example/\x1b\\\x1b[2J\x1b[6n\
                     \x1b[21t\x1bP1$qm\x1b\\\x1b_apc\x1b\\\u{9b}6n\u{9d}0;c1\u{9c}\x07\u{202E}evil\u{202C}";
 
-struct Session {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-    output: Receiver<Vec<u8>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    home: std::path::PathBuf,
+/// margay alone on a 100×30 pty, in `home`.
+fn start_in(args: &[&str], home: std::path::PathBuf) -> Session {
+    Session::spawn(args, 100, 30, &[], home, Run::Direct)
 }
 
-impl Session {
-    fn start(args: &[&str]) -> Session {
-        static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let home = std::env::temp_dir().join(format!("margay-hostile-pty-{}-{n}", std::process::id()));
-        Session::start_in(args, home)
-    }
-
-    fn start_in(args: &[&str], home: std::path::PathBuf) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
-            .expect("a pty");
-        std::fs::create_dir_all(&home).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_margay"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("HOME", &home);
-        cmd.env("XDG_CONFIG_HOME", home.join("config"));
-        cmd.env("XDG_DATA_HOME", home.join("data"));
-        cmd.env("XDG_CACHE_HOME", home.join("cache"));
-        cmd.env_remove("WWW_HOME");
-        let child = pty.slave.spawn_command(cmd).expect("spawn margay");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let (tx, output) = channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        });
-        // The master must outlive the session; leak it with the writer's owner.
-        let writer = pty.master.take_writer().unwrap();
-        std::mem::forget(pty.master);
-        Session { parser: vt100::Parser::new(30, 100, 0), raw: Vec::new(), output, writer, child, home }
-    }
-
-    fn wait_text(&mut self, text: &str) {
-        let end = Instant::now() + DEADLINE;
-        while !self.parser.screen().contents().contains(text) {
-            match self.output.recv_timeout(end.saturating_duration_since(Instant::now())) {
-                Ok(bytes) => {
-                    self.parser.process(&bytes);
-                    self.raw.extend_from_slice(&bytes);
-                }
-                Err(_) => {
-                    panic!("timed out waiting for {text}; screen:\n{}", self.parser.screen().contents())
-                }
-            }
-        }
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    /// Wait for the process to end and collect everything it wrote.
-    fn finish(&mut self) {
-        let _ = self.child.wait();
-        let end = Instant::now() + Duration::from_secs(2);
-        while let Ok(bytes) = self.output.recv_timeout(end.saturating_duration_since(Instant::now())) {
-            self.parser.process(&bytes);
-            self.raw.extend_from_slice(&bytes);
-        }
-    }
+fn start(args: &[&str]) -> Session {
+    start_in(args, fresh_home("hostile-pty"))
 }
 
 /// Every escape sequence in `raw`, checked against what ratatui and crossterm write.
@@ -151,7 +76,7 @@ fn escape_sequences_in_a_page_never_reach_the_terminal() {
         "/" => Reply::html(&page),
         _ => Reply::new(404).header("Content-Type", "text/plain").body(format!("gone {EVIL}").as_bytes()),
     });
-    let mut s = Session::start(&[&server.url("/")]);
+    let mut s = start(&[&server.url("/")]);
     s.wait_text("Heading");
     s.wait_text("⟨RLO⟩evil");
     // Every link's target in the status line (the first is selected on arrival), then
@@ -184,14 +109,14 @@ fn the_check_catches_what_a_page_would_inject() {
 
 #[test]
 fn settings_and_keymap_that_are_not_files_give_a_message_and_the_browser_starts() {
-    let mut s = Session::start(&["--version"]);
+    let mut s = start(&["--version"]);
     s.finish();
     let config = s.home.join("config/margay");
     std::fs::create_dir_all(config.join("config.toml")).unwrap();
     let keymap = std::ffi::CString::new(config.join("keymap.toml").as_os_str().as_encoded_bytes()).unwrap();
     // A FIFO: reading it would wait for a writer forever.
     assert_eq!(unsafe { libc::mkfifo(keymap.as_ptr(), 0o644) }, 0);
-    let mut s = Session::start_in(&[], s.home.clone());
+    let mut s = start_in(&[], s.home.clone());
     s.wait_text("not a regular file");
     s.wait_text("Welcome to margay");
     s.send(b"Q");

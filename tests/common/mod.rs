@@ -2,6 +2,8 @@
 //! driver that runs the app's update loop with real fetches against it.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use margay::net::cache::Cache;
 use margay::net::cookies::CookieJar;
 use margay::net::download::{spawn_download, DownloadEvent, DownloadHandle};
