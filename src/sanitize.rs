@@ -46,16 +46,21 @@ pub fn visible_bidi(s: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
-        match bidi_name(c) {
-            Some(name) => {
-                out.push('⟨');
-                out.push_str(name);
-                out.push('⟩');
-            }
-            None => out.push(c),
-        }
+        push_visible_bidi(&mut out, c);
     }
     Cow::Owned(out)
+}
+
+/// `c`, or its placeholder when it is a bidirectional formatting character.
+fn push_visible_bidi(out: &mut String, c: char) {
+    match bidi_name(c) {
+        Some(name) => {
+            out.push('⟨');
+            out.push_str(name);
+            out.push('⟩');
+        }
+        None => out.push(c),
+    }
 }
 
 /// One line for the terminal (a title, a status message, a line on stderr): every control
@@ -89,14 +94,7 @@ fn clean(s: &str, multiline: bool) -> Cow<'_, str> {
             }
             '\u{7f}' => out.push_str("^?"),
             '\u{80}'..='\u{9f}' => out.push('\u{FFFD}'),
-            c => match bidi_name(c) {
-                Some(name) => {
-                    out.push('⟨');
-                    out.push_str(name);
-                    out.push('⟩');
-                }
-                None => out.push(c),
-            },
+            c => push_visible_bidi(&mut out, c),
         }
     }
     Cow::Owned(out)
