@@ -46,26 +46,45 @@ impl DumpOutcome {
 /// The text of a dump: the page's lines, then its links as a numbered References list.
 pub fn format_rendered(rendered: &Rendered) -> String {
     let mut out = String::new();
+    let written: std::io::Result<()> = emit_rendered(rendered, |piece| {
+        out.push_str(piece);
+        Ok(())
+    });
+    debug_assert!(written.is_ok(), "pushing to a String cannot fail");
+    out
+}
+
+/// [`format_rendered`], written to `out` piece by piece (a large page is never one string).
+pub fn write_rendered(out: &mut dyn Write, rendered: &Rendered) -> std::io::Result<()> {
+    emit_rendered(rendered, |piece| out.write_all(piece.as_bytes()))
+}
+
+fn emit_rendered(
+    rendered: &Rendered,
+    mut put: impl FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    // Laid-out text has no control characters; `sanitize::text` only makes sure of it.
+    let mut line_text = String::new();
     for line in &rendered.lines {
-        out.push_str(line.text().trim_end());
-        out.push('\n');
+        line_text.clear();
+        for span in &line.spans {
+            line_text.push_str(&span.text);
+        }
+        put(&sanitize::text(line_text.trim_end()))?;
+        put("\n")?;
     }
     if !rendered.links.is_empty() {
-        out.push_str("\nReferences\n\n");
+        put("\nReferences\n\n")?;
         let digits = rendered.links.len().to_string().len().max(3);
         for (i, link) in rendered.links.iter().enumerate() {
             let target = link
                 .target
                 .as_ref()
                 .map_or_else(|| link.href.escape_default().to_string(), |u| u.to_string());
-            out.push_str(&format!("{:>digits$}. {target}\n", i + 1));
+            put(&sanitize::text(&format!("{:>digits$}. {target}\n", i + 1)))?;
         }
     }
-    // Laid-out text has no control characters; this only makes sure of it.
-    match sanitize::text(&out) {
-        std::borrow::Cow::Borrowed(_) => out,
-        std::borrow::Cow::Owned(clean) => clean,
-    }
+    Ok(())
 }
 
 /// Load `input` and print it. `terminal`: stdout is a terminal (`--source` then shows
@@ -191,7 +210,10 @@ fn print_shown(out: &mut dyn Write, shown: Shown, width: u16) -> DumpOutcome {
         (None, Some(status)) => status_outcome(status),
         (None, None) => DumpOutcome::Printed,
     };
-    write_out(out, format_rendered(&rendered).as_bytes(), outcome)
+    let mut buffered = std::io::BufWriter::with_capacity(64 << 10, out);
+    let written = write_rendered(&mut buffered, &rendered).and_then(|()| buffered.flush());
+    drop(buffered);
+    write_result(written, outcome)
 }
 
 fn is_redirect(status: u16) -> bool {
@@ -209,7 +231,11 @@ fn status_outcome(status: u16) -> DumpOutcome {
 }
 
 fn write_out(out: &mut dyn Write, bytes: &[u8], outcome: DumpOutcome) -> DumpOutcome {
-    match out.write_all(bytes).and_then(|()| out.flush()) {
+    write_result(out.write_all(bytes).and_then(|()| out.flush()), outcome)
+}
+
+fn write_result(written: std::io::Result<()>, outcome: DumpOutcome) -> DumpOutcome {
+    match written {
         Ok(()) => outcome,
         // A closed pipe (`margay --dump URL | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => outcome,

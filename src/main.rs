@@ -20,6 +20,36 @@ use std::sync::mpsc;
 
 mod terminal;
 
+/// mimalloc lays a large page out about a fifth faster than the system allocator; see
+/// [`configure_allocator`] for what keeps its memory as low.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Give freed memory back to the system at once rather than a second later: a page's DOM is
+/// freed while its render tree grows, and a delayed return kept both in memory (peak
+/// memory 1.9x w3m's on the Rust reference instead of 1.45x; docs/performance.md).
+fn configure_allocator() {
+    // SAFETY: sets one of mimalloc's documented options; no memory is touched.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+}
+
+/// `mi_option_purge_delay` in mimalloc.h (v2 and v3), which libmimalloc-sys does not name.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+#[cfg(test)]
+mod allocator_tests {
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        // Its default in mimalloc v3's options.c (1000 ms) tells it from its neighbours (1, 0).
+        // SAFETY: reads an option.
+        let default = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(default, 1000);
+        super::configure_allocator();
+        // SAFETY: reads an option.
+        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }, 0);
+    }
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "margay",
@@ -61,6 +91,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    configure_allocator();
     let cli = Cli::parse();
     if let Some(Command::Bookmarks(args)) = cli.command {
         return margay::bookmarks_cli::run(args);
