@@ -28,7 +28,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Give freed memory back to the system at once rather than a second later: a page's DOM is
 /// freed while its render tree grows, and a delayed return kept both in memory (peak
 /// memory 1.9x w3m's on the Rust reference instead of 1.45x; docs/performance.md).
+/// `MIMALLOC_PURGE_DELAY` in the environment still wins (mimalloc reads it itself).
 fn configure_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
     // SAFETY: sets one of mimalloc's documented options; no memory is touched.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }

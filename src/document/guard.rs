@@ -61,6 +61,11 @@ pub fn html(source: &str) -> Cow<'_, str> {
     html_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES)
 }
 
+/// [`html_reporting`] with the limits of [`html`].
+pub fn html_following<'s>(source: &'s str, approved: &mut dyn FnMut(usize)) -> Cow<'s, str> {
+    html_reporting(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, REPORT_EVERY, approved)
+}
+
 fn cut_note() -> String {
     format!(
         "margay stopped laying this page out here: the page is larger than margay lays out \
@@ -72,7 +77,27 @@ fn cut_note() -> String {
 
 /// [`html`] with other limits (for tests).
 pub fn html_with(source: &str, max_depth: usize, max_nodes: usize, max_bytes: usize) -> Cow<'_, str> {
+    html_reporting(source, max_depth, max_nodes, max_bytes, REPORT_EVERY, &mut |_| {})
+}
+
+/// How much the scan reads between two reports to [`html_reporting`]'s `approved`.
+pub const REPORT_EVERY: usize = 64 << 10;
+
+/// [`html`], telling `approved` as it goes how far the scan has read without changing
+/// anything (a position at a tag boundary, at least `every` bytes past the last one told),
+/// so that a parser can follow it on another thread without ever reading what the scan
+/// has not passed. Nothing is told once the scan has left something out or cut the page;
+/// a later pass (bidirectional characters) may still change text before a told position.
+pub fn html_reporting<'s>(
+    source: &'s str,
+    max_depth: usize,
+    max_nodes: usize,
+    max_bytes: usize,
+    every: usize,
+    approved: &mut dyn FnMut(usize),
+) -> Cow<'s, str> {
     let b = source.as_bytes();
+    let mut told = 0;
     let mut tree = Tree::default();
     let mut out = Edit { src: source, out: None, copied: 0 };
     let mut i = 0;
@@ -126,6 +151,10 @@ pub fn html_with(source: &str, max_depth: usize, max_nodes: usize, max_bytes: us
             break;
         }
         i = end;
+        if out.out.is_none() && i - told >= every {
+            told = i;
+            approved(i);
+        }
     }
     let mut html = match (out.out, cut) {
         (None, None) => {

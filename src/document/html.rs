@@ -4,6 +4,7 @@
 //! tree out for one width. Nothing here may panic on page content: html2text errors fall back
 //! to a trivial tree or a wider layout. Rendered text never contains control characters.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -43,8 +44,90 @@ pub struct Parsed {
 }
 
 pub fn parse(url: &Url, html: &str) -> Parsed {
+    from_dom(url, parse_dom(html))
+}
+
+/// The guarded form of `source` (see `guard`) and its parse. On a page larger than one of
+/// the guard's reports, the guard scans on another thread while html5ever parses the part
+/// it has passed unchanged, so the scan costs no time of its own; html5ever never reads
+/// what the scan has not passed. When the guard changes something, the parse goes on from
+/// where it is if what it has read is still the start of the guarded page, and starts over
+/// on the guarded page otherwise (a bidirectional character early in a page).
+pub fn parse_guarded(url: &Url, source: String) -> (String, Parsed) {
+    let (html, dom, _) = guarded_dom(source);
+    (html, from_dom(url, dom))
+}
+
+/// How [`guarded_dom`] parsed a page.
+#[derive(Debug, PartialEq, Eq)]
+enum Followed {
+    /// A small page: the guard, then the parse.
+    InTurn,
+    /// The parse read the page as the guard passed it; nothing was changed.
+    Unchanged,
+    /// The guard changed the page after what the parse had read: the parse went on.
+    WentOn,
+    /// The guard changed what the parse had read: the parse started over.
+    StartedOver,
+}
+
+fn guarded_dom(source: String) -> (String, RcDom, Followed) {
+    use html5ever::tendril::{StrTendril, TendrilSink};
+    if source.len() <= super::guard::REPORT_EVERY {
+        let html = match super::guard::html(&source) {
+            Cow::Owned(guarded) => guarded,
+            Cow::Borrowed(_) => source,
+        };
+        let dom = parse_dom(&html);
+        return (html, dom, Followed::InTurn);
+    }
+    let (guarded, mut parser, fed) = std::thread::scope(|scope| {
+        let (approved_tx, approved) = std::sync::mpsc::channel();
+        let text = source.as_str();
+        let scan = scope.spawn(move || {
+            super::guard::html_following(text, &mut |upto| {
+                // The parser stops listening only when this thread is gone.
+                let _ = approved_tx.send(upto);
+            })
+        });
+        let mut parser = dom_parser();
+        let mut fed = 0;
+        // Ends when the scan is over and its sender dropped.
+        for upto in approved {
+            if let Some(more) = text.get(fed..upto) {
+                parser.process(StrTendril::from_slice(more));
+                fed = upto;
+            }
+        }
+        let guarded = scan.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let guarded = match guarded {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(guarded) => Some(guarded),
+        };
+        (guarded, parser, fed)
+    });
+    match guarded {
+        None => {
+            parser.process(StrTendril::from_slice(&source[fed..]));
+            (source, parser.finish(), Followed::Unchanged)
+        }
+        Some(guarded) => match guarded.get(fed..) {
+            Some(rest) if guarded.as_bytes()[..fed] == source.as_bytes()[..fed] => {
+                parser.process(StrTendril::from_slice(rest));
+                let dom = parser.finish();
+                (guarded, dom, Followed::WentOn)
+            }
+            _ => {
+                drop(parser);
+                let dom = parse_dom(&guarded);
+                (guarded, dom, Followed::StartedOver)
+            }
+        },
+    }
+}
+
+fn from_dom(url: &Url, dom: RcDom) -> Parsed {
     let cfg = config(Decorator::default());
-    let dom = parse_dom(html);
     let (title, base) = inspect(&dom, url);
     let forms = super::forms::extract(&dom, &base);
     // The patched html2text (patches/html2text) takes each DOM node out of the DOM as it
@@ -58,6 +141,11 @@ pub fn parse(url: &Url, html: &str) -> Parsed {
 /// no second UTF-8 check, no copying through a reader in 4 KB pieces.
 fn parse_dom(html: &str) -> RcDom {
     use html5ever::tendril::TendrilSink;
+    dom_parser().one(html)
+}
+
+/// html5ever's parser as html2text sets it up (scripting off: `<noscript>` content shows).
+fn dom_parser() -> html5ever::driver::Parser<RcDom> {
     let opts = html5ever::ParseOpts {
         tree_builder: html5ever::tree_builder::TreeBuilderOpts {
             scripting_enabled: false,
@@ -65,7 +153,7 @@ fn parse_dom(html: &str) -> RcDom {
         },
         ..Default::default()
     };
-    html5ever::parse_document(RcDom::default(), opts).one(html)
+    html5ever::parse_document(RcDom::default(), opts)
 }
 
 /// The tree of an empty document, for pages html2text cannot make a tree of.
@@ -528,6 +616,40 @@ mod tests {
         );
         assert_eq!(first.links.len(), wide.links.len());
         assert!(first.lines.len() > wide.lines.len());
+    }
+
+    /// `parse_guarded` against the guard and the parse run one after the other.
+    fn assert_guarded_parse_matches(page: &str, how: Followed) {
+        let url = Url::parse("http://example.com/").expect("constant URL");
+        let (html, dom, followed) = guarded_dom(page.to_string());
+        assert_eq!(followed, how);
+        let parsed = from_dom(&url, dom);
+        let expected_html = super::super::guard::html(page).into_owned();
+        assert!(html == expected_html, "the guarded source differs");
+        let expected = parse(&url, &expected_html);
+        let laid_out = Source::new(&url, html, parsed.tree).render(&parsed.base, 80);
+        let expected_laid_out = Source::new(&url, expected_html, expected.tree).render(&expected.base, 80);
+        assert_eq!(parsed.title, expected.title);
+        assert!(laid_out.lines == expected_laid_out.lines, "the layouts differ");
+        assert_eq!(laid_out.links, expected_laid_out.links);
+    }
+
+    #[test]
+    fn the_parse_that_follows_the_guard_matches_the_parse_after_it() {
+        let ordinary = "<title>Long</title><h1>Heading</h1>".to_string()
+            + &"<p>Some <a href=a>link</a> and <b>bold</b> text, &amp; more.</p>\n".repeat(5000);
+        assert!(ordinary.len() > 3 * crate::document::guard::REPORT_EVERY);
+        // Nothing changed: the parse reads the page as the guard passes it.
+        assert_guarded_parse_matches(&ordinary, Followed::Unchanged);
+        // Changed far into the page: the parse goes on with the guarded rest.
+        let deep = ordinary.clone() + &"<div>".repeat(2000) + "deep" + &ordinary;
+        assert_guarded_parse_matches(&deep, Followed::WentOn);
+        let late_bidi = ordinary.clone() + "&#x202E;reversed";
+        assert_guarded_parse_matches(&late_bidi, Followed::WentOn);
+        // Changed before what the parse has read: it starts over on the guarded page.
+        let early_bidi = "<p>&#x202E;reversed</p>".to_string() + &ordinary;
+        assert_guarded_parse_matches(&early_bidi, Followed::StartedOver);
+        assert_guarded_parse_matches("<p>small &#x202E;</p>", Followed::InTurn);
     }
 
     #[test]

@@ -146,12 +146,7 @@ impl Document {
     /// [`Document::from_html`] keeping `html` (no copy, unless the guard changes it) to lay
     /// the page out again at another width.
     fn from_html_source(url: &Url, html: String) -> Document {
-        let guarded = match guard::html(&html) {
-            std::borrow::Cow::Owned(guarded) => Some(guarded),
-            std::borrow::Cow::Borrowed(_) => None,
-        };
-        let html = guarded.unwrap_or(html);
-        let parsed = html::parse(url, &html);
+        let (html, parsed) = html::parse_guarded(url, html);
         Document {
             url: url.clone(),
             title: parsed.title,
