@@ -213,6 +213,8 @@ fn print_shown(out: &mut dyn Write, shown: Shown, width: u16) -> DumpOutcome {
     let mut buffered = std::io::BufWriter::with_capacity(64 << 10, out);
     let written = write_rendered(&mut buffered, &rendered).and_then(|()| buffered.flush());
     drop(buffered);
+    let parts = rendered.lines.len();
+    crate::free::in_background((shown.doc, rendered), parts);
     write_result(written, outcome)
 }
 

@@ -7,6 +7,7 @@
 pub mod bookmarks_cli;
 pub mod document;
 pub mod dump;
+pub mod free;
 pub mod navigation;
 pub mod net;
 pub mod policy;

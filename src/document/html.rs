@@ -453,6 +453,8 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
         trim_end(&mut spans);
         out.push(super::Line { spans });
     }
+    let parts = lines.len();
+    crate::free::in_background(lines, parts);
     let last = out.len().saturating_sub(1);
     for name in pending {
         anchors.entry(name).or_insert(last);
