@@ -38,7 +38,7 @@ mod tests {
         let dropped = Arc::new(AtomicUsize::new(0));
         in_background(Counted(dropped.clone()), 3);
         assert_eq!(dropped.load(Ordering::SeqCst), 1, "dropped before returning");
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
         let large = (Counted(dropped.clone()), tx);
         in_background(large, WORTH_A_THREAD);
         // The sender goes with the value: the channel closes once the thread has dropped it.
