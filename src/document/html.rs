@@ -364,17 +364,97 @@ fn config(decorator: Decorator) -> Config<Decorator> {
     html2text::config::with_decorator(decorator).unicode_strikeout(false)
 }
 
+/// Lines at which [`convert`] splits its work between two threads.
+const CONVERT_IN_TWO: usize = 4000;
+
 fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, width: u16) -> Rendered {
-    let mut first_line: Vec<Option<usize>> = vec![None; hrefs.len()];
+    let split = (lines.len() >= CONVERT_IN_TWO).then_some(lines.len() / 2);
+    convert_split(lines, hrefs, base, width, split)
+}
+
+/// [`convert`], in two parts at once when `split` says where the second starts.
+fn convert_split(
+    lines: Vec<TaggedLine<Vec<Ann>>>,
+    hrefs: Vec<String>,
+    base: &Url,
+    width: u16,
+    split: Option<usize>,
+) -> Rendered {
+    // Lines convert independently but for the fragment markers carried to the next line
+    // with text; a long page is converted in two halves at once and the halves joined.
+    let (first, second) = if let Some(split) = split.filter(|&at| at <= lines.len()) {
+        let (front, back) = lines.split_at(split);
+        let links = hrefs.len();
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| convert_part(back, front.len(), links));
+            let first = convert_part(front, 0, links);
+            (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        })
+    } else {
+        (convert_part(&lines, 0, hrefs.len()), Converted::default())
+    };
+    let parts = lines.len();
+    crate::free::in_background(lines, parts);
+    let Converted { lines: mut out, mut first_line, mut anchors, pending, first_with_text: _ } = first;
+    // The second half's anchors come after the first's: where a name is in both, the first
+    // half's line counts, as it does in one pass.
+    let mut pending = pending;
+    if let Some(line) = second.first_with_text {
+        for name in pending.drain(..) {
+            anchors.entry(name).or_insert(line);
+        }
+    }
+    for (name, line) in second.anchors {
+        anchors.entry(name).or_insert(line);
+    }
+    pending.extend(second.pending);
+    for (slot, later) in first_line.iter_mut().zip(second.first_line) {
+        *slot = slot.or(later);
+    }
+    out.extend(second.lines);
+    let last = out.len().saturating_sub(1);
+    for name in pending {
+        anchors.entry(name).or_insert(last);
+    }
+    let mut previous = 0;
+    let links = hrefs
+        .into_iter()
+        .zip(first_line)
+        .map(|(href, line)| {
+            // A link whose text html2text dropped points where the previous one was.
+            previous = line.unwrap_or(previous);
+            LinkRef { target: base.join(href.trim()).ok(), href, line: previous }
+        })
+        .collect();
+    Rendered { width, lines: out, links, anchors }
+}
+
+/// Some consecutive lines converted; line numbers count from the page's first line.
+#[derive(Default)]
+struct Converted {
+    lines: Vec<super::Line>,
+    /// For each link, the first of these lines it is on.
+    first_line: Vec<Option<usize>>,
+    anchors: HashMap<String, usize>,
+    /// Fragment names after the last of these lines with text: they belong to the next.
+    pending: Vec<String>,
+    first_with_text: Option<usize>,
+}
+
+/// Convert `lines`, the first of which is line `offset` of the page, for `links` links.
+fn convert_part(lines: &[TaggedLine<Vec<Ann>>], offset: usize, links: usize) -> Converted {
+    let mut first_line: Vec<Option<usize>> = vec![None; links];
     let mut anchors = HashMap::new();
+    let mut first_with_text = None;
     // html2text often leaves a block's fragment marker at the end of the line before the
     // block (headings) or alone on a line (divs): such a marker belongs to the next text.
     let mut pending: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(lines.len());
-    for (index, line) in lines.iter().enumerate() {
+    for (index, line) in (offset..).zip(lines) {
         let has_text = |e: &TaggedLineElement<Vec<Ann>>| !e.as_str().trim().is_empty();
         let last_text = line.iter().enumerate().filter(|(_, e)| has_text(e)).last();
         if last_text.is_some() {
+            first_with_text.get_or_insert(index);
             for name in pending.drain(..) {
                 anchors.entry(name).or_insert(index);
             }
@@ -453,23 +533,7 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
         trim_end(&mut spans);
         out.push(super::Line { spans });
     }
-    let parts = lines.len();
-    crate::free::in_background(lines, parts);
-    let last = out.len().saturating_sub(1);
-    for name in pending {
-        anchors.entry(name).or_insert(last);
-    }
-    let mut previous = 0;
-    let links = hrefs
-        .into_iter()
-        .zip(first_line)
-        .map(|(href, line)| {
-            // A link whose text html2text dropped points where the previous one was.
-            previous = line.unwrap_or(previous);
-            LinkRef { target: base.join(href.trim()).ok(), href, line: previous }
-        })
-        .collect();
-    Rendered { width, lines: out, links, anchors }
+    Converted { lines: out, first_line, anchors, pending, first_with_text }
 }
 
 /// Append text to the last span when it has the same style, else start a span.
@@ -652,6 +716,36 @@ mod tests {
         let early_bidi = "<p>&#x202E;reversed</p>".to_string() + &ordinary;
         assert_guarded_parse_matches(&early_bidi, Followed::StartedOver);
         assert_guarded_parse_matches("<p>small &#x202E;</p>", Followed::InTurn);
+    }
+
+    #[test]
+    fn converting_in_two_parts_matches_one_pass() {
+        let url = Url::parse("http://example.com/").expect("constant URL");
+        // Fragment markers on lines with text, alone on lines, at line ends (carried to the
+        // next text), the same name twice, and links on many lines.
+        let html = r#"<h1 id=top>Top</h1><div id=empty></div><p id=p1>One <a href=a>a</a></p>
+            <div id=twice></div><h2 id=h>Head <a href=b>b</a></h2><div id=twice></div>
+            <p>Text <span id=mid>middle</span> <a href=a>again</a></p><div id=end1></div>
+            <ul><li id=l1>item <a href=c>c</a><li>item<li id=l3>item</ul><div id=tail></div>
+            <table><tr><td id=cell>cell <a href=d>d</a></td><td>x</td></tr></table>
+            <div id=last1></div><div id=last2></div>"#;
+        let lay_out = || {
+            let decorator = Decorator::default();
+            let hrefs = decorator.hrefs.clone();
+            let lines = config(decorator).render_to_lines(parse(&url, html).tree, 30).expect("lays out");
+            (lines, hrefs.take())
+        };
+        let (lines, hrefs) = lay_out();
+        let count = lines.len();
+        let whole = convert_split(lines, hrefs, &url, 30, None);
+        assert!(count > 10 && whole.anchors.len() >= 10, "{count} lines, {:?}", whole.anchors);
+        for split in 0..=count {
+            let (lines, hrefs) = lay_out();
+            let parts = convert_split(lines, hrefs, &url, 30, Some(split));
+            assert!(parts.lines == whole.lines, "lines differ, split at {split}");
+            assert_eq!(parts.links, whole.links, "split at {split}");
+            assert_eq!(parts.anchors, whole.anchors, "split at {split}");
+        }
     }
 
     #[test]
