@@ -96,6 +96,23 @@ pub struct Forms {
     pub fields: Vec<Field>,
 }
 
+/// The href of the placeholder link of field `index`.
+pub fn field_href(index: usize) -> String {
+    format!("{FIELD_SCHEME}:{index}")
+}
+
+impl Forms {
+    /// Add the forms and fields of a later part of the same page (its form numbers follow).
+    pub fn append(&mut self, later: Forms) {
+        let forms_before = self.forms.len();
+        self.forms.extend(later.forms);
+        self.fields.extend(later.fields.into_iter().map(|mut field| {
+            field.form = field.form.map(|form| form + forms_before);
+            field
+        }));
+    }
+}
+
 /// The field a link stands for, if it is a field placeholder.
 pub fn field_of_href(href: &str) -> Option<usize> {
     href.strip_prefix(FIELD_SCHEME)?.strip_prefix(':')?.parse().ok()
@@ -320,10 +337,7 @@ fn field_link(control: &Handle, index: usize, text: &str) -> Option<Handle> {
     });
     let link = Node::new(html2text::Element {
         name: a_name,
-        attrs: RefCell::new(vec![Attribute {
-            name: qual("href"),
-            value: format!("{FIELD_SCHEME}:{index}").into(),
-        }]),
+        attrs: RefCell::new(vec![Attribute { name: qual("href"), value: field_href(index).into() }]),
         template_contents: RefCell::new(None),
         mathml_annotation_xml_integration_point: false,
     });

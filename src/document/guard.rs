@@ -61,10 +61,44 @@ pub fn html(source: &str) -> Cow<'_, str> {
     html_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES)
 }
 
-/// [`html_reporting`] with the limits of [`html`].
-pub fn html_following<'s>(source: &'s str, approved: &mut dyn FnMut(usize)) -> Cow<'s, str> {
-    html_reporting(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, REPORT_EVERY, approved)
+/// [`html_reporting`] with the limits of [`html`], proposing a split on pages of at least
+/// `split_from` bytes.
+pub fn html_following<'s>(
+    source: &'s str,
+    split_from: Option<usize>,
+    report: &mut dyn FnMut(Report),
+) -> Cow<'s, str> {
+    html_reporting(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, split_from, report)
 }
+
+/// What [`html_reporting`] tells as it scans.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Report {
+    /// `source[..n]` is read and unchanged: a parser may read it. Told every
+    /// [`REPORT_EVERY`] bytes or so, at tag boundaries, until something is changed.
+    Approved(usize),
+    /// Where the page can be parsed and laid out in two parts at once; see [`Split`].
+    Split(Split),
+}
+
+/// A place in the middle of a page where the parser and the layout stand in a state that
+/// can be rebuilt from scratch: at an `<h1>` or `<h2>` just after a `</p>`, inside nothing
+/// but `<div>`, `<main>`, `<article>` and `<section>` elements, no formatting element active
+/// (so the parser will never reach back before it), no `<base>` before it and no
+/// `<frameset>` after it. The second part, parsed alone after [`Split::reopen`] (the page's
+/// doctype and the open elements' start tags, without attributes), makes the same tree as
+/// the rest of the whole page does; laid out after the first part's lines and a blank line,
+/// it makes the same lines (`document::html` checks this on every page of a corpus test).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// Where the second part starts (the `<` of the heading).
+    pub at: usize,
+    /// What the second part is parsed after.
+    pub reopen: String,
+}
+
+/// The elements a [`Split`] may be inside: html2text lays them out as plain containers.
+const SPLIT_INSIDE: &[&str] = &["div", "main", "article", "section"];
 
 fn cut_note() -> String {
     format!(
@@ -77,27 +111,36 @@ fn cut_note() -> String {
 
 /// [`html`] with other limits (for tests).
 pub fn html_with(source: &str, max_depth: usize, max_nodes: usize, max_bytes: usize) -> Cow<'_, str> {
-    html_reporting(source, max_depth, max_nodes, max_bytes, REPORT_EVERY, &mut |_| {})
+    html_reporting(source, max_depth, max_nodes, max_bytes, None, &mut |_| {})
 }
 
 /// How much the scan reads between two reports to [`html_reporting`]'s `approved`.
 pub const REPORT_EVERY: usize = 64 << 10;
 
-/// [`html`], telling `approved` as it goes how far the scan has read without changing
-/// anything (a position at a tag boundary, at least `every` bytes past the last one told),
-/// so that a parser can follow it on another thread without ever reading what the scan
-/// has not passed. Nothing is told once the scan has left something out or cut the page;
-/// a later pass (bidirectional characters) may still change text before a told position.
+/// [`html`], telling `report` as it goes how far the scan has read without changing
+/// anything, so that a parser can follow it on another thread without ever reading what
+/// the scan has not passed, and (on a page of at least `split_from` bytes) the first
+/// [`Split`] past the middle of the page. Nothing is told once the scan has left something
+/// out or cut the page; a later pass (bidirectional characters) may still change text
+/// before a told position, so a caller checks that the result is borrowed.
 pub fn html_reporting<'s>(
     source: &'s str,
     max_depth: usize,
     max_nodes: usize,
     max_bytes: usize,
-    every: usize,
-    approved: &mut dyn FnMut(usize),
+    split_from: Option<usize>,
+    report: &mut dyn FnMut(Report),
 ) -> Cow<'s, str> {
     let b = source.as_bytes();
     let mut told = 0;
+    // What a split needs to know of what came before.
+    let mut split_wanted = split_from.is_some_and(|from| source.len() >= from);
+    let (mut after_p_end, mut saw_base, mut content_seen) = (false, false, false);
+    let mut split_before_half: Option<Split> = None;
+    let mut frameset_late = None;
+    // Where the start tag of a <div> right after a </p> ends.
+    let mut empty_div_ends_at = None;
+    let mut doctype: Option<&str> = None;
     let mut tree = Tree::default();
     let mut out = Edit { src: source, out: None, copied: 0 };
     let mut i = 0;
@@ -106,6 +149,9 @@ pub fn html_reporting<'s>(
         let next = b[i..].iter().position(|&c| c == b'<').map_or(b.len(), |p| i + p);
         if next > i {
             tree.text();
+            if !b[i..next].iter().all(u8::is_ascii_whitespace) {
+                (after_p_end, content_seen) = (false, true);
+            }
         }
         if next > max_bytes || tree.nodes > max_nodes {
             cut = Some(if tree.nodes > max_nodes { i } else { floor_boundary(source, max_bytes.max(i)) });
@@ -115,8 +161,39 @@ pub fn html_reporting<'s>(
             break;
         }
         let (token, mut end) = token_at(b, next);
+        let was_after_p_end = std::mem::take(&mut after_p_end);
         match token {
             Token::Start { name, attrs, self_closing } => {
+                content_seen = true;
+                saw_base |= name == "base";
+                // An empty <div> (a page break) between the paragraph and the heading makes
+                // nothing: html2text drops empty containers.
+                empty_div_ends_at = (was_after_p_end && name == "div" && !self_closing).then_some(end);
+                // The split nearest the middle of the page, between a third and two thirds.
+                let (third, half) = (source.len() / 3, source.len() / 2);
+                if split_wanted && matches!(name.as_str(), "h1" | "h2") && next >= third {
+                    let open = tree.plain_open(SPLIT_INSIDE);
+                    let plain = was_after_p_end && out.out.is_none() && !saw_base;
+                    // Looked for once: past a third of the page.
+                    let frameset = *frameset_late.get_or_insert_with(|| has_frameset(&b[third..]));
+                    if let Some(open) = open.filter(|_| plain && !frameset) {
+                        let mut reopen = doctype.unwrap_or_default().to_string();
+                        for name in open {
+                            reopen.push_str(&format!("<{name}>"));
+                        }
+                        let here = Split { at: next, reopen };
+                        if next < half {
+                            split_before_half = Some(here);
+                        } else {
+                            split_wanted = false;
+                            let nearer = match split_before_half.take() {
+                                Some(before) if half - before.at < next - half => before,
+                                _ => here,
+                            };
+                            report(Report::Split(nearer));
+                        }
+                    }
+                }
                 match tree.start(&name, attrs, self_closing, max_depth) {
                     Start::LeftOut => out.leave_out(next, end),
                     Start::Kept
@@ -142,8 +219,19 @@ pub fn html_reporting<'s>(
                 if tree.end(&name) {
                     out.leave_out(next, end);
                 }
+                after_p_end = name == "p" || (name == "div" && empty_div_ends_at.take() == Some(next));
             }
-            Token::Node => tree.nodes += 1,
+            Token::Node => {
+                tree.nodes += 1;
+                let text = &b[next..end];
+                if !content_seen
+                    && doctype.is_none()
+                    && text.len() > 9
+                    && text[2..9].eq_ignore_ascii_case(b"doctype")
+                {
+                    doctype = source.get(next..end);
+                }
+            }
             Token::Nothing => {}
         }
         if end > max_bytes || tree.nodes > max_nodes {
@@ -151,9 +239,17 @@ pub fn html_reporting<'s>(
             break;
         }
         i = end;
-        if out.out.is_none() && i - told >= every {
+        if split_wanted && i > source.len() / 3 * 2 {
+            split_wanted = false;
+            if let Some(before) = split_before_half.take() {
+                report(Report::Split(before));
+            }
+        }
+        if out.out.is_none() && i - told >= REPORT_EVERY {
             told = i;
-            approved(i);
+            // Not past a split that may yet be proposed: the parser must not have read it.
+            let upto = split_before_half.as_ref().map_or(i, |split| split.at.min(i));
+            report(Report::Approved(upto));
         }
     }
     let mut html = match (out.out, cut) {
@@ -242,6 +338,11 @@ impl Edit<'_> {
         out.push_str(&self.src[self.copied..from]);
         self.copied = to;
     }
+}
+
+/// Whether `b` has a `<frameset` tag (the parser would replace the body with it).
+fn has_frameset(b: &[u8]) -> bool {
+    b.windows(9).any(|w| w.eq_ignore_ascii_case(b"<frameset"))
 }
 
 fn floor_boundary(s: &str, mut at: usize) -> usize {

@@ -39,28 +39,46 @@ const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 pub struct Parsed {
     pub title: String,
     pub base: Url,
-    pub tree: RenderTree,
+    pub tree: Trees,
     pub forms: super::forms::Forms,
 }
 
+/// A page's render tree: whole, or in two halves laid out at once (`super::halves`).
+pub enum Trees {
+    Whole(RenderTree),
+    Halves(Box<super::halves::Halves>),
+}
+
+/// Parse already guarded HTML as one whole.
 pub fn parse(url: &Url, html: &str) -> Parsed {
     from_dom(url, parse_dom(html))
 }
+
+/// Pages at least this large (bytes of HTML) are parsed and laid out in two halves at once
+/// where the guard finds a place to split them and the machine has two processors.
+pub const HALVES_FROM: usize = 256 << 10;
 
 /// The guarded form of `source` (see `guard`) and its parse. On a page larger than one of
 /// the guard's reports, the guard scans on another thread while html5ever parses the part
 /// it has passed unchanged, so the scan costs no time of its own; html5ever never reads
 /// what the scan has not passed. When the guard changes something, the parse goes on from
 /// where it is if what it has read is still the start of the guarded page, and starts over
-/// on the guarded page otherwise (a bidirectional character early in a page).
+/// on the guarded page otherwise (a bidirectional character early in a page). When the
+/// guard finds where to split a large page, the scanning thread goes on to parse the second
+/// half while this one parses the first (`super::halves`).
 pub fn parse_guarded(url: &Url, source: String) -> (String, Parsed) {
-    let (html, dom, _) = guarded_dom(source);
-    (html, from_dom(url, dom))
+    parse_guarded_with(url, source, super::halves::wanted(HALVES_FROM))
+}
+
+/// [`parse_guarded`], splitting pages of at least `halves_from` bytes (None: never).
+pub(super) fn parse_guarded_with(url: &Url, source: String, halves_from: Option<usize>) -> (String, Parsed) {
+    let (html, parsed, _) = guarded_parse(url, source, halves_from);
+    (html, parsed)
 }
 
 /// How [`guarded_dom`] parsed a page.
 #[derive(Debug, PartialEq, Eq)]
-enum Followed {
+pub(super) enum Followed {
     /// A small page: the guard, then the parse.
     InTurn,
     /// The parse read the page as the guard passed it; nothing was changed.
@@ -69,9 +87,45 @@ enum Followed {
     WentOn,
     /// The guard changed what the parse had read: the parse started over.
     StartedOver,
+    /// In halves: the first here, the second on the scanning thread.
+    InHalves,
 }
 
-fn guarded_dom(source: String) -> (String, RcDom, Followed) {
+/// Where [`guarded_dom`] stands when the scan is over.
+enum Scanned<'s> {
+    /// The guard ran here (no thread could be started).
+    NoThread(Cow<'s, str>),
+    /// The guard's verdict, and the parse that followed it `fed` bytes into the page.
+    Following(Cow<'s, str>, html5ever::driver::Parser<RcDom>, usize),
+    /// The first half, parsed, and (unless it could not be made) the second.
+    Halves(Parsed, Option<(super::guard::Split, super::halves::SecondHalf)>),
+}
+
+/// What the scanning thread tells the parsing one.
+enum Heard<'s> {
+    Report(super::guard::Report),
+    /// The scan is over: the guarded page.
+    Verdict(Cow<'s, str>),
+}
+
+pub(super) fn guarded_parse(
+    url: &Url,
+    source: String,
+    halves_from: Option<usize>,
+) -> (String, Parsed, Followed) {
+    let (html, dom, followed) = match guarded_dom(url, source, halves_from) {
+        Ok(parsed) => return parsed,
+        Err(parsing) => parsing,
+    };
+    let parsed = from_dom(url, dom);
+    (html, parsed, followed)
+}
+
+/// [`guarded_parse`] up to the DOM, unless the page was parsed in halves (`Ok`).
+type Guarded = Result<(String, Parsed, Followed), (String, RcDom, Followed)>;
+
+fn guarded_dom(url: &Url, source: String, halves_from: Option<usize>) -> Guarded {
+    use super::guard::Report;
     use html5ever::tendril::{StrTendril, TendrilSink};
     if source.len() <= super::guard::REPORT_EVERY {
         let html = match super::guard::html(&source) {
@@ -79,54 +133,122 @@ fn guarded_dom(source: String) -> (String, RcDom, Followed) {
             Cow::Borrowed(_) => source,
         };
         let dom = parse_dom(&html);
-        return (html, dom, Followed::InTurn);
+        return Err((html, dom, Followed::InTurn));
     }
-    let (guarded, mut parser, fed) = std::thread::scope(|scope| {
-        let (approved_tx, approved) = std::sync::mpsc::channel();
-        let text = source.as_str();
-        let scan = scope.spawn(move || {
-            super::guard::html_following(text, &mut |upto| {
-                // The parser stops listening only when this thread is gone.
-                let _ = approved_tx.send(upto);
-            })
-        });
+    let text = source.as_str();
+    let scanned = std::thread::scope(|scope| {
+        let (tell, heard) = std::sync::mpsc::channel();
+        let scan = std::thread::Builder::new()
+            .name("margay-scan".into())
+            .stack_size(super::halves::STACK)
+            .spawn_scoped(scope, move || {
+                let mut split = None;
+                let verdict = super::guard::html_following(text, halves_from, &mut |report| {
+                    if let Report::Split(at) = &report {
+                        split = Some(at.clone());
+                    }
+                    // The parser stops listening only when this thread is gone.
+                    let _ = tell.send(Heard::Report(report));
+                });
+                let unchanged = matches!(verdict, Cow::Borrowed(_));
+                let _ = tell.send(Heard::Verdict(verdict));
+                drop(tell);
+                // Nothing changed: the second half, while the first is parsed over there.
+                split.filter(|_| unchanged).and_then(|split| {
+                    let second = super::halves::parse_second(url, &split, text)?;
+                    Some((split, second))
+                })
+            });
+        let Ok(scan) = scan else {
+            // No thread to be had: the guard, then the parse, here.
+            return Scanned::NoThread(super::guard::html(text));
+        };
         let mut parser = dom_parser();
-        let mut fed = 0;
+        let (mut fed, mut until, mut verdict) = (0, text.len(), None);
         // Ends when the scan is over and its sender dropped.
-        for upto in approved {
-            if let Some(more) = text.get(fed..upto) {
-                parser.process(StrTendril::from_slice(more));
-                fed = upto;
+        for heard in heard {
+            match heard {
+                Heard::Report(Report::Approved(upto)) => {
+                    if let Some(more) = text.get(fed..upto.min(until)).filter(|m| !m.is_empty()) {
+                        parser.process(StrTendril::from_slice(more));
+                        fed = upto.min(until);
+                    }
+                }
+                // A split behind what was read already is too late: the page is parsed
+                // whole here (the second half, made anyway, is thrown away).
+                Heard::Report(Report::Split(split)) if split.at >= fed => until = split.at,
+                Heard::Report(Report::Split(_)) => {}
+                Heard::Verdict(guarded) => verdict = Some(guarded),
             }
         }
-        let guarded = scan.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let guarded = match guarded {
-            Cow::Borrowed(_) => None,
-            Cow::Owned(guarded) => Some(guarded),
+        let Some(verdict) = verdict else {
+            // The scan ended without a verdict: it panicked, and this passes the panic on.
+            let failed = scan.join().map(|_| ());
+            failed.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            return Scanned::NoThread(super::guard::html(text));
         };
-        (guarded, parser, fed)
+        if matches!(verdict, Cow::Borrowed(_)) && until < text.len() {
+            // The first half is finished here while the second is parsed over there.
+            parser.process(StrTendril::from_slice(&text[fed..until]));
+            let first = from_dom(url, parser.finish());
+            let second = scan.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            return Scanned::Halves(first, second);
+        }
+        // Nothing to wait for: the scanning thread parses a second half only after a split.
+        let _ = scan.join();
+        Scanned::Following(verdict, parser, fed)
     });
+    let (verdict, mut parser, fed) = match scanned {
+        Scanned::NoThread(verdict) => {
+            let html = match verdict {
+                Cow::Owned(guarded) => guarded,
+                Cow::Borrowed(_) => source,
+            };
+            let dom = parse_dom(&html);
+            return Err((html, dom, Followed::InTurn));
+        }
+        Scanned::Halves(first, Some((split, second))) => {
+            return match super::halves::combine(first, second, split) {
+                Ok(parsed) => Ok((source, parsed, Followed::InHalves)),
+                // The halves cannot stand for the page (a <base> in the second): whole.
+                Err(()) => {
+                    let dom = parse_dom(&source);
+                    Err((source, dom, Followed::Unchanged))
+                }
+            };
+        }
+        Scanned::Halves(_, None) => {
+            // The second half could not be made: the page whole.
+            let dom = parse_dom(&source);
+            return Err((source, dom, Followed::Unchanged));
+        }
+        Scanned::Following(verdict, parser, fed) => (verdict, parser, fed),
+    };
+    let guarded = match verdict {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(guarded) => Some(guarded),
+    };
     match guarded {
         None => {
             parser.process(StrTendril::from_slice(&source[fed..]));
-            (source, parser.finish(), Followed::Unchanged)
+            Err((source, parser.finish(), Followed::Unchanged))
         }
         Some(guarded) => match guarded.get(fed..) {
             Some(rest) if guarded.as_bytes()[..fed] == source.as_bytes()[..fed] => {
                 parser.process(StrTendril::from_slice(rest));
                 let dom = parser.finish();
-                (guarded, dom, Followed::WentOn)
+                Err((guarded, dom, Followed::WentOn))
             }
             _ => {
                 drop(parser);
                 let dom = parse_dom(&guarded);
-                (guarded, dom, Followed::StartedOver)
+                Err((guarded, dom, Followed::StartedOver))
             }
         },
     }
 }
 
-fn from_dom(url: &Url, dom: RcDom) -> Parsed {
+pub(super) fn from_dom(url: &Url, dom: RcDom) -> Parsed {
     let cfg = config(Decorator::default());
     let (title, base) = inspect(&dom, url);
     let forms = super::forms::extract(&dom, &base);
@@ -134,12 +256,12 @@ fn from_dom(url: &Url, dom: RcDom) -> Parsed {
     // makes its render node, so the DOM is freed while the tree grows: the two are never
     // whole at the same time.
     let tree = cfg.dom_to_render_tree(&dom).unwrap_or_else(|_| empty_tree(&cfg));
-    Parsed { title, base, tree, forms }
+    Parsed { title, base, tree: Trees::Whole(tree), forms }
 }
 
 /// The DOM of a page, as html2text's `parse_html` makes it but from the text in one piece:
 /// no second UTF-8 check, no copying through a reader in 4 KB pieces.
-fn parse_dom(html: &str) -> RcDom {
+pub(super) fn parse_dom(html: &str) -> RcDom {
     use html5ever::tendril::TendrilSink;
     dom_parser().one(html)
 }
@@ -157,7 +279,7 @@ fn dom_parser() -> html5ever::driver::Parser<RcDom> {
 }
 
 /// The tree of an empty document, for pages html2text cannot make a tree of.
-fn empty_tree(cfg: &Config<Decorator>) -> RenderTree {
+pub(super) fn empty_tree(cfg: &Config<Decorator>) -> RenderTree {
     cfg.parse_html(&b""[..])
         .and_then(|dom| cfg.dom_to_render_tree(&dom))
         .expect("html2text makes a tree of the empty document")
@@ -165,7 +287,7 @@ fn empty_tree(cfg: &Config<Decorator>) -> RenderTree {
 
 /// Walk the DOM once: take the first `<title>` and `<base href>`, and give content to
 /// things html2text would otherwise drop or confuse (see [`ensure_alt`], [`label_link`]).
-fn inspect(dom: &RcDom, url: &Url) -> (String, Url) {
+pub(super) fn inspect(dom: &RcDom, url: &Url) -> (String, Url) {
     let mut title = None;
     let mut base = None;
     // Explicit stack: pages can nest deeper than the call stack allows.
@@ -312,44 +434,74 @@ pub struct Source {
     url: Url,
     /// Shared, so that a layout for another width can run on another thread.
     html: std::sync::Arc<str>,
-    tree: RefCell<Option<RenderTree>>,
+    /// Where the page splits into halves that are parsed and laid out at once.
+    split: Option<super::guard::Split>,
+    tree: RefCell<Option<Trees>>,
 }
 
 impl Source {
-    pub fn new(url: &Url, html: String, tree: RenderTree) -> Source {
-        Source { url: url.clone(), html: html.into(), tree: RefCell::new(Some(tree)) }
+    pub fn new(url: &Url, html: String, tree: Trees) -> Source {
+        let split = match &tree {
+            Trees::Halves(halves) => Some(halves.split.clone()),
+            Trees::Whole(_) => None,
+        };
+        Source { url: url.clone(), html: html.into(), split, tree: RefCell::new(Some(tree)) }
     }
 
     /// A layout for `width` that can run on another thread (it parses the source again).
     pub fn layout_job(&self, base: &Url, width: u16) -> impl FnOnce() -> Rendered + Send + 'static {
-        let (url, html, base) = (self.url.clone(), self.html.clone(), base.clone());
-        move || layout(|| parse(&url, &html).tree, &base, width)
+        let (url, html, base, split) =
+            (self.url.clone(), self.html.clone(), base.clone(), self.split.clone());
+        move || layout(|| reparse(&url, &html, split.as_ref()), || parse(&url, &html).tree, &base, width)
     }
 
     /// The tree from the parse when no layout has used it yet, else a new parse's.
-    fn take_tree(&self) -> RenderTree {
+    fn take_tree(&self) -> Trees {
         let kept = self.tree.borrow_mut().take();
-        kept.unwrap_or_else(|| parse(&self.url, &self.html).tree)
+        kept.unwrap_or_else(|| reparse(&self.url, &self.html, self.split.as_ref()))
     }
 
     /// Lay the page out for `width` columns.
     pub fn render(&self, base: &Url, width: u16) -> Rendered {
-        layout(|| self.take_tree(), base, width)
+        layout(|| self.take_tree(), || parse(&self.url, &self.html).tree, base, width)
     }
 }
 
-/// Lay a tree out for `width`; `next_tree` gives a fresh tree for each attempt.
-fn layout(mut next_tree: impl FnMut() -> RenderTree, base: &Url, width: u16) -> Rendered {
+/// The trees of a page parsed before (its HTML is guarded already), in halves where it was.
+fn reparse(url: &Url, html: &str, split: Option<&super::guard::Split>) -> Trees {
+    split
+        .filter(|_| super::halves::wanted(0).is_some())
+        .and_then(|split| super::halves::parse(url, html, split))
+        .map_or_else(|| parse(url, html).tree, |parsed| parsed.tree)
+}
+
+/// How a layout is set up: html2text's configuration with margay's numbering of links.
+pub(super) type Tweak = fn(Config<Decorator>) -> Config<Decorator>;
+
+/// Lay a page out for `width`; `next_tree` gives fresh trees for each attempt, and `whole`
+/// a whole tree when a page's halves cannot be laid out apart.
+fn layout(
+    mut next_tree: impl FnMut() -> Trees,
+    mut whole: impl FnMut() -> Trees,
+    base: &Url,
+    width: u16,
+) -> Rendered {
     let width = width.max(1);
-    type Tweak = fn(Config<Decorator>) -> Config<Decorator>;
     // When deep nesting leaves too little room, first give up table layout (raw mode reads
     // tables as one column), and only then let lines overflow the width.
     let attempts: [Tweak; 3] = [|c| c, |c| c.raw_mode(true), |c| c.allow_width_overflow()];
     for tweak in attempts {
-        let decorator = Decorator::default();
-        let hrefs = decorator.hrefs.clone();
-        if let Ok(lines) = tweak(config(decorator)).render_to_lines(next_tree(), usize::from(width)) {
-            return convert(lines, hrefs.take(), base, width);
+        let laid_out = match next_tree() {
+            Trees::Whole(tree) => lay_out_whole(tree, tweak, width),
+            Trees::Halves(halves) => {
+                super::halves::lay_out(*halves, tweak, width).or_else(|| match whole() {
+                    Trees::Whole(tree) => lay_out_whole(tree, tweak, width),
+                    Trees::Halves(_) => None,
+                })
+            }
+        };
+        if let Some((lines, hrefs, split)) = laid_out {
+            return convert_split(lines, hrefs, base, width, split);
         }
     }
     Rendered {
@@ -359,18 +511,24 @@ fn layout(mut next_tree: impl FnMut() -> RenderTree, base: &Url, width: u16) -> 
     }
 }
 
-fn config(decorator: Decorator) -> Config<Decorator> {
+/// Laid-out lines, the links they number, and where lines may be split to convert them.
+pub(super) type LaidOut = (Vec<TaggedLine<Vec<Ann>>>, Vec<String>, Option<usize>);
+
+fn lay_out_whole(tree: RenderTree, tweak: Tweak, width: u16) -> Option<LaidOut> {
+    let decorator = Decorator::default();
+    let hrefs = decorator.hrefs.clone();
+    let lines = tweak(config(decorator)).render_to_lines(tree, usize::from(width)).ok()?;
+    let split = (lines.len() >= CONVERT_IN_TWO).then_some(lines.len() / 2);
+    Some((lines, hrefs.take(), split))
+}
+
+pub(super) fn config(decorator: Decorator) -> Config<Decorator> {
     // Unicode strikeout would add combining characters to the text; strike is a style here.
     html2text::config::with_decorator(decorator).unicode_strikeout(false)
 }
 
 /// Lines at which [`convert`] splits its work between two threads.
 const CONVERT_IN_TWO: usize = 4000;
-
-fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, width: u16) -> Rendered {
-    let split = (lines.len() >= CONVERT_IN_TWO).then_some(lines.len() / 2);
-    convert_split(lines, hrefs, base, width, split)
-}
 
 /// [`convert`], in two parts at once when `split` says where the second starts.
 fn convert_split(
@@ -573,7 +731,7 @@ fn style_of(tags: &[Ann]) -> SpanStyle {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-enum Ann {
+pub(super) enum Ann {
     #[default]
     Plain,
     /// Index into the link list (number on screen minus one).
@@ -590,8 +748,16 @@ enum Ann {
 /// for sub-blocks (table cells, list items), so the list of hrefs is shared; size estimation
 /// never starts links, so each link is numbered exactly once per layout.
 #[derive(Clone, Default)]
-struct Decorator {
-    hrefs: Rc<RefCell<Vec<String>>>,
+pub(super) struct Decorator {
+    pub(super) hrefs: Rc<RefCell<Vec<String>>>,
+    /// Links before the first this one numbers (a page's second half: `super::halves`).
+    first: usize,
+}
+
+impl Decorator {
+    pub(super) fn numbering_from(first: usize) -> Decorator {
+        Decorator { first, ..Decorator::default() }
+    }
 }
 
 impl TextDecorator for Decorator {
@@ -600,7 +766,8 @@ impl TextDecorator for Decorator {
     fn decorate_link_start(&mut self, url: &str) -> (String, Ann) {
         let mut hrefs = self.hrefs.borrow_mut();
         hrefs.push(url.to_string());
-        (format!("[{}]", hrefs.len()), Ann::Link(hrefs.len() - 1))
+        let number = self.first + hrefs.len();
+        (format!("[{number}]"), Ann::Link(number - 1))
     }
     fn decorate_link_end(&mut self) -> String {
         String::new()
@@ -687,9 +854,8 @@ mod tests {
     /// `parse_guarded` against the guard and the parse run one after the other.
     fn assert_guarded_parse_matches(page: &str, how: Followed) {
         let url = Url::parse("http://example.com/").expect("constant URL");
-        let (html, dom, followed) = guarded_dom(page.to_string());
+        let (html, parsed, followed) = guarded_parse(&url, page.to_string(), None);
         assert_eq!(followed, how);
-        let parsed = from_dom(&url, dom);
         let expected_html = super::super::guard::html(page).into_owned();
         assert!(html == expected_html, "the guarded source differs");
         let expected = parse(&url, &expected_html);
@@ -732,7 +898,8 @@ mod tests {
         let lay_out = || {
             let decorator = Decorator::default();
             let hrefs = decorator.hrefs.clone();
-            let lines = config(decorator).render_to_lines(parse(&url, html).tree, 30).expect("lays out");
+            let Trees::Whole(tree) = parse(&url, html).tree else { panic!("parse makes one tree") };
+            let lines = config(decorator).render_to_lines(tree, 30).expect("lays out");
             (lines, hrefs.take())
         };
         let (lines, hrefs) = lay_out();
@@ -751,7 +918,8 @@ mod tests {
     #[test]
     fn empty_tree_renders_nothing() {
         let base = Url::parse("http://example.com/").expect("constant URL");
-        let source = Source::new(&base, String::new(), empty_tree(&config(Decorator::default())));
+        let source =
+            Source::new(&base, String::new(), Trees::Whole(empty_tree(&config(Decorator::default()))));
         for width in [40, 20] {
             let r = source.render(&base, width);
             assert!(r.lines.is_empty() && r.links.is_empty());

@@ -7,6 +7,7 @@ mod charset;
 mod diagnostic;
 pub mod forms;
 pub mod guard;
+mod halves;
 mod html;
 mod pages;
 mod text;

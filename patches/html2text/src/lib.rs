@@ -3494,6 +3494,49 @@ impl std::fmt::Display for RenderTree {
 }
 
 impl RenderTree {
+    /// margay patch: how many links a layout of this tree numbers. Every link node is laid
+    /// out exactly once (the size estimate never starts a link), so this is the number of
+    /// `decorate_link_start` calls a layout makes; margay numbers the links of a page's
+    /// second part, laid out at the same time as the first, from it (and checks it after).
+    pub fn link_count(&self) -> usize {
+        use RenderNodeInfo::*;
+        let mut count = 0;
+        let mut stack: Vec<&RenderNode> = vec![&self.0];
+        while let Some(node) = stack.pop() {
+            match &node.info {
+                Text(_) | Img(_, _) | Svg(_) | Break | FragStart(_) => {}
+                Link(_, v) => {
+                    count += 1;
+                    stack.extend(v.iter());
+                }
+                Container(v) | Em(v) | Strong(v) | Strikeout(v) | Code(v) | Block(v)
+                | ListItem(v) | Div(v) | BlockQuote(v) | Ul(v) | Ol(_, v) | Dl(v) | Dt(v)
+                | Dd(v) | Sup(v) | Header(_, v) => stack.extend(v.iter()),
+                Table(t) => {
+                    for row in &t.rows {
+                        for cell in &row.cells {
+                            stack.extend(cell.content.iter());
+                        }
+                    }
+                }
+                TableBody(rows) => {
+                    for row in rows {
+                        for cell in &row.cells {
+                            stack.extend(cell.content.iter());
+                        }
+                    }
+                }
+                TableRow(row, _) => {
+                    for cell in &row.cells {
+                        stack.extend(cell.content.iter());
+                    }
+                }
+                TableCell(cell) => stack.extend(cell.content.iter()),
+            }
+        }
+        count
+    }
+
     /// Render this document using the given `decorator` and wrap it to `width` columns.
     fn render_with_context<D: TextDecorator>(
         self,
