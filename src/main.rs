@@ -25,17 +25,20 @@ mod terminal;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Give freed memory back to the system at once rather than a second later: a page's DOM is
+/// Give freed memory back to the system after 1 ms rather than a second: a page's DOM is
 /// freed while its render tree grows, and a delayed return kept both in memory (peak
-/// memory 1.9x w3m's on the Rust reference instead of 1.45x; docs/performance.md).
+/// memory 2x w3m's on the Rust reference instead of 1.43x). At once (0 ms) it costs 10 ms
+/// more on the same page in system time (docs/performance.md).
 /// `MIMALLOC_PURGE_DELAY` in the environment still wins (mimalloc reads it itself).
 fn configure_allocator() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
     }
     // SAFETY: sets one of mimalloc's documented options; no memory is touched.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
 }
+
+const PURGE_DELAY_MS: std::ffi::c_long = 1;
 
 /// `mi_option_purge_delay` in mimalloc.h (v2 and v3), which libmimalloc-sys does not name.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
@@ -50,7 +53,8 @@ mod allocator_tests {
         assert_eq!(default, 1000);
         super::configure_allocator();
         // SAFETY: reads an option.
-        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }, 0);
+        let set = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(set, super::PURGE_DELAY_MS);
     }
 }
 

@@ -97,6 +97,11 @@ pub struct Split {
     pub reopen: String,
 }
 
+/// Where a [`Split`] is best, in hundredths of the page: the thread that parses the second
+/// half has scanned the whole page first, so the first half is made the larger (measured
+/// on the Rust reference: both threads then finish together).
+const SPLIT_TARGET: usize = 56;
+
 /// The elements a [`Split`] may be inside: html2text lays them out as plain containers.
 const SPLIT_INSIDE: &[&str] = &["div", "main", "article", "section"];
 
@@ -136,7 +141,7 @@ pub fn html_reporting<'s>(
     // What a split needs to know of what came before.
     let mut split_wanted = split_from.is_some_and(|from| source.len() >= from);
     let (mut after_p_end, mut saw_base, mut content_seen) = (false, false, false);
-    let mut split_before_half: Option<Split> = None;
+    let mut split_before_target: Option<Split> = None;
     let mut frameset_late = None;
     // Where the start tag of a <div> right after a </p> ends.
     let mut empty_div_ends_at = None;
@@ -169,9 +174,12 @@ pub fn html_reporting<'s>(
                 // An empty <div> (a page break) between the paragraph and the heading makes
                 // nothing: html2text drops empty containers.
                 empty_div_ends_at = (was_after_p_end && name == "div" && !self_closing).then_some(end);
-                // The split nearest the middle of the page, between a third and two thirds.
-                let (third, half) = (source.len() / 3, source.len() / 2);
-                if split_wanted && matches!(name.as_str(), "h1" | "h2") && next >= third {
+                // The split nearest SPLIT_TARGET of the page, between a third and two thirds.
+                let (third, target) = (source.len() / 3, source.len() / 100 * SPLIT_TARGET);
+                if split_wanted
+                    && matches!(name.as_str(), "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+                    && next >= third
+                {
                     let open = tree.plain_open(SPLIT_INSIDE);
                     let plain = was_after_p_end && out.out.is_none() && !saw_base;
                     // Looked for once: past a third of the page.
@@ -182,12 +190,12 @@ pub fn html_reporting<'s>(
                             reopen.push_str(&format!("<{name}>"));
                         }
                         let here = Split { at: next, reopen };
-                        if next < half {
-                            split_before_half = Some(here);
+                        if next < target {
+                            split_before_target = Some(here);
                         } else {
                             split_wanted = false;
-                            let nearer = match split_before_half.take() {
-                                Some(before) if half - before.at < next - half => before,
+                            let nearer = match split_before_target.take() {
+                                Some(before) if target - before.at < next - target => before,
                                 _ => here,
                             };
                             report(Report::Split(nearer));
@@ -241,14 +249,14 @@ pub fn html_reporting<'s>(
         i = end;
         if split_wanted && i > source.len() / 3 * 2 {
             split_wanted = false;
-            if let Some(before) = split_before_half.take() {
+            if let Some(before) = split_before_target.take() {
                 report(Report::Split(before));
             }
         }
         if out.out.is_none() && i - told >= REPORT_EVERY {
             told = i;
             // Not past a split that may yet be proposed: the parser must not have read it.
-            let upto = split_before_half.as_ref().map_or(i, |split| split.at.min(i));
+            let upto = split_before_target.as_ref().map_or(i, |split| split.at.min(i));
             report(Report::Approved(upto));
         }
     }

@@ -30,9 +30,10 @@ pub struct Halves {
     fields_before: usize,
 }
 
-/// The second half of a page, parsed on its own thread.
+/// The second half of a page, parsed (and laid out, when asked) on its own thread.
 pub struct SecondHalf {
-    tree: RenderTree,
+    tree: Option<RenderTree>,
+    laid_out: Option<HalfLaidOut>,
     forms: Forms,
     title: String,
     /// The second half has a `<base href>`: it counts for the whole page.
@@ -47,35 +48,87 @@ pub fn wanted(from: usize) -> Option<usize> {
     (two && std::env::var_os("MARGAY_ONE_THREAD").is_none()).then_some(from)
 }
 
-/// Parse the second half of the (guarded) page `html`.
-pub fn parse_second(url: &Url, split: &Split, html: &str) -> Option<SecondHalf> {
+/// Where a second half learns how many links come before it, and the width to lay it out.
+pub type LayOutSecond = Option<(std::sync::mpsc::Receiver<usize>, u16)>;
+
+/// Parse the second half of the (guarded) page `html`; lay it out too when `lay_out` says
+/// for what width (as soon as the first half tells its number of links).
+pub fn parse_second(url: &Url, split: &Split, html: &str, lay_out: LayOutSecond) -> Option<SecondHalf> {
+    use html5ever::tendril::{StrTendril, TendrilSink};
     let rest = html.get(split.at..)?;
-    let mut text = String::with_capacity(split.reopen.len() + rest.len());
-    text.push_str(&split.reopen);
-    text.push_str(rest);
-    let dom = html::parse_dom(&text);
-    drop(text);
+    let mut parser = html::dom_parser();
+    parser.process(StrTendril::from_slice(&split.reopen));
+    parser.process(StrTendril::from_slice(rest));
+    let dom = parser.finish();
     let (title, base) = html::inspect(&dom, url);
     let has_base = base != *url;
     let forms = forms::extract(&dom, url);
     let tree = html::config(Decorator::default()).dom_to_render_tree(&dom).ok()?;
-    Some(SecondHalf { tree, forms, title, has_base })
+    drop(dom);
+    // No number of links: the first half was not laid out, and this one is not either.
+    let links_before = lay_out.and_then(|(links_before, width)| Some((links_before.recv().ok()?, width)));
+    let (tree, laid_out) = match links_before {
+        Some((links_before, width)) => {
+            (None, lay_out_half(tree, Decorator::numbering_from(links_before), |c| c, width))
+        }
+        None => (Some(tree), None),
+    };
+    Some(SecondHalf { tree, laid_out, forms, title, has_base })
 }
 
-/// The page from its first half, parsed, and its second half; `Err` when the halves cannot
-/// stand for the page (the second half has the page's `<base>`).
-pub fn combine(first: Parsed, second: SecondHalf, split: Split) -> Result<Parsed, ()> {
+/// The first half of a page, parsed on the load thread, and laid out when a width was given.
+pub struct FirstHalf {
+    parsed: Parsed,
+    /// The layout and how many links the second half was told come before it.
+    laid_out: Option<(HalfLaidOut, usize)>,
+}
+
+/// Lay the first half out for `width` (when given), after telling the second half how many
+/// links it numbers; the second is laid out meanwhile on its own thread.
+pub fn lay_out_first(
+    parsed: Parsed,
+    width: Option<u16>,
+    tell_links: std::sync::mpsc::Sender<usize>,
+) -> FirstHalf {
+    let Some(width) = width else { return FirstHalf { parsed, laid_out: None } };
+    let Parsed { title, base, tree, forms } = parsed;
+    let (tree, laid_out) = match tree {
+        Trees::Whole(tree) => {
+            let links = tree.link_count();
+            // The second half may be gone (it could not be parsed): nothing then waits.
+            let _ = tell_links.send(links);
+            let laid_out = lay_out_half(tree, Decorator::default(), |c| c, width).map(|l| (l, links));
+            let placeholder = html::empty_tree(&html::config(Decorator::default()));
+            (Trees::Whole(placeholder), laid_out)
+        }
+        other => (other, None),
+    };
+    FirstHalf { parsed: Parsed { title, base, tree, forms }, laid_out }
+}
+
+/// The page from its two halves; `Err` when they cannot stand for the page (the second
+/// half has the page's `<base>`, or a half could not be laid out for `width`).
+pub fn combine(first: FirstHalf, second: SecondHalf, split: Split, width: Option<u16>) -> Result<Parsed, ()> {
     if second.has_base {
         return Err(());
     }
-    let Parsed { title, base, tree, mut forms } = first;
-    let Trees::Whole(first) = tree else { return Err(()) };
+    let FirstHalf { parsed: Parsed { title, base, tree, mut forms }, laid_out } = first;
     let fields_before = forms.fields.len();
     forms.append(second.forms);
     // The first <title> in the page counts, wherever it is.
     let title = if title.is_empty() { second.title } else { title };
-    let halves = Halves { split, first, second: second.tree, fields_before };
-    Ok(Parsed { title, base, tree: Trees::Halves(Box::new(halves)), forms })
+    let tree = match (tree, second.tree, laid_out, second.laid_out, width) {
+        (_, _, Some((first_lines, links_before)), Some(second_lines), Some(width)) => {
+            let (lines, hrefs, at) = join(first_lines, second_lines, links_before, fields_before).ok_or(())?;
+            let rendered = html::convert_split(lines, hrefs, &base, width.max(1), at);
+            Trees::LaidOut(Box::new(rendered), split)
+        }
+        (Trees::Whole(first), Some(second), None, None, _) => {
+            Trees::Halves(Box::new(Halves { split, first, second, fields_before }))
+        }
+        _ => return Err(()),
+    };
+    Ok(Parsed { title, base, tree, forms })
 }
 
 /// Parse the (guarded) page `html` again in the halves `split` made of it before.
@@ -85,11 +138,12 @@ pub fn parse(url: &Url, html: &str, split: &Split) -> Option<Parsed> {
         let second = std::thread::Builder::new()
             .name("margay-half".into())
             .stack_size(STACK)
-            .spawn_scoped(scope, || parse_second(url, split, html))
+            .spawn_scoped(scope, || parse_second(url, split, html, None))
             .ok()?;
         let first = html::from_dom(url, html::parse_dom(first));
         let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        combine(first, second, split.clone()).ok()
+        let first = FirstHalf { parsed: first, laid_out: None };
+        combine(first, second, split.clone(), None).ok()
     })
 }
 
@@ -112,7 +166,18 @@ pub fn lay_out(halves: Halves, tweak: Tweak, width: u16) -> Option<LaidOut> {
         };
         (first, second)
     });
-    let ((mut lines, mut hrefs), (second_lines, second_hrefs)) = (first?, second?);
+    join(first?, second?, links_before, fields_before)
+}
+
+/// The lines and links of the whole page from its halves': None when the first numbered
+/// other than the `links_before` the second was told.
+fn join(
+    first: HalfLaidOut,
+    second: HalfLaidOut,
+    links_before: usize,
+    fields_before: usize,
+) -> Option<LaidOut> {
+    let ((mut lines, mut hrefs), (second_lines, second_hrefs)) = (first, second);
     if hrefs.len() != links_before {
         return None;
     }
@@ -186,7 +251,7 @@ mod tests {
     fn a_page_in_halves_lays_out_as_the_whole_page_does() {
         let url = Url::parse("http://example.com/book/").expect("constant URL");
         let page = book(CHAPTERS, "");
-        let (html, parsed, followed) = html::guarded_parse(&url, page.clone(), Some(1000));
+        let (html, parsed, followed) = html::guarded_parse(&url, page.clone(), Some((1000, None)));
         assert_eq!(followed, html::Followed::InHalves);
         let Trees::Halves(halves) = &parsed.tree else { panic!("in halves") };
         let at = halves.split.at;
@@ -206,9 +271,24 @@ mod tests {
     }
 
     #[test]
+    fn halves_parsed_for_a_width_are_laid_out_with_the_parse_as_the_whole_page_is() {
+        let url = Url::parse("http://example.com/book/").expect("constant URL");
+        let page = book(CHAPTERS, "");
+        let (html, parsed, followed) = html::guarded_parse(&url, page.clone(), Some((1000, Some(61))));
+        assert_eq!(followed, html::Followed::InHalves);
+        assert!(matches!(parsed.tree, Trees::LaidOut(..)), "laid out with the parse");
+        let (title, base, forms, expected) = whole(&url, &page, 61);
+        assert_eq!((&parsed.title, &parsed.base, &parsed.forms), (&title, &base, &forms));
+        let source = html::Source::new(&url, html, parsed.tree);
+        assert_same(&source.render(&parsed.base, 61), &expected);
+        // Another width parses again.
+        assert_same(&source.render(&parsed.base, 90), &whole(&url, &page, 90).3);
+    }
+
+    #[test]
     fn pages_are_not_split_where_the_halves_could_differ() {
         let url = Url::parse("http://example.com/").expect("constant URL");
-        let split = |page: String| html::guarded_parse(&url, page, Some(1000)).2;
+        let split = |page: String| html::guarded_parse(&url, page, Some((1000, None))).2;
         assert_eq!(split(book(CHAPTERS, "")), html::Followed::InHalves);
         // A <base> before the middle changes how the second half's forms resolve.
         assert_ne!(split(book(CHAPTERS, "<base href=http://example.org/>")), html::Followed::InHalves);
@@ -221,6 +301,9 @@ mod tests {
         let page = book(CHAPTERS, "").replace("</footer>", "</footer><frameset>");
         assert_ne!(split(page), html::Followed::InHalves);
         // Small pages are parsed whole.
-        assert_ne!(html::guarded_parse(&url, book(CHAPTERS, ""), Some(1 << 30)).2, html::Followed::InHalves);
+        assert_ne!(
+            html::guarded_parse(&url, book(CHAPTERS, ""), Some((1 << 30, None))).2,
+            html::Followed::InHalves
+        );
     }
 }

@@ -47,6 +47,8 @@ pub struct Parsed {
 pub enum Trees {
     Whole(RenderTree),
     Halves(Box<super::halves::Halves>),
+    /// Laid out already, in halves, for the width the parse was told (the trees are used).
+    LaidOut(Box<Rendered>, super::guard::Split),
 }
 
 /// Parse already guarded HTML as one whole.
@@ -66,13 +68,12 @@ pub const HALVES_FROM: usize = 256 << 10;
 /// on the guarded page otherwise (a bidirectional character early in a page). When the
 /// guard finds where to split a large page, the scanning thread goes on to parse the second
 /// half while this one parses the first (`super::halves`).
-pub fn parse_guarded(url: &Url, source: String) -> (String, Parsed) {
-    parse_guarded_with(url, source, super::halves::wanted(HALVES_FROM))
-}
-
-/// [`parse_guarded`], splitting pages of at least `halves_from` bytes (None: never).
-pub(super) fn parse_guarded_with(url: &Url, source: String, halves_from: Option<usize>) -> (String, Parsed) {
-    let (html, parsed, _) = guarded_parse(url, source, halves_from);
+///
+/// `width`: the width the page is about to be laid out for. A page in halves is then laid
+/// out as well, each half on the thread that parsed it (`Trees::LaidOut`).
+pub fn parse_guarded(url: &Url, source: String, width: Option<u16>) -> (String, Parsed) {
+    let halves = super::halves::wanted(HALVES_FROM).map(|from| (from, width));
+    let (html, parsed, _) = guarded_parse(url, source, halves);
     (html, parsed)
 }
 
@@ -98,7 +99,7 @@ enum Scanned<'s> {
     /// The guard's verdict, and the parse that followed it `fed` bytes into the page.
     Following(Cow<'s, str>, html5ever::driver::Parser<RcDom>, usize),
     /// The first half, parsed, and (unless it could not be made) the second.
-    Halves(Parsed, Option<(super::guard::Split, super::halves::SecondHalf)>),
+    Halves(super::halves::FirstHalf, Option<(super::guard::Split, super::halves::SecondHalf)>),
 }
 
 /// What the scanning thread tells the parsing one.
@@ -108,12 +109,11 @@ enum Heard<'s> {
     Verdict(Cow<'s, str>),
 }
 
-pub(super) fn guarded_parse(
-    url: &Url,
-    source: String,
-    halves_from: Option<usize>,
-) -> (String, Parsed, Followed) {
-    let (html, dom, followed) = match guarded_dom(url, source, halves_from) {
+/// What a page must have to be split (bytes), and the width to lay its halves out for.
+pub(super) type HalvesWanted = Option<(usize, Option<u16>)>;
+
+pub(super) fn guarded_parse(url: &Url, source: String, halves: HalvesWanted) -> (String, Parsed, Followed) {
+    let (html, dom, followed) = match guarded_dom(url, source, halves) {
         Ok(parsed) => return parsed,
         Err(parsing) => parsing,
     };
@@ -124,7 +124,7 @@ pub(super) fn guarded_parse(
 /// [`guarded_parse`] up to the DOM, unless the page was parsed in halves (`Ok`).
 type Guarded = Result<(String, Parsed, Followed), (String, RcDom, Followed)>;
 
-fn guarded_dom(url: &Url, source: String, halves_from: Option<usize>) -> Guarded {
+fn guarded_dom(url: &Url, source: String, halves: HalvesWanted) -> Guarded {
     use super::guard::Report;
     use html5ever::tendril::{StrTendril, TendrilSink};
     if source.len() <= super::guard::REPORT_EVERY {
@@ -136,8 +136,11 @@ fn guarded_dom(url: &Url, source: String, halves_from: Option<usize>) -> Guarded
         return Err((html, dom, Followed::InTurn));
     }
     let text = source.as_str();
+    let (halves_from, width) = (halves.map(|(from, _)| from), halves.and_then(|(_, width)| width));
     let scanned = std::thread::scope(|scope| {
         let (tell, heard) = std::sync::mpsc::channel();
+        // How many links the first half numbers, for the second half's layout.
+        let (tell_links, links_before) = std::sync::mpsc::channel();
         let scan = std::thread::Builder::new()
             .name("margay-scan".into())
             .stack_size(super::halves::STACK)
@@ -154,8 +157,9 @@ fn guarded_dom(url: &Url, source: String, halves_from: Option<usize>) -> Guarded
                 let _ = tell.send(Heard::Verdict(verdict));
                 drop(tell);
                 // Nothing changed: the second half, while the first is parsed over there.
+                let layout = width.map(|width| (links_before, width));
                 split.filter(|_| unchanged).and_then(|split| {
-                    let second = super::halves::parse_second(url, &split, text)?;
+                    let second = super::halves::parse_second(url, &split, text, layout)?;
                     Some((split, second))
                 })
             });
@@ -191,6 +195,7 @@ fn guarded_dom(url: &Url, source: String, halves_from: Option<usize>) -> Guarded
             // The first half is finished here while the second is parsed over there.
             parser.process(StrTendril::from_slice(&text[fed..until]));
             let first = from_dom(url, parser.finish());
+            let first = super::halves::lay_out_first(first, width, tell_links);
             let second = scan.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             return Scanned::Halves(first, second);
         }
@@ -208,7 +213,7 @@ fn guarded_dom(url: &Url, source: String, halves_from: Option<usize>) -> Guarded
             return Err((html, dom, Followed::InTurn));
         }
         Scanned::Halves(first, Some((split, second))) => {
-            return match super::halves::combine(first, second, split) {
+            return match super::halves::combine(first, second, split, width) {
                 Ok(parsed) => Ok((source, parsed, Followed::InHalves)),
                 // The halves cannot stand for the page (a <base> in the second): whole.
                 Err(()) => {
@@ -267,7 +272,7 @@ pub(super) fn parse_dom(html: &str) -> RcDom {
 }
 
 /// html5ever's parser as html2text sets it up (scripting off: `<noscript>` content shows).
-fn dom_parser() -> html5ever::driver::Parser<RcDom> {
+pub(super) fn dom_parser() -> html5ever::driver::Parser<RcDom> {
     let opts = html5ever::ParseOpts {
         tree_builder: html5ever::tree_builder::TreeBuilderOpts {
             scripting_enabled: false,
@@ -433,19 +438,23 @@ fn text_of(node: &Handle) -> String {
 pub struct Source {
     url: Url,
     /// Shared, so that a layout for another width can run on another thread.
-    html: std::sync::Arc<str>,
+    html: std::sync::Arc<String>,
     /// Where the page splits into halves that are parsed and laid out at once.
     split: Option<super::guard::Split>,
     tree: RefCell<Option<Trees>>,
+    /// The layout made with the parse, until asked for.
+    laid_out: RefCell<Option<Rendered>>,
 }
 
 impl Source {
     pub fn new(url: &Url, html: String, tree: Trees) -> Source {
-        let split = match &tree {
-            Trees::Halves(halves) => Some(halves.split.clone()),
-            Trees::Whole(_) => None,
+        let (split, tree, laid_out) = match tree {
+            Trees::Halves(halves) => (Some(halves.split.clone()), Some(Trees::Halves(halves)), None),
+            Trees::Whole(tree) => (None, Some(Trees::Whole(tree)), None),
+            Trees::LaidOut(rendered, split) => (Some(split), None, Some(*rendered)),
         };
-        Source { url: url.clone(), html: html.into(), split, tree: RefCell::new(Some(tree)) }
+        let (tree, laid_out) = (RefCell::new(tree), RefCell::new(laid_out));
+        Source { url: url.clone(), html: std::sync::Arc::new(html), split, tree, laid_out }
     }
 
     /// A layout for `width` that can run on another thread (it parses the source again).
@@ -463,7 +472,11 @@ impl Source {
 
     /// Lay the page out for `width` columns.
     pub fn render(&self, base: &Url, width: u16) -> Rendered {
-        layout(|| self.take_tree(), || parse(&self.url, &self.html).tree, base, width)
+        let made = self.laid_out.borrow_mut().take();
+        match made {
+            Some(rendered) if rendered.width == width.max(1) => rendered,
+            _ => layout(|| self.take_tree(), || parse(&self.url, &self.html).tree, base, width),
+        }
     }
 }
 
@@ -496,9 +509,11 @@ fn layout(
             Trees::Halves(halves) => {
                 super::halves::lay_out(*halves, tweak, width).or_else(|| match whole() {
                     Trees::Whole(tree) => lay_out_whole(tree, tweak, width),
-                    Trees::Halves(_) => None,
+                    Trees::Halves(_) | Trees::LaidOut(..) => None,
                 })
             }
+            // Source keeps such a layout apart; a new parse (`reparse`) never makes one.
+            Trees::LaidOut(rendered, _) => return *rendered,
         };
         if let Some((lines, hrefs, split)) = laid_out {
             return convert_split(lines, hrefs, base, width, split);
@@ -531,7 +546,7 @@ pub(super) fn config(decorator: Decorator) -> Config<Decorator> {
 const CONVERT_IN_TWO: usize = 4000;
 
 /// [`convert`], in two parts at once when `split` says where the second starts.
-fn convert_split(
+pub(super) fn convert_split(
     lines: Vec<TaggedLine<Vec<Ann>>>,
     hrefs: Vec<String>,
     base: &Url,

@@ -113,6 +113,18 @@ enum Body {
 impl Document {
     /// Parse a response body. `content_type` is the raw Content-Type header value.
     pub fn from_bytes(url: &Url, content_type: Option<&str>, bytes: &[u8]) -> Document {
+        Document::from_bytes_for(url, content_type, bytes, None)
+    }
+
+    /// [`Document::from_bytes`] and its layout for `width` ([`Document::render`]): a large
+    /// page is then parsed and laid out in halves at once, each half on one thread.
+    pub fn laid_out(url: &Url, content_type: Option<&str>, bytes: &[u8], width: u16) -> (Document, Rendered) {
+        let doc = Document::from_bytes_for(url, content_type, bytes, Some(width));
+        let rendered = doc.render(width);
+        (doc, rendered)
+    }
+
+    fn from_bytes_for(url: &Url, content_type: Option<&str>, bytes: &[u8], width: Option<u16>) -> Document {
         let mime = mime_of(content_type, url, bytes);
         let size = bytes.len() as u64;
         // Only what can be laid out is decoded (issue: hostile pages).
@@ -120,7 +132,8 @@ impl Document {
         match mime.as_str() {
             "text/html" | "application/xhtml+xml" => {
                 let decoded = decode(bytes, content_type, true);
-                let mut doc = Document::from_html_source(url, decoded.text);
+                let width = width.map(|w| w.max(html::MIN_WIDTH));
+                let mut doc = Document::from_html_source(url, decoded.text, width);
                 doc.charset = Some(decoded.encoding.to_string());
                 doc
             }
@@ -141,13 +154,14 @@ impl Document {
 
     /// Parse HTML that is already text (generated pages, decoded bodies).
     pub fn from_html(url: &Url, html: &str) -> Document {
-        Document::from_html_source(url, html.to_string())
+        Document::from_html_source(url, html.to_string(), None)
     }
 
     /// [`Document::from_html`] keeping `html` (no copy, unless the guard changes it) to lay
     /// the page out again at another width.
-    fn from_html_source(url: &Url, html: String) -> Document {
-        let (html, parsed) = html::parse_guarded(url, html);
+    /// `width`: the layout about to be asked for (see [`Document::laid_out`]).
+    fn from_html_source(url: &Url, html: String, width: Option<u16>) -> Document {
+        let (html, parsed) = html::parse_guarded(url, html, width);
         Document {
             url: url.clone(),
             title: parsed.title,

@@ -93,8 +93,8 @@ pub fn load(
         (304, Some(mut entry)) => {
             Cache::merge_not_modified(&mut entry, &response.head.headers);
             let _ = client.with_cache_do(|c| c.store_entry(entry.clone()));
-            let doc = Document::from_bytes(&response.url, entry.header("content-type"), &entry.body);
-            let rendered = doc.render(width);
+            let (doc, rendered) =
+                Document::laid_out(&response.url, entry.header("content-type"), &entry.body, width);
             cached_page = Some(CachedPage {
                 doc,
                 rendered,
@@ -112,11 +112,8 @@ pub fn load(
         }
         _ => {}
     }
-    let page = (!response.body.is_empty()).then(|| {
-        let doc = Document::from_bytes(&response.url, response.content_type(), &response.body);
-        let rendered = doc.render(width);
-        (doc, rendered)
-    });
+    let page = (!response.body.is_empty())
+        .then(|| Document::laid_out(&response.url, response.content_type(), &response.body, width));
     Ok(Loaded { response, page, cached: cached_page })
 }
 
