@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingM
 use margay::document::Document;
 use margay::dump::{self, DumpMode};
 use margay::net::{Client, NetConfig};
-use margay::ui::{App, Keymap, Msg};
+use margay::ui::{App, Effect, Keymap, Msg};
 use std::hint::black_box;
 
 #[path = "support/mod.rs"]
@@ -62,10 +62,16 @@ fn resize(c: &mut Criterion) {
         let mut app = App::new(Keymap::defaults(), 80, 40);
         app.show_document(page.url(), Document::from_bytes(&page.url(), Some("text/html"), &page.bytes));
         let mut wide = false;
+        // The whole resize: the app asks for a layout off the UI thread (`Effect::Relayout`),
+        // the job runs, and the new layout is handed back.
         group.bench_function(format!("{}/80<->200", page.name), |b| {
             b.iter(|| {
                 wide = !wide;
-                app.update(Msg::Resize(if wide { 200 } else { 80 }, 40))
+                for effect in app.update(Msg::Resize(if wide { 200 } else { 80 }, 40)) {
+                    if let Effect::Relayout { page, width, job } = effect {
+                        app.update(Msg::Relaid { page, width, rendered: job.run() });
+                    }
+                }
             })
         });
     }
