@@ -199,7 +199,9 @@ fn guarded_dom(url: &Url, source: String, halves: HalvesWanted) -> Guarded {
             let second = scan.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             return Scanned::Halves(first, second);
         }
-        // Nothing to wait for: the scanning thread parses a second half only after a split.
+        // No halves here. A second half, if the scanning thread made one, must not wait for
+        // a number of links that will never come.
+        drop(tell_links);
         let _ = scan.join();
         Scanned::Following(verdict, parser, fed)
     });
