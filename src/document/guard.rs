@@ -82,16 +82,17 @@ pub enum Report {
 }
 
 /// A place in the middle of a page where the parser and the layout stand in a state that
-/// can be rebuilt from scratch: at an `<h1>` or `<h2>` just after a `</p>`, inside nothing
-/// but `<div>`, `<main>`, `<article>` and `<section>` elements, no formatting element active
-/// (so the parser will never reach back before it), no `<base>` before it and no
-/// `<frameset>` after it. The second part, parsed alone after [`Split::reopen`] (the page's
-/// doctype and the open elements' start tags, without attributes), makes the same tree as
-/// the rest of the whole page does; laid out after the first part's lines and a blank line,
-/// it makes the same lines (`document::html` checks this on every page of a corpus test).
+/// can be rebuilt from scratch: at a `<p>` or heading just after a `</p>` (an empty `<div>`
+/// between them allowed), inside nothing but `<div>`, `<main>`, `<article>` and `<section>`
+/// elements, no formatting element active (so the parser will never reach back before it),
+/// no `<base>` before it and no `<frameset>` after it. The second part, parsed alone after
+/// [`Split::reopen`] (the page's doctype and the open elements' start tags, without
+/// attributes), makes the same tree as the rest of the whole page does; laid out after the
+/// first part's lines and a blank line, it makes the same lines (`document::halves` tests
+/// this; `scripts/check-halves.sh` checks it on every large page of the Rust documentation).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Split {
-    /// Where the second part starts (the `<` of the heading).
+    /// Where the second part starts (the `<` of the paragraph or heading).
     pub at: usize,
     /// What the second part is parsed after.
     pub reopen: String,

@@ -2,10 +2,10 @@
 //!
 //! html5ever and html2text work on one thread, and on a page of megabytes each takes about
 //! half of the time (docs/performance.md). Where the guard finds a place that splits the
-//! page cleanly (`guard::Split`: a heading after a paragraph, inside plain containers), the
-//! second half is parsed after the start tags of the elements open there and laid out with
-//! its links numbered after the first half's; its lines follow the first half's after the
-//! blank line html2text puts before a heading. The halves then make the lines, links,
+//! page cleanly (`guard::Split`: a paragraph or heading right after a paragraph, inside
+//! plain containers), the second half is parsed after the start tags of the elements open
+//! there and laid out with its links numbered after the first half's; its lines follow the
+//! first half's after the blank line html2text puts before such a block. The halves then make the lines, links,
 //! anchors and forms the whole page makes: `scripts/check-halves.sh` compares the two on
 //! every large page of the Rust documentation, and the tests here on made-up ones. No crate
 //! does this; it rests on what html2text and html5ever do at such a place.
