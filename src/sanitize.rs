@@ -78,6 +78,10 @@ pub fn text(s: &str) -> Cow<'_, str> {
 }
 
 fn clean(s: &str, multiline: bool) -> Cow<'_, str> {
+    // Printable ASCII is safe; most text is, and this check is a fraction of the one below.
+    if s.bytes().all(|b| (b' '..b'\x7f').contains(&b)) {
+        return Cow::Borrowed(s);
+    }
     if !s.chars().any(|c| is_unsafe(c) && !(multiline && matches!(c, '\n' | '\t'))) {
         return Cow::Borrowed(s);
     }
