@@ -118,3 +118,37 @@ fn dump_never_touches_the_terminal_modes() {
     // No alternate screen, no mouse capture, no raw-mode artefacts.
     assert!(!text.contains("\x1b[?1049h") && !text.contains("\x1b[?1000h"));
 }
+
+/// A long page with places to split it (see `document::halves`): chapters with links,
+/// anchors and a form in each, inside plain containers.
+fn long_book() -> String {
+    let mut page = String::from("<!DOCTYPE html><title>Book</title><div id=page><main>");
+    for c in 0..1200 {
+        page += &format!(
+            "<div style=\"break-before: page\"></div>\n<h1 id=ch{c}><a href=#ch{c}>Chapter {c}</a></h1>\
+             <p>Words of chapter {c}, with <a href=/c{c}>a link</a> and <code>code</code>.</p>\n\
+             <form action=/f{c}><input name=q{c} value=v></form><p id=p{c}>More, <b>bold</b>.</p>\n"
+        );
+    }
+    page + "</main></div>"
+}
+
+#[test]
+fn a_long_page_dumps_the_same_in_halves_and_whole() {
+    let book = long_book();
+    assert!(book.len() > 256 << 10, "large enough to be split: {}", book.len());
+    let s = TestServer::start(move |_| Reply::html(&book));
+    let dump = |one_thread: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_margay"));
+        command.args(["--dump", "--width", "60", &s.url("/book")]).env("NO_COLOR", "1");
+        if one_thread {
+            command.env("MARGAY_ONE_THREAD", "1");
+        }
+        let out = command.output().expect("run margay");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let (halves, whole) = (dump(false), dump(true));
+    assert!(whole.contains("Chapter 1199") && whole.contains(&format!("{}/c1199", s.base)));
+    assert!(halves == whole, "the dump in halves differs from the whole page's");
+}

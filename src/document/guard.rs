@@ -120,13 +120,13 @@ pub fn html_with(source: &str, max_depth: usize, max_nodes: usize, max_bytes: us
     html_reporting(source, max_depth, max_nodes, max_bytes, None, &mut |_| {})
 }
 
-/// How much the scan reads between two reports to [`html_reporting`]'s `approved`.
+/// How much the scan reads between two [`Report::Approved`].
 pub const REPORT_EVERY: usize = 64 << 10;
 
 /// [`html`], telling `report` as it goes how far the scan has read without changing
 /// anything, so that a parser can follow it on another thread without ever reading what
-/// the scan has not passed, and (on a page of at least `split_from` bytes) the first
-/// [`Split`] past the middle of the page. Nothing is told once the scan has left something
+/// the scan has not passed, and (on a page of at least `split_from` bytes) the [`Split`]
+/// nearest [`SPLIT_TARGET`] of the page. Nothing is told once the scan has left something
 /// out or cut the page; a later pass (bidirectional characters) may still change text
 /// before a told position, so a caller checks that the result is borrowed.
 pub fn html_reporting<'s>(
@@ -241,7 +241,8 @@ pub fn html_reporting<'s>(
                     doctype = source.get(next..end);
                 }
             }
-            Token::Nothing => {}
+            // A `<` that starts nothing is text.
+            Token::Nothing => content_seen = true,
         }
         if end > max_bytes || tree.nodes > max_nodes {
             cut = Some(next);
@@ -471,6 +472,28 @@ mod tests {
     fn bidi_characters_written_as_references_are_shown() {
         assert_eq!(html("a&#x202E;b&#8238c&#x0202e;d&#X2069;"), "a⟨RLO⟩b⟨RLO⟩c⟨RLO⟩d⟨PDI⟩");
         assert!(matches!(html("&#x41; &#; &#x; &amp; &#99999999999;"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_split_reopens_the_doctype_only_where_the_parser_heeds_it() {
+        let split_of = |page: &str| {
+            let mut split = None;
+            html_following(page, Some(0), &mut |report| {
+                if let Report::Split(found) = report {
+                    split = Some(found);
+                }
+            });
+            split.map(|split| split.reopen)
+        };
+        let body = "<main>".to_string() + &"<p>text</p>\n".repeat(300) + "</main>";
+        let page = "<!DOCTYPE html><html><body>".to_string() + &body;
+        assert_eq!(split_of(&page).as_deref(), Some("<!DOCTYPE html><main>"));
+        // After text (even a lone `<`) the parser ignores a doctype: quirks mode, as the
+        // second half parsed without one.
+        for before in ["text ", "< "] {
+            let page = before.to_string() + "<!DOCTYPE html>" + &body;
+            assert_eq!(split_of(&page).as_deref(), Some("<main>"), "{before}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use super::forms::{self, Forms};
 use super::guard::Split;
-use super::html::{self, Ann, Decorator, LaidOut, Parsed, Trees, Tweak};
+use super::html::{self, Decorator, HalfLaidOut, LaidOut, Parsed, Trees, Tweak};
 use html2text::render::{TaggedLine, TaggedLineElement};
 use html2text::RenderTree;
 use url::Url;
@@ -20,6 +20,20 @@ use url::Url;
 /// The stack of the threads that parse and lay out a second half: as deep a page as the
 /// load threads take (`net::isolate`).
 pub const STACK: usize = 64 << 20;
+
+/// Start `work` on a thread of `scope` with [`STACK`].
+pub fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new().name(name.into()).stack_size(STACK).spawn_scoped(scope, work)
+}
+
+/// What a thread of a scope returned; a panic there goes on here.
+pub fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
 
 /// A page's two halves, parsed.
 pub struct Halves {
@@ -69,7 +83,7 @@ pub fn parse_second(url: &Url, split: &Split, html: &str, lay_out: LayOutSecond)
     let links_before = lay_out.and_then(|(links_before, width)| Some((links_before.recv().ok()?, width)));
     let (tree, laid_out) = match links_before {
         Some((links_before, width)) => {
-            (None, lay_out_half(tree, Decorator::numbering_from(links_before), |c| c, width))
+            (None, html::lay_out_tree(tree, Decorator::numbering_from(links_before), |c| c, width))
         }
         None => (Some(tree), None),
     };
@@ -78,9 +92,24 @@ pub fn parse_second(url: &Url, split: &Split, html: &str, lay_out: LayOutSecond)
 
 /// The first half of a page, parsed on the load thread, and laid out when a width was given.
 pub struct FirstHalf {
-    parsed: Parsed,
+    title: String,
+    base: Url,
+    forms: Forms,
+    /// Its tree, unless a layout used it.
+    tree: Option<RenderTree>,
     /// The layout and how many links the second half was told come before it.
     laid_out: Option<(HalfLaidOut, usize)>,
+}
+
+impl FirstHalf {
+    fn new(parsed: Parsed) -> FirstHalf {
+        let Parsed { title, base, tree, forms } = parsed;
+        let tree = match tree {
+            Trees::Whole(tree) => Some(tree),
+            Trees::Halves(_) | Trees::LaidOut(..) => None,
+        };
+        FirstHalf { title, base, forms, tree, laid_out: None }
+    }
 }
 
 /// Lay the first half out for `width` (when given), after telling the second half how many
@@ -90,20 +119,15 @@ pub fn lay_out_first(
     width: Option<u16>,
     tell_links: std::sync::mpsc::Sender<usize>,
 ) -> FirstHalf {
-    let Some(width) = width else { return FirstHalf { parsed, laid_out: None } };
-    let Parsed { title, base, tree, forms } = parsed;
-    let (tree, laid_out) = match tree {
-        Trees::Whole(tree) => {
-            let links = tree.link_count();
-            // The second half may be gone (it could not be parsed): nothing then waits.
-            let _ = tell_links.send(links);
-            let laid_out = lay_out_half(tree, Decorator::default(), |c| c, width).map(|l| (l, links));
-            let placeholder = html::empty_tree(&html::config(Decorator::default()));
-            (Trees::Whole(placeholder), laid_out)
-        }
-        other => (other, None),
-    };
-    FirstHalf { parsed: Parsed { title, base, tree, forms }, laid_out }
+    let mut first = FirstHalf::new(parsed);
+    if let Some((width, tree)) = width.and_then(|width| Some((width, first.tree.take()?))) {
+        let links = tree.link_count();
+        // The second half may be gone (it could not be parsed): nothing then waits.
+        let _ = tell_links.send(links);
+        let laid_out = html::lay_out_tree(tree, Decorator::default(), |c| c, width);
+        first.laid_out = laid_out.map(|half| (half, links));
+    }
+    first
 }
 
 /// The page from its two halves; `Err` when they cannot stand for the page (the second
@@ -112,7 +136,7 @@ pub fn combine(first: FirstHalf, second: SecondHalf, split: Split, width: Option
     if second.has_base {
         return Err(());
     }
-    let FirstHalf { parsed: Parsed { title, base, tree, mut forms }, laid_out } = first;
+    let FirstHalf { title, base, mut forms, tree, laid_out } = first;
     let fields_before = forms.fields.len();
     forms.append(second.forms);
     // The first <title> in the page counts, wherever it is.
@@ -123,7 +147,7 @@ pub fn combine(first: FirstHalf, second: SecondHalf, split: Split, width: Option
             let rendered = html::convert_split(lines, hrefs, &base, width.max(1), at);
             Trees::LaidOut(Box::new(rendered), split)
         }
-        (Trees::Whole(first), Some(second), None, None, _) => {
+        (Some(first), Some(second), None, None, _) => {
             Trees::Halves(Box::new(Halves { split, first, second, fields_before }))
         }
         _ => return Err(()),
@@ -135,14 +159,9 @@ pub fn combine(first: FirstHalf, second: SecondHalf, split: Split, width: Option
 pub fn parse(url: &Url, html: &str, split: &Split) -> Option<Parsed> {
     let first = html.get(..split.at)?;
     std::thread::scope(|scope| {
-        let second = std::thread::Builder::new()
-            .name("margay-half".into())
-            .stack_size(STACK)
-            .spawn_scoped(scope, || parse_second(url, split, html, None))
-            .ok()?;
-        let first = html::from_dom(url, html::parse_dom(first));
-        let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        let first = FirstHalf { parsed: first, laid_out: None };
+        let second = spawn(scope, "margay-half", || parse_second(url, split, html, None)).ok()?;
+        let first = FirstHalf::new(html::from_dom(url, html::parse_dom(first)));
+        let second = joined(second)?;
         combine(first, second, split.clone(), None).ok()
     })
 }
@@ -153,17 +172,11 @@ pub fn lay_out(halves: Halves, tweak: Tweak, width: u16) -> Option<LaidOut> {
     let Halves { first, second, fields_before, .. } = halves;
     let links_before = first.link_count();
     let (first, second) = std::thread::scope(|scope| {
-        let second = std::thread::Builder::new()
-            .name("margay-half".into())
-            .stack_size(STACK)
-            .spawn_scoped(scope, move || {
-                lay_out_half(second, Decorator::numbering_from(links_before), tweak, width)
-            });
-        let first = lay_out_half(first, Decorator::default(), tweak, width);
-        let second = match second {
-            Ok(second) => second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => None,
-        };
+        let second = spawn(scope, "margay-half", move || {
+            html::lay_out_tree(second, Decorator::numbering_from(links_before), tweak, width)
+        });
+        let first = html::lay_out_tree(first, Decorator::default(), tweak, width);
+        let second = second.ok().and_then(joined);
         (first, second)
     });
     join(first?, second?, links_before, fields_before)
@@ -182,7 +195,8 @@ fn join(
         return None;
     }
     let split = lines.len();
-    // html2text starts a heading with a blank line when anything came before it.
+    // html2text starts the block after a paragraph with a blank line when anything came
+    // before it.
     if lines.iter().any(|line| line.iter().any(|e| matches!(e, TaggedLineElement::Str(_)))) {
         lines.push(TaggedLine::new());
     }
@@ -192,15 +206,6 @@ fn join(
         None => href,
     }));
     Some((lines, hrefs, Some(split)))
-}
-
-/// A half's lines and the links it numbered.
-type HalfLaidOut = (Vec<TaggedLine<Vec<Ann>>>, Vec<String>);
-
-fn lay_out_half(tree: RenderTree, decorator: Decorator, tweak: Tweak, width: u16) -> Option<HalfLaidOut> {
-    let hrefs = decorator.hrefs.clone();
-    let lines = tweak(html::config(decorator)).render_to_lines(tree, usize::from(width)).ok()?;
-    Some((lines, hrefs.take()))
 }
 
 #[cfg(test)]

@@ -94,8 +94,8 @@ pub(super) enum Followed {
 
 /// Where [`guarded_dom`] stands when the scan is over.
 enum Scanned<'s> {
-    /// The guard ran here (no thread could be started).
-    NoThread(Cow<'s, str>),
+    /// No thread could be started: the guard and the parse run here.
+    NoThread,
     /// The guard's verdict, and the parse that followed it `fed` bytes into the page.
     Following(Cow<'s, str>, html5ever::driver::Parser<RcDom>, usize),
     /// The first half, parsed, and (unless it could not be made) the second.
@@ -128,12 +128,7 @@ fn guarded_dom(url: &Url, source: String, halves: HalvesWanted) -> Guarded {
     use super::guard::Report;
     use html5ever::tendril::{StrTendril, TendrilSink};
     if source.len() <= super::guard::REPORT_EVERY {
-        let html = match super::guard::html(&source) {
-            Cow::Owned(guarded) => guarded,
-            Cow::Borrowed(_) => source,
-        };
-        let dom = parse_dom(&html);
-        return Err((html, dom, Followed::InTurn));
+        return Err(in_turn(source));
     }
     let text = source.as_str();
     let (halves_from, width) = (halves.map(|(from, _)| from), halves.and_then(|(_, width)| width));
@@ -141,31 +136,28 @@ fn guarded_dom(url: &Url, source: String, halves: HalvesWanted) -> Guarded {
         let (tell, heard) = std::sync::mpsc::channel();
         // How many links the first half numbers, for the second half's layout.
         let (tell_links, links_before) = std::sync::mpsc::channel();
-        let scan = std::thread::Builder::new()
-            .name("margay-scan".into())
-            .stack_size(super::halves::STACK)
-            .spawn_scoped(scope, move || {
-                let mut split = None;
-                let verdict = super::guard::html_following(text, halves_from, &mut |report| {
-                    if let Report::Split(at) = &report {
-                        split = Some(at.clone());
-                    }
-                    // The parser stops listening only when this thread is gone.
-                    let _ = tell.send(Heard::Report(report));
-                });
-                let unchanged = matches!(verdict, Cow::Borrowed(_));
-                let _ = tell.send(Heard::Verdict(verdict));
-                drop(tell);
-                // Nothing changed: the second half, while the first is parsed over there.
-                let layout = width.map(|width| (links_before, width));
-                split.filter(|_| unchanged).and_then(|split| {
-                    let second = super::halves::parse_second(url, &split, text, layout)?;
-                    Some((split, second))
-                })
+        let scan = super::halves::spawn(scope, "margay-scan", move || {
+            let mut split = None;
+            let verdict = super::guard::html_following(text, halves_from, &mut |report| {
+                if let Report::Split(at) = &report {
+                    split = Some(at.clone());
+                }
+                // The parser stops listening only when this thread is gone.
+                let _ = tell.send(Heard::Report(report));
             });
+            let unchanged = matches!(verdict, Cow::Borrowed(_));
+            let _ = tell.send(Heard::Verdict(verdict));
+            drop(tell);
+            // Nothing changed: the second half, while the first is parsed over there.
+            let layout = width.map(|width| (links_before, width));
+            split.filter(|_| unchanged).and_then(|split| {
+                let second = super::halves::parse_second(url, &split, text, layout)?;
+                Some((split, second))
+            })
+        });
         let Ok(scan) = scan else {
             // No thread to be had: the guard, then the parse, here.
-            return Scanned::NoThread(super::guard::html(text));
+            return Scanned::NoThread;
         };
         let mut parser = dom_parser();
         let (mut fed, mut until, mut verdict) = (0, text.len(), None);
@@ -189,15 +181,14 @@ fn guarded_dom(url: &Url, source: String, halves: HalvesWanted) -> Guarded {
             // The scan ended without a verdict: it panicked, and this passes the panic on.
             let failed = scan.join().map(|_| ());
             failed.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            return Scanned::NoThread(super::guard::html(text));
+            return Scanned::NoThread;
         };
         if matches!(verdict, Cow::Borrowed(_)) && until < text.len() {
             // The first half is finished here while the second is parsed over there.
             parser.process(StrTendril::from_slice(&text[fed..until]));
             let first = from_dom(url, parser.finish());
             let first = super::halves::lay_out_first(first, width, tell_links);
-            let second = scan.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            return Scanned::Halves(first, second);
+            return Scanned::Halves(first, super::halves::joined(scan));
         }
         // No halves here. A second half, if the scanning thread made one, must not wait for
         // a number of links that will never come.
@@ -206,14 +197,7 @@ fn guarded_dom(url: &Url, source: String, halves: HalvesWanted) -> Guarded {
         Scanned::Following(verdict, parser, fed)
     });
     let (verdict, mut parser, fed) = match scanned {
-        Scanned::NoThread(verdict) => {
-            let html = match verdict {
-                Cow::Owned(guarded) => guarded,
-                Cow::Borrowed(_) => source,
-            };
-            let dom = parse_dom(&html);
-            return Err((html, dom, Followed::InTurn));
-        }
+        Scanned::NoThread => return Err(in_turn(source)),
         Scanned::Halves(first, Some((split, second))) => {
             return match super::halves::combine(first, second, split, width) {
                 Ok(parsed) => Ok((source, parsed, Followed::InHalves)),
@@ -231,11 +215,7 @@ fn guarded_dom(url: &Url, source: String, halves: HalvesWanted) -> Guarded {
         }
         Scanned::Following(verdict, parser, fed) => (verdict, parser, fed),
     };
-    let guarded = match verdict {
-        Cow::Borrowed(_) => None,
-        Cow::Owned(guarded) => Some(guarded),
-    };
-    match guarded {
+    match changed(verdict) {
         None => {
             parser.process(StrTendril::from_slice(&source[fed..]));
             Err((source, parser.finish(), Followed::Unchanged))
@@ -252,6 +232,21 @@ fn guarded_dom(url: &Url, source: String, halves: HalvesWanted) -> Guarded {
                 Err((guarded, dom, Followed::StartedOver))
             }
         },
+    }
+}
+
+/// The guard, then the parse, on this thread.
+fn in_turn(source: String) -> (String, RcDom, Followed) {
+    let html = changed(super::guard::html(&source)).unwrap_or(source);
+    let dom = parse_dom(&html);
+    (html, dom, Followed::InTurn)
+}
+
+/// The guarded page when the guard changed it.
+fn changed(guarded: Cow<'_, str>) -> Option<String> {
+    match guarded {
+        Cow::Owned(changed) => Some(changed),
+        Cow::Borrowed(_) => None,
     }
 }
 
@@ -532,11 +527,24 @@ fn layout(
 pub(super) type LaidOut = (Vec<TaggedLine<Vec<Ann>>>, Vec<String>, Option<usize>);
 
 fn lay_out_whole(tree: RenderTree, tweak: Tweak, width: u16) -> Option<LaidOut> {
-    let decorator = Decorator::default();
+    let (lines, hrefs) = lay_out_tree(tree, Decorator::default(), tweak, width)?;
+    let split = (lines.len() >= CONVERT_IN_TWO).then_some(lines.len() / 2);
+    Some((lines, hrefs, split))
+}
+
+/// A tree's lines and the links `decorator` numbered in them.
+pub(super) type HalfLaidOut = (Vec<TaggedLine<Vec<Ann>>>, Vec<String>);
+
+/// Lay `tree` out for `width`, its links numbered by `decorator`.
+pub(super) fn lay_out_tree(
+    tree: RenderTree,
+    decorator: Decorator,
+    tweak: Tweak,
+    width: u16,
+) -> Option<HalfLaidOut> {
     let hrefs = decorator.hrefs.clone();
     let lines = tweak(config(decorator)).render_to_lines(tree, usize::from(width)).ok()?;
-    let split = (lines.len() >= CONVERT_IN_TWO).then_some(lines.len() / 2);
-    Some((lines, hrefs.take(), split))
+    Some((lines, hrefs.take()))
 }
 
 pub(super) fn config(decorator: Decorator) -> Config<Decorator> {
@@ -544,10 +552,12 @@ pub(super) fn config(decorator: Decorator) -> Config<Decorator> {
     html2text::config::with_decorator(decorator).unicode_strikeout(false)
 }
 
-/// Lines at which [`convert`] splits its work between two threads.
+/// Lines from which [`lay_out_whole`] has [`convert_split`] split its work between two
+/// threads.
 const CONVERT_IN_TWO: usize = 4000;
 
-/// [`convert`], in two parts at once when `split` says where the second starts.
+/// Convert laid-out lines to spans and links, in two parts at once when `split` says where
+/// the second starts.
 pub(super) fn convert_split(
     lines: Vec<TaggedLine<Vec<Ann>>>,
     hrefs: Vec<String>,
@@ -563,7 +573,7 @@ pub(super) fn convert_split(
         std::thread::scope(|scope| {
             let second = scope.spawn(|| convert_part(back, front.len(), links));
             let first = convert_part(front, 0, links);
-            (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            (first, super::halves::joined(second))
         })
     } else {
         (convert_part(&lines, 0, hrefs.len()), Converted::default())
