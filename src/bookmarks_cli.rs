@@ -209,12 +209,16 @@ fn check(
     let mut urls: Vec<String> = store.bookmarks().entries().iter().map(|e| e.bookmark.url.clone()).collect();
     let mut seen = std::collections::HashSet::new();
     urls.retain(|u| seen.insert(u.clone()));
+    let (net, warnings) = NetConfig::for_user(&config.network, Paths::from_env().trusted_certs_file());
+    for warning in warnings {
+        eprintln!("margay: {}", crate::sanitize::line(&warning));
+    }
     let client = Client::new(NetConfig {
         body_cap: CHECK_BODY_CAP,
         connect_timeout: timeout,
         response_timeout: timeout,
         total_timeout: timeout,
-        ..NetConfig::from_settings(&config.network)
+        ..net
     });
 
     let tty = std::io::stderr().is_terminal();

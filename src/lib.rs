@@ -15,3 +15,4 @@ pub mod sanitize;
 pub mod shell;
 pub mod store;
 pub mod ui;
+pub mod viewer;

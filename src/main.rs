@@ -106,7 +106,9 @@ fn main() -> ExitCode {
     }
     let paths = Paths::from_env();
     let (config, config_warning) = Config::load(paths.config_file().as_deref());
-    let client = Client::new(NetConfig::from_settings(&config.network));
+    let (net_config, net_warnings) = NetConfig::for_user(&config.network, paths.trusted_certs_file());
+    let config_warning = config_warning.or_else(|| net_warnings.first().cloned());
+    let client = Client::new(net_config);
     if cli.dump || cli.source {
         let Some(url) = cli.url.as_deref() else {
             eprintln!("margay: --dump and --source need a URL");
@@ -252,6 +254,8 @@ fn event_loop(
     let mut loads: HashMap<u64, net::FetchHandle> = HashMap::new();
     let mut downloads: HashMap<u64, net::download::DownloadHandle> = HashMap::new();
     let mut bookmarks = margay::shell::BookmarkShell::open(bookmark_file);
+    // Files handed to viewers live here until margay ends (a viewer may read them late).
+    let mut viewer_files: Option<std::io::Result<tempfile::TempDir>> = None;
     effects.extend(app.update(Msg::Bookmarks(bookmarks.update(None, None))));
     loop {
         for effect in effects.drain(..) {
@@ -317,6 +321,29 @@ fn event_loop(
                         let _ = tx
                             .send(Msg::BookmarkCheck(margay::shell::check_bookmarks(&client, &list, &urls)));
                     });
+                }
+                Effect::TrustCertificate { host_port, sha256, subject } => {
+                    let cert = margay::store::trusted_certs::TrustedCert {
+                        host_port: host_port.clone(),
+                        sha256,
+                        added: margay::store::trusted_certs::today(),
+                        subject,
+                    };
+                    let result = match client.trusted_certs().write() {
+                        Ok(mut trusted) => trusted.add(cert),
+                        Err(_) => Err("the list of trusted certificates is unusable".to_string()),
+                    };
+                    let _ = tx.send(Msg::CertificateTrusted { host_port, result });
+                }
+                Effect::OpenExternally { body, mime, name } => {
+                    let result = viewer_files
+                        .get_or_insert_with(|| tempfile::Builder::new().prefix("margay-").tempdir())
+                        .as_ref()
+                        .map_err(|e| format!("cannot make a folder for the viewer's files: {e}"))
+                        .and_then(|dir| {
+                            terminal::open_externally(terminal, &gate, dir.path(), &body, &mime, &name)
+                        });
+                    let _ = tx.send(Msg::Opened(result));
                 }
                 Effect::Quit => return Ok(()),
                 other => {

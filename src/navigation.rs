@@ -49,6 +49,12 @@ pub struct PageInfo {
     pub downgraded: bool,
     /// Retry-After on an error page, in seconds.
     pub retry_after: Option<u64>,
+    /// The proxy the page came through (`host:port`).
+    pub proxy: Option<String>,
+    /// The answer was the proxy's own (it refused to reach the server).
+    pub from_proxy: bool,
+    /// The body went over the size limit and only its start was kept.
+    pub truncated: bool,
 }
 
 impl PageInfo {
@@ -86,8 +92,9 @@ pub enum Step {
     /// A 307/308 would re-send a form: ask first, then call [`Navigation::resend`].
     AskResend { status: u16, method: String, to: Url },
     /// 401: ask for a user name and password, then call [`Navigation::retry_with`]; on
-    /// cancel show `on_cancel`.
-    AskCredentials { realm: Option<String>, on_cancel: Box<Shown> },
+    /// cancel show `on_cancel`. 407: the same for the proxy named in `proxy`, then call
+    /// [`Navigation::retry_with_proxy_credentials`].
+    AskCredentials { realm: Option<String>, on_cancel: Box<Shown>, proxy: Option<String> },
 }
 
 /// A navigation in progress.
@@ -150,6 +157,9 @@ impl Navigation {
             info.headers = r.head.headers.clone();
             info.size = r.body.len();
             info.elapsed = Some(r.elapsed);
+            info.proxy = r.proxy.clone();
+            info.from_proxy = r.from_proxy;
+            info.truncated = r.truncated;
         }
         info
     }
@@ -205,11 +215,20 @@ impl Navigation {
             Outcome::Diagnostic(diagnosis) | Outcome::PaymentRequired { diagnosis } => {
                 self.diagnose(diagnosis, Some(&response))
             }
-            Outcome::AskCredentials { realm, on_cancel, .. } => {
+            Outcome::AskCredentials { realm, on_cancel, for_proxy, .. } => {
+                let proxy = if for_proxy {
+                    match &response.proxy {
+                        Some(proxy) => Some(proxy.clone()),
+                        // A 407 from a server that is no proxy of ours: nothing to answer it with.
+                        None => return self.diagnose(on_cancel, Some(&response)),
+                    }
+                } else {
+                    None
+                };
                 let Step::Show(on_cancel) = self.diagnose(on_cancel, Some(&response)) else {
                     unreachable!("diagnose always shows")
                 };
-                Step::AskCredentials { realm, on_cancel }
+                Step::AskCredentials { realm, on_cancel, proxy }
             }
             Outcome::NotModified => match loaded.cached {
                 Some(cached) => {
@@ -285,6 +304,14 @@ impl Navigation {
         self.request.clone()
     }
 
+    /// The same request again with credentials for its proxy (after a 407).
+    pub fn retry_with_proxy_credentials(&mut self, credential: crate::net::ProxyCredential) -> FetchRequest {
+        self.ctx.proxy_auth_attempts += 1;
+        self.request.proxy_credentials.retain(|c| c.proxy != credential.proxy);
+        self.request.proxy_credentials.push(credential);
+        self.request.clone()
+    }
+
     pub fn fail(&self, failure: &TransportFailure) -> Step {
         let diagnosis = policy::diagnose_transport(&self.request.url, failure, &self.ctx.chain);
         self.diagnose(diagnosis, None)
@@ -352,19 +379,24 @@ fn downgrade_message(message: Option<String>) -> String {
     }
 }
 
-/// 201: the body, with the new document's address on top as the first link.
+/// 201: the body, whatever its type, with the new document's address on top as the first
+/// link.
 fn created_page(response: &FetchResponse, location: &Url) -> Document {
     let content_type = response.content_type();
     let mime = document::mime_of(content_type, &response.url, &response.body);
-    let body = if mime == "text/html" || mime == "application/xhtml+xml" {
-        document::decode(&response.body, content_type, true).text
-    } else if mime.starts_with("text/") {
-        format!(
+    let body = match document::kind_of(&mime) {
+        _ if response.body.is_empty() => String::new(),
+        document::BodyKind::Html => document::decode(&response.body, content_type, true).text,
+        document::BodyKind::Text { json } => format!(
             "<pre>{}</pre>",
-            document::escape_html(&document::decode(&response.body, content_type, false).text)
-        )
-    } else {
-        String::new()
+            document::escape_html(&document::readable_text(&response.body, content_type, json).0)
+        ),
+        document::BodyKind::Other => format!(
+            "<p>The server's answer is {} ({}, {} bytes).</p>",
+            document::escape_html(&document::describe_type(&mime)),
+            document::escape_html(&mime),
+            response.body.len()
+        ),
     };
     let banner = format!(
         "<p><strong>Created:</strong> the new document is at <a href=\"{0}\">{0}</a></p><hr>",

@@ -100,22 +100,15 @@ pub fn edit_externally(
         .ok()
         .filter(|e| !e.trim().is_empty())
         .unwrap_or_else(|| "vi".to_string());
-    gate.pause();
-    let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
-    let _ = terminal::disable_raw_mode();
     // Through sh, so that EDITOR may carry arguments ("emacs -nw"), as other programs allow.
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(&path)
-        .status();
-    let _ = terminal::enable_raw_mode();
-    let _ = execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, Clear(ClearType::All));
-    // Forget what the screen held, so the next frame is drawn whole. (Terminal::clear would
-    // do it too, but asks the terminal where the cursor is and waits for the answer.)
-    terminal.swap_buffers();
-    gate.resume();
+    let status = hand_over(terminal, gate, || {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("sh")
+            .arg(&path)
+            .status()
+    });
     let result = match status {
         Ok(s) if s.success() => std::fs::read(&path)
             .map(|bytes| String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_string())
@@ -125,6 +118,69 @@ pub fn edit_externally(
     };
     let _ = std::fs::remove_file(&path);
     result
+}
+
+/// Give the terminal to another program for as long as `run` takes, and take it back.
+pub fn hand_over<T>(terminal: &mut ratatui::DefaultTerminal, gate: &InputGate, run: impl FnOnce() -> T) -> T {
+    gate.pause();
+    let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
+    let _ = terminal::disable_raw_mode();
+    let result = run();
+    let _ = terminal::enable_raw_mode();
+    let _ = execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, Clear(ClearType::All));
+    // Forget what the screen held, so the next frame is drawn whole. (Terminal::clear would
+    // do it too, but asks the terminal where the cursor is and waits for the answer.)
+    terminal.swap_buffers();
+    gate.resume();
+    result
+}
+
+/// Open `body` with the user's viewer: a terminal viewer gets the terminal until it ends, one
+/// that writes text has it shown as a page, any other (a window) runs on its own.
+pub fn open_externally(
+    terminal: &mut ratatui::DefaultTerminal,
+    gate: &InputGate,
+    files: &std::path::Path,
+    body: &[u8],
+    mime: &str,
+    name: &str,
+) -> Result<margay::ui::files::OpenedWith, String> {
+    use margay::ui::files::OpenedWith;
+    use margay::viewer;
+    let viewer = viewer::find_viewer(mime).ok_or_else(|| {
+        format!(
+            "No viewer for {mime}: add a line such as '{mime}; VIEWER %s' to ~/.mailcap, or save it with p."
+        )
+    })?;
+    let file = viewer::write_for_viewer(files, body, name, &viewer)
+        .map_err(|e| format!("cannot write the file for the viewer in {}: {e}", files.display()))?;
+    let mut command = viewer::command_for(&viewer, &file);
+    let who = viewer.description.clone();
+    if viewer.copious_output {
+        let out = command
+            .stderr(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot start {who}: {e}"))?;
+        return Ok(OpenedWith::Output {
+            viewer: who,
+            text: String::from_utf8_lossy(&out.stdout).into_owned(),
+        });
+    }
+    if viewer.needs_terminal {
+        let status = hand_over(terminal, gate, || command.status());
+        return match status {
+            Ok(_) => Ok(OpenedWith::Finished(who)),
+            Err(e) => Err(format!("cannot start {who}: {e}")),
+        };
+    }
+    // A window of its own: nothing of it may reach the screen margay draws.
+    let mut child = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {who}: {e}"))?;
+    std::thread::spawn(move || child.wait());
+    Ok(OpenedWith::Started(who))
 }
 
 fn unique() -> u128 {

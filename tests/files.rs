@@ -191,7 +191,7 @@ fn a_cancelled_download_leaves_nothing() {
 }
 
 #[test]
-fn a_binary_answer_offers_to_save_it_and_pages_can_be_saved() {
+fn a_binary_answer_is_described_and_saved_or_opened_only_on_a_key() {
     let dir = temp_dir("save");
     let s = TestServer::start(|req| match req.path.as_str() {
         "/report" => Reply::new(200)
@@ -203,6 +203,13 @@ fn a_binary_answer_offers_to_save_it_and_pages_can_be_saved() {
     let mut d = Driver::new(100, 20);
     d.app.download_dir = dir.clone();
     d.open(&s.url("/report"));
+    let screen = d.screen();
+    assert!(d.app.prompt.is_none(), "no save prompt pops up on landing: {screen}");
+    assert!(screen.contains("This is a PDF document (application/pdf, 17 bytes)"), "{screen}");
+    assert!(screen.contains("application/pdf: p saves it, o opens it with your viewer."), "{screen}");
+    d.char('o');
+    assert_eq!(d.opened, vec![("application/pdf".to_string(), "Q3 report.pdf".to_string(), 17)]);
+    d.char('p');
     assert!(
         d.screen().contains(&format!(
             "Save as (a .txt name saves the text): {}",

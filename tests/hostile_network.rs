@@ -323,7 +323,8 @@ fn a_self_signed_certificate_stops_the_load_with_a_diagnostic() {
     let mut d = driver_with(config(1 << 20, 2000, 5000));
     d.open(&url);
     let text = d.page_text();
-    assert!(text.contains("Secure connection failed") && !text.contains("secret page"), "{text}");
+    assert!(text.contains("Self-signed certificate") && !text.contains("secret page"), "{text}");
+    assert!(text.contains("SHA-256 fingerprint:") && !text.contains("clock"), "{text}");
     // --dump fails with the reason, and prints nothing of the page.
     let mut out = Vec::new();
     let outcome =

@@ -518,7 +518,9 @@ fn transport_failures_are_diagnosed() {
         TransportFailure::Dns("no such host".into()),
         TransportFailure::Refused("connection refused".into()),
         TransportFailure::Timeout("read".into()),
-        TransportFailure::Tls("certificate expired".into()),
+        TransportFailure::Tls(Box::new(TlsFailure::other("example.org:8443", "handshake failure"))),
+        TransportFailure::ProxyUnreachable { proxy: "127.0.0.1:3128".into(), detail: "refused".into() },
+        TransportFailure::Undecodable("the body is encoded as 'compress'".into()),
         TransportFailure::TooLarge { limit: 50 * 1024 * 1024 },
         TransportFailure::Protocol("bad status line".into()),
         TransportFailure::Io("reset".into()),
@@ -530,8 +532,15 @@ fn transport_failures_are_diagnosed() {
         assert!(!d.title.is_empty() && !d.explanation.is_empty() && !d.advice.is_empty(), "{f:?}");
         assert_eq!((d.url.clone(), d.chain.len()), (url.clone(), 1));
     }
-    let d = diagnose_transport(&url, &TransportFailure::Tls("certificate expired".into()), &[]);
-    assert!(d.explanation.contains("certificate expired"));
+    let d = diagnose_transport(
+        &url,
+        &TransportFailure::Tls(Box::new(TlsFailure::other("example.org:8443", "handshake failure"))),
+        &[],
+    );
+    assert!(d.explanation.contains("handshake failure"));
+    let proxy = TransportFailure::ProxyUnreachable { proxy: "127.0.0.1:3128".into(), detail: String::new() };
+    let d = diagnose_transport(&url, &proxy, &[]);
+    assert!(d.title.contains("Proxy") && d.explanation.contains("127.0.0.1:3128"), "{d:?}");
     let d = diagnose_transport(&url, &TransportFailure::Refused(String::new()), &[]);
     assert!(d.explanation.contains("port 8443"));
     let d = diagnose_transport(&url, &TransportFailure::TooLarge { limit: 50 * 1024 * 1024 }, &[]);

@@ -379,22 +379,21 @@ fn non_text_page() {
         "\
 photo.png (image/png)
 
-This document is image/png, 2.4 MiB (2500000 bytes). margay displays only HTML
-and text, so it is not shown here.
+This is a PNG image (image/png, 2.4 MiB, 2500000 bytes), which margay does not
+display.
+* Press p to save it to a file.
+* Press o to open it with your viewer (the program your mailcap file names for
+  image/png, else xdg-open).
 
-To save it to a file, run:
-
-margay --source https://example.com/files/photo.png > photo.png
-
-(in general: margay --source URL > FILE)
+From a script: margay --source https://example.com/files/photo.png > photo.png
 
 Address: https://example.com/files/photo.png"
     );
     // Bodies that are not text become this page, never their raw bytes.
     let doc = Document::from_bytes(&u, Some("image/png"), b"\x89PNG\r\n\x1a\n\0\0<script>");
     assert_eq!(doc.kind, SourceKind::Other { mime: "image/png".into() });
-    assert!(text(&doc.render(80)).contains("(18 bytes)"));
-    assert!(!text(&doc.render(80)).contains("script"));
+    assert!(text(&doc.render(80)).contains("18 bytes"));
+    assert!(!text(&doc.render(80)).contains("<script>"), "the raw bytes are never shown");
     assert_eq!(
         escape_html(r#"<a href="x">'&'</a>"#),
         "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"

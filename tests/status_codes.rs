@@ -313,7 +313,7 @@ fn errors_show_a_diagnostic_page_with_everything() {
     let mut d = Driver::new(100, 80);
     d.open(&s.url("/redir"));
     let text = d.page_text();
-    for needle in ["500", "Internal Server Error", "stack trace here", "x-trace: abc123", "/redir", "302"] {
+    for needle in ["500", "Internal Server Error", "stack trace here", "X-Trace: abc123", "/redir", "302"] {
         assert!(text.contains(needle), "missing {needle}: {text}");
     }
     d.open(&s.url("/busy"));
@@ -409,7 +409,7 @@ fn not_modified_shows_the_cached_copy_and_merges_headers() {
     d.char('=');
     let info = d.page_text();
     assert!(info.contains("revalidated (304)"), "{info}");
-    assert!(info.contains("expires: visit-2"), "the 304's headers are merged: {info}");
+    assert!(info.contains("Expires: visit-2"), "the 304's headers are merged: {info}");
     // Back shows the history copy without a request; reload revalidates.
     d.key(KeyCode::Left);
     let before = s.seen().len();
@@ -438,6 +438,8 @@ fn an_https_to_http_redirect_is_flagged() {
             body: b"<p>plain</p>".to_vec(),
             elapsed: std::time::Duration::ZERO,
             truncated: false,
+            proxy: None,
+            from_proxy: false,
         },
         page: None,
         cached: None,

@@ -2,8 +2,10 @@
 //! why — the code and its meaning (1992 and today), the address and redirect chain, the
 //! response headers and timing — followed by the server's own error body, rendered.
 
-use super::{decode, escape_html, mime_of};
-use crate::policy::{Choice, Diagnosis, ResponseHead};
+use super::{decode, describe_type, escape_html, kind_of, mime_of, readable_text, BodyKind};
+use crate::policy::{
+    CertificateInfo, Choice, Diagnosis, DiagnosisKind, ResponseHead, TlsFailure, TransportFailure,
+};
 use std::fmt::Write as _;
 use std::time::Duration;
 use url::Url;
@@ -24,6 +26,14 @@ pub fn diagnostic_html(
     );
     for paragraph in diagnosis.explanation.split("\n\n") {
         let _ = writeln!(html, "<p>{}</p>", escape_html(paragraph));
+    }
+    if !diagnosis.advice.is_empty() {
+        let _ = writeln!(html, "<p><strong>What to do:</strong> {}</p>", escape_html(&diagnosis.advice));
+    }
+    if let DiagnosisKind::Transport(TransportFailure::Tls(failure)) = &diagnosis.kind {
+        if let Some(cert) = &failure.certificate {
+            html.push_str(&certificate_html(cert, failure));
+        }
     }
     if let Some(wait) = diagnosis.retry_after {
         let _ = writeln!(
@@ -78,17 +88,48 @@ pub fn diagnostic_html(
     html
 }
 
-/// The server's error body as part of our page: HTML as HTML (so its links work), text as
-/// text, anything else described.
+/// The certificate a TLS server presented, for the user to judge.
+fn certificate_html(cert: &CertificateInfo, failure: &TlsFailure) -> String {
+    let mut html = String::from("<h2>The certificate presented</h2>\n<ul>\n");
+    let names = if cert.names.is_empty() { "(none)".to_string() } else { cert.names.join(", ") };
+    for (label, value) in [
+        ("Subject", cert.subject.as_str()),
+        ("Issued by", if cert.self_signed { "itself (self-signed)" } else { cert.issuer.as_str() }),
+        ("Valid from", cert.not_before.as_str()),
+        ("Valid until", cert.not_after.as_str()),
+        ("Names", names.as_str()),
+        ("SHA-256 fingerprint", cert.sha256.as_str()),
+    ] {
+        let _ = writeln!(html, "<li><strong>{label}:</strong> {}</li>", escape_html(value));
+    }
+    html.push_str("</ul>\n");
+    if failure.can_be_trusted() {
+        let _ = writeln!(
+            html,
+            "<p>Press <strong>A</strong> to trust this certificate for {} (you are asked once more, with its fingerprint). Trusted certificates are listed by <code>margay certs list</code>.</p>",
+            escape_html(&failure.host_port)
+        );
+    }
+    html
+}
+
+/// The server's error body as part of our page, rendered as the same body would be as a
+/// page: HTML as HTML (so its links work), text as text (JSON pretty-printed, so an API's
+/// error reads in full), anything else described.
 fn server_body_html(head: &ResponseHead, body: &[u8], url: &Url) -> String {
     let content_type = head.header("content-type");
     let mime = mime_of(content_type, url, body);
-    if mime == "text/html" || mime == "application/xhtml+xml" {
-        without_title(decode(body, content_type, true).text)
-    } else if mime.starts_with("text/") {
-        format!("<pre>{}</pre>", escape_html(&decode(body, content_type, false).text))
-    } else {
-        format!("<p>A body of type {} ({} bytes), not shown.</p>", escape_html(&mime), body.len())
+    match kind_of(&mime) {
+        BodyKind::Html => without_title(decode(body, content_type, true).text),
+        BodyKind::Text { json } => {
+            format!("<pre>{}</pre>", escape_html(&readable_text(body, content_type, json).0))
+        }
+        BodyKind::Other => format!(
+            "<p>{} ({}, {} bytes), which margay does not display.</p>",
+            escape_html(&describe_type(&mime)),
+            escape_html(&mime),
+            body.len()
+        ),
     }
 }
 

@@ -11,10 +11,12 @@ mod halves;
 mod html;
 mod pages;
 mod text;
+mod textual;
 
 pub use charset::{decode, Decoded};
 pub use diagnostic::{choice_page_html, diagnostic_html};
 pub use pages::{directory_listing_html, escape_html, human_size, non_text_page_html};
+pub use textual::{describe as describe_type, kind_of, pretty_json, readable_text, BodyKind};
 
 use std::collections::HashMap;
 use url::Url;
@@ -129,24 +131,24 @@ impl Document {
         let size = bytes.len() as u64;
         // Only what can be laid out is decoded (issue: hostile pages).
         let bytes = guard::bytes(bytes);
-        match mime.as_str() {
-            "text/html" | "application/xhtml+xml" => {
+        match kind_of(&mime) {
+            BodyKind::Html => {
                 let decoded = decode(bytes, content_type, true);
                 let width = width.map(|w| w.max(html::MIN_WIDTH));
                 let mut doc = Document::from_html_source(url, decoded.text, width);
                 doc.charset = Some(decoded.encoding.to_string());
                 doc
             }
-            m if m.starts_with("text/") || m.is_empty() => {
-                let decoded = decode(bytes, content_type, false);
-                let mut doc = Document::from_text(url, decoded.text);
-                doc.charset = Some(decoded.encoding.to_string());
+            BodyKind::Text { json } => {
+                let (text, encoding) = readable_text(bytes, content_type, json);
+                let mut doc = Document::from_text(url, text);
+                doc.charset = Some(encoding.to_string());
                 doc
             }
-            other => {
-                let html = non_text_page_html(url, other, size);
+            BodyKind::Other => {
+                let html = non_text_page_html(url, &mime, size);
                 let mut doc = Document::from_html(url, &html);
-                doc.kind = SourceKind::Other { mime: other.to_string() };
+                doc.kind = SourceKind::Other { mime };
                 doc
             }
         }

@@ -61,7 +61,8 @@ pub fn directory_listing_html(dir_url: &Url, entries: &[(String, bool, u64)]) ->
     html
 }
 
-/// The page shown instead of a body margay cannot display: what it is and how to save it.
+/// The page shown instead of a body margay does not display: what it is, and the keys that
+/// save it or open it in the user's viewer. Nothing is opened or saved until a key is pressed.
 pub fn non_text_page_html(url: &Url, mime: &str, size: u64) -> String {
     let name = super::text::title_for(url);
     let file = match url.path_segments().and_then(|mut s| s.next_back()) {
@@ -72,16 +73,19 @@ pub fn non_text_page_html(url: &Url, mime: &str, size: u64) -> String {
     format!(
         "<!DOCTYPE html>\n<html><head><title>{title}</title></head><body>\n\
          <h1>{title}</h1>\n\
-         <p>This document is <code>{mime}</code>, {size_text} ({size} bytes). \
-         margay displays only HTML and text, so it is not shown here.</p>\n\
-         <p>To save it to a file, run:</p>\n<pre>{command}</pre>\n\
-         <p>(in general: <code>margay --source URL &gt; FILE</code>)</p>\n\
+         <p>This is {what} (<code>{mime}</code>, {size_text}), which margay does not display.</p>\n\
+         <ul><li>Press <strong>p</strong> to save it to a file.</li>\n\
+         <li>Press <strong>o</strong> to open it with your viewer (the program your mailcap \
+         file names for {mime}, else xdg-open).</li></ul>\n\
+         <p>From a script: <code>{command}</code></p>\n\
          <p>Address: {url}</p>\n</body></html>\n",
         title = escape_html(&format!("{name} ({mime})")),
+        what = escape_html(&super::textual::describe(mime)),
         mime = escape_html(mime),
-        size_text = human_size(size),
+        size_text =
+            if size < 1024 { format!("{size} bytes") } else { format!("{}, {size} bytes", human_size(size)) },
         command = escape_html(&command),
-        url = escape_html(url.as_str()),
+        url = escape_html(&crate::sanitize::display_url(url)),
     )
 }
 

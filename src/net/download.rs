@@ -88,8 +88,10 @@ fn download(
     // Redirects are followed by the same policy as pages (no prompts: a download is a GET).
     let mut ctx = Context::default();
     let (head, mut reader) = loop {
-        let (head, reader) =
-            client.open(&request).map_err(|e| failed("cannot download", &format!("{e:?}")))?;
+        let super::Opened { head, body: reader, .. } = client.open(&request).map_err(|e| {
+            let diagnosis = policy::diagnose_transport(&request.url, &e, &ctx.chain);
+            DownloadError::Failed(format!("{}: {}", diagnosis.title, diagnosis.explanation))
+        })?;
         let info = RequestInfo::get(request.url.clone());
         match policy::decide(&info, &head, &[], &ctx) {
             Outcome::Show { .. } => break (head, reader),

@@ -62,5 +62,7 @@ pub fn fetch(url: &Url, started: Instant, cap: u64) -> Result<FetchResponse, Tra
         body,
         elapsed: started.elapsed(),
         truncated,
+        proxy: None,
+        from_proxy: false,
     })
 }

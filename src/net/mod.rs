@@ -7,8 +7,12 @@
 pub mod cache;
 pub mod cookies;
 pub mod download;
+pub mod encoding;
 mod file;
 mod isolate;
+pub mod proxy;
+pub mod tls;
+mod transport;
 mod worker;
 
 pub use isolate::{quiet_load_thread_panics, run_on_load_thread, LOAD_THREAD};
@@ -34,11 +38,20 @@ pub struct FetchRequest {
     pub body: Option<Vec<u8>>,
     /// A multipart/form-data body, built (files read) when the request is sent.
     pub multipart: Option<Vec<crate::document::forms::Part>>,
+    /// Credentials the user gave proxies this session; only the proxy they are for gets them.
+    pub proxy_credentials: Vec<ProxyCredential>,
 }
 
 impl FetchRequest {
     pub fn get(url: Url) -> FetchRequest {
-        FetchRequest { url, method: Method::Get, headers: Vec::new(), body: None, multipart: None }
+        FetchRequest {
+            url,
+            method: Method::Get,
+            headers: Vec::new(),
+            body: None,
+            multipart: None,
+            proxy_credentials: Vec::new(),
+        }
     }
 }
 
@@ -51,6 +64,10 @@ pub struct FetchResponse {
     pub elapsed: Duration,
     /// The body reached the cap and was cut there.
     pub truncated: bool,
+    /// The proxy the request went through (`host:port`).
+    pub proxy: Option<String>,
+    /// The answer is the proxy's own, not the server's (a refused tunnel).
+    pub from_proxy: bool,
 }
 
 impl FetchResponse {
@@ -69,6 +86,11 @@ pub struct NetConfig {
     /// A whole request, body included, may take this long.
     pub total_timeout: Duration,
     pub user_agent: String,
+    /// Which proxy each request goes through (from the environment).
+    pub proxies: proxy::ProxySettings,
+    pub tls: tls::TlsSettings,
+    /// Certificates the user trusts for one host and port.
+    pub trusted: crate::store::trusted_certs::TrustedCerts,
 }
 
 impl NetConfig {
@@ -78,8 +100,23 @@ impl NetConfig {
             connect_timeout: network.connect_timeout(),
             response_timeout: network.read_timeout(),
             total_timeout: network.total_timeout(),
+            tls: tls::TlsSettings { ca_file: network.ca_file.clone() },
             ..NetConfig::default()
         }
+    }
+}
+
+impl NetConfig {
+    /// The settings as the user has them: config.toml's, the proxies of the environment, and
+    /// the certificates trusted in `trusted_file`. Warnings say what could not be used.
+    pub fn for_user(
+        network: &crate::store::config::Network,
+        trusted_file: Option<std::path::PathBuf>,
+    ) -> (NetConfig, Vec<String>) {
+        let (proxies, mut warnings) = proxy::ProxySettings::from_env();
+        let (trusted, warning) = crate::store::trusted_certs::TrustedCerts::load(trusted_file);
+        warnings.extend(warning);
+        (NetConfig { proxies, trusted, ..NetConfig::from_settings(network) }, warnings)
     }
 }
 
@@ -91,6 +128,9 @@ impl Default for NetConfig {
             response_timeout: Duration::from_secs(60),
             total_timeout: Duration::from_secs(300),
             user_agent: format!("margay/{}", env!("CARGO_PKG_VERSION")),
+            proxies: proxy::ProxySettings::default(),
+            tls: tls::TlsSettings::default(),
+            trusted: Default::default(),
         }
     }
 }
@@ -102,6 +142,17 @@ pub struct Client {
     config: NetConfig,
     cache: Option<Arc<Mutex<Cache>>>,
     cookies: Option<Arc<CookieJar>>,
+    tls: Arc<tls::Tls>,
+}
+
+/// A response whose body is still to be read (decoded: content codings undone).
+pub struct Opened {
+    pub head: ResponseHead,
+    pub body: Box<dyn Read + Send>,
+    /// The proxy the request went through (`host:port`).
+    pub proxy: Option<String>,
+    /// The answer is the proxy's own (it refused to connect to the server), not the server's.
+    pub from_proxy: bool,
 }
 
 impl Client {
@@ -115,7 +166,9 @@ impl Client {
             .timeout_global(Some(config.total_timeout))
             .user_agent(config.user_agent.as_str())
             .build();
-        Client { agent: agent_config.into(), config, cache: None, cookies: None }
+        let tls = Arc::new(tls::Tls::new(config.tls.clone(), config.trusted.clone()));
+        let agent = transport::agent(agent_config, tls.clone());
+        Client { agent, config, cache: None, cookies: None, tls }
     }
 
     /// Keep pages with their validators, so that revisits and reloads ask the server only
@@ -133,6 +186,16 @@ impl Client {
 
     pub fn cookies(&self) -> Option<&CookieJar> {
         self.cookies.as_deref()
+    }
+
+    /// The certificates the user trusts, shared with every connection of this client.
+    pub fn trusted_certs(&self) -> &std::sync::RwLock<crate::store::trusted_certs::TrustedCerts> {
+        &self.tls.trusted
+    }
+
+    /// Problems met loading the trusted authorities (once a TLS connection needed them).
+    pub fn tls_notes(&self) -> Vec<String> {
+        self.tls.notes()
     }
 
     /// Run `f` on the cache, if there is one. A poisoned lock (a panic elsewhere while
@@ -170,19 +233,57 @@ impl Client {
         started: Instant,
         progress: &mut dyn FnMut(u64, Option<u64>) -> bool,
     ) -> Result<FetchResponse, TransportFailure> {
-        let (head, mut reader) = self.open(req)?;
-        let announced = head.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
-        let (body, truncated) = read_capped(&mut reader, self.config.body_cap, announced, progress)?;
-        Ok(FetchResponse { url: req.url.clone(), head, body, elapsed: started.elapsed(), truncated })
+        let Opened { head, mut body, proxy, from_proxy } = self.open(req)?;
+        // Only an unencoded body's length is the length of what is read.
+        let announced = head
+            .header("content-length")
+            .filter(|_| {
+                head.header("content-encoding").is_none_or(|c| c.trim().eq_ignore_ascii_case("identity"))
+            })
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let (body, truncated) = read_capped(&mut body, self.config.body_cap, announced, progress)?;
+        Ok(FetchResponse {
+            url: req.url.clone(),
+            head,
+            body,
+            elapsed: started.elapsed(),
+            truncated,
+            proxy,
+            from_proxy,
+        })
     }
 
     /// Send one http(s) request and return the head with the body still to read (decoded:
-    /// gzip and brotli undone), for callers that stream it (downloads).
-    pub fn open(&self, req: &FetchRequest) -> Result<(ResponseHead, Box<dyn Read + Send>), TransportFailure> {
+    /// content codings undone), for callers that stream it (downloads, `--source`).
+    pub fn open(&self, req: &FetchRequest) -> Result<Opened, TransportFailure> {
+        let proxy = self.config.proxies.for_url(&req.url).cloned();
+        let proxy_name = proxy.as_ref().map(proxy::Proxy::name);
+        let credentials = proxy.as_ref().and_then(|p| {
+            req.proxy_credentials
+                .iter()
+                .rev()
+                .find(|c| c.proxy == p.name())
+                .map(|c| (c.user.clone(), c.password.clone()))
+                .or_else(|| p.credentials())
+        });
+        let target = without_fragment(&req.url);
         let mut builder = ureq::http::Request::builder()
             .method(req.method.as_str())
-            .uri(req.url.as_str())
-            .header("Accept", "text/html, application/xhtml+xml, text/plain;q=0.9, */*;q=0.5");
+            .header("Accept", "text/html, application/xhtml+xml, text/plain;q=0.9, */*;q=0.5")
+            .header("Accept-Encoding", encoding::ACCEPT_ENCODING);
+        builder = match (&proxy, req.url.scheme()) {
+            // Through an HTTP proxy a plain request names the whole address (RFC 9112
+            // §3.2.2), on a connection to the proxy; only https:// needs a CONNECT tunnel.
+            (Some(p), "http") => {
+                let mut builder =
+                    builder.uri(absolute_form(p, &target)?).header("Host", host_header(&req.url));
+                if let Some((user, password)) = &credentials {
+                    builder = builder.header("Proxy-Authorization", basic(user, password));
+                }
+                builder
+            }
+            _ => builder.uri(target.as_str()),
+        };
         for (name, value) in &req.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
@@ -192,32 +293,168 @@ impl Client {
                 builder = builder.header("Cookie", cookie);
             }
         }
+        let tunnel = match (&proxy, req.url.scheme()) {
+            (Some(p), "https") => Some(tunnel_proxy(p, credentials.as_ref())?),
+            _ => None,
+        };
+        let bad_request =
+            |e: ureq::http::Error| TransportFailure::Protocol(format!("the request could not be made ({e})"));
+        transport::begin();
         let result = match &req.body {
-            Some(body) => builder
-                .body(body.clone())
-                .map_err(|e| TransportFailure::Protocol(e.to_string()))
-                .and_then(|r| self.agent.run(r).map_err(transport_failure)),
-            None => builder
-                .body(())
-                .map_err(|e| TransportFailure::Protocol(e.to_string()))
-                .and_then(|r| self.agent.run(r).map_err(transport_failure)),
+            Some(body) => builder.body(body.clone()).map_err(bad_request).map(|r| self.run(r, tunnel)),
+            None => builder.body(()).map_err(bad_request).map(|r| self.run(r, tunnel)),
         }?;
-        let status = result.status();
-        let head = ResponseHead {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or("").to_string(),
-            headers: result
+        let heads = transport::heads();
+        let response = match result {
+            Ok(response) => response,
+            Err(e) => return self.refused(e, &req.url, proxy_name, heads),
+        };
+        let status = response.status().as_u16();
+        let reason = heads
+            .iter()
+            .rev()
+            .find(|h| h.status == status)
+            .map(|h| h.reason.clone())
+            .unwrap_or_else(|| response.status().canonical_reason().unwrap_or("").to_string());
+        // The headers as the server wrote them (names' case, order, repeats); ureq's map
+        // when the tap saw no head (it always does, unless a head was too large to keep).
+        let headers = match heads.iter().rev().find(|h| h.status == status) {
+            Some(raw) => raw.headers.clone(),
+            None => response
                 .headers()
                 .iter()
                 .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect(),
         };
+        let head = ResponseHead { status, reason, headers };
         if let Some(jar) = &self.cookies {
             jar.store_from(&req.url, &head.headers);
         }
-        let reader = result.into_body().into_with_config().limit(u64::MAX).reader();
-        Ok((head, Box::new(reader)))
+        // HEAD and these codes never have a body (RFC 9110 §6.4.1): nothing is read, so no
+        // decoder runs over a body that does not exist.
+        if req.method == Method::Head || matches!(status, 100..=199 | 204 | 304) {
+            return Ok(Opened {
+                head,
+                body: Box::new(std::io::empty()),
+                proxy: proxy_name,
+                from_proxy: false,
+            });
+        }
+        let codings = encoding::codings(head.headers_all("content-encoding"))
+            .map_err(|e| TransportFailure::Undecodable(e.to_string()))?;
+        let reader = response.into_body().into_with_config().limit(u64::MAX).reader();
+        let body = encoding::decoder(Box::new(reader), &codings);
+        Ok(Opened { head, body, proxy: proxy_name, from_proxy: false })
     }
+
+    fn run<B: ureq::AsSendBody>(
+        &self,
+        request: ureq::http::Request<B>,
+        tunnel: Option<ureq::Proxy>,
+    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        match tunnel {
+            Some(proxy) => self.agent.run(self.agent.configure_request(request).proxy(Some(proxy)).build()),
+            None => self.agent.run(request),
+        }
+    }
+
+    /// A request that got no answer from the server: why, naming the proxy when the proxy is
+    /// the one that failed. A proxy's refusal to open a tunnel is the proxy's own answer (407
+    /// asks for its credentials), handed on as a response without a body.
+    fn refused(
+        &self,
+        e: ureq::Error,
+        url: &Url,
+        proxy: Option<String>,
+        heads: Vec<transport::RawHead>,
+    ) -> Result<Opened, TransportFailure> {
+        if let (ureq::Error::ConnectProxyFailed(_), Some(head)) =
+            (&e, heads.iter().rev().find(|h| h.status != 200))
+        {
+            let head = ResponseHead {
+                status: head.status,
+                reason: head.reason.clone(),
+                headers: head.headers.clone(),
+            };
+            return Ok(Opened { head, body: Box::new(std::io::empty()), proxy, from_proxy: true });
+        }
+        let failure = transport_failure(e, url);
+        Err(match (proxy, failure) {
+            (Some(proxy), TransportFailure::Refused(detail) | TransportFailure::Dns(detail))
+                if heads.is_empty() =>
+            {
+                TransportFailure::ProxyUnreachable { proxy, detail }
+            }
+            (Some(proxy), TransportFailure::Timeout(detail))
+                if heads.is_empty() && url.scheme() == "https" =>
+            {
+                TransportFailure::ProxyUnreachable { proxy, detail }
+            }
+            (_, failure) => failure,
+        })
+    }
+}
+
+/// One proxy's credentials for this session, given after a 407.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxyCredential {
+    /// The proxy's `host:port`.
+    pub proxy: String,
+    pub user: String,
+    pub password: String,
+}
+
+fn basic(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
+}
+
+fn without_fragment(url: &Url) -> Url {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    url
+}
+
+fn host_header(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
+/// A URI that connects to `proxy` and whose request target is the whole of `target`.
+fn absolute_form(proxy: &proxy::Proxy, target: &Url) -> Result<ureq::http::Uri, TransportFailure> {
+    let invalid = |e: String| TransportFailure::Protocol(format!("the proxy address cannot be used ({e})"));
+    let authority =
+        format!("{}:{}", proxy.url.host_str().unwrap_or(""), proxy.url.port_or_known_default().unwrap_or(80));
+    let mut parts = ureq::http::uri::Parts::default();
+    parts.scheme = Some(if proxy.url.scheme() == "https" {
+        ureq::http::uri::Scheme::HTTPS
+    } else {
+        ureq::http::uri::Scheme::HTTP
+    });
+    parts.authority =
+        Some(authority.parse().map_err(|e: ureq::http::uri::InvalidUri| invalid(e.to_string()))?);
+    parts.path_and_query =
+        Some(target.as_str().parse().map_err(|e: ureq::http::uri::InvalidUri| invalid(e.to_string()))?);
+    ureq::http::Uri::from_parts(parts).map_err(|e| invalid(e.to_string()))
+}
+
+/// ureq's CONNECT proxy for an https:// request, with the credentials to send it.
+fn tunnel_proxy(
+    proxy: &proxy::Proxy,
+    credentials: Option<&(String, String)>,
+) -> Result<ureq::Proxy, TransportFailure> {
+    let mut url = proxy.url.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    if let Some((user, password)) = credentials {
+        let _ = url.set_username(user);
+        let _ = url.set_password(Some(password));
+    }
+    ureq::Proxy::new(url.as_str())
+        .map_err(|e| TransportFailure::Protocol(format!("the proxy {} cannot be used ({e})", proxy.name())))
 }
 
 /// Read a body up to `cap` bytes, reporting progress; stops early when cancelled.
@@ -256,8 +493,8 @@ fn read_capped(
 fn io_failure(e: std::io::Error) -> TransportFailure {
     // ureq wraps its own errors (timeouts among them) in io::Error while a body is read.
     let text = e.to_string();
-    if let Some(tls) = tls_error(&e) {
-        return TransportFailure::Tls(tls);
+    if let Some(failed) = e.get_ref().and_then(|inner| inner.downcast_ref::<encoding::DecodeFailed>()) {
+        return TransportFailure::Undecodable(failed.to_string());
     }
     match e.kind() {
         std::io::ErrorKind::TimedOut => TransportFailure::Timeout(text),
@@ -266,47 +503,40 @@ fn io_failure(e: std::io::Error) -> TransportFailure {
     }
 }
 
-/// The TLS error (a refused certificate, a failed handshake) inside an I/O error, if any.
-fn tls_error(e: &std::io::Error) -> Option<String> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = current {
-        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-            return Some(tls.to_string());
-        }
-        if let Some(ureq::Error::Rustls(tls)) = err.downcast_ref::<ureq::Error>() {
-            return Some(tls.to_string());
-        }
-        current = match err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            Some(inner) => Some(inner),
-            None => err.source(),
-        };
-    }
-    None
-}
-
-fn transport_failure(e: ureq::Error) -> TransportFailure {
+fn transport_failure(e: ureq::Error, url: &Url) -> TransportFailure {
     use ureq::Error as E;
     match e {
         E::HostNotFound => TransportFailure::Dns("the host name was not found".into()),
         E::ConnectionFailed => TransportFailure::Refused("the connection failed".into()),
         E::Timeout(t) => TransportFailure::Timeout(format!("{t}")),
-        E::Tls(reason) => TransportFailure::Tls(reason.to_string()),
-        E::Rustls(err) => TransportFailure::Tls(err.to_string()),
-        // rustls reports a certificate it will not trust as an io::Error.
-        E::Io(io) if tls_error(&io).is_some() => TransportFailure::Tls(tls_error(&io).unwrap_or_default()),
-        E::Io(io) => match io.kind() {
-            std::io::ErrorKind::ConnectionRefused => TransportFailure::Refused(io.to_string()),
-            std::io::ErrorKind::TimedOut => TransportFailure::Timeout(io.to_string()),
-            _ => {
-                let text = io.to_string();
-                if text.contains("failed to lookup") || text.contains("Name or service not known") {
-                    TransportFailure::Dns(text)
-                } else {
-                    TransportFailure::Io(text)
+        E::Tls(reason) => {
+            TransportFailure::Tls(Box::new(crate::policy::TlsFailure::other(&host_port(url), reason)))
+        }
+        E::Io(io) => {
+            if let Some(tls::HandshakeFailed(failure)) =
+                io.get_ref().and_then(|inner| inner.downcast_ref::<tls::HandshakeFailed>())
+            {
+                return TransportFailure::Tls(Box::new(failure.clone()));
+            }
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => TransportFailure::Refused(io.to_string()),
+                std::io::ErrorKind::TimedOut => TransportFailure::Timeout(io.to_string()),
+                _ => {
+                    let text = io.to_string();
+                    if text.contains("failed to lookup") || text.contains("Name or service not known") {
+                        TransportFailure::Dns(text)
+                    } else {
+                        io_failure(io)
+                    }
                 }
             }
-        },
+        }
         E::BodyExceedsLimit(limit) => TransportFailure::TooLarge { limit },
+        E::Protocol(p) => TransportFailure::Protocol(p.to_string()),
         other => TransportFailure::Protocol(other.to_string()),
     }
+}
+
+fn host_port(url: &Url) -> String {
+    format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(443))
 }

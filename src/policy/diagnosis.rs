@@ -59,8 +59,15 @@ pub enum TransportFailure {
     Dns(String),
     Refused(String),
     Timeout(String),
-    /// The TLS error, with the certificate reason when there is one.
-    Tls(String),
+    /// The TLS connection was refused: why, and the certificate presented.
+    Tls(Box<super::tls::TlsFailure>),
+    /// The proxy itself could not be reached (`proxy` is its `host:port`).
+    ProxyUnreachable {
+        proxy: String,
+        detail: String,
+    },
+    /// The body's content coding is unknown, or its data is not valid for it.
+    Undecodable(String),
     /// The body exceeded the size limit, in bytes.
     TooLarge {
         limit: u64,
@@ -70,6 +77,33 @@ pub enum TransportFailure {
     Io(String),
     /// The user pressed Esc.
     Cancelled,
+}
+
+impl TransportFailure {
+    /// The specific detail behind the failure, in a few words (empty when the kind says all).
+    pub fn detail(&self) -> String {
+        match self {
+            TransportFailure::Dns(d)
+            | TransportFailure::Refused(d)
+            | TransportFailure::Timeout(d)
+            | TransportFailure::Protocol(d)
+            | TransportFailure::Undecodable(d)
+            | TransportFailure::Io(d) => d.trim().to_string(),
+            TransportFailure::ProxyUnreachable { proxy, detail } => {
+                format!("proxy {proxy}: {}", detail.trim())
+            }
+            TransportFailure::Tls(failure) => {
+                let host = failure.host_port.rsplit_once(':').map_or(failure.host_port.as_str(), |(h, _)| h);
+                let (title, _, _) = failure.describe(host);
+                match &failure.certificate {
+                    Some(cert) => format!("{} (SHA-256 {})", title.to_lowercase(), cert.sha256),
+                    None => title.to_lowercase(),
+                }
+            }
+            TransportFailure::TooLarge { limit } => format!("more than {limit} bytes"),
+            TransportFailure::Cancelled => String::new(),
+        }
+    }
 }
 
 /// The content of a diagnostic page.
@@ -163,6 +197,10 @@ fn describe(
         K::Interim => plain(Some(
             "The server sent only an interim (1xx) answer and no final one.".to_string(),
         )),
+        K::AuthRequired { realm } if status == 407 => plain(Some(match realm {
+            Some(r) => format!("The proxy (\"{r}\") needs a user name and password before it passes requests on; none were sent."),
+            None => "The proxy needs a user name and password before it passes requests on; none were sent.".to_string(),
+        })),
         K::AuthRequired { realm } => plain(Some(match realm {
             Some(r) => format!("The area \"{r}\" needs a user name and password; none were sent."),
             None => "This page needs a user name and password; none were sent.".to_string(),
@@ -223,7 +261,10 @@ fn describe(
         ),
         K::AuthFailed { attempts } => (
             format!("{standard}: login refused"),
-            Some(format!("The user name and password were refused {attempts} times.")),
+            Some(format!(
+                "The {} refused the user name and password {attempts} times.",
+                if status == 407 { "proxy" } else { "server" }
+            )),
             "Check them, then reload to try again.".to_string(),
         ),
         K::Transport(f) => {
@@ -237,6 +278,7 @@ fn describe(
 fn status_advice(status: u16, req: &RequestInfo) -> String {
     let s = match status {
         401 => "Reload to be asked for a user name and password again.",
+        407 => "Reload to be asked for the proxy's user name and password again, or check the proxy settings (http_proxy, https_proxy).",
         402 => "Retry with a ChargeTo header you type, or go back.",
         403 | 451 => "Go back; if you think you should have access, ask the site's owner.",
         404 if req.typed_by_user => "Check the address for typing mistakes, or try the site's home page.",
@@ -297,10 +339,16 @@ fn transport_text(f: &TransportFailure, url: &Url) -> (String, String, String) {
             format!("{host} did not answer in time.{}", detail(d)),
             "Reload to try again; the server or the network may be slow or down.",
         ),
-        TransportFailure::Tls(d) => (
-            "Secure connection failed",
-            format!("The encrypted (TLS) connection to {host} could not be set up safely, so nothing was shown.{}", detail(d)),
-            "Check this computer's date and time. The certificate may be expired, self-signed or for another name; do not go on over a network you do not trust.",
+        TransportFailure::Tls(failure) => return failure.describe(host),
+        TransportFailure::ProxyUnreachable { proxy, detail: d } => (
+            "Proxy not reachable",
+            format!("The proxy {proxy} could not be reached, so {host} was not asked at all.{}", detail(d)),
+            "Check that the proxy is running, or the proxy settings (http_proxy, https_proxy, all_proxy, no_proxy).",
+        ),
+        TransportFailure::Undecodable(d) => (
+            "Cannot decode the answer",
+            format!("{host} answered, but {}; nothing of it is shown rather than compressed bytes.", clean(d)),
+            "Tell the site's owner; saving it with another tool will not decode it either.",
         ),
         TransportFailure::TooLarge { limit } => (
             "Document too large",

@@ -18,12 +18,14 @@ mod explain;
 mod headers;
 mod redirect;
 mod target;
+mod tls;
 
 pub use diagnosis::{diagnose_transport, Diagnosis, DiagnosisKind, TransportFailure};
 pub use explain::{explain, Explanation};
 pub use headers::{parse_challenges, parse_retry_after, Challenge};
 pub use redirect::{Choice, Redirect, RedirectKind};
 pub use target::{normalize_for_compare, same_origin, TargetSource};
+pub use tls::{CertificateInfo, TlsFailure, TlsProblem};
 
 use std::fmt;
 use std::time::SystemTime;
@@ -155,6 +157,8 @@ pub struct Context {
     pub have_cached_copy: bool,
     /// How many times credentials were already sent for this URL and refused.
     pub auth_attempts: u32,
+    /// How many times credentials were already sent to the proxy and refused.
+    pub proxy_auth_attempts: u32,
     /// The time `Retry-After` dates are measured from.
     pub now: SystemTime,
 }
@@ -167,6 +171,7 @@ impl Default for Context {
             max_hops: DEFAULT_MAX_HOPS,
             have_cached_copy: false,
             auth_attempts: 0,
+            proxy_auth_attempts: 0,
             now: SystemTime::now(),
         }
     }
@@ -235,10 +240,11 @@ pub enum Outcome {
     Choose { status: u16, alternatives: Vec<Choice>, explanation: String },
     /// 304 to a conditional request: show the cached copy, merge the new headers.
     NotModified,
-    /// 401 with a Basic challenge: ask for user name and password and retry with
-    /// `Authorization: Basic`; on cancel show `on_cancel`. `realm` has control characters
-    /// removed so it can be shown in a prompt.
-    AskCredentials { scheme: String, realm: Option<String>, on_cancel: Diagnosis },
+    /// 401 (or 407 from a proxy, `for_proxy`) with a Basic challenge: ask for user name and
+    /// password and retry with `Authorization: Basic` (`Proxy-Authorization` for a proxy); on
+    /// cancel show `on_cancel`. `realm` has control characters removed so it can be shown in
+    /// a prompt.
+    AskCredentials { scheme: String, realm: Option<String>, on_cancel: Diagnosis, for_proxy: bool },
     /// 402: show the diagnostic page and offer to retry with a `ChargeTo` header the user
     /// types (1992).
     PaymentRequired { diagnosis: Diagnosis },
@@ -259,7 +265,8 @@ pub fn decide(req: &RequestInfo, head: &ResponseHead, body_prefix: &[u8], ctx: &
         },
         200..=299 => Outcome::Show { note: success_note(req, head) },
         300..=399 => redirect::decide_3xx(req, head, body_prefix, ctx),
-        401 => authenticate(req, head, ctx),
+        401 => authenticate(req, head, ctx, false),
+        407 => authenticate(req, head, ctx, true),
         402 => Outcome::PaymentRequired {
             diagnosis: diagnosis::build(req, head, ctx, DiagnosisKind::PaymentRequired),
         },
@@ -289,14 +296,16 @@ fn success_note(req: &RequestInfo, head: &ResponseHead) -> Option<StatusNote> {
     }
 }
 
-/// 401: Basic is the one scheme margay speaks. After [`MAX_AUTH_ATTEMPTS`] refusals, or when
-/// the server offers no Basic challenge, the diagnostic page says why.
-fn authenticate(req: &RequestInfo, head: &ResponseHead, ctx: &Context) -> Outcome {
-    if ctx.auth_attempts >= MAX_AUTH_ATTEMPTS {
-        let kind = DiagnosisKind::AuthFailed { attempts: ctx.auth_attempts };
+/// 401 and 407: Basic is the one scheme margay speaks. After [`MAX_AUTH_ATTEMPTS`] refusals,
+/// or when the server (or proxy) offers no Basic challenge, the diagnostic page says why.
+fn authenticate(req: &RequestInfo, head: &ResponseHead, ctx: &Context, for_proxy: bool) -> Outcome {
+    let attempts = if for_proxy { ctx.proxy_auth_attempts } else { ctx.auth_attempts };
+    if attempts >= MAX_AUTH_ATTEMPTS {
+        let kind = DiagnosisKind::AuthFailed { attempts };
         return diagnostic(req, head, ctx, kind);
     }
-    let challenges = parse_challenges(head.headers_all("www-authenticate"));
+    let challenge_header = if for_proxy { "proxy-authenticate" } else { "www-authenticate" };
+    let challenges = parse_challenges(head.headers_all(challenge_header));
     match challenges.iter().find(|c| c.scheme.eq_ignore_ascii_case("basic")) {
         Some(basic) => {
             let realm = basic.param("realm").map(diagnosis::clean);
@@ -305,6 +314,7 @@ fn authenticate(req: &RequestInfo, head: &ResponseHead, ctx: &Context) -> Outcom
                 scheme: "Basic".to_string(),
                 realm,
                 on_cancel: diagnosis::build(req, head, ctx, kind),
+                for_proxy,
             }
         }
         None => {

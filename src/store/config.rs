@@ -26,6 +26,9 @@ pub struct Network {
     pub read_timeout_secs: u64,
     /// Seconds for a whole request, body included.
     pub total_timeout_secs: u64,
+    /// PEM certificates of authorities to trust beyond the built-in list and the system's
+    /// store (a private network's CA).
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -53,7 +56,13 @@ impl Default for Network {
     /// Near a desktop browser's: a slow server gets time, a dead one does not hold the
     /// reader for long.
     fn default() -> Self {
-        Network { body_cap_mb: 50, connect_timeout_secs: 30, read_timeout_secs: 60, total_timeout_secs: 300 }
+        Network {
+            body_cap_mb: 50,
+            connect_timeout_secs: 30,
+            read_timeout_secs: 60,
+            total_timeout_secs: 300,
+            ca_file: None,
+        }
     }
 }
 

@@ -6,3 +6,4 @@ pub mod config;
 pub mod history;
 pub mod paths;
 pub mod save;
+pub mod trusted_certs;

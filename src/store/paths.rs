@@ -30,6 +30,11 @@ impl Paths {
         self.config_dir.as_ref().map(|d| d.join("keymap.toml"))
     }
 
+    /// The certificates the user trusts: `$XDG_DATA_HOME/margay/trusted-certs`.
+    pub fn trusted_certs_file(&self) -> Option<PathBuf> {
+        self.data_dir.as_ref().map(|d| d.join("trusted-certs"))
+    }
+
     /// The bookmark file: `$XDG_DATA_HOME/margay/bookmarks.html`.
     pub fn bookmarks_file(&self) -> Option<PathBuf> {
         self.data_dir.as_ref().map(|d| d.join("bookmarks.html"))

@@ -51,6 +51,13 @@ pub enum Msg {
         width: u16,
         rendered: Rendered,
     },
+    /// A certificate was trusted for `host_port` (after `Effect::TrustCertificate`), or why not.
+    CertificateTrusted {
+        host_port: String,
+        result: Result<(), String>,
+    },
+    /// What became of `Effect::OpenExternally`.
+    Opened(Result<crate::ui::files::OpenedWith, String>),
     /// A second passed (drives the Retry-After countdown).
     Tick,
     /// SIGTERM or SIGHUP: leave cleanly.
@@ -114,6 +121,18 @@ pub enum Effect {
     UndoBookmark,
     CheckBookmarks {
         urls: Vec<String>,
+    },
+    /// Trust this certificate for `host_port` from now on (the user saw its fingerprint).
+    TrustCertificate {
+        host_port: String,
+        sha256: String,
+        subject: String,
+    },
+    /// Hand a body to the user's viewer (mailcap, else xdg-open).
+    OpenExternally {
+        body: Vec<u8>,
+        mime: String,
+        name: String,
     },
     /// Rewrite bookmarks that point at `old` to point at `new`, through the bookmark store.
     RelinkBookmarks {
@@ -246,6 +265,8 @@ pub struct App {
     pub last_bookmark_folder: String,
     /// Credentials per origin for this session: (origin, realm) → Authorization value.
     pub auth: Vec<(String, Option<String>, String)>,
+    /// Credentials given to proxies this session (each goes only to its proxy).
+    pub proxy_auth: Vec<crate::net::ProxyCredential>,
     /// Relink offers still to ask, (bookmark, new address).
     pub relink_queue: Vec<(BookmarkRef, Url)>,
     /// A form field being edited in place.
@@ -279,6 +300,7 @@ impl App {
             bookmarks_read_only: None,
             last_bookmark_folder: String::new(),
             auth: Vec::new(),
+            proxy_auth: Vec::new(),
             relink_queue: Vec::new(),
             editing: None,
             choosing: None,
@@ -336,6 +358,11 @@ impl App {
             }
             Msg::BookmarkCheck(results) => {
                 self.show_check_results(results);
+                Vec::new()
+            }
+            Msg::CertificateTrusted { host_port, result } => self.certificate_trusted(&host_port, result),
+            Msg::Opened(result) => {
+                self.opened(result);
                 Vec::new()
             }
             Msg::Tick => self.tick(),
@@ -402,6 +429,8 @@ impl App {
             Action::BookmarkCheck => return self.bookmark_key('C'),
             Action::SavePage => self.ask_save_page(),
             Action::ViewSource => self.view_source(),
+            Action::OpenExternally => return self.open_externally(),
+            Action::TrustCertificate => self.ask_trust_certificate(),
             Action::Cookies => return self.ask_cookies(false),
             Action::ClearCookies => return self.ask_cookies(true),
             Action::Cancel => return self.cancel(),
@@ -477,10 +506,13 @@ impl App {
                 self.start_search(&text);
                 Vec::new()
             }
-            PromptKind::Username { realm, host } => {
-                let kind = PromptKind::Password { realm, host, user: prompt.editor.text.clone() };
+            PromptKind::Username { realm, host, proxy } => {
+                let kind = PromptKind::Password { realm, host, user: prompt.editor.text.clone(), proxy };
                 self.prompt = Some(Prompt::new(kind, ""));
                 Vec::new()
+            }
+            PromptKind::Password { user, host, proxy: true, .. } => {
+                self.send_proxy_credentials(host, &user, &prompt.editor.text)
             }
             PromptKind::Password { realm, user, .. } => {
                 self.send_credentials(realm, &user, &prompt.editor.text)

@@ -7,7 +7,7 @@ use super::app::{App, BookmarkRef, Effect, LoadMode, StatusLine};
 use super::prompt::{Prompt, PromptKind};
 use crate::navigation::Navigation;
 use crate::net::FetchRequest;
-use crate::policy::{normalize_for_compare, DiagnosisKind};
+use crate::policy::{normalize_for_compare, DiagnosisKind, TransportFailure};
 use base64::Engine as _;
 use url::Url;
 
@@ -41,6 +41,9 @@ impl App {
                     url: bookmark.url,
                     change: super::bookmarks::BookmarkChange::Delete,
                 }]
+            }
+            PromptKind::TrustCertificate { host_port, sha256, subject } if answer == 'y' => {
+                vec![Effect::TrustCertificate { host_port, sha256, subject }]
             }
             PromptKind::Relink { old, new, .. } => {
                 let mut effects = Vec::new();
@@ -91,6 +94,23 @@ impl App {
         self.fetch_next(pending, request)
     }
 
+    /// 407: the proxy's credentials, kept for the session and sent only to that proxy.
+    pub(super) fn send_proxy_credentials(
+        &mut self,
+        proxy: String,
+        user: &str,
+        password: &str,
+    ) -> Vec<Effect> {
+        let Some(mut pending) = self.pending.take() else { return Vec::new() };
+        let credential =
+            crate::net::ProxyCredential { proxy, user: user.to_string(), password: password.to_string() };
+        self.proxy_auth.retain(|c| c.proxy != credential.proxy);
+        self.proxy_auth.push(credential.clone());
+        let request = pending.nav.retry_with_proxy_credentials(credential);
+        pending.on_cancel = None;
+        self.fetch_next(pending, request)
+    }
+
     pub(super) fn forget_credentials(&mut self, url: &Url, realm: &Option<String>) {
         let origin = origin_of(url);
         self.auth.retain(|(o, r, _)| !(*o == origin && (realm.is_none() || r == realm)));
@@ -99,6 +119,11 @@ impl App {
     /// Credentials go only to the origin they were given for: a request to another origin
     /// (after a redirect, or a link) gets none.
     pub(super) fn attach_credentials(&self, request: &mut FetchRequest) {
+        for credential in &self.proxy_auth {
+            if !request.proxy_credentials.iter().any(|c| c.proxy == credential.proxy) {
+                request.proxy_credentials.push(credential.clone());
+            }
+        }
         if request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) {
             let given_here = self.auth.iter().any(|(o, _, h)| {
                 *o == origin_of(&request.url)
@@ -112,6 +137,48 @@ impl App {
         let origin = origin_of(&request.url);
         if let Some((_, _, header)) = self.auth.iter().rev().find(|(o, _, _)| *o == origin) {
             request.headers.push(("Authorization".into(), header.clone()));
+        }
+    }
+
+    /// `A` on a certificate error page: ask, showing the fingerprint, before trusting it.
+    pub(super) fn ask_trust_certificate(&mut self) {
+        let failure = self.page().and_then(|p| match &p.info.diagnosis {
+            Some(DiagnosisKind::Transport(TransportFailure::Tls(failure))) => Some(failure.clone()),
+            _ => None,
+        });
+        match failure {
+            Some(failure) if failure.can_be_trusted() => {
+                let cert = failure.certificate.unwrap_or_default();
+                let kind = PromptKind::TrustCertificate {
+                    host_port: failure.host_port,
+                    sha256: cert.sha256,
+                    subject: cert.subject,
+                };
+                self.prompt = Some(Prompt::new(kind, ""));
+            }
+            Some(_) => {
+                self.status = StatusLine::Error(
+                    "This certificate cannot be trusted from here; the page says why.".into(),
+                )
+            }
+            None => self.status = StatusLine::Info("A is for a page about a refused certificate.".into()),
+        }
+    }
+
+    /// The shell kept the certificate: load the page again, now over the trusted connection.
+    pub(super) fn certificate_trusted(&mut self, host_port: &str, result: Result<(), String>) -> Vec<Effect> {
+        match result {
+            Ok(()) => {
+                let effects = self.reload();
+                self.status = StatusLine::Info(format!(
+                    "The certificate is trusted for {host_port} (margay certs remove {host_port} undoes it)."
+                ));
+                effects
+            }
+            Err(e) => {
+                self.status = StatusLine::Error(format!("Could not keep the certificate: {e}"));
+                Vec::new()
+            }
         }
     }
 

@@ -35,19 +35,70 @@ pub struct DownloadState {
     pub elapsed: std::time::Duration,
 }
 
+/// What a viewer did with a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpenedWith {
+    /// Started on its own (a window); margay goes on.
+    Started(String),
+    /// Ran in the terminal and ended.
+    Finished(String),
+    /// Wrote text (mailcap `copiousoutput`): shown as a page.
+    Output { viewer: String, text: String },
+}
+
 impl App {
     fn default_path(&self, name: &str) -> String {
         self.download_dir.join(name).display().to_string()
     }
 
-    /// A body that is not a page (an image, an archive): ask where to keep it.
-    pub(super) fn offer_to_save_body(&mut self) {
-        let Some(page) = self.page() else { return };
+    /// The name the server suggests for the page's body (Content-Disposition, else the URL).
+    fn suggested_body_name(&self) -> Option<String> {
+        let page = self.page()?;
         let disposition =
             page.info.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-disposition"));
-        let name = suggested_name(disposition.map(|(_, v)| v.as_str()), page.final_url());
-        let path = self.default_path(&name);
-        self.prompt = Some(Prompt::new(PromptKind::SavePath { what: SaveWhat::Body }, path));
+        Some(suggested_name(disposition.map(|(_, v)| v.as_str()), page.final_url()))
+    }
+
+    /// `o`: hand a body margay does not display to the user's viewer.
+    pub(super) fn open_externally(&mut self) -> Vec<Effect> {
+        let Some(page) = self.page() else { return Vec::new() };
+        let crate::document::SourceKind::Other { mime } = &page.doc.kind else {
+            self.status = StatusLine::Info("o opens bodies margay does not display (images, PDF …).".into());
+            return Vec::new();
+        };
+        let Some(body) = page.body.clone() else { return Vec::new() };
+        if page.info.truncated {
+            self.status = StatusLine::Error(
+                "Only part of this body was loaded (the size limit); save it with p, which fetches it whole, and open the file.".into(),
+            );
+            return Vec::new();
+        }
+        let mime = mime.clone();
+        let name = self.suggested_body_name().unwrap_or_else(|| "download".into());
+        vec![Effect::OpenExternally { body: body.to_vec(), mime, name }]
+    }
+
+    pub fn opened(&mut self, result: Result<OpenedWith, String>) {
+        match result {
+            Ok(OpenedWith::Started(viewer)) => {
+                self.status = StatusLine::Info(format!("Opened with {viewer}."))
+            }
+            Ok(OpenedWith::Finished(viewer)) => self.status = StatusLine::Info(format!("{viewer} finished.")),
+            Ok(OpenedWith::Output { viewer, text }) => {
+                let address = self.page().map(|p| p.address.clone());
+                let Some(address) = address else { return };
+                let mut doc = Document::from_text(&address, text);
+                doc.title = format!(
+                    "{} (through {viewer})",
+                    self.page().map_or(String::new(), |p| p.doc.title.clone())
+                );
+                let rendered = doc.render(self.width);
+                let page = super::app::Page::new(address, Rc::new(doc), rendered);
+                self.push_page(page, LoadMode::Push);
+                self.status = StatusLine::Info(format!("The output of {viewer}; Left goes back."));
+            }
+            Err(e) => self.status = StatusLine::Error(e),
+        }
     }
 
     /// `d`: download the selected link's target.
@@ -68,7 +119,7 @@ impl App {
     /// `p`: save the page — as received, or as text when the name ends in .txt.
     pub(super) fn ask_save_page(&mut self) {
         let Some(page) = self.page() else { return };
-        let mut name = suggested_name(None, page.final_url());
+        let mut name = self.suggested_body_name().unwrap_or_else(|| suggested_name(None, page.final_url()));
         if page.body.is_none() || !name.contains('.') {
             name = format!("{}.txt", if name == "download" { "page" } else { &name });
         }
@@ -101,6 +152,23 @@ impl App {
                 let mut request = FetchRequest::get(url);
                 self.attach_credentials(&mut request);
                 vec![Effect::Download { id, request, path, overwrite }]
+            }
+            // Only the start of the body was kept: fetch it again, whole, straight to the file.
+            SaveWhat::Body if self.page().is_some_and(|p| p.info.truncated) => {
+                let page = self
+                    .page()
+                    .filter(|p| p.request.as_ref().is_none_or(|r| r.method == crate::policy::Method::Get));
+                match page.map(|p| p.final_url().clone()) {
+                    Some(url) => {
+                        self.answer_save(SaveWhat::Download(url), &path.display().to_string(), overwrite)
+                    }
+                    None => {
+                        self.status = StatusLine::Error(
+                            "This answer was cut at the size limit and came from a form, so it cannot be fetched again whole; raise body_cap_mb in config.toml and send the form again.".into(),
+                        );
+                        Vec::new()
+                    }
+                }
             }
             SaveWhat::Body => match self.page().and_then(|p| p.body.clone()) {
                 Some(body) => {

@@ -65,6 +65,8 @@ actions! {
     BookmarkCheck = "bookmark_check": "On the bookmarks page: check every bookmark",
     SavePage = "save_page": "Save the page as received (or as text, with a .txt name)",
     ViewSource = "view_source": "Show the page's source (again: back to the page)",
+    OpenExternally = "open_externally": "Open an image, a PDF … with your viewer",
+    TrustCertificate = "trust_certificate": "On a certificate error page: trust that certificate",
     Cookies = "cookies": "Show this site's cookies",
     ClearCookies = "clear_cookies": "On the cookie page: forget all of the site's cookies",
     Cancel = "cancel": "Cancel the load in progress, or close a prompt",

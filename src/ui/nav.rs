@@ -308,17 +308,24 @@ impl App {
                     Some(Prompt::new(PromptKind::Resend { status, method, to: to.to_string() }, ""));
                 Vec::new()
             }
-            Step::AskCredentials { realm, on_cancel } => {
+            Step::AskCredentials { realm, on_cancel, proxy } => {
                 let url = pending.nav.request.url.clone();
                 // Credentials already tried for this space were refused: forget them.
-                if pending.nav.ctx.auth_attempts > 0 {
-                    self.forget_credentials(&url, &realm);
+                match &proxy {
+                    Some(name) if pending.nav.ctx.proxy_auth_attempts > 0 => {
+                        self.proxy_auth.retain(|c| c.proxy != *name)
+                    }
+                    None if pending.nav.ctx.auth_attempts > 0 => self.forget_credentials(&url, &realm),
+                    _ => {}
                 }
                 pending.asking = true;
                 pending.on_cancel = Some(on_cancel);
                 self.pending = Some(pending);
-                let host = url.host_str().unwrap_or("").to_string();
-                self.prompt = Some(Prompt::new(PromptKind::Username { realm, host }, ""));
+                let (host, is_proxy) = match proxy {
+                    Some(name) => (name, true),
+                    None => (url.host_str().unwrap_or("").to_string(), false),
+                };
+                self.prompt = Some(Prompt::new(PromptKind::Username { realm, host, proxy: is_proxy }, ""));
                 Vec::new()
             }
         }
@@ -339,7 +346,10 @@ impl App {
     pub(super) fn land(&mut self, pending: &Pending, shown: Shown) {
         let Shown { doc, rendered, address, info, message, is_error, moved_permanently, request, body } =
             shown;
-        let offer_save = matches!(doc.kind, crate::document::SourceKind::Other { .. }) && !body.is_empty();
+        let not_shown = match &doc.kind {
+            crate::document::SourceKind::Other { mime } if !body.is_empty() => Some(mime.clone()),
+            _ => None,
+        };
         if info.diagnosis.as_ref().is_some_and(|d| matches!(d, DiagnosisKind::AuthFailed { .. })) {
             self.forget_credentials(&request.url, &None);
         }
@@ -369,8 +379,9 @@ impl App {
         // A server that says when to come back gets a countdown and a reload then; a long
         // wait (over ten minutes) is only shown on the page.
         self.retry_countdown = self.page().and_then(|p| p.info.retry_after).filter(|s| *s <= 600);
-        if offer_save && self.prompt.is_none() {
-            self.offer_to_save_body();
+        // A body margay does not display is described; saving or opening it waits for a key.
+        if let (Some(mime), StatusLine::None) = (not_shown, &self.status) {
+            self.status = StatusLine::Info(format!("{mime}: p saves it, o opens it with your viewer."));
         }
     }
 

@@ -99,16 +99,18 @@ pub enum PromptKind {
     LinkNumber,
     Search,
     ConfirmQuit,
-    /// 401: the user name for a protection space.
+    /// 401: the user name for a protection space (407: for the proxy `host`).
     Username {
         realm: Option<String>,
         host: String,
+        proxy: bool,
     },
-    /// 401: the password (never shown).
+    /// 401 and 407: the password (never shown).
     Password {
         realm: Option<String>,
         host: String,
         user: String,
+        proxy: bool,
     },
     /// 307/308 after a form: send the data again? (y/n)
     Resend {
@@ -156,6 +158,12 @@ pub enum PromptKind {
     BookmarkDelete {
         bookmark: BookmarkRef,
     },
+    /// Trust this certificate for this host and port? (y/n)
+    TrustCertificate {
+        host_port: String,
+        sha256: String,
+        subject: String,
+    },
 }
 
 impl PromptKind {
@@ -169,6 +177,7 @@ impl PromptKind {
                 | PromptKind::Overwrite { .. }
                 | PromptKind::BookmarkWhat { .. }
                 | PromptKind::BookmarkDelete { .. }
+                | PromptKind::TrustCertificate { .. }
         )
     }
 }
@@ -190,18 +199,23 @@ impl Prompt {
     }
 
     pub fn label(&self) -> String {
-        let space = |realm: &Option<String>, host: &str| match realm {
-            Some(r) => format!("'{r}' at {host}"),
-            None => host.to_string(),
+        let space = |realm: &Option<String>, host: &str, proxy: &bool| {
+            let host = if *proxy { format!("the proxy {host}") } else { host.to_string() };
+            match realm {
+                Some(r) => format!("'{r}' at {host}"),
+                None => host,
+            }
         };
         match &self.kind {
             PromptKind::Url { .. } => "URL to open: ".into(),
             PromptKind::LinkNumber => "Follow link number: ".into(),
             PromptKind::Search => "Search for: ".into(),
             PromptKind::ConfirmQuit => "Are you sure you want to quit? (y/n) ".into(),
-            PromptKind::Username { realm, host } => format!("User name for {}: ", space(realm, host)),
-            PromptKind::Password { realm, host, user } => {
-                format!("Password for {user} at {}: ", space(realm, host))
+            PromptKind::Username { realm, host, proxy } => {
+                format!("User name for {}: ", space(realm, host, proxy))
+            }
+            PromptKind::Password { realm, host, user, proxy } => {
+                format!("Password for {user} at {}: ", space(realm, host, proxy))
             }
             PromptKind::Resend { status, method, to } => {
                 format!("{status}: the server asks to send the form data again ({method}) to {to}. Send it? (y/n) ")
@@ -229,6 +243,9 @@ impl Prompt {
             PromptKind::BookmarkEdit { field, .. } => format!("New {field}: "),
             PromptKind::BookmarkDelete { bookmark } => {
                 format!("Delete the bookmark '{}'? (y/n) ", bookmark.title)
+            }
+            PromptKind::TrustCertificate { host_port, sha256, .. } => {
+                format!("Trust the certificate with SHA-256 {sha256} for {host_port} from now on? (y/n) ")
             }
         }
     }

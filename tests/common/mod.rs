@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod servers;
 
 use margay::net::cache::Cache;
 use margay::net::cookies::CookieJar;
@@ -131,6 +132,8 @@ pub struct Driver {
     pub progress_seen: Vec<(u64, Option<u64>)>,
     /// The bookmark file's side, when the test gave one.
     pub bookmarks: Option<margay::shell::BookmarkShell>,
+    /// Bodies the app asked to open in a viewer: (type, name, length).
+    pub opened: Vec<(String, String, usize)>,
 }
 
 impl Driver {
@@ -150,6 +153,7 @@ impl Driver {
             download_handles: Vec::new(),
             progress_seen: Vec::new(),
             bookmarks: None,
+            opened: Vec::new(),
         }
     }
 
@@ -212,6 +216,17 @@ impl Driver {
                     // Tests stand in for the user's editor: the text comes back in capitals.
                     Effect::EditText { field, text } => next
                         .extend(self.app.update(Msg::TextEdited { field, result: Ok(text.to_uppercase()) })),
+                    Effect::TrustCertificate { host_port, sha256, subject } => {
+                        let cert = margay::store::trusted_certs::TrustedCert {
+                            host_port: host_port.clone(),
+                            sha256,
+                            added: margay::store::trusted_certs::today(),
+                            subject,
+                        };
+                        let result = self.client.trusted_certs().write().unwrap().add(cert);
+                        next.extend(self.app.update(Msg::CertificateTrusted { host_port, result }));
+                    }
+                    Effect::OpenExternally { mime, name, body } => self.opened.push((mime, name, body.len())),
                     Effect::Quit => self.quit = true,
                 }
             }

@@ -210,16 +210,7 @@ fn transport_reason(url: &Url, failure: &TransportFailure) -> String {
     } else {
         diagnose_transport(url, failure, &[]).title
     };
-    let detail = match failure {
-        TransportFailure::Dns(d)
-        | TransportFailure::Refused(d)
-        | TransportFailure::Timeout(d)
-        | TransportFailure::Tls(d)
-        | TransportFailure::Protocol(d)
-        | TransportFailure::Io(d) => d.trim().to_string(),
-        TransportFailure::TooLarge { limit } => format!("more than {limit} bytes"),
-        TransportFailure::Cancelled => String::new(),
-    };
+    let detail = failure.detail();
     if detail.is_empty() {
         title
     } else {

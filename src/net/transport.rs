@@ -1,0 +1,138 @@
+//! The connection stack under margay's ureq agent: TCP (through a CONNECT tunnel when an
+//! https:// page goes through a proxy), margay's TLS (`tls.rs`), and on top a tap that keeps
+//! each response head as it came off the wire.
+//!
+//! The tap exists because ureq hands on a status code but not the reason phrase the server
+//! wrote ("418 I'M A TEAPOT", "404 No Such Widget"), and a proxy's refusal of a CONNECT only
+//! as an error string; margay shows both as sent. What the tap saw is kept per thread — a
+//! request runs on one thread from connect to response head — and read by `net` right after
+//! the request. It never changes a byte.
+
+use super::tls::{Tls, TlsConnector};
+use std::cell::RefCell;
+use std::sync::Arc;
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, TcpConnector, Transport,
+};
+
+/// A response head as the server (or a proxy) sent it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawHead {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// How many heads one request can produce that are worth keeping: a CONNECT answer, interim
+/// answers, the final one.
+const KEPT_HEADS: usize = 8;
+
+thread_local! {
+    static HEADS: RefCell<Vec<RawHead>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Forget what the tap saw on this thread (before a request).
+pub(super) fn begin() {
+    HEADS.with(|h| h.borrow_mut().clear());
+}
+
+/// What the tap saw on this thread since [`begin`], oldest first.
+pub(super) fn heads() -> Vec<RawHead> {
+    HEADS.with(|h| std::mem::take(&mut *h.borrow_mut()))
+}
+
+/// margay's agent: ureq with this module's connection stack.
+pub(super) fn agent(config: ureq::config::Config, tls: Arc<Tls>) -> ureq::Agent {
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(TlsConnector { tls })
+            .chain(TapConnector);
+    ureq::Agent::with_parts(config, connector, DefaultResolver::default())
+}
+
+#[derive(Debug)]
+struct TapConnector;
+
+impl<In: Transport> Connector<In> for TapConnector {
+    type Out = Tap<In>;
+
+    fn connect(&self, _: &ConnectionDetails, chained: Option<In>) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(|inner| Tap { inner, expecting: false }))
+    }
+}
+
+#[derive(Debug)]
+struct Tap<T> {
+    inner: T,
+    /// A request went out and its final response head has not been seen yet.
+    expecting: bool,
+}
+
+impl<T: Transport> Transport for Tap<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.expecting = true;
+        self.inner.transmit_output(amount, timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        let progress = self.inner.await_input(timeout)?;
+        if self.expecting {
+            if let Some(head) = parse_head(self.inner.buffers().input()) {
+                // An interim (1xx) answer is followed by the real one, except a switch.
+                self.expecting = (100..200).contains(&head.status) && head.status != 101;
+                HEADS.with(|h| {
+                    let mut h = h.borrow_mut();
+                    if h.len() < KEPT_HEADS {
+                        h.push(head);
+                    }
+                });
+            }
+        }
+        Ok(progress)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+/// The head at the start of `input`, once it is complete.
+fn parse_head(input: &[u8]) -> Option<RawHead> {
+    let mut headers = [httparse::EMPTY_HEADER; 128];
+    let mut response = httparse::Response::new(&mut headers);
+    match response.parse(input) {
+        Ok(httparse::Status::Complete(_)) => Some(RawHead {
+            status: response.code?,
+            reason: response.reason.unwrap_or("").to_string(),
+            headers: response
+                .headers
+                .iter()
+                .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+                .collect(),
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_head_is_read_only_when_complete() {
+        assert_eq!(parse_head(b"HTTP/1.1 418 I'M A TEAPOT\r\nX: 1\r\n"), None);
+        let head = parse_head(b"HTTP/1.1 418 I'M A TEAPOT\r\nX: 1\r\n\r\nbody").unwrap();
+        assert_eq!((head.status, head.reason.as_str()), (418, "I'M A TEAPOT"));
+        assert_eq!(head.headers, vec![("X".to_string(), "1".to_string())]);
+    }
+}
