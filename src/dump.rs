@@ -77,10 +77,11 @@ fn emit_rendered(
         put("\nReferences\n\n")?;
         let digits = rendered.links.len().to_string().len().max(3);
         for (i, link) in rendered.links.iter().enumerate() {
+            // A password in an address is masked, as `-v` and the screen do.
             let target = link
                 .target
                 .as_ref()
-                .map_or_else(|| link.href.escape_default().to_string(), |u| u.to_string());
+                .map_or_else(|| link.href.escape_default().to_string(), sanitize::display_url);
             put(&sanitize::text(&format!("{:>digits$}. {target}\n", i + 1)))?;
         }
     }
@@ -126,6 +127,25 @@ fn dump(
         if verbose {
             warn(&format!("{} {}", nav.request.method.as_str(), sanitize::display_url(&nav.request.url)));
         }
+        // The body as received, into a pipe or a file: streamed, whatever its size (it is not
+        // laid out, so the page size limit does not apply).
+        let web = matches!(nav.request.url.scheme(), "http" | "https");
+        if mode == DumpMode::Source && !terminal && web {
+            match stream_source(client, &nav, verbose, out) {
+                Streamed::Done(outcome) => return outcome,
+                Streamed::Redirect(loaded) => match nav.step(*loaded) {
+                    Step::Fetch(_) => continue,
+                    Step::AskResend { status, method, to } => {
+                        return DumpOutcome::Failed(format!(
+                            "{status}: the server asks to send {method} data again to {to}"
+                        ))
+                    }
+                    Step::Show(shown) => return print_shown(out, *shown, width),
+                    Step::AskCredentials { on_cancel, .. } => return print_shown(out, *on_cancel, width),
+                    Step::Keep { .. } => return DumpOutcome::NoContent,
+                },
+            }
+        }
         // On a load thread: its stack fits the deepest page, and a panic there is a failure.
         let loaded = net::run_on_load_thread(|| net::load(client, &nav.request, width, &mut |_, _| true));
         let step = match loaded {
@@ -170,6 +190,66 @@ fn dump(
     }
 }
 
+enum Streamed {
+    Done(DumpOutcome),
+    /// A redirect, for the navigation to follow.
+    Redirect(Box<net::Loaded>),
+}
+
+/// `--source` into a pipe or a file: the body is copied as it arrives. A transfer that breaks
+/// off, or ends before the length the server announced, fails (exit 1) after what arrived.
+fn stream_source(client: &Client, nav: &Navigation, verbose: bool, out: &mut dyn Write) -> Streamed {
+    let started = std::time::Instant::now();
+    let opened = match client.open(&nav.request) {
+        Ok(opened) => opened,
+        Err(failure) => return Streamed::Done(DumpOutcome::Failed(transport_reason(nav, &failure))),
+    };
+    let net::Opened { head, mut body, proxy, from_proxy } = opened;
+    if verbose {
+        warn(&format!("{} {}", head.status, head.reason));
+    }
+    if is_redirect(head.status) {
+        // A redirect's own body is a note for people; a little of it is enough.
+        let mut note = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(&mut body, 64 * 1024), &mut note);
+        let response = net::FetchResponse {
+            url: nav.request.url.clone(),
+            head,
+            body: note,
+            elapsed: started.elapsed(),
+            truncated: false,
+            proxy,
+            from_proxy,
+        };
+        return Streamed::Redirect(Box::new(net::Loaded { response, page: None, cached: None }));
+    }
+    let announced = head
+        .header("content-length")
+        .filter(|_| head.header("content-encoding").is_none_or(|c| c.trim().eq_ignore_ascii_case("identity")))
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let outcome = status_outcome(head.status);
+    let mut buffered = std::io::BufWriter::with_capacity(64 << 10, out);
+    let copied = std::io::copy(&mut body, &mut buffered);
+    let flushed = buffered.flush();
+    let url = sanitize::display_url(&nav.request.url);
+    Streamed::Done(match (copied, flushed) {
+        (Err(e), _) if e.kind() == std::io::ErrorKind::BrokenPipe => outcome,
+        (_, Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => outcome,
+        (Err(e), _) if e.get_ref().is_some_and(|inner| inner.is::<net::encoding::DecodeFailed>()) => {
+            DumpOutcome::Failed(format!("{url}: {}", e.get_ref().map_or(String::new(), |i| i.to_string())))
+        }
+        (Err(e), _) => {
+            DumpOutcome::Failed(format!("{url}: the transfer broke off ({e}); what arrived was written"))
+        }
+        (Ok(_), Err(e)) => DumpOutcome::Failed(format!("cannot write the output: {e}")),
+        (Ok(n), Ok(())) if announced.is_some_and(|a| n < a) => DumpOutcome::Failed(format!(
+            "{url}: the transfer was cut after {n} of {} bytes",
+            announced.unwrap_or(0)
+        )),
+        (Ok(_), Ok(())) => outcome,
+    })
+}
+
 /// The body as text a terminal can show: decoded with its charset, control characters in
 /// caret notation. A binary body is refused.
 fn source_for_terminal(response: &net::FetchResponse) -> Result<String, String> {
@@ -197,19 +277,28 @@ fn source_for_terminal(response: &net::FetchResponse) -> Result<String, String> 
 fn transport_reason(nav: &Navigation, failure: &crate::policy::TransportFailure) -> String {
     let diagnosis = crate::policy::diagnose_transport(&nav.request.url, failure, &nav.ctx.chain);
     let url = sanitize::display_url(&nav.request.url);
-    format!("{}: {url} — {}", diagnosis.title, diagnosis.advice.lines().next().unwrap_or(""))
+    let what = diagnosis.explanation.split("\n\n").next().unwrap_or("");
+    format!("{}: {url} — {what} {}", diagnosis.title, diagnosis.advice.lines().next().unwrap_or(""))
 }
 
 fn print_shown(out: &mut dyn Write, shown: Shown, width: u16) -> DumpOutcome {
     let rendered = shown.rendered.filter(|r| r.width == width).unwrap_or_else(|| shown.doc.render(width));
     let outcome = match (&shown.info.diagnosis, shown.info.status) {
-        (Some(DiagnosisKind::Transport(_)), _) | (Some(_), None) => {
-            DumpOutcome::Failed(shown.message.unwrap_or_default())
+        // An interim answer and nothing after it: nothing was loaded.
+        (Some(DiagnosisKind::Transport(_) | DiagnosisKind::Interim), _) | (Some(_), None) => {
+            DumpOutcome::Failed(shown.message.clone().unwrap_or_default())
         }
+        // 300: the server's list of choices is the page.
+        (Some(DiagnosisKind::MultipleChoices), Some(_)) => DumpOutcome::Printed,
         (Some(_), Some(status)) => DumpOutcome::HttpError(status),
         (None, Some(status)) => status_outcome(status),
         (None, None) => DumpOutcome::Printed,
     };
+    // 201, 202, 203: printed (exit 0), and what the status adds is said on stderr.
+    if let (None, Some(201..=203), Some(message)) = (&shown.info.diagnosis, shown.info.status, &shown.message)
+    {
+        warn(message);
+    }
     let mut buffered = std::io::BufWriter::with_capacity(64 << 10, out);
     let written = write_rendered(&mut buffered, &rendered).and_then(|()| buffered.flush());
     drop(buffered);

@@ -5,6 +5,7 @@
 //! can drive the core directly. See `shared/DESIGN.md` for the shape.
 
 pub mod bookmarks_cli;
+pub mod certs_cli;
 pub mod document;
 pub mod dump;
 pub mod free;

@@ -96,13 +96,17 @@ struct Cli {
 enum Command {
     /// Manage the bookmark file: list, add, remove, import, export, check.
     Bookmarks(margay::bookmarks_cli::BookmarksArgs),
+    /// List or remove the certificates trusted in the browser.
+    Certs(margay::certs_cli::CertsArgs),
 }
 
 fn main() -> ExitCode {
     configure_allocator();
     let cli = Cli::parse();
-    if let Some(Command::Bookmarks(args)) = cli.command {
-        return margay::bookmarks_cli::run(args);
+    match cli.command {
+        Some(Command::Bookmarks(args)) => return margay::bookmarks_cli::run(args),
+        Some(Command::Certs(args)) => return margay::certs_cli::run(args),
+        None => {}
     }
     let paths = Paths::from_env();
     let (config, config_warning) = Config::load(paths.config_file().as_deref());
@@ -366,6 +370,11 @@ fn event_loop(
             }
             if let Msg::Fetch(net::FetchEvent::Done { id, .. }) = &msg {
                 loads.remove(id);
+            }
+            if matches!(msg, Msg::Tick) {
+                if let Some(update) = bookmarks.refresh_if_changed() {
+                    effects.extend(app.update(Msg::Bookmarks(update)));
+                }
             }
             effects.extend(app.update(msg));
         }

@@ -317,7 +317,14 @@ impl Navigation {
         self.diagnose(diagnosis, None)
     }
 
-    fn diagnose(&self, diagnosis: Diagnosis, response: Option<&FetchResponse>) -> Step {
+    fn diagnose(&self, mut diagnosis: Diagnosis, response: Option<&FetchResponse>) -> Step {
+        if let Some(proxy) = response.filter(|r| r.from_proxy).and_then(|r| r.proxy.as_ref()) {
+            diagnosis.explanation = format!(
+                "This answer came from the proxy {proxy}, which did not pass the request on to {}.\n\n{}",
+                self.request.url.host_str().unwrap_or("the server"),
+                diagnosis.explanation
+            );
+        }
         let html = document::diagnostic_html(
             &diagnosis,
             &self.request.url,

@@ -1,6 +1,8 @@
 //! The browser's disk side for bookmarks: the effects the app asks for (add, change, undo,
 //! relink, check) carried out through the bookmark store, each answered with the file as it
-//! now is. Used by the terminal loop and by the tests' driver alike.
+//! now is; and noticing when another process (`margay bookmarks add`, another browser)
+//! changed the file, so the app sees — and offers relinks for — what is there now. Used by
+//! the terminal loop and by the tests' driver alike.
 
 use crate::net::Client;
 use crate::store::bookmarks::check::check_all;
@@ -13,16 +15,44 @@ pub struct BookmarkShell {
     store: Option<BookmarkStore>,
     /// Why there is no store (the file could not be read at all).
     problem: Option<String>,
+    /// The file as last read or written (modification time and length), to notice others'
+    /// changes.
+    seen: Option<(std::time::SystemTime, u64)>,
+}
+
+fn stamp(path: &std::path::Path) -> Option<(std::time::SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 impl BookmarkShell {
     pub fn open(path: Option<PathBuf>) -> BookmarkShell {
         match path.map(BookmarkStore::open) {
-            Some(Ok(store)) => BookmarkShell { store: Some(store), problem: None },
-            Some(Err(e)) => BookmarkShell { store: None, problem: Some(e.to_string()) },
-            None => {
-                BookmarkShell { store: None, problem: Some("no data directory for a bookmark file".into()) }
+            Some(Ok(store)) => {
+                let seen = stamp(store.path());
+                BookmarkShell { store: Some(store), problem: None, seen }
             }
+            Some(Err(e)) => BookmarkShell { store: None, problem: Some(e.to_string()), seen: None },
+            None => BookmarkShell {
+                store: None,
+                problem: Some("no data directory for a bookmark file".into()),
+                seen: None,
+            },
+        }
+    }
+
+    /// When another process changed the file since it was last read or written here, read it
+    /// again and say what it now holds.
+    pub fn refresh_if_changed(&mut self) -> Option<BookmarksUpdate> {
+        let store = self.store.as_mut()?;
+        let now = stamp(store.path());
+        if now == self.seen {
+            return None;
+        }
+        self.seen = now;
+        match store.reload() {
+            Ok(()) => Some(self.update(None, None)),
+            Err(e) => Some(self.update(None, Some(e.to_string()))),
         }
     }
 
@@ -93,6 +123,7 @@ impl BookmarkShell {
             }
             _ => return None,
         };
+        self.seen = self.store.as_ref().and_then(|s| stamp(s.path()));
         Some(match result {
             Ok(message) => self.update(Some(message), None),
             Err(e) => self.update(None, Some(e.to_string())),

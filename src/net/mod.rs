@@ -158,6 +158,8 @@ pub struct Opened {
 impl Client {
     pub fn new(config: NetConfig) -> Client {
         let agent_config = ureq::Agent::config_builder()
+            // ureq would read the proxy variables itself, its own way; `proxy.rs` decides.
+            .proxy(None)
             .max_redirects(0)
             .http_status_as_error(false)
             .timeout_connect(Some(config.connect_timeout))
@@ -275,8 +277,7 @@ impl Client {
             // Through an HTTP proxy a plain request names the whole address (RFC 9112
             // §3.2.2), on a connection to the proxy; only https:// needs a CONNECT tunnel.
             (Some(p), "http") => {
-                let mut builder =
-                    builder.uri(absolute_form(p, &target)?).header("Host", host_header(&req.url));
+                let mut builder = builder.uri(via_proxy(p, &target)).header("Host", host_header(&req.url));
                 if let Some((user, password)) = &credentials {
                     builder = builder.header("Proxy-Authorization", basic(user, password));
                 }
@@ -299,7 +300,11 @@ impl Client {
         };
         let bad_request =
             |e: ureq::http::Error| TransportFailure::Protocol(format!("the request could not be made ({e})"));
-        transport::begin();
+        let origin = match (&proxy, req.url.scheme()) {
+            (Some(_), "http") => Some(format!("http://{}", host_header(&req.url))),
+            _ => None,
+        };
+        transport::begin(origin);
         let result = match &req.body {
             Some(body) => builder.body(body.clone()).map_err(bad_request).map(|r| self.run(r, tunnel)),
             None => builder.body(()).map_err(bad_request).map(|r| self.run(r, tunnel)),
@@ -378,6 +383,15 @@ impl Client {
             };
             return Ok(Opened { head, body: Box::new(std::io::empty()), proxy, from_proxy: true });
         }
+        // Only interim (1xx) answers came before the connection ended: that is the answer.
+        if let Some(last) = heads.last().filter(|_| heads.iter().all(|h| (100..200).contains(&h.status))) {
+            let head = ResponseHead {
+                status: last.status,
+                reason: last.reason.clone(),
+                headers: last.headers.clone(),
+            };
+            return Ok(Opened { head, body: Box::new(std::io::empty()), proxy, from_proxy: false });
+        }
         let failure = transport_failure(e, url);
         Err(match (proxy, failure) {
             (Some(proxy), TransportFailure::Refused(detail) | TransportFailure::Dns(detail))
@@ -423,22 +437,12 @@ fn host_header(url: &Url) -> String {
     }
 }
 
-/// A URI that connects to `proxy` and whose request target is the whole of `target`.
-fn absolute_form(proxy: &proxy::Proxy, target: &Url) -> Result<ureq::http::Uri, TransportFailure> {
-    let invalid = |e: String| TransportFailure::Protocol(format!("the proxy address cannot be used ({e})"));
-    let authority =
-        format!("{}:{}", proxy.url.host_str().unwrap_or(""), proxy.url.port_or_known_default().unwrap_or(80));
-    let mut parts = ureq::http::uri::Parts::default();
-    parts.scheme = Some(if proxy.url.scheme() == "https" {
-        ureq::http::uri::Scheme::HTTPS
-    } else {
-        ureq::http::uri::Scheme::HTTP
-    });
-    parts.authority =
-        Some(authority.parse().map_err(|e: ureq::http::uri::InvalidUri| invalid(e.to_string()))?);
-    parts.path_and_query =
-        Some(target.as_str().parse().map_err(|e: ureq::http::uri::InvalidUri| invalid(e.to_string()))?);
-    ureq::http::Uri::from_parts(parts).map_err(|e| invalid(e.to_string()))
+/// The URI ureq is given for a plain request through `proxy`: the proxy's address with the
+/// target's path (the tap in `transport.rs` puts the target's origin in front of the path).
+fn via_proxy(proxy: &proxy::Proxy, target: &Url) -> String {
+    let host = proxy.url.host_str().unwrap_or("");
+    let port = proxy.url.port_or_known_default().unwrap_or(80);
+    format!("{}://{host}:{port}{}", proxy.url.scheme(), &target[url::Position::BeforePath..])
 }
 
 /// ureq's CONNECT proxy for an https:// request, with the credentials to send it.

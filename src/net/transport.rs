@@ -6,7 +6,13 @@
 //! wrote ("418 I'M A TEAPOT", "404 No Such Widget"), and a proxy's refusal of a CONNECT only
 //! as an error string; margay shows both as sent. What the tap saw is kept per thread — a
 //! request runs on one thread from connect to response head — and read by `net` right after
-//! the request. It never changes a byte.
+//! the request.
+//!
+//! The tap changes bytes in one case: a plain http:// request through a proxy must name the
+//! whole address on its request line (`GET http://host/path HTTP/1.1`, RFC 9112 §3.2.2),
+//! which ureq 3 cannot write (the `http` crate refuses such a path, and ureq tunnels with
+//! CONNECT instead, which ordinary proxies allow only to TLS ports). ureq is pointed at the
+//! proxy and writes `GET /path`; the tap puts the origin in front of the path.
 
 use super::tls::{Tls, TlsConnector};
 use std::cell::RefCell;
@@ -30,15 +36,20 @@ const KEPT_HEADS: usize = 8;
 
 thread_local! {
     static HEADS: RefCell<Vec<RawHead>> = const { RefCell::new(Vec::new()) };
+    /// `http://host:port` to put before the path of the request being sent to a proxy.
+    static ABSOLUTE_FORM: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Forget what the tap saw on this thread (before a request).
-pub(super) fn begin() {
+/// Forget what the tap saw on this thread (before a request). `origin`: the request goes
+/// to a proxy and its request line must name this origin.
+pub(super) fn begin(origin: Option<String>) {
     HEADS.with(|h| h.borrow_mut().clear());
+    ABSOLUTE_FORM.with(|a| *a.borrow_mut() = origin);
 }
 
 /// What the tap saw on this thread since [`begin`], oldest first.
 pub(super) fn heads() -> Vec<RawHead> {
+    ABSOLUTE_FORM.with(|a| *a.borrow_mut() = None);
     HEADS.with(|h| std::mem::take(&mut *h.borrow_mut()))
 }
 
@@ -76,6 +87,13 @@ impl<T: Transport> Transport for Tap<T> {
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let mut amount = amount;
+        // The first bytes of a request (not of its body): the request line.
+        if !self.expecting {
+            if let Some(origin) = ABSOLUTE_FORM.with(|a| a.borrow().clone()) {
+                amount = absolute_form(self.inner.buffers().output(), amount, origin.as_bytes())?;
+            }
+        }
         self.expecting = true;
         self.inner.transmit_output(amount, timeout)
     }
@@ -106,6 +124,23 @@ impl<T: Transport> Transport for Tap<T> {
     }
 }
 
+/// Turn `METHOD /path …` at the start of `output[..amount]` into `METHOD origin/path …`;
+/// returns the new length.
+fn absolute_form(output: &mut [u8], amount: usize, origin: &[u8]) -> Result<usize, ureq::Error> {
+    let refuse = || ureq::Error::Io(std::io::Error::other("the request line does not fit the output buffer"));
+    let start = output[..amount].iter().position(|&b| b == b' ').ok_or_else(refuse)? + 1;
+    if output.get(start) != Some(&b'/') {
+        return Ok(amount);
+    }
+    let grown = amount + origin.len();
+    if grown > output.len() {
+        return Err(refuse());
+    }
+    output.copy_within(start..amount, start + origin.len());
+    output[start..start + origin.len()].copy_from_slice(origin);
+    Ok(grown)
+}
+
 /// The head at the start of `input`, once it is complete.
 fn parse_head(input: &[u8]) -> Option<RawHead> {
     let mut headers = [httparse::EMPTY_HEADER; 128];
@@ -127,6 +162,16 @@ fn parse_head(input: &[u8]) -> Option<RawHead> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_line_gets_its_origin() {
+        let mut buffer = vec![0u8; 64];
+        let request = b"GET /a?b HTTP/1.1\r\nHost: x\r\n\r\n";
+        buffer[..request.len()].copy_from_slice(request);
+        let n = absolute_form(&mut buffer, request.len(), b"http://x:8080").unwrap();
+        assert_eq!(&buffer[..n], b"GET http://x:8080/a?b HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert!(absolute_form(&mut buffer[..n], n, b"http://too-long").is_err());
+    }
 
     #[test]
     fn a_head_is_read_only_when_complete() {

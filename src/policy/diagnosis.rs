@@ -194,9 +194,11 @@ fn describe(
         K::NotHttp => plain(Some(format!(
             "The server answered with status {status}, which is not an HTTP status code."
         ))),
-        K::Interim => plain(Some(
-            "The server sent only an interim (1xx) answer and no final one.".to_string(),
-        )),
+        K::Interim => (
+            format!("{standard}, and no final answer"),
+            Some("The server sent only an interim (1xx) answer and no final one.".to_string()),
+            "Reload to try again; if it keeps happening, the server is broken — tell its owner.".to_string(),
+        ),
         K::AuthRequired { realm } if status == 407 => plain(Some(match realm {
             Some(r) => format!("The proxy (\"{r}\") needs a user name and password before it passes requests on; none were sent."),
             None => "The proxy needs a user name and password before it passes requests on; none were sent.".to_string(),

@@ -80,7 +80,7 @@ impl TlsFailure {
         let names =
             cert.map(|c| c.names.join(", ")).filter(|n| !n.is_empty()).unwrap_or_else(|| "no names".into());
         let trust = format!(
-            "If this is a server you run or one on a network you trust, compare the fingerprint below with the one its owner gives you; then press A to trust this certificate for {}.",
+            "If this is a server you run or one on a network you trust, compare the certificate's SHA-256 fingerprint with the one its owner gives you; in the browser, A then trusts this certificate for {}.",
             self.host_port
         );
         let (title, what, advice) = match &self.problem {

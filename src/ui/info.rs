@@ -21,8 +21,12 @@ pub fn page_info_html(page: &Page) -> String {
     if let Some(requested) = info.requested.as_ref().filter(|u| **u != page.address) {
         rows.push(("Original URL", link(requested.as_str())));
     }
-    if let Some(status) = info.status {
-        let mut status = format!("{status} {}", e(&info.reason));
+    if let Some(code) = info.status {
+        let mut status = format!("{code} {}", e(&info.reason));
+        let standard = crate::policy::explain(code).reason;
+        if !standard.is_empty() && !info.reason.trim().eq_ignore_ascii_case(standard) {
+            status.push_str(&format!(" (the standard phrase: {})", e(standard)));
+        }
         if info.partial {
             status.push_str(" — partial information: not the origin server's definitive copy");
         }
@@ -51,6 +55,20 @@ pub fn page_info_html(page: &Page) -> String {
     rows.push(("Cache", cache.to_string()));
     if let Some(elapsed) = info.elapsed {
         rows.push(("Time", format!("{} ms", elapsed.as_millis())));
+    }
+    if let Some(proxy) = &info.proxy {
+        let through = if info.from_proxy {
+            format!("the answer is the proxy {}'s own (it did not reach the server)", e(proxy))
+        } else {
+            format!("through the proxy {}", e(proxy))
+        };
+        rows.push(("Proxy", through));
+    }
+    if info.truncated {
+        rows.push((
+            "Cut",
+            "the body went over the size limit (body_cap_mb); only its start was kept".to_string(),
+        ));
     }
     if info.downgraded {
         rows.push(("Security", "redirected from https to http: not encrypted".to_string()));

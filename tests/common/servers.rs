@@ -153,6 +153,7 @@ fn start_nginx() -> Option<Nginx> {
     let program = available("nginx", None)?;
     let run = run_dir("nginx");
     let certs = certificates(&run);
+    std::fs::create_dir_all(run.join("made")).expect("a folder for made files");
     // Accepts connections (the kernel's backlog) and never answers: nginx's 504.
     let stalled = TcpListener::bind("127.0.0.1:0").expect("a stalled upstream");
     let stalled_port = stalled.local_addr().expect("its address").port();
@@ -298,8 +299,11 @@ fn start_tinyproxy(with_auth: bool) -> Option<Proxy> {
 
 /// The margay binary with its own empty settings, data and cache directories (under `home`)
 /// and no proxy from the test's environment.
+/// `MARGAY_BIN` runs another build instead (an older one, to see what a change fixed).
 pub fn margay(home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_margay"));
+    let binary = std::env::var_os("MARGAY_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_margay")), PathBuf::from);
+    let mut command = Command::new(binary);
     command
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))

@@ -1,5 +1,5 @@
-//! The bookmark checker: visit addresses (HEAD, then GET where HEAD is refused with 405 or
-//! 501), follow redirects with the hop bound and loop detection of the status-code policy,
+//! The bookmark checker: visit addresses (HEAD, then GET where HEAD is refused or answered
+//! with an error), follow redirects with the hop bound and loop detection of the status-code policy,
 //! and say what became of each: ok, moved permanently (with the new address), moved
 //! temporarily, gone (404/410) or failing.
 //!
@@ -183,14 +183,16 @@ pub fn check_all(
         .collect()
 }
 
-/// One request; a HEAD refused with 405 or 501 is repeated as a GET (and `req` says so).
+/// One request. A HEAD that is refused (405, 501) or answered with any other error is asked
+/// again as a GET (and `req` says so): many servers answer HEAD wrongly — 403, 404, 500 for a
+/// page that is there — and only the GET's answer says what a reader would get.
 fn fetch(
     client: &Client,
     req: &mut RequestInfo,
 ) -> Result<(crate::policy::ResponseHead, Vec<u8>), TransportFailure> {
     let mut request = FetchRequest { method: req.method.clone(), ..FetchRequest::get(req.url.clone()) };
     let mut response = client.fetch(&request, &mut |_, _| true)?;
-    if req.method == Method::Head && matches!(response.head.status, 405 | 501) {
+    if req.method == Method::Head && response.head.status >= 400 {
         req.method = Method::Get;
         request.method = Method::Get;
         response = client.fetch(&request, &mut |_, _| true)?;
