@@ -169,7 +169,7 @@ mod tests {
         let (title, what, advice) = failure(TlsProblem::UnknownIssuer).describe("box");
         assert_eq!(title, "Certificate from an unknown authority");
         assert!(
-            what.contains("CN=Home CA") && advice.contains("ca_file") && advice.contains("press A"),
+            what.contains("CN=Home CA") && advice.contains("ca_file") && advice.contains("A then trusts"),
             "{what} {advice}"
         );
         let (_, what, _) = failure(TlsProblem::Expired).describe("box");
