@@ -109,7 +109,7 @@ fn the_browser_trusts_a_certificate_after_the_user_saw_it() {
     }
     d.char('A');
     let screen = d.screen();
-    assert!(screen.contains("Trust the certificate with SHA-256") && screen.contains(&host_port), "{screen}");
+    assert!(screen.contains("Trust this certificate (SHA-256") && screen.contains(&host_port), "{screen}");
     d.char('n');
     assert!(!trusted.exists(), "nothing is trusted without a yes");
     d.char('A');

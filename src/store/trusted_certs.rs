@@ -168,6 +168,13 @@ mod tests {
         "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
 
     #[test]
+    fn dates_are_iso() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_423), (2025, 12, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
     fn trusted_certificates_survive_a_rewrite_and_damaged_lines_are_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("trusted-certs");

@@ -245,7 +245,12 @@ impl Prompt {
                 format!("Delete the bookmark '{}'? (y/n) ", bookmark.title)
             }
             PromptKind::TrustCertificate { host_port, sha256, .. } => {
-                format!("Trust the certificate with SHA-256 {sha256} for {host_port} from now on? (y/n) ")
+                // The whole fingerprint is on the page; its ends fit any prompt line.
+                let short = match (sha256.get(..11), sha256.get(sha256.len().saturating_sub(11)..)) {
+                    (Some(head), Some(tail)) if sha256.len() > 30 => format!("{head}…{tail}"),
+                    _ => sha256.clone(),
+                };
+                format!("Trust this certificate (SHA-256 {short}) for {host_port} from now on? (y/n) ")
             }
         }
     }
