@@ -9,6 +9,7 @@ pub mod certs_cli;
 pub mod document;
 pub mod dump;
 pub mod free;
+pub mod jobs;
 pub mod navigation;
 pub mod net;
 pub mod policy;

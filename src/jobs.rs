@@ -1,0 +1,194 @@
+//! The one owner of margay's threads. Every thread margay starts — a page's load (fetch,
+//! parse, lay out), a layout for a new width, a download, the bookmark checker's workers,
+//! freeing a large value, the terminal's input, the clock tick, the signal watcher — is
+//! started here, named `margay-KIND`, and (for work) has its panics caught: a panic ends
+//! that job as a failure the user sees, never the browser or the terminal's state.
+//!
+//! How much runs at once is decided once, at start-up ([`init`]): one thread of document work
+//! per processor, or one in all with `MARGAY_ONE_THREAD=1`.
+//!
+//! This module must never decide what a job does; it only runs jobs.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::OnceLock;
+
+/// Every thread's name starts with this.
+pub const PREFIX: &str = "margay-";
+
+/// The stack of threads that parse and lay out pages: deep enough for the deepest page the
+/// layout accepts (`document::guard` flattens deeper ones). Only what is used is touched.
+pub const DOCUMENT_STACK: usize = 64 << 20;
+
+/// The kinds of thread, with what they need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Fetch a page, parse it, lay it out.
+    Load,
+    /// Lay a page out again (a new width, or back to a page whose layout was let go).
+    Layout,
+    /// Stream a body to a file.
+    Download,
+    /// Check bookmarks.
+    Check,
+    /// Free a large value off the thread that used it.
+    Free,
+    /// Read the terminal's keys, mouse and size.
+    Input,
+    /// The clock: one tick a second.
+    Tick,
+    /// Wait for signals.
+    Signals,
+    /// Wait for another program (a viewer started on its own).
+    Wait,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Load => "margay-load",
+            Kind::Layout => "margay-layout",
+            Kind::Download => "margay-download",
+            Kind::Check => "margay-check",
+            Kind::Free => "margay-free",
+            Kind::Input => "margay-input",
+            Kind::Tick => "margay-tick",
+            Kind::Signals => "margay-signals",
+            Kind::Wait => "margay-wait",
+        }
+    }
+
+    fn stack(self) -> Option<usize> {
+        matches!(self, Kind::Load | Kind::Layout).then_some(DOCUMENT_STACK)
+    }
+
+    /// Work whose panic is caught and reported; the others are the browser's own machinery.
+    fn is_work(self) -> bool {
+        !matches!(self, Kind::Input | Kind::Tick | Kind::Signals)
+    }
+}
+
+/// How many threads of document work run at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parallelism(pub usize);
+
+static PARALLELISM: OnceLock<Parallelism> = OnceLock::new();
+
+/// Decide, once, how much runs at once: `MARGAY_ONE_THREAD=1` (any value) makes it one.
+pub fn init() -> Parallelism {
+    *PARALLELISM.get_or_init(|| {
+        let processors = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let one = std::env::var_os("MARGAY_ONE_THREAD").is_some_and(|v| !v.is_empty());
+        Parallelism(if one { 1 } else { processors })
+    })
+}
+
+/// The parallelism decided by [`init`] (deciding it now if nobody did).
+pub fn parallelism() -> Parallelism {
+    init()
+}
+
+/// A job that did not finish: it panicked (the message, made safe to show).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("an internal error: {0}")]
+pub struct Panicked(pub String);
+
+fn builder(kind: Kind) -> std::thread::Builder {
+    let builder = std::thread::Builder::new().name(kind.name().into());
+    match kind.stack() {
+        Some(stack) => builder.stack_size(stack),
+        None => builder,
+    }
+}
+
+/// Run `work` on a thread of its own; a panic there becomes `Err` for `done`. `false` when no
+/// thread could be had (out of memory or threads): then nothing runs.
+pub fn spawn<T: Send + 'static>(
+    kind: Kind,
+    work: impl FnOnce() -> T + Send + 'static,
+    done: impl FnOnce(Result<T, Panicked>) + Send + 'static,
+) -> bool {
+    builder(kind).spawn(move || done(catch(work))).is_ok()
+}
+
+/// Run machinery (the input reader, the clock, the signal watcher) on a thread of its own.
+pub fn spawn_service(kind: Kind, work: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+    builder(kind).spawn(work).map(|_| ())
+}
+
+/// Run `work` on a thread of `kind` and wait for it (`--dump`: its stack, and a panic is a
+/// failure).
+pub fn run<T: Send>(kind: Kind, work: impl FnOnce() -> T + Send) -> Result<T, Panicked> {
+    std::thread::scope(|scope| match builder(kind).spawn_scoped(scope, || catch(work)) {
+        Ok(handle) => handle.join().unwrap_or_else(|_| Err(Panicked("the thread stopped".into()))),
+        Err(e) => Err(Panicked(format!("no thread could be started ({e})"))),
+    })
+}
+
+/// Run `count` workers of `kind` at once, each given its number, and wait for all.
+pub fn workers<T: Send>(
+    kind: Kind,
+    count: usize,
+    work: impl Fn(usize) -> T + Sync,
+) -> Vec<Result<T, Panicked>> {
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> =
+            (0..count).map(|i| builder(kind).spawn_scoped(scope, move || catch(|| work(i)))).collect();
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|_| Err(Panicked("the thread stopped".into()))),
+                Err(e) => Err(Panicked(format!("no thread could be started ({e})"))),
+            })
+            .collect()
+    })
+}
+
+/// Run `work`, turning a panic into [`Panicked`].
+pub fn catch<T>(work: impl FnOnce() -> T) -> Result<T, Panicked> {
+    panic::catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        Panicked(crate::sanitize::line(&what).into_owned())
+    })
+}
+
+/// Make panics on work threads quiet: they are caught and shown as a failed job, so the
+/// terminal must not be restored (the browser goes on) nor the message printed over the
+/// screen. Call after the terminal's own hook (ratatui's) is installed.
+pub fn quiet_worker_panics() {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let on_work = std::thread::current().name().is_some_and(|name| {
+            [Kind::Load, Kind::Layout, Kind::Download, Kind::Check, Kind::Free, Kind::Wait]
+                .iter()
+                .any(|k| k.is_work() && k.name() == name)
+        });
+        if !on_work {
+            previous(info);
+        }
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_on_a_job_is_a_failure_that_names_it() {
+        let result: Result<(), _> = run(Kind::Load, || panic!("boom \x1b]0;x\x07"));
+        assert_eq!(result, Err(Panicked("boom ^[]0;x^G".into())));
+        assert_eq!(
+            run(Kind::Layout, || std::thread::current().name().map(String::from)),
+            Ok(Some("margay-layout".into()))
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        assert!(spawn(Kind::Free, || panic!("late"), move |r: Result<(), Panicked>| tx.send(r).unwrap()));
+        assert_eq!(rx.recv().unwrap(), Err(Panicked("late".into())));
+        let all = workers(Kind::Check, 3, |i| if i == 1 { panic!("one") } else { i });
+        assert_eq!(all, vec![Ok(0), Err(Panicked("one".into())), Ok(2)]);
+    }
+}
