@@ -23,9 +23,20 @@ pub enum CertsCommand {
     List,
     /// Stop trusting the certificate of HOST:PORT (or of every port of HOST).
     Remove {
-        /// `host:port`, or a host alone for all its ports.
+        /// `host:port`, a host alone for all its ports, or an https:// address.
         host: String,
     },
+}
+
+/// `host:port` or `host` as typed, or taken from an address (`https://host:8443/x`).
+fn host_port_of(given: &str) -> String {
+    match url::Url::parse(given.trim()) {
+        Ok(url) if url.host_str().is_some() && given.contains("://") => {
+            let host = url.host_str().unwrap_or("");
+            format!("{host}:{}", url.port_or_known_default().unwrap_or(443))
+        }
+        _ => given.trim().to_string(),
+    }
 }
 
 pub fn run(args: CertsArgs) -> ExitCode {
@@ -46,7 +57,7 @@ pub fn run(args: CertsArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        CertsCommand::Remove { host } => match certs.remove(host.trim()) {
+        CertsCommand::Remove { host } => match certs.remove(&host_port_of(&host)) {
             Ok(0) => {
                 eprintln!("margay: no trusted certificate for {}", sanitize::line(&host));
                 ExitCode::FAILURE

@@ -152,7 +152,11 @@ fn dump(
             Ok(loaded) => {
                 let response = &loaded.response;
                 if verbose {
-                    warn(&format!("{} {}", response.head.status, response.head.reason));
+                    let via = response
+                        .proxy
+                        .as_ref()
+                        .map_or(String::new(), |p| format!(" (through the proxy {p})"));
+                    warn(&format!("{} {}{via}", response.head.status, response.head.reason));
                 }
                 if response.truncated {
                     warn(&format!(
@@ -206,7 +210,8 @@ fn stream_source(client: &Client, nav: &Navigation, verbose: bool, out: &mut dyn
     };
     let net::Opened { head, mut body, proxy, from_proxy } = opened;
     if verbose {
-        warn(&format!("{} {}", head.status, head.reason));
+        let via = proxy.as_ref().map_or(String::new(), |p| format!(" (through the proxy {p})"));
+        warn(&format!("{} {}{via}", head.status, head.reason));
     }
     if is_redirect(head.status) {
         // A redirect's own body is a note for people; a little of it is enough.
@@ -294,6 +299,10 @@ fn print_shown(out: &mut dyn Write, shown: Shown, width: u16) -> DumpOutcome {
         (None, Some(status)) => status_outcome(status),
         (None, None) => DumpOutcome::Printed,
     };
+    // An error page goes to stdout like any page; what it is about, in one line, to stderr.
+    if let (DumpOutcome::HttpError(_), Some(message)) = (&outcome, &shown.message) {
+        warn(message);
+    }
     // 201, 202, 203: printed (exit 0), and what the status adds is said on stderr.
     if let (None, Some(201..=203), Some(message)) = (&shown.info.diagnosis, shown.info.status, &shown.message)
     {

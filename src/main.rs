@@ -65,9 +65,12 @@ mod allocator_tests {
     about = "A terminal hypertext browser",
     after_help = "Exit status with --dump and --source:\n  \
                   0  the page was printed (or the server answered 204 No Content: nothing to print)\n  \
-                  1  the page could not be loaded: network or file failure (the reason is on stderr)\n  \
+                  1  the page could not be loaded: network or file failure, or no final answer (the\n     \
+                     reason is on stderr)\n  \
                   2  wrong command line\n  \
-                  3  the server answered with an error status (4xx or 5xx); the diagnostic page is printed\n\n\
+                  3  the server's answer is an error (4xx, 5xx) or cannot be followed (a redirect loop,\n     \
+                     a redirect margay refuses); the diagnostic page is printed and its title said\n     \
+                     on stderr\n\n\
                   Environment: WWW_HOME sets the start page, NO_COLOR turns colours off,\n\
                   XDG_CONFIG_HOME/margay/keymap.toml overrides keys."
 )]
@@ -122,6 +125,8 @@ fn main() -> ExitCode {
             eprintln!("margay: {}", margay::sanitize::line(warning));
         }
         let mode = if cli.source { DumpMode::Source } else { DumpMode::Rendered };
+        // Cookies live for the run, as in lynx -dump: one set on a redirect is sent on.
+        let client = client.with_cookies(CookieJar::new(None).0);
         let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
         let outcome =
             dump::run(&client, url, cli.width, mode, cli.verbose, terminal, &mut std::io::stdout().lock());
@@ -345,7 +350,15 @@ fn event_loop(
                         .as_ref()
                         .map_err(|e| format!("cannot make a folder for the viewer's files: {e}"))
                         .and_then(|dir| {
-                            terminal::open_externally(terminal, &gate, dir.path(), &body, &mime, &name)
+                            terminal::open_externally(
+                                terminal,
+                                &gate,
+                                dir.path(),
+                                &body,
+                                &mime,
+                                &name,
+                                tx.clone(),
+                            )
                         });
                     let _ = tx.send(Msg::Opened(result));
                 }

@@ -144,6 +144,7 @@ pub fn open_externally(
     body: &[u8],
     mime: &str,
     name: &str,
+    late: mpsc::Sender<Msg>,
 ) -> Result<margay::ui::files::OpenedWith, String> {
     use margay::ui::files::OpenedWith;
     use margay::viewer;
@@ -179,7 +180,15 @@ pub fn open_externally(
         .stderr(std::process::Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start {who}: {e}"))?;
-    std::thread::spawn(move || child.wait());
+    // It may still fail (a command that is not there): that is said when it ends.
+    let failed_who = who.clone();
+    let _ = margay::jobs::spawn_service(margay::jobs::Kind::Wait, move || {
+        if let Ok(status) = child.wait() {
+            if !status.success() {
+                let _ = late.send(Msg::Opened(Err(format!("The viewer {failed_who} failed ({status})."))));
+            }
+        }
+    });
     Ok(OpenedWith::Started(who))
 }
 

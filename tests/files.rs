@@ -220,6 +220,11 @@ fn a_binary_answer_is_described_and_saved_or_opened_only_on_a_key() {
     );
     d.key(KeyCode::Enter);
     assert_eq!(std::fs::read(dir.join("Q3 report.pdf")).unwrap(), b"%PDF-1.4 binary\x00\x01");
+    // Again: the file exists; declining leaves it, and says so.
+    d.char('p');
+    d.key(KeyCode::Enter);
+    d.char('n');
+    assert!(d.screen().contains("Not saved;"), "{}", d.screen());
 
     // A page as received, and as text.
     d.open(&s.url("/page.html"));

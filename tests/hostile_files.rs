@@ -76,12 +76,17 @@ fn a_bad_settings_file_gives_a_message_and_the_defaults() {
 
 #[test]
 fn extreme_settings_are_clamped_not_obeyed() {
+    let dir = scratch("extreme");
+    let path = dir.join("config.toml");
+    // Zero would make every page empty or every request fail: a mistake, said with its line.
+    std::fs::write(&path, "[network]\nread_timeout_secs = 5\nbody_cap_mb = 0\n").unwrap();
+    let (_, warning) = Config::load(Some(&path));
+    let warning = warning.expect("a message");
+    assert!(warning.contains("line 3") && warning.contains("body_cap_mb must be at least 1"), "{warning}");
     let (config, warning) = {
-        let dir = scratch("extreme");
-        let path = dir.join("config.toml");
         std::fs::write(
             &path,
-            "[network]\nbody_cap_mb = 18446744073709551615\nconnect_timeout_secs = 0\nread_timeout_secs = 0\ntotal_timeout_secs = 18446744073709551615\n",
+            "[network]\nbody_cap_mb = 18446744073709551615\nconnect_timeout_secs = 1\nread_timeout_secs = 1\ntotal_timeout_secs = 18446744073709551615\n",
         )
         .unwrap();
         Config::load(Some(&path))

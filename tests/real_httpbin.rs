@@ -151,6 +151,27 @@ fn source_streams_the_bytes_as_received() {
 }
 
 #[test]
+fn cookies_set_on_a_redirect_are_sent_on_in_a_dump() {
+    let Some(httpbin) = servers::httpbin() else { return };
+    let out = dump(&[&format!("{}/cookies/set?flavour=oat", httpbin.base)]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("\"flavour\": \"oat\""), "{}", out.stdout);
+}
+
+#[test]
+fn a_407_from_a_server_that_is_no_proxy() {
+    let Some(httpbin) = servers::httpbin() else { return };
+    let out = dump(&[&format!("{}/status/407", httpbin.base)]);
+    assert_eq!(out.code, Some(3));
+    assert!(
+        out.stdout.contains("no supported way to log in to the proxy")
+            && !out.stdout.contains("WWW-Authenticate challenge"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn revalidation_with_httpbins_etag() {
     let Some(httpbin) = servers::httpbin() else { return };
     let mut d = Driver::new(100, 40);

@@ -39,6 +39,11 @@ fn pages_status_codes_and_the_sites_own_error_page() {
         "the custom error_page is the server's message: {}",
         missing.stdout
     );
+    assert!(
+        missing.stderr.contains("404 Not Found"),
+        "what an exit 3 is about, on stderr: {}",
+        missing.stderr
+    );
 
     let teapot = dump(&[&format!("{}/teapot", nginx.http)]);
     assert_eq!(teapot.code, Some(3));
@@ -98,10 +103,15 @@ fn auth_basic_asks_and_remembers() {
     let refused = dump(&[&url]);
     assert_eq!(refused.code, Some(3));
     assert!(
-        refused.stdout.contains("The area \"margay test area\" needs a user name and password"),
+        refused
+            .stdout
+            .contains("The area \"margay test area\" needs a user name and password; none were sent"),
         "{}",
         refused.stdout
     );
+    let wrong = dump(&[&url.replace("http://", "http://margay:wrong@")]);
+    let words = wrong.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("the ones sent were refused"), "{}", wrong.stdout);
     let mut d = driver();
     d.open(&url);
     assert!(d.screen().contains("User name for 'margay test area' at 127.0.0.1"), "{}", d.screen());

@@ -101,6 +101,31 @@ fn each_scheme_its_variable_and_no_proxy_with_spaces() {
 }
 
 #[test]
+fn a_proxy_setting_that_cannot_be_used_is_never_gone_around() {
+    let Some(nginx) = servers::nginx() else { return };
+    let out =
+        dump_with(&[("http_proxy", "socks5://127.0.0.1:1080")], &[&format!("{}/index.html", nginx.http)]);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("Proxy setting not usable") && out.stderr.contains("socks5"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("margay test site"), "nothing went out directly");
+}
+
+#[test]
+fn verbose_names_the_proxy() {
+    let (Some(nginx), Some(proxy)) = (servers::nginx(), servers::tinyproxy(false)) else { return };
+    let out = dump_with(&[("http_proxy", &proxy.url)], &["-v", &format!("{}/index.html", nginx.http)]);
+    assert!(
+        out.stderr.contains(&format!("200 OK (through the proxy 127.0.0.1:{})", proxy.port)),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn a_proxy_that_is_down_is_named() {
     let Some(nginx) = servers::nginx() else { return };
     let port = dead_port();

@@ -8,6 +8,26 @@ use common::pty::{fresh_home, Run, Session};
 use common::servers;
 
 #[test]
+fn a_viewer_that_fails_is_said_to_have_failed() {
+    let Some(nginx) = servers::nginx() else { return };
+    let home = fresh_home("real-pty-viewer");
+    std::fs::create_dir_all(&home).unwrap();
+    let mailcap = home.join("mailcap");
+    std::fs::write(&mailcap, "image/png; /nonexistent/viewer %s\n").unwrap();
+    let mailcaps = mailcap.to_str().unwrap().to_string();
+    let env = [("MAILCAPS", mailcaps.as_str())];
+    let mut s =
+        Session::spawn(&[&format!("{}/image.png", nginx.http)], 120, 30, &env, home.clone(), Run::ThenStty);
+    s.wait_text("This is a PNG image");
+    s.send(b"o");
+    s.wait_text("failed");
+    assert!(s.screen().contains("The viewer /nonexistent/viewer %s"), "{}", s.screen());
+    s.send(b"Q");
+    let raw = s.wait_exit();
+    assert!(raw.contains(" icanon"), "the terminal is restored");
+}
+
+#[test]
 fn a_bookmark_added_from_the_command_line_is_seen_and_relinked() {
     let Some(nginx) = servers::nginx() else { return };
     let home = fresh_home("real-pty");

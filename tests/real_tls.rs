@@ -81,6 +81,16 @@ fn a_private_authority_is_trusted_through_ca_file_or_ssl_cert_file() {
         .unwrap();
     let out = dump_with(&[], home.path(), &[&url]);
     assert_eq!(out.code, Some(0), "ca_file in config.toml: {}", out.stderr);
+    // A ca_file that is not there is said at once, not found out at the first refusal.
+    std::fs::write(
+        home.path().join("config/margay/config.toml"),
+        "[network]\nca_file = \"/nonexistent.pem\"\n",
+    )
+    .unwrap();
+    let out = dump_with(&[], home.path(), &[&format!("{}/index.html", nginx.http)]);
+    assert!(out.stderr.contains("ca_file /nonexistent.pem is not a file that can be read"), "{}", out.stderr);
+    std::fs::write(home.path().join("config/margay/config.toml"), format!("[network]\nca_file = \"{ca}\"\n"))
+        .unwrap();
     // The expired certificate of the same authority is still refused.
     let out = dump_with(&[], home.path(), &[&format!("{}/", nginx.expired)]);
     assert!(out.stderr.contains("Expired certificate"), "{}", out.stderr);
@@ -147,7 +157,7 @@ fn the_browser_trusts_a_certificate_after_the_user_saw_it() {
     assert!(d.app.prompt.is_none(), "no way to trust a changed certificate from the page");
 
     let mut remove = margay(home.path());
-    remove.args(["certs", "remove", other]);
+    remove.args(["certs", "remove", &format!("https://{other}/index.html")]);
     assert_eq!(run(remove).code, Some(0));
     let mut d = driver(&trusted, Some(nginx.ca_file.clone()));
     d.open(&format!("{}/index.html", nginx.private_ca));

@@ -154,6 +154,38 @@ fn an_interim_answer_alone_gets_one_message() {
 }
 
 #[test]
+fn mistakes_in_what_is_typed_are_named_for_what_they_are() {
+    let home = tempfile::tempdir().unwrap();
+    let missing = home.path().join("no-such-file.html");
+    for (address, title, detail) in [
+        (missing.to_str().unwrap(), "Cannot read the file", "No such file or directory"),
+        ("ftp://127.0.0.1/x", "Address not supported", "margay cannot open ftp: addresses"),
+        ("javascript:alert(1)", "Address not supported", "javascript:"),
+        ("http://127.0.0.1:99999/", "not a valid address", "invalid port number"),
+    ] {
+        let out = margay(&["--dump", address]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{address}: {err}");
+        assert!(err.contains(title) && err.contains(detail), "{address}: {err}");
+        assert!(!err.contains("os error") && !err.contains("Connection broken"), "{address}: {err}");
+    }
+}
+
+#[test]
+fn a_diagnosis_lists_only_the_redirects_that_were_followed() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/nowhere" => Reply::new(302),
+        "/hop" => Reply::new(301).header("Location", "/nowhere"),
+        _ => Reply::new(404),
+    });
+    let mut d = Driver::new(100, 40);
+    d.open(&s.url("/nowhere"));
+    assert!(!d.page_text().contains("Redirects followed"), "{}", d.page_text());
+    d.open(&s.url("/hop"));
+    assert!(d.page_text().contains("Redirects followed"), "{}", d.page_text());
+}
+
+#[test]
 fn a_300_list_is_printed_and_exits_0_and_references_mask_passwords() {
     let s = TestServer::start(|req| match req.path.as_str() {
         "/choices" => Reply::new(300)

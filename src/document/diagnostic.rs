@@ -48,7 +48,11 @@ pub fn diagnostic_html(
         escape_html(url.as_str()),
         escape_html(&crate::sanitize::display_url(url))
     );
-    if diagnosis.chain.iter().any(|hop| (300..400).contains(&hop.status)) {
+    // An answer's own hop ends its chain; redirects followed come before it. (A transport
+    // failure's chain holds only the redirects before the request that failed.)
+    let own = usize::from(!diagnosis.is_transport());
+    let followed = &diagnosis.chain[..diagnosis.chain.len().saturating_sub(own)];
+    if followed.iter().any(|hop| (300..400).contains(&hop.status)) {
         html.push_str("<p>Redirects followed:</p>\n<ol>\n");
         for hop in &diagnosis.chain {
             let _ = writeln!(

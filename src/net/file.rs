@@ -12,13 +12,13 @@ use url::Url;
 
 pub fn fetch(url: &Url, started: Instant, cap: u64) -> Result<FetchResponse, TransportFailure> {
     let path =
-        url.to_file_path().map_err(|()| TransportFailure::Io(format!("{url} is not a local file path")))?;
-    let meta =
-        std::fs::metadata(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
+        url.to_file_path().map_err(|()| TransportFailure::File(format!("{url} is not a local file path")))?;
+    let meta = std::fs::metadata(&path)
+        .map_err(|e| TransportFailure::File(format!("{}: {}", path.display(), super::plain_io(&e))))?;
     let (content_type, body) = if meta.is_dir() {
         let mut entries = Vec::new();
-        let dir =
-            std::fs::read_dir(&path).map_err(|e| TransportFailure::Io(format!("{}: {e}", path.display())))?;
+        let dir = std::fs::read_dir(&path)
+            .map_err(|e| TransportFailure::File(format!("{}: {}", path.display(), super::plain_io(&e))))?;
         for entry in dir.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let meta = entry.metadata().ok();
@@ -38,13 +38,15 @@ pub fn fetch(url: &Url, started: Instant, cap: u64) -> Result<FetchResponse, Tra
         );
         (Some("text/html; charset=utf-8".to_string()), html.into_bytes())
     } else if meta.is_file() {
-        let failed = |e: std::io::Error| TransportFailure::Io(format!("{}: {e}", path.display()));
+        let failed = |e: std::io::Error| {
+            TransportFailure::File(format!("{}: {}", path.display(), super::plain_io(&e)))
+        };
         let file = std::fs::File::open(&path).map_err(failed)?;
         let mut bytes = Vec::with_capacity(meta.len().min(cap) as usize);
         file.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(failed)?;
         (None, bytes)
     } else {
-        return Err(TransportFailure::Io(format!(
+        return Err(TransportFailure::File(format!(
             "{} is not a regular file or a directory (a device, FIFO or socket): margay does not read it",
             path.display()
         )));

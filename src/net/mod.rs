@@ -116,6 +116,10 @@ impl NetConfig {
         let (proxies, mut warnings) = proxy::ProxySettings::from_env();
         let (trusted, warning) = crate::store::trusted_certs::TrustedCerts::load(trusted_file);
         warnings.extend(warning);
+        if let Some(file) = network.ca_file.as_ref().filter(|f| !f.is_file()) {
+            warnings
+                .push(format!("ca_file {} is not a file that can be read; it is not used", file.display()));
+        }
         (NetConfig { proxies, trusted, ..NetConfig::from_settings(network) }, warnings)
     }
 }
@@ -223,9 +227,7 @@ impl Client {
         match req.url.scheme() {
             "http" | "https" => self.fetch_http(req, started, progress),
             "file" => file::fetch(&req.url, started, self.config.body_cap),
-            other => Err(TransportFailure::Protocol(format!(
-                "margay cannot open {other}: addresses (only http, https and file)"
-            ))),
+            other => Err(TransportFailure::Unsupported(format!("margay cannot open {other}: addresses"))),
         }
     }
 
@@ -258,7 +260,7 @@ impl Client {
     /// Send one http(s) request and return the head with the body still to read (decoded:
     /// content codings undone), for callers that stream it (downloads, `--source`).
     pub fn open(&self, req: &FetchRequest) -> Result<Opened, TransportFailure> {
-        let proxy = self.config.proxies.for_url(&req.url).cloned();
+        let proxy = self.config.proxies.for_url(&req.url).map_err(TransportFailure::ProxyUnusable)?.cloned();
         let proxy_name = proxy.as_ref().map(proxy::Proxy::name);
         let credentials = proxy.as_ref().and_then(|p| {
             req.proxy_credentials
@@ -476,7 +478,18 @@ fn read_capped(
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_failure(e)),
+            Err(e) => {
+                return Err(match io_failure(e) {
+                    // How far the body came says more than the library's words.
+                    TransportFailure::Io(_) => TransportFailure::Io(match announced {
+                        Some(total) => {
+                            format!("the server closed the connection after {} of {total} bytes", body.len())
+                        }
+                        None => format!("the server closed the connection after {} bytes", body.len()),
+                    }),
+                    other => other,
+                });
+            }
         };
         let room = (cap - body.len() as u64) as usize;
         body.extend_from_slice(&chunk[..n.min(room)]);
@@ -494,12 +507,38 @@ fn read_capped(
     Ok((body, false))
 }
 
+/// An I/O error in words, without the "(os error N)" a user has no use for.
+pub(crate) fn plain_io(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => text[..at].to_string(),
+        _ => text,
+    }
+}
+
+/// What a ureq timeout was waiting for.
+fn timeout_words(t: ureq::Timeout) -> String {
+    use ureq::Timeout as T;
+    match t {
+        T::Resolve => "looking up the name took too long",
+        T::Connect => "connecting took too long",
+        T::SendRequest | T::SendBody | T::PerWrite => "sending the request took too long",
+        T::RecvResponse => "the answer's headers did not come in time",
+        T::RecvBody | T::PerRead => "the answer stopped coming in before its end",
+        _ => "the whole request took too long",
+    }
+    .to_string()
+}
+
 fn io_failure(e: std::io::Error) -> TransportFailure {
     // ureq wraps its own errors (timeouts among them) in io::Error while a body is read.
-    let text = e.to_string();
     if let Some(failed) = e.get_ref().and_then(|inner| inner.downcast_ref::<encoding::DecodeFailed>()) {
         return TransportFailure::Undecodable(failed.to_string());
     }
+    if let Some(ureq::Error::Timeout(t)) = e.get_ref().and_then(|inner| inner.downcast_ref::<ureq::Error>()) {
+        return TransportFailure::Timeout(timeout_words(*t));
+    }
+    let text = plain_io(&e);
     match e.kind() {
         std::io::ErrorKind::TimedOut => TransportFailure::Timeout(text),
         _ if text.contains("timeout") || text.contains("timed out") => TransportFailure::Timeout(text),
@@ -512,7 +551,7 @@ fn transport_failure(e: ureq::Error, url: &Url) -> TransportFailure {
     match e {
         E::HostNotFound => TransportFailure::Dns("the host name was not found".into()),
         E::ConnectionFailed => TransportFailure::Refused("the connection failed".into()),
-        E::Timeout(t) => TransportFailure::Timeout(format!("{t}")),
+        E::Timeout(t) => TransportFailure::Timeout(timeout_words(t)),
         E::Tls(reason) => {
             TransportFailure::Tls(Box::new(crate::policy::TlsFailure::other(&host_port(url), reason)))
         }
@@ -523,8 +562,8 @@ fn transport_failure(e: ureq::Error, url: &Url) -> TransportFailure {
                 return TransportFailure::Tls(Box::new(failure.clone()));
             }
             match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => TransportFailure::Refused(io.to_string()),
-                std::io::ErrorKind::TimedOut => TransportFailure::Timeout(io.to_string()),
+                std::io::ErrorKind::ConnectionRefused => TransportFailure::Refused(String::new()),
+                std::io::ErrorKind::TimedOut => TransportFailure::Timeout(plain_io(&io)),
                 _ => {
                     let text = io.to_string();
                     if text.contains("failed to lookup") || text.contains("Name or service not known") {

@@ -1,9 +1,11 @@
 //! Which proxy a request goes through, as curl chooses it: `http_proxy` for http://,
-//! `https_proxy` for https://, `all_proxy` for either when its own is not set (each in lower
-//! or upper case, lower case first), and `no_proxy` naming hosts reached directly: a comma-
-//! separated list where spaces do not matter, `*` means every host, `example.com` and
-//! `.example.com` mean that domain and everything under it, `host:port` only that port, and
-//! an IP address or `10.0.0.0/8`-style block the addresses in it.
+//! `https_proxy` for https://, `all_proxy` for either when its own is not set (lower or upper
+//! case, lower case first — except `HTTP_PROXY`, which curl ignores because CGI servers set it
+//! from a request header, "httpoxy"), and `no_proxy` naming hosts reached directly: a list
+//! separated by commas or spaces, `*` means every host, `example.com` and `.example.com` mean
+//! that domain and everything under it, `host:port` only that port, and an IP address or
+//! `10.0.0.0/8`-style block the addresses in it. A proxy setting that cannot be used makes
+//! the requests it is for fail, as curl's do, rather than go out directly.
 //!
 //! Pure: the environment is read by the caller and handed in; nothing here connects.
 
@@ -58,10 +60,17 @@ fn percent_encoding_decode(s: &str) -> String {
 /// The proxy settings of the environment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProxySettings {
-    pub http: Option<Proxy>,
-    pub https: Option<Proxy>,
-    pub all: Option<Proxy>,
+    pub http: Option<Setting>,
+    pub https: Option<Setting>,
+    pub all: Option<Setting>,
     pub no_proxy: NoProxy,
+}
+
+/// A proxy variable as it was set: a proxy, or why it cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting {
+    Proxy(Proxy),
+    Unusable(String),
 }
 
 impl ProxySettings {
@@ -70,14 +79,19 @@ impl ProxySettings {
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> (ProxySettings, Vec<String>) {
         let mut warnings = Vec::new();
         let mut read = |name: &str| {
-            let (used, value) = [name.to_string(), name.to_ascii_uppercase()]
-                .into_iter()
-                .find_map(|n| var(&n).filter(|v| !v.trim().is_empty()).map(|v| (n, v)))?;
+            let names = if name == "http_proxy" {
+                vec![name.to_string()]
+            } else {
+                vec![name.to_string(), name.to_ascii_uppercase()]
+            };
+            let (used, value) =
+                names.into_iter().find_map(|n| var(&n).filter(|v| !v.trim().is_empty()).map(|v| (n, v)))?;
             match Proxy::parse(&value) {
-                Ok(proxy) => Some(proxy),
+                Ok(proxy) => Some(Setting::Proxy(proxy)),
                 Err(e) => {
-                    warnings.push(format!("{used} is not used: {e}"));
-                    None
+                    let reason = format!("{used}: {e}");
+                    warnings.push(format!("{reason}; the addresses it is for are not opened"));
+                    Some(Setting::Unusable(reason))
                 }
             }
         };
@@ -94,17 +108,23 @@ impl ProxySettings {
         ProxySettings::from_vars(|name| std::env::var(name).ok())
     }
 
-    /// The proxy for `url`, or `None` to connect directly.
-    pub fn for_url(&self, url: &Url) -> Option<&Proxy> {
+    /// The proxy for `url` (`Ok(None)`: connect directly), or why the setting that would
+    /// choose it cannot be used.
+    pub fn for_url(&self, url: &Url) -> Result<Option<&Proxy>, String> {
         let own = match url.scheme() {
             "http" => self.http.as_ref(),
             "https" => self.https.as_ref(),
-            _ => return None,
+            _ => return Ok(None),
         };
-        let proxy = own.or(self.all.as_ref())?;
-        let host = url.host_str()?;
-        let port = url.port_or_known_default()?;
-        (!self.no_proxy.matches(host, port)).then_some(proxy)
+        let Some(setting) = own.or(self.all.as_ref()) else { return Ok(None) };
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else { return Ok(None) };
+        if self.no_proxy.matches(host, port) {
+            return Ok(None);
+        }
+        match setting {
+            Setting::Proxy(proxy) => Ok(Some(proxy)),
+            Setting::Unusable(reason) => Err(reason.clone()),
+        }
     }
 }
 
@@ -126,7 +146,7 @@ enum Entry {
 impl NoProxy {
     pub fn parse(list: &str) -> NoProxy {
         let mut out = NoProxy::default();
-        for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        for item in list.split(|c: char| c == ',' || c.is_whitespace()).filter(|i| !i.is_empty()) {
             if item == "*" {
                 out.every_host = true;
                 continue;
@@ -207,7 +227,7 @@ mod tests {
     }
 
     fn via(s: &ProxySettings, url: &str) -> Option<String> {
-        s.for_url(&Url::parse(url).unwrap()).map(Proxy::name)
+        s.for_url(&Url::parse(url).unwrap()).unwrap().map(Proxy::name)
     }
 
     #[test]
@@ -221,8 +241,11 @@ mod tests {
         let s = settings(&[("ALL_PROXY", "http://all:1"), ("HTTPS_PROXY", "http://tls:2")]);
         assert_eq!(via(&s, "http://example.com/"), Some("all:1".into()));
         assert_eq!(via(&s, "https://example.com/"), Some("tls:2".into()));
-        let s = settings(&[("http_proxy", "http://lower:1"), ("HTTP_PROXY", "http://upper:2")]);
-        assert_eq!(via(&s, "http://example.com/"), Some("lower:1".into()));
+        let s = settings(&[("HTTPS_PROXY", "http://upper:2")]);
+        assert_eq!(via(&s, "https://example.com/"), Some("upper:2".into()));
+        // HTTP_PROXY is ignored, as curl ignores it: a CGI server sets it from a request header.
+        let s = settings(&[("HTTP_PROXY", "http://upper:2")]);
+        assert_eq!(via(&s, "http://example.com/"), None);
     }
 
     #[test]
@@ -247,6 +270,8 @@ mod tests {
         {
             assert_eq!(via(&s, proxied), Some("p:1".into()), "{proxied} goes through the proxy");
         }
+        let s = settings(&[("http_proxy", "http://p:1"), ("no_proxy", "localhost 127.0.0.1")]);
+        assert_eq!(via(&s, "http://127.0.0.1/"), None, "spaces alone separate entries too");
         let s = settings(&[("http_proxy", "http://p:1"), ("NO_PROXY", "example.com")]);
         assert_eq!(via(&s, "http://www.example.com/"), None);
         assert_eq!(via(&s, "http://badexample.com/"), Some("p:1".into()));
@@ -261,10 +286,8 @@ mod tests {
         assert_eq!(proxy.name(), "proxy:3128");
         let (s, warnings) =
             ProxySettings::from_vars(|n| (n == "http_proxy").then(|| "socks5://x:1".to_string()));
-        assert_eq!(s.http, None);
-        assert!(
-            warnings[0].contains("http_proxy is not used") && warnings[0].contains("socks5"),
-            "{warnings:?}"
-        );
+        let refused = s.for_url(&Url::parse("http://example.com/").unwrap());
+        assert!(refused.is_err_and(|e| e.contains("socks5")), "an unusable proxy is never bypassed");
+        assert!(warnings[0].contains("http_proxy") && warnings[0].contains("socks5"), "{warnings:?}");
     }
 }

@@ -124,8 +124,11 @@ impl ServerCertVerifier for Verifier {
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let fingerprint = fingerprint(end_entity);
-        let pinned =
-            self.trusted.read().ok().and_then(|t| t.fingerprint_for(&self.host_port).map(str::to_string));
+        let pinned = self.trusted.write().ok().and_then(|mut t| {
+            // What `margay certs remove` did in another terminal counts from the next connection.
+            t.refresh_if_changed();
+            t.fingerprint_for(&self.host_port).map(str::to_string)
+        });
         let refusal = match pinned {
             Some(pinned) if pinned == fingerprint => None,
             Some(pinned) => Some(TlsProblem::Changed { trusted: pinned }),

@@ -42,7 +42,9 @@ pub enum DiagnosisKind {
     /// A 304 though margay had no cached copy.
     UnsolicitedNotModified,
     /// 401, shown when the user cancels the credentials prompt.
-    AuthRequired { realm: Option<String> },
+    /// `sent`: credentials went with the request (and were refused), or `None` when margay
+    /// cannot know (a proxy's address may carry them).
+    AuthRequired { realm: Option<String>, sent: Option<bool> },
     /// 401 without a Basic challenge; the schemes offered instead.
     AuthUnsupported { schemes: Vec<String> },
     /// 401 after credentials were refused this many times.
@@ -68,6 +70,12 @@ pub enum TransportFailure {
     },
     /// The body's content coding is unknown, or its data is not valid for it.
     Undecodable(String),
+    /// A local file or directory could not be read.
+    File(String),
+    /// An address margay does not open (another scheme).
+    Unsupported(String),
+    /// The proxy setting that would carry the request cannot be used.
+    ProxyUnusable(String),
     /// The body exceeded the size limit, in bytes.
     TooLarge {
         limit: u64,
@@ -88,18 +96,19 @@ impl TransportFailure {
             | TransportFailure::Timeout(d)
             | TransportFailure::Protocol(d)
             | TransportFailure::Undecodable(d)
+            | TransportFailure::File(d)
+            | TransportFailure::Unsupported(d)
+            | TransportFailure::ProxyUnusable(d)
             | TransportFailure::Io(d) => d.trim().to_string(),
             TransportFailure::ProxyUnreachable { proxy, detail } => {
                 format!("proxy {proxy}: {}", detail.trim())
             }
-            TransportFailure::Tls(failure) => {
-                let host = failure.host_port.rsplit_once(':').map_or(failure.host_port.as_str(), |(h, _)| h);
-                let (title, _, _) = failure.describe(host);
-                match &failure.certificate {
-                    Some(cert) => format!("{} (SHA-256 {})", title.to_lowercase(), cert.sha256),
-                    None => title.to_lowercase(),
-                }
-            }
+            // The title says what was wrong; the detail, which certificate.
+            TransportFailure::Tls(failure) => match (&failure.problem, &failure.certificate) {
+                (crate::policy::TlsProblem::Other(detail), _) => detail.clone(),
+                (_, Some(cert)) => format!("SHA-256 {}", cert.sha256),
+                (_, None) => String::new(),
+            },
             TransportFailure::TooLarge { limit } => format!("more than {limit} bytes"),
             TransportFailure::Cancelled => String::new(),
         }
@@ -199,14 +208,20 @@ fn describe(
             Some("The server sent only an interim (1xx) answer and no final one.".to_string()),
             "Reload to try again; if it keeps happening, the server is broken — tell its owner.".to_string(),
         ),
-        K::AuthRequired { realm } if status == 407 => plain(Some(match realm {
-            Some(r) => format!("The proxy (\"{r}\") needs a user name and password before it passes requests on; none were sent."),
-            None => "The proxy needs a user name and password before it passes requests on; none were sent.".to_string(),
-        })),
-        K::AuthRequired { realm } => plain(Some(match realm {
-            Some(r) => format!("The area \"{r}\" needs a user name and password; none were sent."),
-            None => "This page needs a user name and password; none were sent.".to_string(),
-        })),
+        K::AuthRequired { realm, sent } => {
+            let who = match (status, realm) {
+                (407, Some(r)) => format!("The proxy (\"{r}\") needs a user name and password before it passes requests on"),
+                (407, None) => "The proxy needs a user name and password before it passes requests on".to_string(),
+                (_, Some(r)) => format!("The area \"{r}\" needs a user name and password"),
+                (_, None) => "This page needs a user name and password".to_string(),
+            };
+            let what = match sent {
+                Some(true) => "the ones sent were refused",
+                Some(false) => "none were sent",
+                None => "none were sent, or the ones sent were refused",
+            };
+            plain(Some(format!("{who}; {what}.")))
+        }
         K::MultipleChoices => (
             standard.to_string(),
             Some("The server offers a choice but gave no address margay can follow; its own list, if it sent one, is below.".to_string()),
@@ -251,6 +266,15 @@ fn describe(
             format!("{standard}, but there is no cached copy"),
             Some("The server answered \"not modified: use your copy\", but margay has no copy of this page and did not ask conditionally.".to_string()),
             "Reload; if it happens again, the server is misbehaving.".to_string(),
+        ),
+        K::AuthUnsupported { schemes } if status == 407 => (
+            format!("{standard}: no supported way to log in to the proxy"),
+            Some(if schemes.is_empty() {
+                "A proxy asks for credentials but does not say how to send them (no Proxy-Authenticate challenge); if no proxy is set, the server itself sent this proxy's answer.".to_string()
+            } else {
+                format!("The proxy accepts only {} authentication; margay supports Basic.", schemes.join(", "))
+            }),
+            "Check the proxy settings (http_proxy, https_proxy), or ask the proxy's owner for Basic authentication.".to_string(),
         ),
         K::AuthUnsupported { schemes } => (
             format!("{standard}: no supported way to log in"),
@@ -351,6 +375,21 @@ fn transport_text(f: &TransportFailure, url: &Url) -> (String, String, String) {
             "Cannot decode the answer",
             format!("{host} answered, but {}; nothing of it is shown rather than compressed bytes.", clean(d)),
             "Tell the site's owner; saving it with another tool will not decode it either.",
+        ),
+        TransportFailure::File(d) => (
+            "Cannot read the file",
+            format!("{}.", clean(d.trim()).trim_end_matches('.')),
+            "Check the path; a directory is listed, a file is shown.",
+        ),
+        TransportFailure::Unsupported(d) => (
+            "Address not supported",
+            format!("{}.", clean(d.trim()).trim_end_matches('.')),
+            "margay opens http://, https:// and file:// addresses.",
+        ),
+        TransportFailure::ProxyUnusable(d) => (
+            "Proxy setting not usable",
+            format!("{}; margay does not go around a proxy that was set, so nothing was sent.", clean(d.trim())),
+            "Fix the proxy variable (http_proxy, https_proxy, all_proxy), or unset it to connect directly.",
         ),
         TransportFailure::TooLarge { limit } => (
             "Document too large",

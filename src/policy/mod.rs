@@ -309,7 +309,13 @@ fn authenticate(req: &RequestInfo, head: &ResponseHead, ctx: &Context, for_proxy
     match challenges.iter().find(|c| c.scheme.eq_ignore_ascii_case("basic")) {
         Some(basic) => {
             let realm = basic.param("realm").map(diagnosis::clean);
-            let kind = DiagnosisKind::AuthRequired { realm: realm.clone() };
+            // Credentials in the address go with the request; a proxy's may be in its own.
+            let sent = if for_proxy {
+                (attempts > 0).then_some(true)
+            } else {
+                Some(attempts > 0 || !req.url.username().is_empty())
+            };
+            let kind = DiagnosisKind::AuthRequired { realm: realm.clone(), sent };
             Outcome::AskCredentials {
                 scheme: "Basic".to_string(),
                 realm,

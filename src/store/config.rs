@@ -92,14 +92,32 @@ pub struct ConfigError {
 
 impl Config {
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| {
+        let config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start).min(text.len());
             ConfigError {
                 file: file.to_string(),
                 line: text[..offset].matches('\n').count() + 1,
                 message: e.message().trim().to_string(),
             }
-        })
+        })?;
+        // Settings of zero would make every page empty or every request fail at once.
+        let n = &config.network;
+        for (name, value) in [
+            ("body_cap_mb", n.body_cap_mb),
+            ("connect_timeout_secs", n.connect_timeout_secs),
+            ("read_timeout_secs", n.read_timeout_secs),
+            ("total_timeout_secs", n.total_timeout_secs),
+        ] {
+            if value == 0 {
+                let line = text.lines().position(|l| l.trim_start().starts_with(name)).map_or(1, |i| i + 1);
+                return Err(ConfigError {
+                    file: file.to_string(),
+                    line,
+                    message: format!("{name} must be at least 1"),
+                });
+            }
+        }
+        Ok(config)
     }
 
     /// The user's file, or the defaults with a message saying why it was not used.

@@ -23,6 +23,13 @@ pub struct TrustedCerts {
     entries: Vec<TrustedCert>,
     /// Lines that are not entries (comments, damaged lines), kept on rewrite.
     other_lines: Vec<String>,
+    /// The file as last read or written (modification time, length).
+    seen: Option<(std::time::SystemTime, u64)>,
+}
+
+fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 const HEADER: &str =
@@ -35,6 +42,7 @@ impl TrustedCerts {
         match std::fs::read_to_string(&file) {
             Ok(text) => {
                 let (certs, bad) = TrustedCerts::parse(&text);
+                let certs = TrustedCerts { seen: stamp(&file), ..certs };
                 let warning = (!bad.is_empty()).then(|| {
                     format!(
                         "{}: line {} is not HOST:PORT FINGERPRINT DATE SUBJECT; it is kept but not used",
@@ -123,16 +131,34 @@ impl TrustedCerts {
         Ok(removed)
     }
 
-    fn reload(&mut self) {
-        if let Some(text) = self.path.as_ref().and_then(|p| std::fs::read_to_string(p).ok()) {
-            let (fresh, _) = TrustedCerts::parse(&text);
-            self.entries = fresh.entries;
-            self.other_lines = fresh.other_lines;
+    /// Read the file again if another process (`margay certs remove`) changed it since.
+    pub fn refresh_if_changed(&mut self) {
+        let now = self.path.as_deref().and_then(stamp);
+        if now != self.seen {
+            self.reload();
         }
     }
 
-    fn write(&self) -> Result<(), String> {
-        let Some(path) = &self.path else {
+    fn reload(&mut self) {
+        let Some(path) = self.path.clone() else { return };
+        self.seen = stamp(&path);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let (fresh, _) = TrustedCerts::parse(&text);
+                self.entries = fresh.entries;
+                self.other_lines = fresh.other_lines;
+            }
+            // Removed: nothing is trusted any more.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.entries.clear();
+                self.other_lines.clear();
+            }
+            Err(_) => {}
+        }
+    }
+
+    fn write(&mut self) -> Result<(), String> {
+        let Some(path) = self.path.clone() else {
             return Err("there is no data directory to keep trusted certificates in".into());
         };
         let mut text = format!("{HEADER}\n");
@@ -144,9 +170,11 @@ impl TrustedCerts {
             let subject: String = e.subject.chars().filter(|c| !c.is_control()).collect();
             text.push_str(&format!("{} {} {} {}\n", e.host_port, e.sha256, e.added, subject));
         }
-        super::save::save_atomically(path, text.as_bytes(), true)
+        let written = super::save::save_atomically(&path, text.as_bytes(), true)
             .map(|_| ())
-            .map_err(|(p, e, _)| format!("{}: {e}", p.display()))
+            .map_err(|(p, e, _)| format!("{}: {e}", p.display()));
+        self.seen = stamp(&path);
+        written
     }
 }
 
@@ -204,7 +232,19 @@ mod tests {
         assert!(warning.is_some(), "the damaged line is still there, and still named");
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("# mine") && text.contains("not a line"), "{text}");
+        // Another process removes it: a running margay sees that at the next connection.
+        let mut other = TrustedCerts::load(Some(path.clone())).0;
+        assert_eq!(other.remove("box:8443").unwrap(), 1);
         let mut again = again;
+        again.refresh_if_changed();
+        assert_eq!(again.fingerprint_for("box:8443"), None, "the removal is seen without a restart");
+        let cert = TrustedCert {
+            host_port: "box:8443".into(),
+            sha256: FP.into(),
+            added: today(),
+            subject: "CN=box".into(),
+        };
+        again.add(cert).unwrap();
         assert_eq!(again.remove("box").unwrap(), 1);
         assert_eq!(TrustedCerts::load(Some(path)).0.fingerprint_for("box:8443"), None);
     }

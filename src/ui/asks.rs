@@ -32,6 +32,10 @@ impl App {
                 }
             }
             PromptKind::Overwrite { what, path } if answer == 'y' => self.answer_save(what, &path, true),
+            PromptKind::Overwrite { path, .. } => {
+                self.status = StatusLine::Info(format!("Not saved; {path} is as it was."));
+                Vec::new()
+            }
             kind @ PromptKind::BookmarkWhat { .. } => {
                 self.answer_bookmark_what(kind, answer);
                 Vec::new()

@@ -133,7 +133,13 @@ impl App {
         }
         let path = PathBuf::from(path.trim());
         let what = match what {
-            SaveWhat::Body if path.extension().is_some_and(|e| e == "txt") => SaveWhat::PageText,
+            // ".txt" saves an HTML page's text; a text body is its own text, saved as it came.
+            SaveWhat::Body
+                if path.extension().is_some_and(|e| e == "txt")
+                    && self.page().is_some_and(|p| p.doc.kind == crate::document::SourceKind::Html) =>
+            {
+                SaveWhat::PageText
+            }
             SaveWhat::Body if self.page().is_some_and(|p| p.body.is_none()) => SaveWhat::PageText,
             other => other,
         };

@@ -94,9 +94,11 @@ pub fn page_info_html(page: &Page) -> String {
             );
         }
         let last = info.final_url.as_ref().unwrap_or(&page.address);
+        let method = page.request.as_ref().map_or("GET", |r| r.method.as_str());
         let _ = writeln!(
             html,
-            "<li>{} → {}</li>\n</ol>",
+            "<li>{} {} → {}</li>\n</ol>",
+            e(method),
             link(last.as_str()),
             info.status.map_or(String::new(), |s| s.to_string())
         );

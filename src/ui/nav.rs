@@ -15,11 +15,14 @@ use url::Url;
 /// relative to the current page (or the working directory when there is none).
 pub fn resolve_typed(input: &str, base: Option<&Url>) -> Result<Url, String> {
     let input = input.trim();
-    if let Ok(url) = Url::parse(input) {
+    match Url::parse(input) {
         // "localhost:8080" parses as scheme "localhost"; only take real schemes.
-        if matches!(url.scheme(), "http" | "https" | "file" | "about" | "data" | "ftp" | "mailto") {
-            return Ok(url);
+        Ok(url) if KNOWN_SCHEMES.contains(&url.scheme()) => return Ok(url),
+        // "scheme://…" is meant as an address: a mistake in it is said, never read as a path.
+        Err(e) if input.split_once("://").is_some_and(|(scheme, _)| is_scheme(scheme)) => {
+            return Err(format!("'{input}' is not a valid address: {e}"));
         }
+        _ => {}
     }
     if looks_like_host(input) {
         let host = input.split(['/', ':', '?', '#']).next().unwrap_or("");
@@ -43,6 +46,27 @@ pub fn resolve_typed(input: &str, base: Option<&Url>) -> Result<Url, String> {
         .ok()
         .and_then(|url| Url::parse(url.as_str()).ok())
         .ok_or_else(|| format!("'{input}' is not a valid address"))
+}
+
+/// Schemes taken as they are (those margay cannot open are refused by name later).
+const KNOWN_SCHEMES: &[&str] = &[
+    "http",
+    "https",
+    "file",
+    "about",
+    "data",
+    "ftp",
+    "mailto",
+    "javascript",
+    "gopher",
+    "news",
+    "telnet",
+    "ssh",
+];
+
+fn is_scheme(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 fn looks_like_host(input: &str) -> bool {
