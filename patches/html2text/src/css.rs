@@ -1,4 +1,5 @@
 //! Some basic CSS support.
+// margay patch: for `RuleIndex` and the matching limit.
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::ops::Deref;
@@ -130,7 +131,7 @@ impl Selector {
                             if &attr.name.local == "class" {
                                 for cls in attr.value.split_whitespace() {
                                     if cls == class {
-                                        return Self::do_matches(&comps[1..], node, steps);
+                                        return Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                                     }
                                 }
                             }
@@ -150,7 +151,7 @@ impl Selector {
                             if &attr.name.local == name {
                                 match op {
                                     AttrOperator::Present => {
-                                        return Self::do_matches(&comps[1..], node, steps);
+                                        return Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                                     }
                                     AttrOperator::Equal => {
                                         if &*attr.value
@@ -158,7 +159,7 @@ impl Selector {
                                                 .as_ref()
                                                 .expect("No value in Attr equality comparison")
                                         {
-                                            return Self::do_matches(&comps[1..], node, steps);
+                                            return Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                                         } else {
                                             return false;
                                         }
@@ -174,7 +175,7 @@ impl Selector {
                         let attrs = attrs.borrow();
                         for attr in attrs.iter() {
                             if &attr.name.local == "id" && &*attr.value == hash {
-                                return Self::do_matches(&comps[1..], node, steps);
+                                return Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                             }
                         }
                     }
@@ -182,18 +183,18 @@ impl Selector {
                 }
                 SelectorComponent::Element(name) => match &node.data {
                     Element { name: eltname, .. } if name == eltname.expanded().local.deref() => {
-                        Self::do_matches(&comps[1..], node, steps)
+                        Self::do_matches(&comps[1..], node, steps) // margay patch: steps
                     }
                     _ => false,
                 },
-                SelectorComponent::Star => Self::do_matches(&comps[1..], node, steps),
+                SelectorComponent::Star => Self::do_matches(&comps[1..], node, steps), // margay patch: steps
                 SelectorComponent::CombChild => match node.get_parent() {
-                    Some(parent) => Self::do_matches(&comps[1..], &parent, steps),
+                    Some(parent) => Self::do_matches(&comps[1..], &parent, steps), // margay patch: steps
                     _ => false,
                 },
                 SelectorComponent::CombDescendant => match node.get_parent() {
                     Some(parent) => {
-                        Self::do_matches(&comps[1..], &parent, steps) || Self::do_matches(comps, &parent, steps)
+                        Self::do_matches(&comps[1..], &parent, steps) || Self::do_matches(comps, &parent, steps) // margay patch: steps
                     }
                     _ => false,
                 },
@@ -212,7 +213,7 @@ impl Selector {
                         }
                         steps.set(steps.get() - 1);
                         if let Element { .. } = child.data {
-                            if sel.matches(child, steps) {
+                            if sel.matches(child, steps) { // margay patch: steps
                                 idx += 1;
                                 if Rc::ptr_eq(child, node) {
                                     break;
@@ -231,20 +232,20 @@ impl Selector {
                      */
                     let idx_offset = idx - b;
                     if *a == 0 {
-                        return idx_offset == 0 && Self::do_matches(&comps[1..], node, steps);
+                        return idx_offset == 0 && Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                     }
                     if (idx_offset % a) != 0 {
                         // Not a multiple
                         return false;
                     }
                     let n = idx_offset / a;
-                    n >= 0 && Self::do_matches(&comps[1..], node, steps)
+                    n >= 0 && Self::do_matches(&comps[1..], node, steps) // margay patch: steps
                 }
             },
         }
     }
     fn matches(&self, node: &Handle, steps: &Cell<usize>) -> bool {
-        Self::do_matches(&self.components, node, steps)
+        Self::do_matches(&self.components, node, steps) // margay patch: steps
     }
     fn specificity(&self) -> Specificity {
         let mut result: Specificity = Default::default();
@@ -642,6 +643,7 @@ impl StyleData {
     /// Merge style data from other into this one.
     /// Data on other takes precedence.
     pub fn merge(&mut self, other: Self) {
+        // margay patch: the index is made again; the limit is kept.
         self.index = OnceCell::new();
         self.match_limit = self.match_limit.or(other.match_limit);
         self.agent_rules.extend(other.agent_rules);
@@ -694,6 +696,7 @@ impl StyleData {
             }
         }
 
+        // margay patch: what is left of the limit, for the next element.
         if self.match_limit.is_some() {
             self.steps.set(Some(steps.get()));
         }

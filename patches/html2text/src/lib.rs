@@ -200,7 +200,7 @@ pub use markup5ever_rcdom::{
     RcDom,
 };
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::cmp::{max, min};
 use std::collections::{BTreeSet, HashMap};
 #[cfg(feature = "css_ext")]
@@ -465,17 +465,12 @@ const MIN_WIDTH: usize = 3;
 /// Size information/estimate
 #[derive(Debug, Copy, Clone, Default)]
 struct SizeEstimate {
-    // margay patch: `size`, the rough overall size, is replaced by `line` and `word`.
+    // margay patch: `size`, the rough overall size, is gone: table columns are sized by
+    // `measure`.
     min_width: usize, // The narrowest possible
 
     // The use is specific to the node type.
     prefix_size: usize,
-
-    // margay patch: the widths table columns are sized by: of the content's lines laid out
-    // unwrapped (spaces counted as the renderer collapses them), and of its unbreakable
-    // runs ("words").
-    line: Extent,
-    word: Extent,
 }
 
 impl SizeEstimate {
@@ -483,11 +478,10 @@ impl SizeEstimate {
     /// min width)
     fn add(self, other: SizeEstimate) -> SizeEstimate {
         let min_width = max(self.min_width, other.min_width);
+        // margay patch: (no rough size)
         SizeEstimate {
             min_width,
             prefix_size: 0,
-            line: self.line.then(other.line, true),
-            word: self.word.then(other.word, false),
         }
     }
     /// Combine two estimates into one which need to be side by side.
@@ -496,16 +490,7 @@ impl SizeEstimate {
         SizeEstimate {
             min_width: self.min_width + other.min_width,
             prefix_size: 0,
-            ..self
         }
-    }
-
-    /// margay patch: this content as a block `prefix` columns from the left edge: its lines
-    /// and words are apart from what comes before and after it.
-    fn into_block(mut self, prefix: usize) -> SizeEstimate {
-        self.line = Extent::block(self.line.widest() + prefix);
-        self.word = Extent::block(self.word.widest() + prefix);
-        self
     }
 }
 
@@ -513,13 +498,12 @@ impl SizeEstimate {
 /// at the start and the end stay open: they join the runs of the content next to them.
 #[derive(Debug, Copy, Clone, Default)]
 struct Extent {
-    // (Columns in 32 bits: every render node has two of these.)
     /// The run before the first break (the whole content when there is no break).
-    head: u32,
+    head: usize,
     /// The widest run between two breaks.
-    inner: u32,
+    inner: usize,
     /// The run after the last break.
-    tail: u32,
+    tail: usize,
     /// Whether the content has a break.
     split: bool,
     /// Lines: whether the content starts (ends) with white space the renderer collapses.
@@ -531,8 +515,8 @@ impl Extent {
     /// An unbroken run `width` columns wide.
     fn run(width: usize) -> Extent {
         Extent {
-            head: columns(width),
-            tail: columns(width),
+            head: width,
+            tail: width,
             ..Default::default()
         }
     }
@@ -540,14 +524,14 @@ impl Extent {
     /// Content with breaks before and after, whose widest run is `width` columns.
     fn block(width: usize) -> Extent {
         Extent {
-            inner: columns(width),
+            inner: width,
             split: true,
             ..Default::default()
         }
     }
 
     fn widest(&self) -> usize {
-        max(self.head, max(self.inner, self.tail)) as usize
+        max(self.head, max(self.inner, self.tail))
     }
 
     fn is_empty(&self) -> bool {
@@ -567,7 +551,7 @@ impl Extent {
             && self.tail > 0
             && next.head > 0
             && (self.space_after || next.space_before);
-        let join = self.tail.saturating_add(u32::from(space)).saturating_add(next.head);
+        let join = self.tail + usize::from(space) + next.head;
         let (head, inner, tail) = match (self.split, next.split) {
             (false, false) => (join, 0, join),
             (true, false) => (self.head, self.inner, join),
@@ -583,11 +567,6 @@ impl Extent {
             space_after: next.space_after || (next.is_empty() && self.space_after),
         }
     }
-}
-
-/// margay patch: a width as `Extent` keeps it.
-fn columns(width: usize) -> u32 {
-    u32::try_from(width).unwrap_or(u32::MAX)
 }
 
 /// margay patch: the narrowest a text can be laid out, as the rough size of text measured it
@@ -620,9 +599,9 @@ fn text_extents(text: &str, pre: bool) -> (Extent, Extent) {
     let mut prev: Option<char> = None;
     fn close(extent: &mut Extent, run: &mut usize) {
         if extent.split {
-            extent.inner = max(extent.inner, columns(*run));
+            extent.inner = max(extent.inner, *run);
         } else {
-            extent.head = columns(*run);
+            extent.head = *run;
             extent.split = true;
         }
         *run = 0;
@@ -701,16 +680,16 @@ fn text_extents(text: &str, pre: bool) -> (Extent, Extent) {
         prev = Some(c);
     }
     if line.split {
-        line.tail = columns(line_run);
+        line.tail = line_run;
     } else {
-        line.head = columns(line_run);
-        line.tail = columns(line_run);
+        line.head = line_run;
+        line.tail = line_run;
     }
     if word.split {
-        word.tail = columns(word_run);
+        word.tail = word_run;
     } else {
-        word.head = columns(word_run);
-        word.tail = columns(word_run);
+        word.head = word_run;
+        word.tail = word_run;
     }
     line.space_after = spaced;
     (line, word)
@@ -911,6 +890,10 @@ struct RenderTable {
     size_estimate: Cell<Option<SizeEstimate>>,
     /// margay patch: the table's `<caption>`, shown above it.
     caption: Vec<RenderNode>,
+    /// margay patch: the links before the table (the size estimate counts them).
+    links_before: Cell<usize>,
+    /// margay patch: see `measured`.
+    measured: OnceCell<(Vec<ColumnNeed>, usize)>,
 }
 
 impl RenderTable {
@@ -1029,8 +1012,10 @@ impl RenderTable {
             rows,
             num_columns,
             size_estimate: Cell::new(None),
-            // margay patch: set by `table_to_render_tree`.
+            // margay patch: set by `table_to_render_tree` and the size estimate.
             caption: Vec::new(),
+            links_before: Cell::new(0),
+            measured: OnceCell::new(),
         }
     }
 
@@ -1053,49 +1038,67 @@ impl RenderTable {
             .collect()
     }
 
-    fn calc_size_estimate(&self, _context: &HtmlContext) -> SizeEstimate {
+    fn calc_size_estimate<D: TextDecorator>(
+        &self,
+        _context: &HtmlContext,
+        decorator: &D,
+    ) -> SizeEstimate {
         if self.num_columns == 0 {
             let result = SizeEstimate {
                 min_width: 0,
                 prefix_size: 0,
-                ..Default::default()
             };
             self.size_estimate.set(Some(result));
             return result;
         }
-        // margay patch: as wide as its columns' lines or words, with the borders between;
-        // the minimum is as it was (the columns' minimums, with the borders).
-        let needs = self.column_needs();
+        // margay patch: the minimum is as it was (the columns' minimums, with the borders);
+        // the columns are measured (once, for the layout).
+        let (needs, _) = self.measured(decorator);
         let min_width = needs.iter().map(|n| n.min).sum::<usize>() + self.num_columns - 1;
-        let shown = needs.iter().filter(|n| n.line > 0);
-        let borders = shown.clone().count().saturating_sub(1);
-        let line: usize = shown.clone().map(|n| n.line).sum();
-        let caption_word = self.caption.iter().map(|n| n.get_size_estimate().word.widest());
-        let words = shown.map(|n| n.word).sum::<usize>() + borders;
-        let word = max(words, caption_word.max().unwrap_or(0));
         let result = SizeEstimate {
             min_width,
             prefix_size: 0,
-            line: Extent::block(line + borders),
-            word: Extent::block(word),
         };
         self.size_estimate.set(Some(result));
         result
     }
 
+    /// margay patch: what each column needs (`column_needs`), and how many links the table
+    /// numbers: measured once.
+    fn measured<D: TextDecorator>(&self, decorator: &D) -> &(Vec<ColumnNeed>, usize) {
+        self.measured.get_or_init(|| {
+            let mut links = self.links_before.get();
+            // The caption is laid out first: its links come first.
+            measure(&self.caption, decorator, &mut links);
+            let needs = self.column_needs(decorator, &mut links);
+            (needs, links - self.links_before.get())
+        })
+    }
+
     /// margay patch: what each column needs: the widest line and the widest word of its
     /// cells (a cell spanning columns spreads what they lack evenly over them), and the
     /// rough minimum width.
-    fn column_needs(&self) -> Vec<ColumnNeed> {
+    fn column_needs<D: TextDecorator>(&self, decorator: &D, links: &mut usize) -> Vec<ColumnNeed> {
+        // Each cell measured, in the order the cells are laid out (their links numbered so).
+        let measured: Vec<Vec<(usize, usize)>> = self
+            .rows()
+            .map(|row| {
+                row.cells()
+                    .map(|cell| {
+                        let (line, word) = measure(&cell.content, decorator, links);
+                        (line.widest(), word.widest())
+                    })
+                    .collect()
+            })
+            .collect();
         let mut needs = vec![ColumnNeed::default(); self.num_columns];
         for spanning in [false, true] {
-            for row in self.rows() {
+            for (row, widths) in self.rows().zip(&measured) {
                 let mut colno = 0;
-                for cell in row.cells() {
+                for (cell, &(line, word)) in row.cells().zip(widths) {
                     let span = cell.colspan.max(1).min(self.num_columns - colno);
                     let estimate = cell.get_size_estimate();
                     let columns = &mut needs[colno..colno + span];
-                    let (line, word) = (estimate.line.widest(), estimate.word.widest());
                     if span == 1 && !spanning {
                         let need = &mut columns[0];
                         need.line = max(need.line, line);
@@ -1332,84 +1335,34 @@ impl RenderNode {
         // Otherwise, make an estimate.
         let estimate = match self.info {
             Text(ref t) | Img(_, ref t) | Svg(ref t) => {
-                // margay patch: the widths of its lines and words, which replace the rough
-                // size (the text's width, white space collapsed, plus one for white space
-                // before it).
-                let pre = matches!(
-                    self.style.white_space.val(),
-                    Some(WhiteSpace::Pre | WhiteSpace::PreWrap)
-                );
-                let (mut line, mut word) = if context.in_tables > 0 {
-                    text_extents(t, pre)
-                } else {
-                    Default::default()
-                };
-                let mut min_width = text_min_width(t, context.min_wrap_width);
+                // margay patch: the rough size is gone (table columns are sized by
+                // `measure`); the minimum width is as it was.
+                let mut len = text_min_width(t, context.min_wrap_width);
                 if let Img(_, _) = self.info {
-                    let brackets = Extent::run(1);
-                    line = brackets.then(line, false).then(brackets, false);
-                    word = brackets.then(word, false).then(brackets, false);
-                    min_width = (min_width + 2).min(context.min_wrap_width);
+                    len += 2;
                 }
                 SizeEstimate {
-                    min_width,
+                    min_width: len.min(context.min_wrap_width),
                     prefix_size: 0,
-                    line,
-                    word,
                 }
             }
 
-            Container(ref v) | Em(ref v) | Strong(ref v) | Strikeout(ref v) | Code(ref v) => v
+            Container(ref v) | Em(ref v) | Strong(ref v) | Strikeout(ref v) | Code(ref v)
+            | Block(ref v) | Div(ref v) | Dl(ref v) | Dt(ref v) | ListItem(_, ref v) | Sup(ref v)
+            // margay patch: `ListItem` has its value; subscripts.
+            | Sub(ref v) => v
                 .iter()
                 .map(recurse)
                 .fold(Default::default(), SizeEstimate::add),
-            // margay patch: blocks are apart from what is next to them.
-            Block(ref v) | Div(ref v) | Dl(ref v) | Dt(ref v) | ListItem(_, ref v) => v
+            Link(ref _target, ref v) => v
                 .iter()
                 .map(recurse)
                 .fold(Default::default(), SizeEstimate::add)
-                .into_block(0),
-            // margay patch: with the braces put around it unless it is all digits.
-            Sup(ref v) | Sub(ref v) => {
-                let inner = v
-                    .iter()
-                    .map(recurse)
-                    .fold(Default::default(), SizeEstimate::add);
-                let sup = matches!(self.info, Sup(_));
-                if script_digits(v, sup).is_some() {
-                    inner
-                } else {
-                    let ((start, _), end) = if sup {
-                        let start = decorator.decorate_superscript_start();
-                        (start, decorator.decorate_superscript_end())
-                    } else {
-                        let start = decorator.decorate_subscript_start();
-                        (start, decorator.decorate_subscript_end())
-                    };
-                    decoration_estimate(&start)
-                        .add(inner)
-                        .add(decoration_estimate(&end))
-                }
-            }
-            Link(ref _target, ref v) => {
-                // margay patch: the decorator tells how wide its decoration of this link is
-                // (it was taken to be 5 columns, also as the minimum width).
-                let number = context.links_estimated.get() + 1;
-                context.links_estimated.set(number);
-                let marker = decorator.link_decoration_width(number);
-                let inner = v
-                    .iter()
-                    .map(recurse)
-                    .fold(SizeEstimate::default(), SizeEstimate::add);
-                let mut estimate = inner.add(SizeEstimate {
-                    min_width: marker,
+                .add(SizeEstimate {
+                    // margay patch: as wide as the decorator's decoration (it was 5).
+                    min_width: decorator.link_decoration_width(1),
                     prefix_size: 0,
-                    ..Default::default()
-                });
-                estimate.line = Extent::run(marker).then(inner.line, true);
-                estimate.word = Extent::run(marker).then(inner.word, false);
-                estimate
-            }
+                }),
             Dd(ref v) | BlockQuote(ref v) | Ul(ref v) => {
                 let prefix = match self.info {
                     Dd(_) => "  ".into(),
@@ -1417,7 +1370,7 @@ impl RenderNode {
                     Ul(_) => decorator.unordered_item_prefix(),
                     _ => unreachable!(),
                 };
-                // margay patch: terminal columns, and a block (see `into_block`).
+                // margay patch: in terminal columns.
                 let prefix_width = render::text_renderer::str_width(&prefix);
                 let mut size = v
                     .iter()
@@ -1426,12 +1379,11 @@ impl RenderNode {
                     .add_hor(SizeEstimate {
                         min_width: prefix_width,
                         prefix_size: 0,
-                        ..Default::default()
-                    })
-                    .into_block(prefix_width);
+                    });
                 size.prefix_size = prefix_width;
                 size
             }
+            // margay patch: with the list's numbering.
             Ol(numbering, ref v) => {
                 let prefix_size = calc_ol_prefix_size(numbering, v, decorator);
                 let mut result = v
@@ -1441,9 +1393,7 @@ impl RenderNode {
                     .add_hor(SizeEstimate {
                         min_width: prefix_size,
                         prefix_size: 0,
-                        ..Default::default()
-                    })
-                    .into_block(prefix_size);
+                    });
                 result.prefix_size = prefix_size;
                 result
             }
@@ -1453,29 +1403,22 @@ impl RenderNode {
                     .iter()
                     .map(recurse)
                     .fold(Default::default(), SizeEstimate::add)
+                    // margay patch: (no rough size)
                     .add_hor(SizeEstimate {
                         min_width: prefix_size,
                         prefix_size: 0,
-                        ..Default::default()
-                    })
-                    .into_block(prefix_size);
+                    });
                 size.prefix_size = prefix_size;
                 size
             }
             Break => SizeEstimate {
                 min_width: 1,
                 prefix_size: 0,
-                // margay patch: a line break.
-                line: Extent::block(0),
-                word: Extent::block(0),
             },
-            // margay patch: a line as wide as the block it is in.
-            HorizontalRule => SizeEstimate {
-                line: Extent::block(0),
-                word: Extent::block(0),
-                ..Default::default()
-            },
-            Table(ref t) => t.calc_size_estimate(context),
+            // margay patch: a rule is as wide as the block it is in.
+            HorizontalRule => Default::default(),
+            // margay patch: its columns measured, its links numbered from where it starts.
+            Table(ref t) => t.calc_size_estimate(context, decorator),
             TableRow(..) | TableBody(_) | TableCell(_) => unimplemented!(),
             FragStart(_) => Default::default(),
         };
@@ -1738,15 +1681,120 @@ fn script_digits(children: &[RenderNode], sup: bool) -> Option<String> {
     None
 }
 
-/// margay patch: the estimate of text a decorator puts around some content (only its lines
-/// and words: the rough size leaves it out, as it always did).
-fn decoration_estimate(text: &str) -> SizeEstimate {
-    let (line, word) = text_extents(text, false);
-    SizeEstimate {
-        line,
-        word,
-        ..Default::default()
+/// margay patch: the line and word extents of some content (see `Extent`).
+type Extents = (Extent, Extent);
+
+fn then(a: Extents, b: Extents) -> Extents {
+    (a.0.then(b.0, true), a.1.then(b.1, false))
+}
+
+/// `extents` apart from what is next to them, `prefix` columns from the left edge.
+fn block(extents: Extents, prefix: usize) -> Extents {
+    (
+        Extent::block(extents.0.widest() + prefix),
+        Extent::block(extents.1.widest() + prefix),
+    )
+}
+
+/// margay patch: measure the content of a table cell for its column: the widths of its
+/// lines and words as the renderer lays it out, with `links`, the links met before it, for
+/// the width of each link's decoration. (It walks the content with `tree_map_reduce`: no
+/// recursion however deep the content.)
+fn measure<D: TextDecorator>(content: &[RenderNode], decorator: &D, links: &mut usize) -> Extents {
+    use RenderNodeInfo::*;
+    use TreeMapResult::*;
+    let inline = |_: &mut usize, cs: Vec<Extents>| Ok(Some(cs.into_iter().fold(Default::default(), then)));
+    let mut extents = Extents::default();
+    for node in content {
+        fn pending<'n>(
+            children: &'n [RenderNode],
+            cons: Box<ResultReducer<'n, usize, Extents>>,
+        ) -> TreeMapResult<'n, usize, &'n RenderNode, Extents> {
+            PendingChildren {
+                children: children.iter().collect(),
+                cons,
+                prefn: None,
+                postfn: None,
+            }
+        }
+        let measured = tree_map_reduce(links, node, |links, node: &RenderNode| {
+            Ok(match node.info {
+                Text(ref t) | Img(_, ref t) | Svg(ref t) => {
+                    let pre = matches!(
+                        node.style.white_space.val(),
+                        Some(WhiteSpace::Pre | WhiteSpace::PreWrap)
+                    );
+                    let mut measured = text_extents(t, pre);
+                    if let Img(_, _) = node.info {
+                        let brackets = (Extent::run(1), Extent::run(1));
+                        measured = then(then(brackets, measured), brackets);
+                    }
+                    Finished(measured)
+                }
+                Break | HorizontalRule => Finished(block(Default::default(), 0)),
+                FragStart(_) => Finished(Default::default()),
+                Container(ref v) | Em(ref v) | Strong(ref v) | Strikeout(ref v) | Code(ref v) => {
+                    pending(v, Box::new(inline))
+                }
+                Block(ref v) | Div(ref v) | Dl(ref v) | Dt(ref v) | ListItem(_, ref v) => {
+                    pending(v, Box::new(|links, cs| Ok(inline(links, cs)?.map(|e| block(e, 0)))))
+                }
+                Link(_, ref v) => {
+                    *links += 1;
+                    let marker = Extent::run(decorator.link_decoration_width(*links));
+                    pending(
+                        v,
+                        Box::new(move |links, cs| {
+                            Ok(inline(links, cs)?.map(|e| then((marker, marker), e)))
+                        }),
+                    )
+                }
+                Sup(ref v) | Sub(ref v) => {
+                    let sup = matches!(node.info, Sup(_));
+                    let ((start, _), end) = if sup {
+                        let start = decorator.decorate_superscript_start();
+                        (start, decorator.decorate_superscript_end())
+                    } else {
+                        let start = decorator.decorate_subscript_start();
+                        (start, decorator.decorate_subscript_end())
+                    };
+                    // Digits alone are written as superscript (subscript) digits.
+                    let (start, end) = if script_digits(v, sup).is_some() {
+                        Default::default()
+                    } else {
+                        (text_extents(&start, false), text_extents(&end, false))
+                    };
+                    pending(
+                        v,
+                        Box::new(move |links, cs| {
+                            Ok(inline(links, cs)?.map(|e| then(then(start, e), end)))
+                        }),
+                    )
+                }
+                Header(_, ref v) | Dd(ref v) | BlockQuote(ref v) | Ul(ref v) | Ol(_, ref v) => {
+                    let prefix = node.get_size_estimate().prefix_size;
+                    pending(
+                        v,
+                        Box::new(move |links, cs| {
+                            Ok(inline(links, cs)?.map(|e| block(e, prefix)))
+                        }),
+                    )
+                }
+                Table(ref t) => {
+                    let (needs, table_links) = t.measured(decorator);
+                    *links += table_links;
+                    let shown = needs.iter().filter(|n| n.line > 0);
+                    let borders = shown.clone().count().saturating_sub(1);
+                    let line = shown.clone().map(|n| n.line).sum::<usize>() + borders;
+                    let word = shown.map(|n| n.word).sum::<usize>() + borders;
+                    Finished((Extent::block(line), Extent::block(word)))
+                }
+                TableRow(..) | TableBody(_) | TableCell(_) => Nothing,
+            })
+        });
+        extents = then(extents, measured.ok().flatten().unwrap_or_default());
     }
+    extents
 }
 
 fn precalc_size_estimate<'a, D: TextDecorator>(
@@ -1765,8 +1813,20 @@ fn precalc_size_estimate<'a, D: TextDecorator>(
             TreeMapResult::Nothing
         }
 
+        // margay patch: links are counted as they are met, for the tables (`links_before`).
+        Link(_, ref v) => {
+            context.links_estimated += 1;
+            TreeMapResult::PendingChildren {
+                children: v.iter().collect(),
+                cons: Box::new(move |context, _cs| {
+                    node.calc_size_estimate(context, decorator);
+                    Ok(None)
+                }),
+                prefn: None,
+                postfn: None,
+            }
+        }
         Container(ref v)
-        | Link(_, ref v)
         | Em(ref v)
         | Strong(ref v)
         | Strikeout(ref v)
@@ -1802,13 +1862,12 @@ fn precalc_size_estimate<'a, D: TextDecorator>(
                     children.extend(cell.content.iter());
                 }
             }
-            // margay patch: inside a table (see `HtmlContext::in_tables`).
-            context.in_tables += 1;
+            // margay patch: where its links' numbers start.
+            t.links_before.set(context.links_estimated);
             TreeMapResult::PendingChildren {
                 children,
                 cons: Box::new(move |context, _cs| {
                     node.calc_size_estimate(context, decorator);
-                    context.in_tables -= 1;
                     Ok(None)
                 }),
                 prefn: None,
@@ -2155,13 +2214,9 @@ struct HtmlContext {
     syntax_highlighters: HighlighterMap,
 
     /// margay patch: the links the size estimate has met (they are numbered in this order).
-    links_estimated: Cell<usize>,
+    links_estimated: usize,
     /// margay patch: how many `<q>` elements the node being converted is in.
     quote_depth: usize,
-    /// margay patch: how many tables the node being estimated is in. Only tables use the
-    /// widths of lines and words (`SizeEstimate::line`, `word`), so text elsewhere is not
-    /// measured for them.
-    in_tables: usize,
 }
 
 // Input to render tree conversion.
@@ -3514,7 +3569,7 @@ fn render_table_tree<T: Write, D: TextDecorator>(
     let allocated = if renderer.options.raw || width == 0 {
         None
     } else {
-        ColumnNeed::allocate(&table.column_needs(), width)
+        ColumnNeed::allocate(&table.measured(renderer.decorator()).0, width)
     };
     let vert_row = allocated.is_none();
     let col_widths: Vec<usize> = allocated.unwrap_or_else(|| vec![width; num_columns]);
@@ -3756,9 +3811,8 @@ pub mod config {
                 syntax_highlighters: self.syntax_highlighters.clone(),
 
                 // margay patch: the new fields of `HtmlContext`.
-                links_estimated: Default::default(),
+                links_estimated: 0,
                 quote_depth: 0,
-                in_tables: 0,
             }
         }
         /// Parse with context.

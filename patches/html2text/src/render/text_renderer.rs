@@ -1717,6 +1717,11 @@ impl<D: TextDecorator> SubRenderer<D> {
         }
     }
 
+    /// margay patch: the decorator (table columns ask it how wide it decorates links).
+    pub(crate) fn decorator(&self) -> &D {
+        &self.decorator
+    }
+
     /// Construct a new empty SubRenderer.
     pub fn new(width: usize, options: RenderOptions, decorator: D) -> SubRenderer<D> {
         html_trace!("new({})", width);
