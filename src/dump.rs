@@ -65,13 +65,28 @@ fn emit_rendered(
 ) -> std::io::Result<()> {
     // Laid-out text has no control characters; `sanitize::text` only makes sure of it.
     let mut line_text = String::new();
-    for line in &rendered.lines {
+    // The widest line of the heading being printed, and its level.
+    let mut heading: Option<(usize, u8)> = None;
+    let mut level = rendered.lines.first().and_then(heading_level);
+    for (i, line) in rendered.lines.iter().enumerate() {
         line_text.clear();
         for span in &line.spans {
             line_text.push_str(&span.text);
         }
-        put(&sanitize::text(line_text.trim_end()))?;
+        let text = line_text.trim_end();
+        put(&sanitize::text(text))?;
         put("\n")?;
+        if let Some(level) = level {
+            let (width, _) = heading.get_or_insert((0, level));
+            *width = (*width).max(crate::document::columns(text));
+        }
+        let next = rendered.lines.get(i + 1).and_then(heading_level);
+        level = next;
+        if let Some((width, level)) = heading.filter(|&(_, level)| next != Some(level)) {
+            put(&underline(width, level))?;
+            put("\n")?;
+            heading = None;
+        }
     }
     if !rendered.links.is_empty() {
         put("\nReferences\n\n")?;
@@ -86,6 +101,29 @@ fn emit_rendered(
         }
     }
     Ok(())
+}
+
+/// The level of the heading `line` is all of (not a heading in a table, nor a blank line).
+fn heading_level(line: &crate::document::Line) -> Option<u8> {
+    // Most lines are not: their first span says so.
+    if !line.spans.first()?.style.heading {
+        return None;
+    }
+    let mut text = line.spans.iter().filter(|s| !s.text.trim().is_empty()).peekable();
+    let level = text.peek()?.style.heading_level;
+    let whole = text.all(|s| s.style.heading && s.style.heading_level == level && !s.text.contains('│'));
+    (whole && level > 0).then_some(level)
+}
+
+/// What goes under a heading in a dump, where text has no bold: a line as wide as the
+/// heading, doubled for the first level, dotted below the second.
+fn underline(width: usize, level: u8) -> String {
+    let rule = match level {
+        1 => "═",
+        2 => "─",
+        _ => "┄",
+    };
+    rule.repeat(width)
 }
 
 /// Load `input` and print it. `terminal`: stdout is a terminal (`--source` then shows

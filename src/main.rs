@@ -155,6 +155,7 @@ fn main() -> ExitCode {
         warning: keymap_warning.or(config_warning).or(cookie_warning),
         download_dir,
         bookmark_file: config.bookmarks.file.clone().or_else(|| paths.bookmarks_file()),
+        page_colours: config.display.page_colours,
     };
     match run_tui(session) {
         Ok(()) => ExitCode::SUCCESS,
@@ -174,6 +175,7 @@ struct Session {
     warning: Option<String>,
     download_dir: std::path::PathBuf,
     bookmark_file: Option<std::path::PathBuf>,
+    page_colours: bool,
 }
 
 fn load_keymap(paths: &Paths) -> (Keymap, Option<String>) {
@@ -234,7 +236,7 @@ fn event_loop(
     tx: mpsc::Sender<Msg>,
     rx: mpsc::Receiver<Msg>,
 ) -> anyhow::Result<()> {
-    let Session { client, start, keymap, warning, download_dir, bookmark_file } = session;
+    let Session { client, start, keymap, warning, download_dir, bookmark_file, page_colours } = session;
     let gate = terminal::spawn_input(tx.clone());
     let ticks = tx.clone();
     std::thread::spawn(move || loop {
@@ -247,6 +249,7 @@ fn event_loop(
     let size = terminal.size()?;
     let mut app = App::new(keymap, size.width, size.height);
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    app.page_colours = page_colours;
     app.download_dir = download_dir;
     let start = start.or_else(|| std::env::var("WWW_HOME").ok().filter(|s| !s.trim().is_empty()));
     let mut effects = match start {

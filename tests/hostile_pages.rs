@@ -63,6 +63,23 @@ fn deep_nesting_is_laid_out_without_overflowing_the_stack() {
 }
 
 #[test]
+fn style_sheets_that_would_take_hours_to_match_are_laid_out() {
+    // Every paragraph tries every rule, each against its ancestors; the matching stops at a
+    // limit (`html::CSS_MATCH_STEPS`) and the page is shown.
+    let rules: String = (0..20_000).map(|i| format!("div .c{i} p {{ display: none }}")).collect();
+    let html = format!("<style>{rules}</style>{}", "<div><p class=x>text</p></div>".repeat(50_000));
+    let text = lay_out("text/html", html.as_bytes(), Duration::from_secs(60));
+    assert_eq!(text.matches("text").count(), 50_000);
+    // Rules that can match only some elements are not tried on the others.
+    let rules: String = (0..30_000).map(|i| format!(".c{i} {{ display: none }}")).collect();
+    let html =
+        format!("<style>{rules}</style>{}<p class=c7>hidden</p>", "<p class=x>text</p>".repeat(100_000));
+    let text = lay_out("text/html", html.as_bytes(), Duration::from_secs(60));
+    assert_eq!(text.matches("text").count(), 100_000);
+    assert!(!text.contains("hidden"));
+}
+
+#[test]
 fn broken_and_huge_html_is_laid_out() {
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("unclosed", b"<html><body><p>one<b>two<i>three<table><tr><td>four<ul><li>five<div>six".to_vec()),

@@ -52,11 +52,11 @@ See [1]the first page, then a
 [2]second link whose text is
 long enough to wrap.
 
-──────────────┬─────
-Site          │Note
-──────────────┼─────
-[3]cell link  │plain
-──────────────┴─────
+────────────┬─────
+Site        │Note
+────────────┼─────
+[3]cell link│plain
+────────────┴─────
 
 [4]last"
     );
@@ -164,6 +164,7 @@ fn lists_and_tables() {
 * alpha
   * nested
 * beta
+
 9.  nine
 10. ten
 
@@ -339,6 +340,7 @@ fn directory_listing() {
         text(&r),
         "\
 Index of /home/me/
+
 * [1]../ (parent directory)
 * [2]a dir/
 * [3]Beta/
@@ -381,6 +383,7 @@ photo.png (image/png)
 
 This is a PNG image (image/png, 2.4 MiB, 2500000 bytes), which margay does not
 display.
+
 * Press p to save it to a file.
 * Press o to open it with your viewer (the program your mailcap file names for
   image/png, else xdg-open).
@@ -462,4 +465,179 @@ fn degenerate_input_does_not_panic() {
     assert!(text(&Document::from_bytes(&page(), None, b"").render(0)).trim().is_empty());
     let text_doc = Document::from_text(&page(), "\u{1b}[2J\tx".into());
     assert_eq!(text(&text_doc.render(1)), "[2J     x");
+}
+
+// Rendering that reads like the page: one golden test for each kind of fault the comparison
+// with lynx, w3m and elinks found (and `scripts/count_rendering.rs` counts).
+
+#[test]
+fn table_columns_keep_whole_words() {
+    let html = "<table><tr><th>Module</th><th>Description</th></tr>
+        <tr><td>multiprocessing</td><td>Process-based parallelism, with an interface like the one of threading</td></tr>
+        <tr><td>v19.0.0</td><td>A version</td></tr></table>";
+    // The widest column gives way; no word is cut.
+    assert_eq!(
+        text(&render_html(html, 40)),
+        "\
+───────────────┬────────────────────────
+Module         │Description
+───────────────┼────────────────────────
+multiprocessing│Process-based
+               │parallelism, with an
+               │interface like the one
+               │of threading
+───────────────┼────────────────────────
+v19.0.0        │A version
+───────────────┴────────────────────────"
+    );
+    // Too narrow for the words: they are cut, and each cut is marked.
+    assert_eq!(
+        text(&render_html(html, 20)),
+        "\
+──────────┬─────────
+Module    │Descripti
+          │↪on
+──────────┼─────────
+multiproce│Process-b
+↪ssing    │↪ased
+          │paralleli
+          │↪sm, with
+          │an
+          │interface
+          │like the
+          │one of
+          │threading
+──────────┼─────────
+v19.0.0   │A version
+──────────┴─────────"
+    );
+}
+
+#[test]
+fn table_cells_with_code_and_links_fit_on_a_line() {
+    let html = r#"<table><tr><td>Run <code>cargo build</code> then <em>cargo run</em>, see <a href="a">the guide</a>.</td><td>x</td></tr></table>"#;
+    let r = render_html(html, 60);
+    assert_eq!(
+        text(&r),
+        "\
+─────────────────────────────────────────────────┬─
+Run cargo build then cargo run, see [1]the guide.│x
+─────────────────────────────────────────────────┴─"
+    );
+    assert!(span(&r, 1, "cargo build").style.code);
+    assert_eq!(span(&r, 1, "[1]").style.link, Some(0));
+}
+
+#[test]
+fn long_code_lines_keep_their_indent() {
+    let html = "<pre>pub trait Iterator {
+    fn try_fold&lt;B, F, R&gt;(&amp;mut self, init: B, f: F) -&gt; R where F: FnMut(B, Self::Item) -&gt; R;
+}</pre>";
+    let r = render_html(html, 40);
+    assert_eq!(
+        text(&r),
+        "\
+pub trait Iterator {
+    fn try_fold<B, F, R>(&mut self,
+    ↪init: B, f: F) -> R where F:
+    ↪FnMut(B, Self::Item) -> R;
+}"
+    );
+    assert!(span(&r, 2, "↪").style.pre);
+}
+
+#[test]
+fn structure_is_shown() {
+    let html = r#"<h1>Title</h1><p>Text H<sub>2</sub>O, x<sup>2</sup>, <q>quoted</q>, soft&shy;ware.</p>
+        <ol type="i" start="3"><li>three<li value="9">nine</ol><ol reversed><li>b<li>a</ol>
+        <menu><li>m</menu>
+        <hr>
+        <figure><img src="c.png" alt="A cat"><figcaption>Figure 1</figcaption></figure>
+        <table><caption>Sizes</caption><tr><td>a</td><td>1</td></tr></table>
+        <h2>Sub</h2>"#;
+    let r = render_html(html, 30);
+    assert_eq!(
+        text(&r),
+        "\
+Title
+
+Text H₂O, x², “quoted”,
+software.
+
+iii. three
+ix.  nine
+
+2. b
+1. a
+
+* m
+
+──────────────────────────────
+
+A cat
+Figure 1
+
+Sizes
+─┬─
+a│1
+─┴─
+
+Sub"
+    );
+    assert_eq!((span(&r, 0, "Title").style.heading_level, span(&r, 23, "Sub").style.heading_level), (1, 2));
+    // A dump has no bold: its headings are underlined, doubly for the first level.
+    let dump = margay::dump::format_rendered(&r);
+    assert!(dump.starts_with("Title\n═════\n\nText"), "{dump}");
+    assert!(dump.ends_with("\nSub\n───\n"), "{dump}");
+}
+
+#[test]
+fn frames_and_image_maps_are_numbered_links() {
+    let html = r##"<p>Contents:</p><iframe src="toc.html" title="Table of contents"></iframe>
+        <p><img src="m.png" alt="Map" usemap="#m"></p><map name="m"><area href="/north" alt="North"><area href="south.html"></map>"##;
+    let r = render_html(html, 40);
+    assert_eq!(text(&r), "Contents:\n\nIFRAME: [1]Table of contents\n\nMap\n\n[2]North [3]south.html");
+    let targets: Vec<&str> = r.links.iter().filter_map(|l| l.target.as_ref().map(Url::as_str)).collect();
+    assert_eq!(
+        targets,
+        ["http://example.com/dir/toc.html", "http://example.com/north", "http://example.com/dir/south.html"]
+    );
+    assert_eq!(r.links.iter().map(|l| l.line).collect::<Vec<_>>(), [2, 6, 6]);
+}
+
+#[test]
+fn chinese_and_japanese_wrap_between_characters() {
+    let html = "<p>日本語の文章は空白なしで続きます。改行が\nあっても空白にはなりません。</p>";
+    // Not before 。 at the start of a line; the source's line break makes no space.
+    assert_eq!(
+        text(&render_html(html, 32)),
+        "日本語の文章は空白なしで続きま\nす。改行があっても空白にはなりま\nせん。"
+    );
+    assert_eq!(
+        text(&render_html(html, 36)),
+        "日本語の文章は空白なしで続きます。改\n行があっても空白にはなりません。"
+    );
+}
+
+#[test]
+fn width_is_measured_in_terminal_columns() {
+    // A lam-alef is two characters, two columns in a terminal.
+    let html = "<p>مرحبا لا لا لا لا لا لا لا لا لا لا لا لا لا لا لا لا لا</p>";
+    let r = render_html(html, 20);
+    assert_eq!(text(&r), "مرحبا لا لا لا لا لا\nلا لا لا لا لا لا لا\nلا لا لا لا لا");
+    assert!(r.lines.iter().all(|l| margay::document::columns(&l.text()) <= 20));
+    assert_eq!(margay::document::columns("لا"), 2);
+}
+
+#[test]
+fn what_the_page_hides_stays_hidden() {
+    let html = r#"<style>.note { display: none } nav a { display: none } .red { color: #ff0000 }</style>
+        <p>Shown <span hidden>hidden</span><span style="display:none">inline none</span><span class="note">sheet none</span>end.</p>
+        <nav><a href="/x">nav link</a> nav text</nav><p class="red">Red</p>"#;
+    let r = render_html(html, 40);
+    assert_eq!(text(&r), "Shown end.\n\nnav text\n\nRed");
+    assert!(r.links.is_empty());
+    // The page's colours are kept with the text (drawn only when asked for: `page_colours`).
+    assert_eq!(span(&r, 4, "Red").style.fg, Some([255, 0, 0]));
+    assert_eq!(span(&r, 0, "Shown").style.fg, None);
 }

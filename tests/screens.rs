@@ -108,3 +108,38 @@ fn no_color_uses_no_colours() {
         );
     }
 }
+
+#[test]
+fn page_colours_are_drawn_only_when_asked_for() {
+    let server = TestServer::start(|_| {
+        Reply::html(
+            "<style>.sky { background-color: #0000ff }</style>\
+             <p><span style=\"color: #ff0000\">Red</span> and <span class=sky>sky</span></p>",
+        )
+    });
+    let mut d = Driver::new(60, 8);
+    d.open(&server.url("/"));
+    let colours = |d: &Driver| {
+        let buf = buffer(d);
+        let (x, y) = find(&buf, "Red").unwrap();
+        let (sx, sy) = find(&buf, "sky").unwrap();
+        (buf[(x, y)].fg, buf[(sx, sy)].bg)
+    };
+    // Off by default: the page's colours could be unreadable on the terminal's background.
+    assert_eq!(colours(&d), (Color::Reset, Color::Reset));
+    d.app.page_colours = true;
+    assert_eq!(colours(&d), (Color::Rgb(255, 0, 0), Color::Rgb(0, 0, 255)));
+}
+
+#[test]
+fn a_click_finds_the_link_in_terminal_columns() {
+    // A lam-alef is drawn in two columns: the link after two of them starts at column 6.
+    let server = TestServer::start(|_| Reply::html("<p>لا لا <a href=\"/x\">link</a></p>"));
+    let mut d = Driver::new(40, 6);
+    d.open(&server.url("/"));
+    let buf = buffer(&d);
+    let (x, y) = find(&buf, "[1]link").unwrap();
+    assert_eq!(x, 6, "drawn at the sixth column");
+    assert_eq!(d.app.link_at(x, y), Some(0));
+    assert_eq!(d.app.link_at(x - 1, y), None);
+}

@@ -85,7 +85,8 @@ pub enum Report {
 /// can be rebuilt from scratch: at a `<p>` or heading just after a `</p>` (an empty `<div>`
 /// between them allowed), inside nothing but `<div>`, `<main>`, `<article>` and `<section>`
 /// elements, no formatting element active (so the parser will never reach back before it),
-/// no `<base>` before it and no `<frameset>` after it. The second part, parsed alone after
+/// no `<base>` before it, no `<frameset>` after it and no `<style>` anywhere (a style sheet
+/// hides what it hides in the whole page). The second part, parsed alone after
 /// [`Split::reopen`] (the page's doctype and the open elements' start tags, without
 /// attributes), makes the same tree as the rest of the whole page does; laid out after the
 /// first part's lines and a blank line, it makes the same lines (`document::halves` tests
@@ -144,6 +145,7 @@ pub fn html_reporting<'s>(
     let (mut after_p_end, mut saw_base, mut content_seen) = (false, false, false);
     let mut split_before_target: Option<Split> = None;
     let mut frameset_late = None;
+    let mut style_sheet = None;
     // Where the start tag of a <div> right after a </p> ends.
     let mut empty_div_ends_at = None;
     let mut doctype: Option<&str> = None;
@@ -185,7 +187,8 @@ pub fn html_reporting<'s>(
                     let plain = was_after_p_end && out.out.is_none() && !saw_base;
                     // Looked for once: past a third of the page.
                     let frameset = *frameset_late.get_or_insert_with(|| has_frameset(&b[third..]));
-                    if let Some(open) = open.filter(|_| plain && !frameset) {
+                    let sheet = *style_sheet.get_or_insert_with(|| has_tag(b, b"<style"));
+                    if let Some(open) = open.filter(|_| plain && !frameset && !sheet) {
                         let mut reopen = doctype.unwrap_or_default().to_string();
                         for name in open {
                             reopen.push_str(&format!("<{name}>"));
@@ -352,7 +355,12 @@ impl Edit<'_> {
 
 /// Whether `b` has a `<frameset` tag (the parser would replace the body with it).
 fn has_frameset(b: &[u8]) -> bool {
-    b.windows(9).any(|w| w.eq_ignore_ascii_case(b"<frameset"))
+    has_tag(b, b"<frameset")
+}
+
+/// Whether `b` has `tag` (`<` and a name, any case) in it.
+fn has_tag(b: &[u8], tag: &[u8]) -> bool {
+    b.windows(tag.len()).any(|w| w.eq_ignore_ascii_case(tag))
 }
 
 fn floor_boundary(s: &str, mut at: usize) -> usize {

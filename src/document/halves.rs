@@ -305,6 +305,10 @@ mod tests {
         // A frameset after the middle would replace the body.
         let page = book(CHAPTERS, "").replace("</footer>", "</footer><frameset>");
         assert_ne!(split(page), html::Followed::InHalves);
+        // A style sheet, wherever it is, hides what it hides in both halves.
+        assert_ne!(split(book(CHAPTERS, "<style>.x { display: none }</style>")), html::Followed::InHalves);
+        let page = book(CHAPTERS, "").replace("</footer>", "</footer><STYLE>p { display: none }</STYLE>");
+        assert_ne!(split(page), html::Followed::InHalves);
         // Small pages are parsed whole.
         assert_ne!(
             html::guarded_parse(&url, book(CHAPTERS, ""), Some((1 << 30, None))).2,

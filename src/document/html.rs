@@ -27,8 +27,11 @@ const NO_TEXT_LINK: &str = "[LINK]";
 const LABEL_SRC: &str = "\u{1}label";
 
 /// html2text puts the header prefix before every line of a heading. It drops control
-/// characters from page text, so a control character here can only come from this prefix.
-const HEADING_MARK: char = '\u{1}';
+/// characters from page text, so a control character here can only come from this prefix:
+/// the mark of a heading of level 1 is `HEADING_MARK`, of level 2 the next character, and
+/// so on to level 6.
+const HEADING_MARK: char = '\u{11}';
+const HEADING_MARK_6: char = '\u{16}';
 /// Likewise for block quotes; drawn as '>' (same width, so table borders stay aligned).
 const QUOTE_MARK: char = '\u{2}';
 /// html2text's vertical table border; styles that a prefix turned on stop at a cell edge.
@@ -44,6 +47,8 @@ pub struct Parsed {
 }
 
 /// A page's render tree: whole, or in two halves laid out at once (`super::halves`).
+// A page has one: a box would be an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Trees {
     Whole(RenderTree),
     Halves(Box<super::halves::Halves>),
@@ -547,9 +552,18 @@ pub(super) fn lay_out_tree(
     Some((lines, hrefs.take()))
 }
 
+/// How many steps of style-rule matching a page may take (a step is one part of a selector
+/// tried on one element; a few hundred milliseconds). Past that its rules no longer hide
+/// anything: a page can otherwise make every element try every rule against every ancestor.
+const CSS_MATCH_STEPS: usize = 10_000_000;
+
 pub(super) fn config(decorator: Decorator) -> Config<Decorator> {
     // Unicode strikeout would add combining characters to the text; strike is a style here.
-    html2text::config::with_decorator(decorator).unicode_strikeout(false)
+    // The page's <style> sheets and style attributes: what they hide is not shown.
+    html2text::config::with_decorator(decorator)
+        .unicode_strikeout(false)
+        .use_doc_css()
+        .css_match_limit(CSS_MATCH_STEPS)
 }
 
 /// Lines from which [`lay_out_whole`] has [`convert_split`] split its work between two
@@ -649,6 +663,7 @@ fn convert_part(lines: &[TaggedLine<Vec<Ann>>], offset: usize, links: usize) -> 
         let mut spans: Vec<Span> = Vec::new();
         let mut pos = 0;
         let (mut heading, mut quote) = (false, false);
+        let mut heading_level = 0;
         for (position, element) in line.iter().enumerate() {
             let ts = match element {
                 TaggedLineElement::FragmentStart(name) => {
@@ -678,14 +693,15 @@ fn convert_part(lines: &[TaggedLine<Vec<Ann>>], offset: usize, links: usize) -> 
             });
             if plain {
                 pos += chars;
-                push_str(&mut spans, &ts.s, SpanStyle { heading, quote, ..base_style });
+                push_str(&mut spans, &ts.s, SpanStyle { heading, quote, heading_level, ..base_style });
                 continue;
             }
             for c in ts.s.chars() {
                 pos += 1;
                 let c = match c {
-                    HEADING_MARK => {
+                    HEADING_MARK..=HEADING_MARK_6 => {
                         heading = true;
+                        heading_level = heading_level_of(c).unwrap_or(1);
                         // Dropping the mark would shift a table border left of it.
                         let last_border = *last_border.get_or_insert_with(|| {
                             line.chars()
@@ -705,20 +721,27 @@ fn convert_part(lines: &[TaggedLine<Vec<Ann>>], offset: usize, links: usize) -> 
                         '>'
                     }
                     CELL_BORDER => {
-                        (heading, quote) = (false, false);
+                        (heading, quote, heading_level) = (false, false, 0);
                         c
                     }
                     '\t' => ' ',
                     c if c.is_control() => continue,
                     c => c,
                 };
-                push_str(&mut spans, c.encode_utf8(&mut [0; 4]), SpanStyle { heading, quote, ..base_style });
+                let style = SpanStyle { heading, quote, heading_level, ..base_style };
+                push_str(&mut spans, c.encode_utf8(&mut [0; 4]), style);
             }
         }
         trim_end(&mut spans);
         out.push(super::Line { spans });
     }
     Converted { lines: out, first_line, anchors, pending, first_with_text }
+}
+
+/// The level of the heading whose mark `c` is (see [`HEADING_MARK`]).
+fn heading_level_of(c: char) -> Option<u8> {
+    let level = u32::from(c).checked_sub(u32::from(HEADING_MARK))? + 1;
+    (level <= 6).then_some(level as u8)
 }
 
 /// Append text to the last span when it has the same style, else start a span.
@@ -752,6 +775,8 @@ fn style_of(tags: &[Ann]) -> SpanStyle {
             Ann::Code => style.code = true,
             Ann::Pre => style.pre = true,
             Ann::Image => style.image = true,
+            Ann::Fg(c) => style.fg = Some([c.r, c.g, c.b]),
+            Ann::Bg(c) => style.bg = Some([c.r, c.g, c.b]),
         }
     }
     style
@@ -769,6 +794,9 @@ pub(super) enum Ann {
     Code,
     Pre,
     Image,
+    /// The page's colours (see [`SpanStyle::fg`]).
+    Fg(html2text::Colour),
+    Bg(html2text::Colour),
 }
 
 /// Numbers links as html2text meets them in reading order. html2text clones the decorator
@@ -833,8 +861,9 @@ impl TextDecorator for Decorator {
         let ann = if src == LABEL_SRC { Ann::Plain } else { Ann::Image };
         (title.to_string(), ann)
     }
-    fn header_prefix(&self, _level: usize) -> String {
-        HEADING_MARK.to_string()
+    fn header_prefix(&self, level: usize) -> String {
+        let offset = level.clamp(1, 6) as u32 - 1;
+        char::from_u32(u32::from(HEADING_MARK) + offset).unwrap_or(HEADING_MARK).to_string()
     }
     fn quote_prefix(&self) -> String {
         format!("{QUOTE_MARK} ")
@@ -847,6 +876,22 @@ impl TextDecorator for Decorator {
     }
     fn make_subblock_decorator(&self) -> Self {
         self.clone()
+    }
+    fn link_decoration_width(&self, n: usize) -> usize {
+        // The `[N]` of `decorate_link_start`; `n` counts the links of this layout.
+        (self.first + n).to_string().len() + 2
+    }
+    fn push_colour(&mut self, colour: html2text::Colour) -> Option<Ann> {
+        Some(Ann::Fg(colour))
+    }
+    fn pop_colour(&mut self) -> bool {
+        true
+    }
+    fn push_bgcolour(&mut self, colour: html2text::Colour) -> Option<Ann> {
+        Some(Ann::Bg(colour))
+    }
+    fn pop_bgcolour(&mut self) -> bool {
+        true
     }
     fn finalise(&mut self, _urls: Vec<String>) -> Vec<TaggedLine<Ann>> {
         Vec::new()

@@ -21,6 +21,13 @@ pub use textual::{describe as describe_type, kind_of, pretty_json, readable_text
 use std::collections::HashMap;
 use url::Url;
 
+/// The width of `s` in terminal columns, as the layout measures it: the sum of its
+/// characters' widths, as a terminal advances the cursor (control characters count one;
+/// laid-out text has none).
+pub fn columns(s: &str) -> usize {
+    text::display_width(s)
+}
+
 /// How one run of text is drawn. Kept independent of ratatui so the core stays pure.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SpanStyle {
@@ -32,6 +39,12 @@ pub struct SpanStyle {
     pub heading: bool,
     pub image: bool,
     pub quote: bool,
+    /// 1 to 6 in a heading (`heading` is then set), 0 elsewhere.
+    pub heading_level: u8,
+    /// The page's own colours (from its style sheets), as red, green, blue; drawn only
+    /// when the user asks for them (`page_colours` in config.toml).
+    pub fg: Option<[u8; 3]>,
+    pub bg: Option<[u8; 3]>,
     /// Index into [`Rendered::links`] when this text belongs to a link (0-based; the number
     /// shown on screen is index + 1).
     pub link: Option<usize>,

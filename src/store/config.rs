@@ -13,6 +13,7 @@ pub struct Config {
     pub cookies: Cookies,
     pub bookmarks: Bookmarks,
     pub downloads: Downloads,
+    pub display: Display,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -50,6 +51,14 @@ pub struct Bookmarks {
 pub struct Downloads {
     /// Where downloads are offered to go (default: $XDG_DOWNLOAD_DIR or ~/Downloads).
     pub dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Display {
+    /// Draw text in the colours the page's style sheets give it (off by default: the
+    /// page's colours can be unreadable on the terminal's background).
+    pub page_colours: bool,
 }
 
 impl Default for Network {
@@ -139,5 +148,19 @@ impl Config {
                 (Config::default(), Some(format!("{}: {e} — using the default settings.", path.display())))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_colours_are_off_unless_turned_on() {
+        assert!(!Config::parse("", "config.toml").expect("empty file").display.page_colours);
+        let on = Config::parse("[display]\npage_colours = true\n", "config.toml").expect("valid");
+        assert!(on.display.page_colours);
+        let wrong = Config::parse("[display]\npage_colors = true\n", "config.toml").unwrap_err();
+        assert_eq!(wrong.line, 2);
     }
 }

@@ -257,6 +257,8 @@ pub struct App {
     /// Addresses typed at the URL prompt, oldest first, for Up/Down recall.
     pub typed_urls: Vec<String>,
     pub no_color: bool,
+    /// Draw text in the page's own colours (`page_colours` in config.toml).
+    pub page_colours: bool,
     /// The bookmarks, as last read by the shell.
     pub bookmarks: Vec<BookmarkRef>,
     /// Why the bookmark file cannot be changed, if it cannot.
@@ -296,6 +298,7 @@ impl App {
             keymap,
             typed_urls: Vec::new(),
             no_color: false,
+            page_colours: false,
             bookmarks: Vec::new(),
             bookmarks_read_only: None,
             last_bookmark_folder: String::new(),

@@ -3,6 +3,7 @@
 
 use super::app::{App, Page, StatusLine};
 use super::forms::SelectList;
+use crate::document::columns;
 use crate::document::forms;
 pub use crate::document::human_size;
 use crate::document::{Span as DocSpan, SpanStyle};
@@ -11,7 +12,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
-use unicode_width::UnicodeWidthStr;
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -48,17 +48,17 @@ fn draw_top_bar(app: &App, frame: &mut Frame, area: Rect) {
     let position = format!(" (p{this_page} of {total_pages}) ");
     let address = crate::sanitize::display_url(&page.address);
     let title = if page.doc.title.is_empty() { address.clone() } else { clean(&page.doc.title) };
-    let room = (area.width as usize).saturating_sub(position.width() + 1);
+    let room = (area.width as usize).saturating_sub(columns(&position) + 1);
     let mut left = format!(" {title}");
     if page.info.partial {
         // 203: the marker goes first so that truncation never hides it.
         left = format!(" [partial information]{left}");
     }
-    if left.width() + 3 + address.width() <= room {
+    if columns(&left) + 3 + columns(&address) <= room {
         left = format!("{left} — {address}");
     }
     let left = truncate(&left, room);
-    let pad = (area.width as usize).saturating_sub(left.width() + position.width());
+    let pad = (area.width as usize).saturating_sub(columns(&left) + columns(&position));
     let line = Line::from(vec![
         Span::styled(left, bar_style(app).add_modifier(Modifier::BOLD)),
         Span::styled(" ".repeat(pad), bar_style(app)),
@@ -137,7 +137,7 @@ fn with_field_values<'a>(
                         let chars: Vec<char> = edit.editor.text.chars().collect();
                         let first = (edit.editor.cursor + 1).saturating_sub(field.width);
                         let visible: String = chars.iter().skip(first).take(field.width).collect();
-                        cursor = Some(x + marker.width() + (edit.editor.cursor - first));
+                        cursor = Some(x + columns(&marker) + (edit.editor.cursor - first));
                         let masked = if field.kind == forms::FieldKind::Password {
                             "*".repeat(visible.chars().count())
                         } else {
@@ -151,7 +151,7 @@ fn with_field_values<'a>(
                 span.text = format!("{marker}{shown}");
             }
         }
-        x += span.text.width();
+        x += columns(&span.text);
         out.push(span);
     }
     (std::borrow::Cow::Owned(out), cursor)
@@ -269,6 +269,15 @@ fn span_style(app: &App, s: &SpanStyle, selected: bool) -> Style {
         if s.link.is_some() {
             style = style.fg(Color::Cyan);
         }
+        // The page's colours, when asked for, over margay's.
+        if app.page_colours {
+            if let Some([r, g, b]) = s.fg {
+                style = style.fg(Color::Rgb(r, g, b));
+            }
+            if let Some([r, g, b]) = s.bg {
+                style = style.bg(Color::Rgb(r, g, b));
+            }
+        }
     } else if s.link.is_some() {
         mods |= Modifier::UNDERLINED;
     }
@@ -290,16 +299,16 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         };
         // Keep the cursor on screen when the text is longer than the line.
         let before: String = text.chars().take(prompt.editor.cursor).collect();
-        let room = (area.width as usize).saturating_sub(label.width() + 1);
-        let skip = before.width().saturating_sub(room);
+        let room = (area.width as usize).saturating_sub(columns(&label) + 1);
+        let skip = columns(&before).saturating_sub(room);
         let visible: String = skip_width(text, skip);
-        let label_width = label.width();
+        let label_width = columns(&label);
         let line = Line::from(vec![
             Span::styled(label.as_str(), Style::new().add_modifier(Modifier::BOLD)),
             Span::raw(visible),
         ]);
         frame.render_widget(Paragraph::new(line), area);
-        let x = area.x + (label_width + before.width() - skip).min(area.width as usize - 1) as u16;
+        let x = area.x + (label_width + columns(&before) - skip).min(area.width as usize - 1) as u16;
         frame.set_cursor_position(Position { x, y: area.y });
         return;
     }

@@ -4,7 +4,6 @@
 use super::app::{App, Effect, Search, StatusLine};
 use crate::document::Rendered;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-use unicode_width::UnicodeWidthStr;
 
 /// Pages longer than this are laid out again in the background when the width changes.
 const BACKGROUND_LAYOUT_LINES: usize = 2000;
@@ -245,7 +244,7 @@ impl App {
         let line = p.rendered.lines.get(p.scroll + row as usize - 1)?;
         let mut x = 0usize;
         for span in &line.spans {
-            let w = span.text.width();
+            let w = crate::document::columns(&span.text);
             if (column as usize) < x + w {
                 return span.style.link;
             }

@@ -1,4 +1,7 @@
 //! Some basic CSS support.
+// margay patch: for `RuleIndex` and the matching limit.
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::HashMap;
 use std::ops::Deref;
 use std::rc::Rc;
 
@@ -106,7 +109,13 @@ impl std::fmt::Display for Selector {
 }
 
 impl Selector {
-    fn do_matches(comps: &[SelectorComponent], node: &Handle) -> bool {
+    // margay patch: every step takes one of `steps` (see `StyleData::match_limit`); none left
+    // means no match.
+    fn do_matches(comps: &[SelectorComponent], node: &Handle, steps: &Cell<usize>) -> bool {
+        if steps.get() == 0 {
+            return false;
+        }
+        steps.set(steps.get() - 1);
         match comps.first() {
             None => true,
             Some(comp) => match comp {
@@ -122,7 +131,7 @@ impl Selector {
                             if &attr.name.local == "class" {
                                 for cls in attr.value.split_whitespace() {
                                     if cls == class {
-                                        return Self::do_matches(&comps[1..], node);
+                                        return Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                                     }
                                 }
                             }
@@ -142,7 +151,7 @@ impl Selector {
                             if &attr.name.local == name {
                                 match op {
                                     AttrOperator::Present => {
-                                        return Self::do_matches(&comps[1..], node);
+                                        return Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                                     }
                                     AttrOperator::Equal => {
                                         if &*attr.value
@@ -150,7 +159,7 @@ impl Selector {
                                                 .as_ref()
                                                 .expect("No value in Attr equality comparison")
                                         {
-                                            return Self::do_matches(&comps[1..], node);
+                                            return Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                                         } else {
                                             return false;
                                         }
@@ -166,7 +175,7 @@ impl Selector {
                         let attrs = attrs.borrow();
                         for attr in attrs.iter() {
                             if &attr.name.local == "id" && &*attr.value == hash {
-                                return Self::do_matches(&comps[1..], node);
+                                return Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                             }
                         }
                     }
@@ -174,18 +183,18 @@ impl Selector {
                 }
                 SelectorComponent::Element(name) => match &node.data {
                     Element { name: eltname, .. } if name == eltname.expanded().local.deref() => {
-                        Self::do_matches(&comps[1..], node)
+                        Self::do_matches(&comps[1..], node, steps) // margay patch: steps
                     }
                     _ => false,
                 },
-                SelectorComponent::Star => Self::do_matches(&comps[1..], node),
+                SelectorComponent::Star => Self::do_matches(&comps[1..], node, steps), // margay patch: steps
                 SelectorComponent::CombChild => match node.get_parent() {
-                    Some(parent) => Self::do_matches(&comps[1..], &parent),
+                    Some(parent) => Self::do_matches(&comps[1..], &parent, steps), // margay patch: steps
                     _ => false,
                 },
                 SelectorComponent::CombDescendant => match node.get_parent() {
                     Some(parent) => {
-                        Self::do_matches(&comps[1..], &parent) || Self::do_matches(comps, &parent)
+                        Self::do_matches(&comps[1..], &parent, steps) || Self::do_matches(comps, &parent, steps) // margay patch: steps
                     }
                     _ => false,
                 },
@@ -198,8 +207,13 @@ impl Selector {
                     };
                     let mut idx = 0i32;
                     for child in parent.children.borrow().iter() {
+                        // margay patch: each sibling counted is a step.
+                        if steps.get() == 0 {
+                            return false;
+                        }
+                        steps.set(steps.get() - 1);
                         if let Element { .. } = child.data {
-                            if sel.matches(child) {
+                            if sel.matches(child, steps) { // margay patch: steps
                                 idx += 1;
                                 if Rc::ptr_eq(child, node) {
                                     break;
@@ -218,20 +232,20 @@ impl Selector {
                      */
                     let idx_offset = idx - b;
                     if *a == 0 {
-                        return idx_offset == 0 && Self::do_matches(&comps[1..], node);
+                        return idx_offset == 0 && Self::do_matches(&comps[1..], node, steps); // margay patch: steps
                     }
                     if (idx_offset % a) != 0 {
                         // Not a multiple
                         return false;
                     }
                     let n = idx_offset / a;
-                    n >= 0 && Self::do_matches(&comps[1..], node)
+                    n >= 0 && Self::do_matches(&comps[1..], node, steps) // margay patch: steps
                 }
             },
         }
     }
-    fn matches(&self, node: &Handle) -> bool {
-        Self::do_matches(&self.components, node)
+    fn matches(&self, node: &Handle, steps: &Cell<usize>) -> bool {
+        Self::do_matches(&self.components, node, steps) // margay patch: steps
     }
     fn specificity(&self) -> Specificity {
         let mut result: Specificity = Default::default();
@@ -357,6 +371,84 @@ pub(crate) struct StyleData {
     agent_rules: Vec<Ruleset>,
     user_rules: Vec<Ruleset>,
     author_rules: Vec<Ruleset>,
+    /// margay patch: the rules of each origin indexed (made when first needed).
+    index: OnceCell<[RuleIndex; 3]>,
+    /// margay patch: the rules that may match the element being styled (a scratch list).
+    candidates: RefCell<Vec<usize>>,
+    /// margay patch: how many steps of selector matching a document may take (`None`: no
+    /// limit). A page can make every element try every rule, and a rule's descendant
+    /// selectors try every ancestor: past the limit, rules no longer match.
+    pub(crate) match_limit: Option<usize>,
+    /// margay patch: the steps left of `match_limit`.
+    steps: Cell<Option<usize>>,
+}
+
+/// margay patch: rules by what the last compound of their selector needs: an id, else a
+/// class, else an element name (else they are tried on every element), so that an element
+/// is matched only against the rules that can match it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct RuleIndex {
+    by_id: HashMap<String, Vec<usize>>,
+    by_class: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+    any: Vec<usize>,
+}
+
+impl RuleIndex {
+    fn new(rules: &[Ruleset]) -> RuleIndex {
+        let mut index = RuleIndex::default();
+        for (i, rule) in rules.iter().enumerate() {
+            // Components are right first: the last compound is up to the first combinator.
+            let last = rule.selector.components.iter().take_while(|c| {
+                !matches!(c, SelectorComponent::CombChild | SelectorComponent::CombDescendant)
+            });
+            let id = last.clone().find_map(|c| match c {
+                SelectorComponent::Hash(id) => Some(id),
+                _ => None,
+            });
+            let class = last.clone().find_map(|c| match c {
+                SelectorComponent::Class(class) => Some(class),
+                _ => None,
+            });
+            let name = last.clone().find_map(|c| match c {
+                SelectorComponent::Element(name) => Some(name),
+                _ => None,
+            });
+            let list = match (id, class, name) {
+                (Some(id), _, _) => index.by_id.entry(id.clone()).or_default(),
+                (None, Some(class), _) => index.by_class.entry(class.clone()).or_default(),
+                (None, None, Some(name)) => index.by_name.entry(name.clone()).or_default(),
+                (None, None, None) => &mut index.any,
+            };
+            list.push(i);
+        }
+        index
+    }
+
+    /// Into `out`, in order, the rules that may match `node`.
+    fn candidates(&self, node: &Handle, out: &mut Vec<usize>) {
+        out.clear();
+        if self.by_id.is_empty() && self.by_class.is_empty() && self.by_name.is_empty() {
+            // Most pages have no style sheet: nothing to look up.
+            out.extend(&self.any);
+            return;
+        }
+        if let Element { name, attrs, .. } = &node.data {
+            for attr in attrs.borrow().iter() {
+                if &*attr.name.local == "id" {
+                    out.extend(self.by_id.get(&*attr.value).into_iter().flatten());
+                } else if &*attr.name.local == "class" {
+                    for class in attr.value.split_whitespace() {
+                        out.extend(self.by_class.get(class).into_iter().flatten());
+                    }
+                }
+            }
+            out.extend(self.by_name.get(&*name.local).into_iter().flatten());
+        }
+        out.extend(&self.any);
+        out.sort_unstable();
+        out.dedup();
+    }
 }
 
 #[cfg(feature = "css")]
@@ -503,7 +595,23 @@ impl StyleData {
         Ok(())
     }
 
+    /// margay patch: whether a rule's selector looks at an element's parents or siblings.
+    pub(crate) fn looks_around(&self) -> bool {
+        fn around(selector: &Selector) -> bool {
+            selector.components.iter().any(|c| match c {
+                SelectorComponent::CombChild | SelectorComponent::CombDescendant => true,
+                SelectorComponent::NthChild { .. } => true,
+                _ => false,
+            })
+        }
+        [&self.agent_rules, &self.user_rules, &self.author_rules]
+            .iter()
+            .any(|rules| rules.iter().any(|rule| around(&rule.selector)))
+    }
+
     pub(crate) fn add_agent_rules(&mut self, rules: &[Ruleset]) {
+        // margay patch: the index is made again for the new rules.
+        self.index = OnceCell::new();
         for rule in rules {
             self.agent_rules.push(rule.clone());
         }
@@ -512,18 +620,22 @@ impl StyleData {
     #[cfg(feature = "css")]
     /// Add some CSS source to be included as part of the user agent ("browser") CSS rules.
     pub fn add_agent_css(&mut self, css: &str) -> Result<()> {
+        // margay patch: the index is made again for the new rules (as below).
+        self.index = OnceCell::new();
         Self::do_add_css(css, &mut self.agent_rules, true)
     }
 
     #[cfg(feature = "css")]
     /// Add some CSS source to be included as part of the user CSS rules.
     pub fn add_user_css(&mut self, css: &str) -> Result<()> {
+        self.index = OnceCell::new();
         Self::do_add_css(css, &mut self.user_rules, true)
     }
 
     #[cfg(feature = "css")]
     /// Add some CSS source to be included as part of the document/author CSS rules.
     pub fn add_author_css(&mut self, css: &str) -> Result<()> {
+        self.index = OnceCell::new();
         Self::do_add_css(css, &mut self.author_rules, false)
     }
 
@@ -531,6 +643,9 @@ impl StyleData {
     /// Merge style data from other into this one.
     /// Data on other takes precedence.
     pub fn merge(&mut self, other: Self) {
+        // margay patch: the index is made again; the limit is kept.
+        self.index = OnceCell::new();
+        self.match_limit = self.match_limit.or(other.match_limit);
         self.agent_rules.extend(other.agent_rules);
         self.user_rules.extend(other.user_rules);
         self.author_rules.extend(other.author_rules);
@@ -544,13 +659,29 @@ impl StyleData {
     ) -> ComputedStyle {
         let mut result = parent_style.inherit();
 
-        for (origin, ruleset) in [
+        // margay patch: only the rules that may match (`RuleIndex`), within the limit.
+        let index = self.index.get_or_init(|| {
+            [&self.agent_rules, &self.user_rules, &self.author_rules].map(|r| RuleIndex::new(r))
+        });
+        let steps = Cell::new(self.steps.get().or(self.match_limit).unwrap_or(usize::MAX));
+        let mut candidates = self.candidates.borrow_mut();
+        for (i, (origin, ruleset)) in [
             (StyleOrigin::Agent, &self.agent_rules),
             (StyleOrigin::User, &self.user_rules),
             (StyleOrigin::Author, &self.author_rules),
-        ] {
-            for rule in ruleset {
-                if rule.selector.matches(handle) {
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if steps.get() == 0 {
+                break;
+            }
+            index[i].candidates(handle, &mut candidates);
+            for rule in candidates.iter().map(|&c| &ruleset[c]) {
+                if steps.get() == 0 {
+                    break;
+                }
+                if rule.selector.matches(handle, &steps) {
                     for style in rule.styles.iter() {
                         Self::merge_computed_style(
                             &mut result,
@@ -563,6 +694,11 @@ impl StyleData {
                     }
                 }
             }
+        }
+
+        // margay patch: what is left of the limit, for the next element.
+        if self.match_limit.is_some() {
+            self.steps.set(Some(steps.get()));
         }
 
         #[cfg(feature = "css")]
@@ -721,91 +857,47 @@ pub(crate) mod dom_extract {
     use crate::{expanded_name, local_name, ns};
 
     use crate::{
-        Result, TreeMapResult,
+        Result,
         markup5ever_rcdom::{
             Handle,
-            NodeData::{self, Comment, Document, Element},
+            NodeData::{self, Element},
         },
-        tree_map_reduce,
     };
 
     use super::StyleData;
 
-    fn pending<F>(handle: Handle, f: F) -> TreeMapResult<'static, (), Handle, Vec<String>>
-    where
-        F: Fn(&mut (), Vec<Vec<String>>) -> Result<Option<Vec<String>>> + 'static,
-    {
-        TreeMapResult::PendingChildren {
-            children: handle.children.borrow().clone(),
-            cons: Box::new(f),
-            prefn: None,
-            postfn: None,
-        }
-    }
-
-    fn combine_vecs(vecs: Vec<Vec<String>>) -> Vec<String> {
-        let mut it = vecs.into_iter();
-        let first = it.next();
-        match first {
-            None => Vec::new(),
-            Some(mut first) => {
-                for v in it {
-                    first.extend(v);
-                }
-                first
-            }
-        }
-    }
-
-    fn extract_style_nodes<T: Write>(
-        handle: Handle,
-        _err_out: &mut T,
-    ) -> TreeMapResult<'static, (), Handle, Vec<String>> {
-        use TreeMapResult::*;
-
-        match handle.clone().data {
-            Document => pending(handle, |&mut (), cs| Ok(Some(combine_vecs(cs)))),
-            Comment { .. } => Nothing,
-            Element { ref name, .. } => {
-                match name.expanded() {
-                    expanded_name!(html "style") => {
-                        let mut result = String::new();
-                        // Assume just a flat text node
-                        for child in handle.children.borrow().iter() {
-                            if let NodeData::Text { ref contents } = child.data {
-                                result += &contents.borrow();
-                            }
-                        }
-                        Finished(vec![result])
-                    }
-                    _ => pending(handle, |_, cs| Ok(Some(combine_vecs(cs)))),
-                }
-            }
-            NodeData::Text {
-                contents: ref _tstr,
-            } => Nothing,
-            _ => {
-                // NodeData doesn't have a Debug impl.
-                Nothing
-            }
-        }
-    }
-
     /// Extract stylesheet data from document.
     pub(crate) fn dom_to_stylesheet<T: Write>(
         handle: Handle,
-        err_out: &mut T,
+        _err_out: &mut T,
     ) -> Result<StyleData> {
-        let styles = tree_map_reduce(&mut (), handle, |_, handle| {
-            Ok(extract_style_nodes(handle, err_out))
-        })?;
+        // margay patch: a walk of the DOM that keeps only the text of `<style>` elements
+        // (it made a list for every node and joined them: a tenth of a large page's time).
+        let mut styles = Vec::new();
+        let mut stack = vec![handle];
+        while let Some(node) = stack.pop() {
+            if let Element { ref name, .. } = node.data {
+                if name.expanded() == expanded_name!(html "style") {
+                    let mut result = String::new();
+                    // Assume just a flat text node
+                    for child in node.children.borrow().iter() {
+                        if let NodeData::Text { ref contents } = child.data {
+                            result += &contents.borrow();
+                        }
+                    }
+                    styles.push(result);
+                    continue;
+                }
+            }
+            let children = node.children.borrow();
+            let elements = children.iter().rev().filter(|c| matches!(c.data, Element { .. }));
+            stack.extend(elements.cloned());
+        }
 
         let mut result = StyleData::default();
-        if let Some(styles) = styles {
-            for css in styles {
-                // Ignore CSS parse errors.
-                let _ = result.add_author_css(&css);
-            }
+        for css in styles {
+            // Ignore CSS parse errors.
+            let _ = result.add_author_css(&css);
         }
         Ok(result)
     }

@@ -90,17 +90,61 @@ impl WhitespaceExt for char {
     }
 }
 
-/// Extra methods for strings
-trait StrExt {
-    /// Trims leading/trailing whitespace expect for hard spaces.
-    fn trim_collapsible_ws(&self) -> &str;
+/// margay patch: the soft hyphen (`&shy;`), a hint for hyphenation; the renderer drops it.
+pub(crate) const SOFT_HYPHEN: char = '\u{ad}';
+
+/// margay patch: whether a line may break between two adjacent characters with no space
+/// between them. Only where one of them is Chinese, Japanese or Korean (ideographs, kana,
+/// Hangul): there the Unicode line breaking rules (UAX #14) decide, so that such text wraps
+/// anywhere but before closing or after opening punctuation. Elsewhere text breaks only at
+/// white space, as it always has here.
+#[inline]
+pub(crate) fn breaks_between(before: char, after: char) -> bool {
+    // Nothing below U+1100 (Hangul Jamo) is Chinese, Japanese or Korean.
+    if (before as u32) < 0x1100 && (after as u32) < 0x1100 {
+        return false;
+    }
+    breaks_between_cjk(before, after)
 }
 
-impl StrExt for str {
-    fn trim_collapsible_ws(&self) -> &str {
-        self.trim_matches(|c: char| !c.always_takes_space())
+fn breaks_between_cjk(before: char, after: char) -> bool {
+    use unicode_linebreak::{BreakClass, break_property};
+    let cjk = |c: char| {
+        matches!(
+            break_property(c as u32),
+            BreakClass::Ideographic
+                | BreakClass::ConditionalJapaneseStarter
+                | BreakClass::HangulLvSyllable
+                | BreakClass::HangulLvtSyllable
+                | BreakClass::HangulLJamo
+                | BreakClass::HangulVJamo
+                | BreakClass::HangulTJamo
+        )
+    };
+    if !cjk(before) && !cjk(after) {
+        return false;
     }
+    let mut pair = [0u8; 8];
+    let split = before.encode_utf8(&mut pair).len();
+    let end = split + after.encode_utf8(&mut pair[split..]).len();
+    let pair = std::str::from_utf8(&pair[..end]).unwrap_or_default();
+    unicode_linebreak::linebreaks(pair).any(|(at, _)| at == split)
 }
+
+/// margay patch: whether a line break in the source between these two characters is no
+/// space at all, as in CSS (segment break transformation): between two wide East Asian
+/// characters other than Hangul, where a line of the source ends inside a sentence.
+pub(crate) fn joins_across_newline(before: char, after: char) -> bool {
+    fn wide_not_hangul(c: char) -> bool {
+        let hangul = matches!(c, '\u{1100}'..='\u{11ff}' | '\u{3130}'..='\u{318f}'
+            | '\u{a960}'..='\u{a97f}' | '\u{ac00}'..='\u{d7ff}');
+        let halfwidth_katakana = matches!(c, '\u{ff61}'..='\u{ff9f}');
+        !hangul && (halfwidth_katakana || unicode_width::UnicodeWidthChar::width(c) == Some(2))
+    }
+    wide_not_hangul(before) && wide_not_hangul(after)
+}
+
+// margay patch: `StrExt` (`trim_collapsible_ws`) went with the rough size estimate of text.
 
 #[cfg(feature = "css_ext")]
 /// Text style information.
@@ -156,13 +200,13 @@ pub use markup5ever_rcdom::{
     RcDom,
 };
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::cmp::{max, min};
 use std::collections::{BTreeSet, HashMap};
 #[cfg(feature = "css_ext")]
 use std::ops::Range;
 use std::rc::Rc;
-use unicode_width::UnicodeWidthStr;
+// margay patch: widths are measured by `render::text_renderer::str_width`.
 
 use std::io;
 use std::io::Write;
@@ -421,7 +465,8 @@ const MIN_WIDTH: usize = 3;
 /// Size information/estimate
 #[derive(Debug, Copy, Clone, Default)]
 struct SizeEstimate {
-    size: usize,      // Rough overall size
+    // margay patch: `size`, the rough overall size, is gone: table columns are sized by
+    // `measure`.
     min_width: usize, // The narrowest possible
 
     // The use is specific to the node type.
@@ -433,8 +478,8 @@ impl SizeEstimate {
     /// min width)
     fn add(self, other: SizeEstimate) -> SizeEstimate {
         let min_width = max(self.min_width, other.min_width);
+        // margay patch: (no rough size)
         SizeEstimate {
-            size: self.size + other.size,
             min_width,
             prefix_size: 0,
         }
@@ -443,20 +488,211 @@ impl SizeEstimate {
     /// The min widths are added.
     fn add_hor(self, other: SizeEstimate) -> SizeEstimate {
         SizeEstimate {
-            size: self.size + other.size,
             min_width: self.min_width + other.min_width,
             prefix_size: 0,
         }
     }
+}
 
-    /// Combine two estimates into one (take max of each)
-    fn max(self, other: SizeEstimate) -> SizeEstimate {
-        SizeEstimate {
-            size: max(self.size, other.size),
-            min_width: max(self.min_width, other.min_width),
-            prefix_size: 0,
+/// margay patch: the widths of the runs of some inline content, of lines or of words. Runs
+/// at the start and the end stay open: they join the runs of the content next to them.
+#[derive(Debug, Copy, Clone, Default)]
+struct Extent {
+    /// The run before the first break (the whole content when there is no break).
+    head: usize,
+    /// The widest run between two breaks.
+    inner: usize,
+    /// The run after the last break.
+    tail: usize,
+    /// Whether the content has a break.
+    split: bool,
+    /// Lines: whether the content starts (ends) with white space the renderer collapses.
+    space_before: bool,
+    space_after: bool,
+}
+
+impl Extent {
+    /// An unbroken run `width` columns wide.
+    fn run(width: usize) -> Extent {
+        Extent {
+            head: width,
+            tail: width,
+            ..Default::default()
         }
     }
+
+    /// Content with breaks before and after, whose widest run is `width` columns.
+    fn block(width: usize) -> Extent {
+        Extent {
+            inner: width,
+            split: true,
+            ..Default::default()
+        }
+    }
+
+    fn widest(&self) -> usize {
+        max(self.head, max(self.inner, self.tail))
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.split && self.head == 0
+    }
+
+    /// This content followed by `next`. `spaced`: white space between the two counts one
+    /// column (lines), or is a break already (words).
+    fn then(self, next: Extent, spaced: bool) -> Extent {
+        if next.is_empty() && !next.space_before {
+            return self;
+        }
+        if self.is_empty() && !self.space_after {
+            return next;
+        }
+        let space = spaced
+            && self.tail > 0
+            && next.head > 0
+            && (self.space_after || next.space_before);
+        let join = self.tail + usize::from(space) + next.head;
+        let (head, inner, tail) = match (self.split, next.split) {
+            (false, false) => (join, 0, join),
+            (true, false) => (self.head, self.inner, join),
+            (false, true) => (join, next.inner, next.tail),
+            (true, true) => (self.head, max(max(self.inner, next.inner), join), next.tail),
+        };
+        Extent {
+            head,
+            inner,
+            tail,
+            split: self.split || next.split,
+            space_before: self.space_before || (self.is_empty() && next.space_before),
+            space_after: next.space_after || (next.is_empty() && self.space_after),
+        }
+    }
+}
+
+/// margay patch: the narrowest a text can be laid out, as the rough size of text measured it
+/// (white space collapsed, one more for white space before the text), up to `limit`.
+fn text_min_width(text: &str, limit: usize) -> usize {
+    let (mut len, mut spaced) = (0, false);
+    for c in text.chars() {
+        if !c.always_takes_space() {
+            spaced = true;
+            continue;
+        }
+        len += usize::from(spaced) + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        spaced = false;
+        if len >= limit {
+            return limit;
+        }
+    }
+    len.min(limit)
+}
+
+/// margay patch: the line and word extents of some text, as the renderer lays it out:
+/// white space collapsed (`pre`: kept, lines ending at newlines), soft hyphens dropped,
+/// breaks at white space, zero-width spaces and between CJK characters.
+fn text_extents(text: &str, pre: bool) -> (Extent, Extent) {
+    let mut line = Extent::default();
+    let mut word = Extent::default();
+    // The open line and word, and whether white space (with a newline) came since a character.
+    let (mut line_run, mut word_run) = (0, 0);
+    let (mut spaced, mut newline) = (false, false);
+    let mut prev: Option<char> = None;
+    fn close(extent: &mut Extent, run: &mut usize) {
+        if extent.split {
+            extent.inner = max(extent.inner, *run);
+        } else {
+            extent.head = *run;
+            extent.split = true;
+        }
+        *run = 0;
+    }
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if (0x21..0x7f).contains(&byte) {
+            // A run of printable ASCII but the space: a column a byte, no break inside.
+            let run = bytes[at..].iter().take_while(|b| (0x21..0x7f).contains(*b)).count();
+            if let Some(before) = prev {
+                if word_run > 0 && breaks_between(before, char::from(byte)) {
+                    close(&mut word, &mut word_run);
+                }
+                line_run += usize::from(spaced);
+            }
+            (spaced, newline) = (false, false);
+            line_run += run;
+            word_run += run;
+            at += run;
+            prev = Some(char::from(bytes[at - 1]));
+            continue;
+        }
+        if !pre && matches!(byte, b' ' | b'\t'..=b'\r') {
+            // White space, collapsed (as in the slower path below).
+            close(&mut word, &mut word_run);
+            line.space_before |= prev.is_none();
+            spaced = true;
+            newline |= byte == b'\n';
+            at += 1;
+            continue;
+        }
+        let Some(c) = text[at..].chars().next() else { break };
+        at += c.len_utf8();
+        if pre && c == '\n' {
+            close(&mut line, &mut line_run);
+            close(&mut word, &mut word_run);
+            continue;
+        }
+        if pre && (c == ' ' || c == '\t') {
+            close(&mut word, &mut word_run);
+            line_run = if c == '\t' { (line_run / 8 + 1) * 8 } else { line_run + 1 };
+            continue;
+        }
+        if !pre && !c.always_takes_space() {
+            close(&mut word, &mut word_run);
+            if prev.is_none() {
+                line.space_before = true;
+            }
+            spaced = true;
+            newline |= c == '\n';
+            continue;
+        }
+        if c == '\u{200b}' {
+            close(&mut word, &mut word_run);
+            continue;
+        }
+        let Some(width) = unicode_width::UnicodeWidthChar::width(c) else {
+            continue;
+        };
+        if c == SOFT_HYPHEN {
+            continue;
+        }
+        if let Some(before) = prev {
+            if word_run > 0 && breaks_between(before, c) {
+                close(&mut word, &mut word_run);
+            }
+            if spaced && !(newline && joins_across_newline(before, c)) {
+                line_run += 1;
+            }
+        }
+        (spaced, newline) = (false, false);
+        line_run += width;
+        word_run += width;
+        prev = Some(c);
+    }
+    if line.split {
+        line.tail = line_run;
+    } else {
+        line.head = line_run;
+        line.tail = line_run;
+    }
+    if word.split {
+        word.tail = word_run;
+    } else {
+        word.head = word_run;
+        word.tail = word_run;
+    }
+    line.space_after = spaced;
+    (line, word)
 }
 
 #[derive(Clone, Debug)]
@@ -557,6 +793,7 @@ impl RenderTableRow {
                 x_pos += this_col_width + 1;
                 let style = cell.style.clone();
                 result.push(RenderNode::new_styled(
+                    // margay patch: boxed (see `RenderNodeInfo::Table`).
                     RenderNodeInfo::TableCell(Box::new(cell)),
                     style,
                 ));
@@ -573,12 +810,90 @@ impl RenderTableRow {
     }
 }
 
+/// margay patch: the widths a table column needs (see `RenderTable::column_needs`).
+#[derive(Clone, Copy, Debug, Default)]
+struct ColumnNeed {
+    /// The widest line of its cells, unwrapped.
+    line: usize,
+    /// The widest word of its cells.
+    word: usize,
+    /// The rough minimum (`SizeEstimate::min_width`).
+    min: usize,
+}
+
+impl ColumnNeed {
+    /// Widen `columns` evenly so that with the borders between them they are `wanted` wide.
+    fn spread(columns: &mut [ColumnNeed], wanted: usize, field: fn(&mut ColumnNeed) -> &mut usize) {
+        let have = columns.iter_mut().map(|c| *field(c)).sum::<usize>() + columns.len() - 1;
+        let missing = wanted.saturating_sub(have);
+        let count = columns.len();
+        for (i, column) in columns.iter_mut().enumerate() {
+            *field(column) += missing / count + usize::from(i < missing % count);
+        }
+    }
+
+    /// Widths for `needs` in a table at most `width` wide with its borders, or `None` when
+    /// not even the rough minimums fit. When all lines fit, columns are as wide as their
+    /// lines; otherwise the widest columns are narrowed first (as w3m does) but never below
+    /// their widest word, when all the words fit, or else their rough minimum (a word that
+    /// must be cut then is cut with a mark: see `CONTINUATION_MARK`).
+    fn allocate(needs: &[ColumnNeed], width: usize) -> Option<Vec<usize>> {
+        let shown = needs.iter().filter(|n| n.line > 0).count();
+        let room = width.checked_sub(shown.saturating_sub(1))?;
+        let sum = |f: fn(&ColumnNeed) -> usize| needs.iter().map(f).sum::<usize>();
+        if sum(|n| n.min) > room {
+            return None;
+        }
+        if sum(|n| n.line) <= room {
+            return Some(needs.iter().map(|n| n.line).collect());
+        }
+        let floors: Vec<usize> = if sum(|n| n.word) <= room {
+            needs.iter().map(|n| n.word).collect()
+        } else {
+            needs.iter().map(|n| n.min).collect()
+        };
+        // The highest level `cap` to which columns can be cut down and still fit.
+        let at = |cap: usize| -> Vec<usize> {
+            needs
+                .iter()
+                .zip(&floors)
+                .map(|(n, &floor)| max(floor, min(n.line, cap)))
+                .collect()
+        };
+        let (mut low, mut high) = (0, needs.iter().map(|n| n.line).max().unwrap_or(0));
+        while low < high {
+            let mid = low + (high - low).div_ceil(2);
+            if at(mid).iter().sum::<usize>() <= room {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        let mut widths = at(low);
+        // What the level leaves over goes to the columns cut down, from the left.
+        let mut left = room - widths.iter().sum::<usize>();
+        for (width, need) in widths.iter_mut().zip(needs) {
+            if left > 0 && *width < need.line {
+                *width += 1;
+                left -= 1;
+            }
+        }
+        Some(widths)
+    }
+}
+
 #[derive(Clone, Debug)]
 /// A representation of a table render tree with metadata.
 struct RenderTable {
     rows: Vec<RenderTableRow>,
     num_columns: usize,
     size_estimate: Cell<Option<SizeEstimate>>,
+    /// margay patch: the table's `<caption>`, shown above it.
+    caption: Vec<RenderNode>,
+    /// margay patch: the links before the table (the size estimate counts them).
+    links_before: Cell<usize>,
+    /// margay patch: see `measured`.
+    measured: OnceCell<(Vec<ColumnNeed>, usize)>,
 }
 
 impl RenderTable {
@@ -697,6 +1012,10 @@ impl RenderTable {
             rows,
             num_columns,
             size_estimate: Cell::new(None),
+            // margay patch: set by `table_to_render_tree` and the size estimate.
+            caption: Vec::new(),
+            links_before: Cell::new(0),
+            measured: OnceCell::new(),
         }
     }
 
@@ -713,42 +1032,30 @@ impl RenderTable {
             .map(|mut tr| {
                 tr.col_sizes = Some(col_sizes.clone());
                 let style = tr.style.clone();
+                // margay patch: boxed (see `RenderNodeInfo::Table`).
                 RenderNode::new_styled(RenderNodeInfo::TableRow(Box::new(tr), vert), style)
             })
             .collect()
     }
 
-    fn calc_size_estimate(&self, _context: &HtmlContext) -> SizeEstimate {
+    fn calc_size_estimate<D: TextDecorator>(
+        &self,
+        _context: &HtmlContext,
+        decorator: &D,
+    ) -> SizeEstimate {
         if self.num_columns == 0 {
             let result = SizeEstimate {
-                size: 0,
                 min_width: 0,
                 prefix_size: 0,
             };
             self.size_estimate.set(Some(result));
             return result;
         }
-        let mut sizes: Vec<SizeEstimate> = vec![Default::default(); self.num_columns];
-
-        // For now, a simple estimate based on adding up sub-parts.
-        for row in self.rows() {
-            let mut colno = 0usize;
-            for cell in row.cells() {
-                let cellsize = cell.get_size_estimate();
-                for colnum in 0..cell.colspan {
-                    sizes[colno + colnum].size += cellsize.size / cell.colspan;
-                    sizes[colno + colnum].min_width = max(
-                        sizes[colno + colnum].min_width,
-                        cellsize.min_width / cell.colspan,
-                    );
-                }
-                colno += cell.colspan;
-            }
-        }
-        let size = sizes.iter().map(|s| s.size).sum::<usize>() + self.num_columns.saturating_sub(1);
-        let min_width = sizes.iter().map(|s| s.min_width).sum::<usize>() + self.num_columns - 1;
+        // margay patch: the minimum is as it was (the columns' minimums, with the borders);
+        // the columns are measured (once, for the layout).
+        let (needs, _) = self.measured(decorator);
+        let min_width = needs.iter().map(|n| n.min).sum::<usize>() + self.num_columns - 1;
         let result = SizeEstimate {
-            size,
             min_width,
             prefix_size: 0,
         };
@@ -756,7 +1063,70 @@ impl RenderTable {
         result
     }
 
+    /// margay patch: what each column needs (`column_needs`), and how many links the table
+    /// numbers: measured once.
+    fn measured<D: TextDecorator>(&self, decorator: &D) -> &(Vec<ColumnNeed>, usize) {
+        self.measured.get_or_init(|| {
+            let mut links = self.links_before.get();
+            // The caption is laid out first: its links come first.
+            measure(&self.caption, decorator, &mut links);
+            let needs = self.column_needs(decorator, &mut links);
+            (needs, links - self.links_before.get())
+        })
+    }
+
+    /// margay patch: what each column needs: the widest line and the widest word of its
+    /// cells (a cell spanning columns spreads what they lack evenly over them), and the
+    /// rough minimum width.
+    fn column_needs<D: TextDecorator>(&self, decorator: &D, links: &mut usize) -> Vec<ColumnNeed> {
+        // Each cell measured, in the order the cells are laid out (their links numbered so).
+        let measured: Vec<Vec<(usize, usize)>> = self
+            .rows()
+            .map(|row| {
+                row.cells()
+                    .map(|cell| {
+                        let (line, word) = measure(&cell.content, decorator, links);
+                        (line.widest(), word.widest())
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut needs = vec![ColumnNeed::default(); self.num_columns];
+        for spanning in [false, true] {
+            for (row, widths) in self.rows().zip(&measured) {
+                let mut colno = 0;
+                for (cell, &(line, word)) in row.cells().zip(widths) {
+                    let span = cell.colspan.max(1).min(self.num_columns - colno);
+                    let estimate = cell.get_size_estimate();
+                    let columns = &mut needs[colno..colno + span];
+                    if span == 1 && !spanning {
+                        let need = &mut columns[0];
+                        need.line = max(need.line, line);
+                        need.word = max(need.word, word);
+                        need.min = max(need.min, estimate.min_width);
+                    } else if span > 1 && spanning {
+                        ColumnNeed::spread(columns, line, |n| &mut n.line);
+                        ColumnNeed::spread(columns, word, |n| &mut n.word);
+                        for need in columns.iter_mut() {
+                            need.min = max(need.min, estimate.min_width / span);
+                        }
+                    }
+                    colno += span;
+                }
+            }
+        }
+        for need in &mut needs {
+            if need.line > 0 {
+                // Never narrower than the rough minimum: blocks inside need it.
+                need.line = max(need.line, need.min);
+                need.word = max(need.word, need.min).min(need.line);
+            }
+        }
+        needs
+    }
+
     fn extract_children(self, out: &mut Vec<RenderNode>) {
+        out.extend(self.caption);
         for row in self.rows {
             row.extract_children(out);
         }
@@ -796,7 +1166,8 @@ enum RenderNodeInfo {
     /// An unordered list
     Ul(Vec<RenderNode>),
     /// An ordered list
-    Ol(i64, Vec<RenderNode>),
+    // margay patch: with its numbering (it was the start number only).
+    Ol(OlNumbering, Vec<RenderNode>),
     /// A description list (containing Dt or Dd)
     Dl(Vec<RenderNode>),
     /// A term (from a `<dt>`)
@@ -820,9 +1191,45 @@ enum RenderNodeInfo {
     /// Start of a named HTML fragment
     FragStart(String),
     /// A list item
-    ListItem(Vec<RenderNode>),
+    // margay patch: with its `value` attribute, the number of an ordered list's item.
+    ListItem(Option<i64>, Vec<RenderNode>),
     /// Superscript text
     Sup(Vec<RenderNode>),
+    /// margay patch: subscript text
+    Sub(Vec<RenderNode>),
+    /// margay patch: a horizontal rule (`<hr>`)
+    HorizontalRule,
+}
+
+/// margay patch: how an ordered list numbers its items (the `start`, `type` and `reversed`
+/// attributes of `<ol>`; an item's `value` sets its own number and the next ones').
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct OlNumbering {
+    start: i64,
+    style: render::ListNumbering,
+    reversed: bool,
+}
+
+impl OlNumbering {
+    /// The number of each of `items`.
+    fn numbers(&self, items: &[RenderNode]) -> Vec<i64> {
+        let mut next = self.start;
+        items
+            .iter()
+            .map(|item| {
+                if let RenderNodeInfo::ListItem(Some(value), _) = item.info {
+                    next = value;
+                }
+                let number = next;
+                next = if self.reversed {
+                    next.saturating_sub(1)
+                } else {
+                    next.saturating_add(1)
+                };
+                number
+            })
+            .collect()
+    }
 }
 
 impl RenderNodeInfo {
@@ -834,6 +1241,8 @@ impl RenderNodeInfo {
             | RenderNodeInfo::Img(_, _)
             | RenderNodeInfo::Svg(_)
             | RenderNodeInfo::Break
+            // margay patch: the new variants (`ListItem`'s value, `Sub`, `HorizontalRule`).
+            | RenderNodeInfo::HorizontalRule
             | RenderNodeInfo::FragStart(_) => {}
 
             RenderNodeInfo::Container(render_nodes)
@@ -851,8 +1260,10 @@ impl RenderNodeInfo {
             | RenderNodeInfo::Dl(render_nodes)
             | RenderNodeInfo::Dt(render_nodes)
             | RenderNodeInfo::Dd(render_nodes)
-            | RenderNodeInfo::ListItem(render_nodes)
-            | RenderNodeInfo::Sup(render_nodes) => {
+            // margay patch: `ListItem` has its value; subscripts.
+            | RenderNodeInfo::ListItem(_, render_nodes)
+            | RenderNodeInfo::Sup(render_nodes)
+            | RenderNodeInfo::Sub(render_nodes) => {
                 out.extend(render_nodes);
             }
 
@@ -924,38 +1335,22 @@ impl RenderNode {
         // Otherwise, make an estimate.
         let estimate = match self.info {
             Text(ref t) | Img(_, ref t) | Svg(ref t) => {
-                use unicode_width::UnicodeWidthChar;
-                let mut len = 0;
-                let mut in_whitespace = false;
-                for c in t.trim_collapsible_ws().chars() {
-                    let is_collapsible_ws = !c.always_takes_space();
-                    if !is_collapsible_ws {
-                        len += UnicodeWidthChar::width(c).unwrap_or(0);
-                        // Count the preceding whitespace as one.
-                        if in_whitespace {
-                            len += 1;
-                        }
-                    }
-                    in_whitespace = is_collapsible_ws;
-                }
-                // Add one for preceding whitespace, unless the node is otherwise empty.
-                if let Some(true) = t.chars().next().map(|c| !c.always_takes_space()) {
-                    if len > 0 {
-                        len += 1;
-                    }
-                }
+                // margay patch: the rough size is gone (table columns are sized by
+                // `measure`); the minimum width is as it was.
+                let mut len = text_min_width(t, context.min_wrap_width);
                 if let Img(_, _) = self.info {
                     len += 2;
                 }
                 SizeEstimate {
-                    size: len,
                     min_width: len.min(context.min_wrap_width),
                     prefix_size: 0,
                 }
             }
 
             Container(ref v) | Em(ref v) | Strong(ref v) | Strikeout(ref v) | Code(ref v)
-            | Block(ref v) | Div(ref v) | Dl(ref v) | Dt(ref v) | ListItem(ref v) | Sup(ref v) => v
+            | Block(ref v) | Div(ref v) | Dl(ref v) | Dt(ref v) | ListItem(_, ref v) | Sup(ref v)
+            // margay patch: `ListItem` has its value; subscripts.
+            | Sub(ref v) => v
                 .iter()
                 .map(recurse)
                 .fold(Default::default(), SizeEstimate::add),
@@ -964,8 +1359,8 @@ impl RenderNode {
                 .map(recurse)
                 .fold(Default::default(), SizeEstimate::add)
                 .add(SizeEstimate {
-                    size: 5,
-                    min_width: 5,
+                    // margay patch: as wide as the decorator's decoration (it was 5).
+                    min_width: decorator.link_decoration_width(1),
                     prefix_size: 0,
                 }),
             Dd(ref v) | BlockQuote(ref v) | Ul(ref v) => {
@@ -975,27 +1370,27 @@ impl RenderNode {
                     Ul(_) => decorator.unordered_item_prefix(),
                     _ => unreachable!(),
                 };
-                let prefix_width = UnicodeWidthStr::width(prefix.as_str());
+                // margay patch: in terminal columns.
+                let prefix_width = render::text_renderer::str_width(&prefix);
                 let mut size = v
                     .iter()
                     .map(recurse)
                     .fold(Default::default(), SizeEstimate::add)
                     .add_hor(SizeEstimate {
-                        size: prefix_width,
                         min_width: prefix_width,
                         prefix_size: 0,
                     });
                 size.prefix_size = prefix_width;
                 size
             }
-            Ol(i, ref v) => {
-                let prefix_size = calc_ol_prefix_size(i, v.len(), decorator);
+            // margay patch: with the list's numbering.
+            Ol(numbering, ref v) => {
+                let prefix_size = calc_ol_prefix_size(numbering, v, decorator);
                 let mut result = v
                     .iter()
                     .map(recurse)
                     .fold(Default::default(), SizeEstimate::add)
                     .add_hor(SizeEstimate {
-                        size: prefix_size,
                         min_width: prefix_size,
                         prefix_size: 0,
                     });
@@ -1008,8 +1403,8 @@ impl RenderNode {
                     .iter()
                     .map(recurse)
                     .fold(Default::default(), SizeEstimate::add)
+                    // margay patch: (no rough size)
                     .add_hor(SizeEstimate {
-                        size: prefix_size,
                         min_width: prefix_size,
                         prefix_size: 0,
                     });
@@ -1017,11 +1412,13 @@ impl RenderNode {
                 size
             }
             Break => SizeEstimate {
-                size: 1,
                 min_width: 1,
                 prefix_size: 0,
             },
-            Table(ref t) => t.calc_size_estimate(context),
+            // margay patch: a rule is as wide as the block it is in.
+            HorizontalRule => Default::default(),
+            // margay patch: its columns measured, its links numbered from where it starts.
+            Table(ref t) => t.calc_size_estimate(context, decorator),
             TableRow(..) | TableBody(_) | TableCell(_) => unimplemented!(),
             FragStart(_) => Default::default(),
         };
@@ -1049,7 +1446,8 @@ impl RenderNode {
             | Strikeout(ref v)
             | Code(ref v)
             | Block(ref v)
-            | ListItem(ref v)
+            // margay patch: the new variants (`ListItem`'s value, `Sub`, `HorizontalRule`).
+            | ListItem(_, ref v)
             | Div(ref v)
             | BlockQuote(ref v)
             | Dl(ref v)
@@ -1057,9 +1455,12 @@ impl RenderNode {
             | Dd(ref v)
             | Ul(ref v)
             | Ol(_, ref v)
-            | Sup(ref v) => v.is_empty(),
+            | Sup(ref v)
+            // margay patch: subscripts, and a rule is something.
+            | Sub(ref v) => v.is_empty(),
             Header(_level, ref v) => v.is_empty(),
             Break => true,
+            HorizontalRule => false,
             Table(ref _t) => false,
             TableRow(..) | TableBody(_) | TableCell(_) => false,
             FragStart(_) => true,
@@ -1158,8 +1559,9 @@ impl RenderNode {
             RenderNodeInfo::Ul(v) => {
                 self.write_container("Ul", v, f, indent)?;
             }
-            RenderNodeInfo::Ol(start, v) => {
-                self.write_container(&format!("Ol({})", start), v, f, indent)?;
+            // margay patch: `Ol` has its numbering.
+            RenderNodeInfo::Ol(numbering, v) => {
+                self.write_container(&format!("Ol({})", numbering.start), v, f, indent)?;
             }
             RenderNodeInfo::Dl(v) => {
                 self.write_container("Dl", v, f, indent)?;
@@ -1175,6 +1577,10 @@ impl RenderNode {
             }
             RenderNodeInfo::Table(rows) => {
                 writeln!(f, "{:indent$}Table ({} cols):", "", rows.num_columns)?;
+                // margay patch: and its caption.
+                for node in &rows.caption {
+                    node.write_self(f, indent + 1)?;
+                }
                 for rtr in &rows.rows {
                     Self::write_style(f, indent + 1, &rtr.style)?;
                     writeln!(
@@ -1221,11 +1627,18 @@ impl RenderNode {
             RenderNodeInfo::FragStart(frag) => {
                 writeln!(f, "{:indent$}FragStart({}):", "", frag)?;
             }
-            RenderNodeInfo::ListItem(v) => {
+            // margay patch: the new variants (`ListItem`'s value, `Sub`, `HorizontalRule`).
+            RenderNodeInfo::ListItem(_, v) => {
                 self.write_container("ListItem", v, f, indent)?;
             }
             RenderNodeInfo::Sup(v) => {
                 self.write_container("Sup", v, f, indent)?;
+            }
+            RenderNodeInfo::Sub(v) => {
+                self.write_container("Sub", v, f, indent)?;
+            }
+            RenderNodeInfo::HorizontalRule => {
+                writeln!(f, "{:indent$}HorizontalRule", "", indent = indent)?;
             }
         }
         Ok(())
@@ -1250,6 +1663,140 @@ impl Drop for RenderNode {
     }
 }
 
+/// Special case for digit-only superscripts - use superscript characters.
+/// margay patch: and subscripts (`sup` false), with subscript characters.
+fn script_digits(children: &[RenderNode], sup: bool) -> Option<String> {
+    let [node] = children else {
+        return None;
+    };
+    if let RenderNodeInfo::Text(s) = &node.info {
+        if s.chars().all(|d| d.is_ascii_digit()) {
+            // It's just a string of digits - replace by superscript characters.
+            const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+            const SUBSCRIPTS: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+            let digits = if sup { SUPERSCRIPTS } else { SUBSCRIPTS };
+            return Some(s.bytes().map(|b| digits[(b - b'0') as usize]).collect());
+        }
+    }
+    None
+}
+
+/// margay patch: the line and word extents of some content (see `Extent`).
+type Extents = (Extent, Extent);
+
+fn then(a: Extents, b: Extents) -> Extents {
+    (a.0.then(b.0, true), a.1.then(b.1, false))
+}
+
+/// `extents` apart from what is next to them, `prefix` columns from the left edge.
+fn block(extents: Extents, prefix: usize) -> Extents {
+    (
+        Extent::block(extents.0.widest() + prefix),
+        Extent::block(extents.1.widest() + prefix),
+    )
+}
+
+/// margay patch: measure the content of a table cell for its column: the widths of its
+/// lines and words as the renderer lays it out, with `links`, the links met before it, for
+/// the width of each link's decoration. (It walks the content with `tree_map_reduce`: no
+/// recursion however deep the content.)
+fn measure<D: TextDecorator>(content: &[RenderNode], decorator: &D, links: &mut usize) -> Extents {
+    use RenderNodeInfo::*;
+    use TreeMapResult::*;
+    let inline = |_: &mut usize, cs: Vec<Extents>| Ok(Some(cs.into_iter().fold(Default::default(), then)));
+    let mut extents = Extents::default();
+    for node in content {
+        fn pending<'n>(
+            children: &'n [RenderNode],
+            cons: Box<ResultReducer<'n, usize, Extents>>,
+        ) -> TreeMapResult<'n, usize, &'n RenderNode, Extents> {
+            PendingChildren {
+                children: children.iter().collect(),
+                cons,
+                prefn: None,
+                postfn: None,
+            }
+        }
+        let measured = tree_map_reduce(links, node, |links, node: &RenderNode| {
+            Ok(match node.info {
+                Text(ref t) | Img(_, ref t) | Svg(ref t) => {
+                    let pre = matches!(
+                        node.style.white_space.val(),
+                        Some(WhiteSpace::Pre | WhiteSpace::PreWrap)
+                    );
+                    let mut measured = text_extents(t, pre);
+                    if let Img(_, _) = node.info {
+                        let brackets = (Extent::run(1), Extent::run(1));
+                        measured = then(then(brackets, measured), brackets);
+                    }
+                    Finished(measured)
+                }
+                Break | HorizontalRule => Finished(block(Default::default(), 0)),
+                FragStart(_) => Finished(Default::default()),
+                Container(ref v) | Em(ref v) | Strong(ref v) | Strikeout(ref v) | Code(ref v) => {
+                    pending(v, Box::new(inline))
+                }
+                Block(ref v) | Div(ref v) | Dl(ref v) | Dt(ref v) | ListItem(_, ref v) => {
+                    pending(v, Box::new(|links, cs| Ok(inline(links, cs)?.map(|e| block(e, 0)))))
+                }
+                Link(_, ref v) => {
+                    *links += 1;
+                    let marker = Extent::run(decorator.link_decoration_width(*links));
+                    pending(
+                        v,
+                        Box::new(move |links, cs| {
+                            Ok(inline(links, cs)?.map(|e| then((marker, marker), e)))
+                        }),
+                    )
+                }
+                Sup(ref v) | Sub(ref v) => {
+                    let sup = matches!(node.info, Sup(_));
+                    let ((start, _), end) = if sup {
+                        let start = decorator.decorate_superscript_start();
+                        (start, decorator.decorate_superscript_end())
+                    } else {
+                        let start = decorator.decorate_subscript_start();
+                        (start, decorator.decorate_subscript_end())
+                    };
+                    // Digits alone are written as superscript (subscript) digits.
+                    let (start, end) = if script_digits(v, sup).is_some() {
+                        Default::default()
+                    } else {
+                        (text_extents(&start, false), text_extents(&end, false))
+                    };
+                    pending(
+                        v,
+                        Box::new(move |links, cs| {
+                            Ok(inline(links, cs)?.map(|e| then(then(start, e), end)))
+                        }),
+                    )
+                }
+                Header(_, ref v) | Dd(ref v) | BlockQuote(ref v) | Ul(ref v) | Ol(_, ref v) => {
+                    let prefix = node.get_size_estimate().prefix_size;
+                    pending(
+                        v,
+                        Box::new(move |links, cs| {
+                            Ok(inline(links, cs)?.map(|e| block(e, prefix)))
+                        }),
+                    )
+                }
+                Table(ref t) => {
+                    let (needs, table_links) = t.measured(decorator);
+                    *links += table_links;
+                    let shown = needs.iter().filter(|n| n.line > 0);
+                    let borders = shown.clone().count().saturating_sub(1);
+                    let line = shown.clone().map(|n| n.line).sum::<usize>() + borders;
+                    let word = shown.map(|n| n.word).sum::<usize>() + borders;
+                    Finished((Extent::block(line), Extent::block(word)))
+                }
+                TableRow(..) | TableBody(_) | TableCell(_) => Nothing,
+            })
+        });
+        extents = then(extents, measured.ok().flatten().unwrap_or_default());
+    }
+    extents
+}
+
 fn precalc_size_estimate<'a, D: TextDecorator>(
     node: &'a RenderNode,
     context: &mut HtmlContext,
@@ -1260,19 +1807,33 @@ fn precalc_size_estimate<'a, D: TextDecorator>(
         return TreeMapResult::Nothing;
     }
     match node.info {
-        Text(_) | Img(_, _) | Svg(_) | Break | FragStart(_) => {
+        // margay patch: the new variants (`ListItem`'s value, `Sub`, `HorizontalRule`).
+        Text(_) | Img(_, _) | Svg(_) | Break | HorizontalRule | FragStart(_) => {
             let _ = node.calc_size_estimate(context, decorator);
             TreeMapResult::Nothing
         }
 
+        // margay patch: links are counted as they are met, for the tables (`links_before`).
+        Link(_, ref v) => {
+            context.links_estimated += 1;
+            TreeMapResult::PendingChildren {
+                children: v.iter().collect(),
+                cons: Box::new(move |context, _cs| {
+                    node.calc_size_estimate(context, decorator);
+                    Ok(None)
+                }),
+                prefn: None,
+                postfn: None,
+            }
+        }
         Container(ref v)
-        | Link(_, ref v)
         | Em(ref v)
         | Strong(ref v)
         | Strikeout(ref v)
         | Code(ref v)
         | Block(ref v)
-        | ListItem(ref v)
+        // margay patch: `ListItem` has its value.
+        | ListItem(_, ref v)
         | Div(ref v)
         | BlockQuote(ref v)
         | Ul(ref v)
@@ -1281,6 +1842,8 @@ fn precalc_size_estimate<'a, D: TextDecorator>(
         | Dt(ref v)
         | Dd(ref v)
         | Sup(ref v)
+        // margay patch: subscripts.
+        | Sub(ref v)
         | Header(_, ref v) => TreeMapResult::PendingChildren {
             children: v.iter().collect(),
             cons: Box::new(move |context, _cs| {
@@ -1292,12 +1855,15 @@ fn precalc_size_estimate<'a, D: TextDecorator>(
         },
         Table(ref t) => {
             /* Return all the indirect children which are RenderNodes. */
-            let mut children = Vec::new();
+            // margay patch: the caption's first, as it is laid out first.
+            let mut children: Vec<&RenderNode> = t.caption.iter().collect();
             for row in &t.rows {
                 for cell in &row.cells {
                     children.extend(cell.content.iter());
                 }
             }
+            // margay patch: where its links' numbers start.
+            t.links_before.set(context.links_estimated);
             TreeMapResult::PendingChildren {
                 children,
                 cons: Box::new(move |context, _cs| {
@@ -1320,7 +1886,13 @@ fn table_to_render_tree<'a, T: Write>(
 ) -> TreeMapResult<'a, HtmlContext, RenderInput, RenderNode> {
     pending(input, move |_, rowset| {
         let mut rows = vec![];
+        let mut caption = vec![];
         for bodynode in rowset {
+            // margay patch: the caption (a `Div`) is kept.
+            if let RenderNodeInfo::Div(_) = bodynode.info {
+                caption.push(bodynode);
+                continue;
+            }
             match bodynode.into_info() {
                 RenderNodeInfo::TableBody(body) => {
                     rows.extend(body);
@@ -1331,10 +1903,13 @@ fn table_to_render_tree<'a, T: Write>(
             }
         }
         if rows.is_empty() {
-            None
+            // margay patch: a table of only a caption is its caption.
+            (!caption.is_empty()).then(|| RenderNode::new(RenderNodeInfo::Container(caption)))
         } else {
+            let mut table = RenderTable::new(rows);
+            table.caption = caption;
             Some(RenderNode::new_styled(
-                RenderNodeInfo::Table(Box::new(RenderTable::new(rows))),
+                RenderNodeInfo::Table(Box::new(table)),
                 computed,
             ))
         }
@@ -1351,6 +1926,7 @@ fn tbody_to_render_tree<'a, T: Write>(
         let mut rows = rowchildren
             .into_iter()
             .flat_map(|rownode| match rownode.into_info() {
+                // margay patch: boxed (see `RenderNodeInfo::Table`).
                 RenderNodeInfo::TableRow(row, _) => Some(*row),
                 _other => {
                     html_trace!("  [[tbody child: {:?}]]", _other);
@@ -1403,6 +1979,7 @@ fn tr_to_render_tree<'a, T: Write>(
         let cells = cellnodes
             .into_iter()
             .flat_map(|cellnode| match cellnode.into_info() {
+                // margay patch: boxed (see `RenderNodeInfo::Table`).
                 RenderNodeInfo::TableCell(cell) => Some(*cell),
                 _other => {
                     html_trace!("  [[tr child: {:?}]]", _other);
@@ -1413,6 +1990,7 @@ fn tr_to_render_tree<'a, T: Write>(
         let style = computed.clone();
         Some(RenderNode::new_styled(
             RenderNodeInfo::TableRow(
+                // margay patch: boxed (see `RenderNodeInfo::Table`).
                 Box::new(RenderTableRow {
                     cells,
                     col_sizes: None,
@@ -1448,6 +2026,7 @@ fn td_to_render_tree<'a, T: Write>(
     pending(input, move |_, children| {
         let style = computed.clone();
         Some(RenderNode::new_styled(
+            // margay patch: boxed (see `RenderNodeInfo::Table`).
             RenderNodeInfo::TableCell(Box::new(RenderTableCell {
                 colspan,
                 rowspan,
@@ -1457,6 +2036,7 @@ fn td_to_render_tree<'a, T: Write>(
                 x_pos: None,
                 style,
                 is_dummy: false,
+                // margay patch: (boxed, above)
             })),
             computed,
         ))
@@ -1632,6 +2212,11 @@ struct HtmlContext {
 
     #[cfg(feature = "css_ext")]
     syntax_highlighters: HighlighterMap,
+
+    /// margay patch: the links the size estimate has met (they are numbered in this order).
+    links_estimated: usize,
+    /// margay patch: how many `<q>` elements the node being converted is in.
+    quote_depth: usize,
 }
 
 // Input to render tree conversion.
@@ -1643,6 +2228,9 @@ struct RenderInput {
     extra_styles: RefCell<Vec<(Range<usize>, TextStyle)>>,
     // Map from node to the length of enclosed text nodes.
     node_lengths: Rc<RefCell<HashMap<*const Node, usize>>>,
+    /// margay patch: whether the DOM must stay whole: style rules that look at an element's
+    /// parents or siblings match on the DOM as the tree is built.
+    keep_dom: bool,
 }
 
 impl RenderInput {
@@ -1653,6 +2241,18 @@ impl RenderInput {
             #[cfg(feature = "css_ext")]
             extra_styles: Default::default(),
             node_lengths: Default::default(),
+            keep_dom: false,
+        }
+    }
+
+    /// margay patch: the children of the node, taken out of the DOM (so that each DOM node
+    /// is freed as soon as its render node is made: a DOM node's children are not looked at
+    /// again once they are handed out) unless the DOM must stay whole (`keep_dom`).
+    fn child_handles(&self) -> Vec<Handle> {
+        if self.keep_dom {
+            self.handle.children.borrow().clone()
+        } else {
+            std::mem::take(&mut *self.handle.children.borrow_mut())
         }
     }
 
@@ -1725,6 +2325,8 @@ impl RenderInput {
                     parent_style: Rc::clone(&self.parent_style),
                     extra_styles: RefCell::new(child_extra_styles),
                     node_lengths: self.node_lengths.clone(),
+                    // margay patch: see `RenderInput::keep_dom`.
+                    keep_dom: self.keep_dom,
                 });
                 offset = end_offset;
             }
@@ -1732,10 +2334,8 @@ impl RenderInput {
         }
 
         // Simple case, and we might not have the node lengths.
-        // margay patch: take the children out of the DOM instead of sharing them, so that
-        // each DOM node is freed as soon as its render node is made (a DOM node's children
-        // are not looked at again once they are handed out). The DOM is left empty.
-        std::mem::take(&mut *self.handle.children.borrow_mut())
+        // margay patch: taken out of the DOM (see `child_handles`).
+        self.child_handles()
             .into_iter()
             .map(|child| RenderInput {
                 handle: child,
@@ -1743,6 +2343,7 @@ impl RenderInput {
                 #[cfg(feature = "css_ext")]
                 extra_styles: Default::default(),
                 node_lengths: self.node_lengths.clone(),
+                keep_dom: self.keep_dom,
             })
             .collect()
     }
@@ -1800,11 +2401,16 @@ fn dom_to_render_tree_with_context<T: Write>(
     }
 
     let parent_style = Default::default();
-    let result = tree_map_reduce(
-        context,
-        RenderInput::new(handle, parent_style),
-        |context, input| process_dom_node(input, err_out, context),
-    );
+    let mut input = RenderInput::new(handle, parent_style);
+    // margay patch: see `RenderInput::keep_dom`. Syntax highlighting reads text ahead.
+    input.keep_dom = context.style_data.looks_around();
+    #[cfg(feature = "css_ext")]
+    {
+        input.keep_dom |= !context.syntax_highlighters.map.is_empty();
+    }
+    let result = tree_map_reduce(context, input, |context, input| {
+        process_dom_node(input, err_out, context)
+    });
 
     html_trace!("### dom_to_render_tree: out= {:#?}", result);
     result
@@ -1841,11 +2447,11 @@ fn pending_noempty<F>(
 where
     F: FnOnce(&mut HtmlContext, Vec<RenderNode>) -> Option<RenderNode> + 'static,
 {
-    let handle = &input.handle;
     let style = &input.parent_style;
     TreeMapResult::PendingChildren {
-        // margay patch: take the children out of the DOM, as in `RenderInput::children`.
-        children: std::mem::take(&mut *handle.children.borrow_mut())
+        // margay patch: taken out of the DOM, as in `RenderInput::children`.
+        children: input
+            .child_handles()
             .into_iter()
             .map(|child| RenderInput {
                 handle: child,
@@ -1855,6 +2461,7 @@ where
                 // margay patch: shared with the parent, as in `RenderInput::children`, instead
                 // of a new (allocated) map for every child.
                 node_lengths: input.node_lengths.clone(),
+                keep_dom: input.keep_dom,
             })
             .collect(),
         cons: Box::new(move |ctx, children| {
@@ -1893,9 +2500,10 @@ fn insert_child(
         // paragraph.
         //
         // For Container, we do the same thing just to make the data
+        // margay patch: `ListItem` has its value; a `TableCell` is boxed (below).
         // less pointlessly nested.
         Block(ref mut children)
-        | ListItem(ref mut children)
+        | ListItem(_, ref mut children)
         | Dd(ref mut children)
         | Dt(ref mut children)
         | Dl(ref mut children)
@@ -1909,6 +2517,7 @@ fn insert_child(
             // Now return orig, but we do that outside the match so
             // that we've given back the borrowed ref 'children'.
         }
+        // margay patch: boxed (see `RenderNodeInfo::Table`).
         TableCell(ref mut cell) => match position {
             ChildPosition::Start => cell.content.insert(0, new_child),
             ChildPosition::End => cell.content.push(new_child),
@@ -1926,6 +2535,7 @@ fn insert_child(
             }
         }
 
+        // margay patch: boxed (see `RenderNodeInfo::Table`).
         TableBody(_) | Table(_) => {
             let rows = match orig.info {
                 TableBody(ref mut rows) => rows,
@@ -1959,6 +2569,32 @@ fn insert_child(
     orig
 }
 
+/// margay patch: mark the text in `nodes` (and in their inline descendants) preformatted.
+fn mark_preformatted(nodes: &mut [RenderNode]) {
+    use RenderNodeInfo::*;
+    let mut stack: Vec<&mut RenderNode> = nodes.iter_mut().collect();
+    while let Some(node) = stack.pop() {
+        match &mut node.info {
+            Text(_) => node.style.white_space.maybe_update(
+                false,
+                StyleOrigin::Agent,
+                Default::default(),
+                WhiteSpace::Pre,
+            ),
+            Container(v) | Link(_, v) | Em(v) | Strong(v) | Strikeout(v) | Code(v) | Sup(v)
+            | Sub(v) => stack.extend(v.iter_mut()),
+            _ => {}
+        }
+    }
+}
+
+/// margay patch: the value of the attribute `name` of an element.
+fn attr_value(attrs: &RefCell<Vec<html5ever::Attribute>>, name: &str) -> Option<String> {
+    let attrs = attrs.borrow();
+    let attr = attrs.iter().find(|attr| &*attr.name.local == name)?;
+    Some(attr.value.to_string())
+}
+
 fn process_dom_node<T: Write>(
     input: RenderInput,
     err_out: &mut T,
@@ -1977,6 +2613,12 @@ fn process_dom_node<T: Write>(
             ..
         } => {
             let mut frag_from_name_attr = false;
+
+            // margay patch: an element with the `hidden` attribute is not shown (as HTML's
+            // own style sheet says: `[hidden] { display: none }`).
+            if attrs.borrow().iter().any(|a| &*a.name.local == "hidden") {
+                return Ok(Nothing);
+            }
 
             let RenderInput {
                 ref handle,
@@ -2035,6 +2677,8 @@ fn process_dom_node<T: Write>(
                             parent_style: Rc::new(my_computed.clone()),
                             extra_styles: Default::default(),
                             node_lengths: Default::default(),
+                            // margay patch: see `RenderInput::keep_dom`.
+                            keep_dom: false,
                         };
 
                         if let Some(syntax_info) = my_computed.syntax.val() {
@@ -2077,9 +2721,10 @@ fn process_dom_node<T: Write>(
                         Some(RenderNode::new_styled(Container(cs), computed))
                     })
                 }
+                // margay patch: a rule across the page.
+                expanded_name!(html "hr") => Finished(RenderNode::new_styled(HorizontalRule, computed)),
                 expanded_name!(html "link")
                 | expanded_name!(html "meta")
-                | expanded_name!(html "hr")
                 | expanded_name!(html "script")
                 | expanded_name!(html "style")
                 | expanded_name!(html "head") => {
@@ -2207,16 +2852,26 @@ fn process_dom_node<T: Write>(
                 expanded_name!(html "p") => pending_noempty(input, move |_, cs| {
                     Some(RenderNode::new_styled(Block(cs), computed))
                 }),
-                expanded_name!(html "li") => pending(input, move |_, cs| {
-                    Some(RenderNode::new_styled(ListItem(cs), computed))
-                }),
+                expanded_name!(html "li") => {
+                    // margay patch: with its `value`, an ordered list's number for it.
+                    let value = attr_value(attrs, "value").and_then(|v| v.trim().parse().ok());
+                    pending(input, move |_, cs| {
+                        Some(RenderNode::new_styled(ListItem(value, cs), computed))
+                    })
+                }
                 expanded_name!(html "sup") => pending(input, move |_, cs| {
                     Some(RenderNode::new_styled(Sup(cs), computed))
+                }),
+                // margay patch: subscripts (they were plain text).
+                expanded_name!(html "sub") => pending(input, move |_, cs| {
+                    Some(RenderNode::new_styled(Sub(cs), computed))
                 }),
                 expanded_name!(html "div") => pending_noempty(input, move |_, cs| {
                     Some(RenderNode::new_styled(Div(cs), computed))
                 }),
-                expanded_name!(html "pre") => pending(input, move |_, cs| {
+                expanded_name!(html "pre") => pending(input, move |_, mut cs| {
+                    // margay patch: its text knows it is preformatted, for the size estimate.
+                    mark_preformatted(&mut cs);
                     let mut computed = computed;
                     computed.white_space.maybe_update(
                         false,
@@ -2242,27 +2897,96 @@ fn process_dom_node<T: Write>(
                 expanded_name!(html "blockquote") => pending_noempty(input, move |_, cs| {
                     Some(RenderNode::new_styled(BlockQuote(cs), computed))
                 }),
-                expanded_name!(html "ul") => pending_noempty(input, move |_, cs| {
-                    Some(RenderNode::new_styled(Ul(cs), computed))
+                // margay patch: `<menu>` and `<dir>` are lists as `<ul>` is.
+                expanded_name!(html "ul") | expanded_name!(html "menu") | expanded_name!(html "dir") => {
+                    pending_noempty(input, move |_, cs| {
+                        Some(RenderNode::new_styled(Ul(cs), computed))
+                    })
+                }
+                // margay patch: a figure and its caption are blocks: the caption is on a
+                // line of its own, not run into an image's alt text. An image map's links
+                // (its areas) are on a line of their own too.
+                expanded_name!(html "figure")
+                | expanded_name!(html "figcaption")
+                | expanded_name!(html "map") => {
+                    pending_noempty(input, move |_, cs| {
+                        Some(RenderNode::new_styled(Div(cs), computed))
+                    })
+                }
+                // margay patch: quotation marks around `<q>`, double and single by turns
+                // when quotes nest.
+                expanded_name!(html "q") => {
+                    let depth = context.quote_depth;
+                    context.quote_depth += 1;
+                    let (open, close) = if depth % 2 == 0 { ("“", "”") } else { ("‘", "’") };
+                    pending(input, move |context, mut cs| {
+                        context.quote_depth -= 1;
+                        cs.insert(0, RenderNode::new(Text(open.into())));
+                        cs.push(RenderNode::new(Text(close.into())));
+                        Some(RenderNode::new_styled(Container(cs), computed))
+                    })
+                }
+                // margay patch: a table's caption is shown above it (it was dropped).
+                expanded_name!(html "caption") => pending_noempty(input, move |_, cs| {
+                    Some(RenderNode::new_styled(Div(cs), computed))
                 }),
-                expanded_name!(html "ol") => {
-                    let borrowed = attrs.borrow();
-                    let mut start = 1;
-                    for attr in borrowed.iter() {
-                        if &attr.name.local == "start" {
-                            start = attr.value.parse().ok().unwrap_or(1);
-                            break;
+                // margay patch: a frame is a link to its page, as lynx and elinks show it
+                // ("IFRAME: " and its title or address).
+                expanded_name!(html "iframe") => {
+                    let src = attr_value(attrs, "src").map(|s| s.trim().to_string());
+                    match src.filter(|s| !s.is_empty() && s != "about:blank") {
+                        Some(src) => {
+                            let title = attr_value(attrs, "title");
+                            let title = title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+                            let label = title.filter(|t| !t.is_empty()).unwrap_or_else(|| src.clone());
+                            let link = RenderNode::new(Link(src, vec![RenderNode::new(Text(label))]));
+                            let prefix = RenderNode::new(Text("IFRAME: ".into()));
+                            Finished(RenderNode::new_styled(Block(vec![prefix, link]), computed))
                         }
+                        None => Nothing,
                     }
+                }
+                // margay patch: each area of an image map is a link named by its alt text
+                // (they were dropped).
+                expanded_name!(html "area") => match attr_value(attrs, "href") {
+                    Some(href) => {
+                        let names = ["alt", "title"].map(|name| attr_value(attrs, name));
+                        let label = names
+                            .into_iter()
+                            .flatten()
+                            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+                            .find(|n| !n.is_empty())
+                            .unwrap_or_else(|| href.clone());
+                        let link = RenderNode::new(Link(href, vec![RenderNode::new(Text(label))]));
+                        let space = RenderNode::new(Text(" ".into()));
+                        Finished(RenderNode::new_styled(Container(vec![link, space]), computed))
+                    }
+                    None => Nothing,
+                },
+                expanded_name!(html "ol") => {
+                    // margay patch: the `type` and `reversed` attributes count too; a
+                    // reversed list without `start` counts down from its number of items.
+                    let start: Option<i64> =
+                        attr_value(attrs, "start").and_then(|v| v.trim().parse().ok());
+                    let style = attr_value(attrs, "type")
+                        .and_then(|v| render::ListNumbering::from_type_attribute(&v))
+                        .unwrap_or_default();
+                    let reversed = attr_value(attrs, "reversed").is_some();
 
                     pending_noempty(input, move |_, cs| {
                         // There can be extra nodes which aren't ListItem (like whitespace text
                         // nodes).  We need to filter those out to avoid messing up the rendering.
-                        let cs = cs
+                        let cs: Vec<RenderNode> = cs
                             .into_iter()
                             .filter(|n| matches!(n.info, RenderNodeInfo::ListItem(..)))
                             .collect();
-                        Some(RenderNode::new_styled(Ol(start, cs), computed))
+                        let start = start.unwrap_or(if reversed { cs.len() as i64 } else { 1 });
+                        let numbering = OlNumbering {
+                            start,
+                            style,
+                            reversed,
+                        };
+                        Some(RenderNode::new_styled(Ol(numbering, cs), computed))
                     })
                 }
                 expanded_name!(html "dl") => {
@@ -2605,7 +3329,8 @@ fn do_render_node<T: Write, D: TextDecorator>(
             pushed_style.unwind(renderer);
             Finished(None)
         }
-        Block(children) | ListItem(children) => {
+        // margay patch: `ListItem` has its value.
+        Block(children) | ListItem(_, children) => {
             renderer.start_block()?;
             pending2(children, |renderer: &mut TextRenderer<D>, _| {
                 renderer.end_block();
@@ -2660,10 +3385,15 @@ fn do_render_node<T: Write, D: TextDecorator>(
         Ul(items) => {
             let prefix = renderer.unordered_item_prefix();
             let prefix_len = prefix.len();
+            // margay patch: a list is a block, apart from the text (or list) around it,
+            // unless it is inside another list.
+            let empty = items.iter().all(RenderNode::is_shallow_empty);
+            renderer.start_list(empty)?;
 
             TreeMapResult::PendingChildren {
                 children: items,
-                cons: Box::new(|renderer, _| {
+                cons: Box::new(move |renderer, _| {
+                    renderer.end_list(empty);
                     pushed_style.unwind(renderer);
                     Ok(Some(None))
                 }),
@@ -2687,22 +3417,25 @@ fn do_render_node<T: Write, D: TextDecorator>(
                 })),
             }
         }
-        Ol(start, items) => {
-            let num_items = items.len();
-
-            // The prefix width could be at either end if the start is negative.
-            let min_number = start;
-            // Assumption: num_items can't overflow isize.
-            let max_number = start + (num_items as i64) - 1;
-            let prefix_width_min = renderer.ordered_item_prefix(min_number).len();
-            let prefix_width_max = renderer.ordered_item_prefix(max_number).len();
-            let prefix_width = max(prefix_width_min, prefix_width_max);
+        Ol(numbering, items) => {
+            // margay patch: the items' numbers as the list's attributes and the items'
+            // `value`s make them, in the list's style; the prefix is as wide as the widest.
+            let numbers = numbering.numbers(&items);
+            let prefix_width = numbers
+                .iter()
+                .map(|&n| renderer.ordered_item_prefix_styled(n, numbering.style).len())
+                .max()
+                .unwrap_or(0);
             let prefixn = format!("{: <width$}", "", width = prefix_width);
-            let i: Cell<_> = Cell::new(start);
+            let i: Cell<_> = Cell::new(0);
+            // margay patch: a block, as `Ul`.
+            let empty = items.iter().all(RenderNode::is_shallow_empty);
+            renderer.start_list(empty)?;
 
             TreeMapResult::PendingChildren {
                 children: items,
-                cons: Box::new(|renderer, _| {
+                cons: Box::new(move |renderer, _| {
+                    renderer.end_list(empty);
                     pushed_style.unwind(renderer);
                     Ok(Some(None))
                 }),
@@ -2715,7 +3448,9 @@ fn do_render_node<T: Write, D: TextDecorator>(
                 })),
                 postfn: Some(Box::new(move |renderer: &mut TextRenderer<D>, _| {
                     let sub_builder = renderer.pop();
-                    let prefix1 = renderer.ordered_item_prefix(i.get());
+                    // margay patch: the item's own number.
+                    let number = numbers.get(i.get()).copied().unwrap_or_default();
+                    let prefix1 = renderer.ordered_item_prefix_styled(number, numbering.style);
                     let prefix1 = format!("{: <width$}", prefix1, width = prefix_width);
 
                     renderer.append_subrender(
@@ -2765,6 +3500,7 @@ fn do_render_node<T: Write, D: TextDecorator>(
             pushed_style.unwind(renderer);
             Finished(None)
         }
+        // margay patch: boxed (see `RenderNodeInfo::Table`).
         Table(tab) => render_table_tree(renderer, *tab, err_out)?,
         TableRow(row, false) => render_table_row(renderer, *row, pushed_style, err_out),
         TableRow(row, true) => render_table_row_vert(renderer, *row, pushed_style, err_out),
@@ -2778,25 +3514,8 @@ fn do_render_node<T: Write, D: TextDecorator>(
         Sup(children) => {
             // Special case for digit-only superscripts - use superscript
             // characters.
-            fn sup_digits(children: &[RenderNode]) -> Option<String> {
-                let [node] = children else {
-                    return None;
-                };
-                if let Text(s) = &node.info {
-                    if s.chars().all(|d| d.is_ascii_digit()) {
-                        // It's just a string of digits - replace by superscript characters.
-                        const SUPERSCRIPTS: [char; 10] =
-                            ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-                        return Some(
-                            s.bytes()
-                                .map(|b| SUPERSCRIPTS[(b - b'0') as usize])
-                                .collect(),
-                        );
-                    }
-                }
-                None
-            }
-            if let Some(digitstr) = sup_digits(&children) {
+            // margay patch: `script_digits` is a function of the module, for the estimate.
+            if let Some(digitstr) = script_digits(&children, true) {
                 renderer.add_inline_text(&digitstr)?;
                 pushed_style.unwind(renderer);
                 Finished(None)
@@ -2809,90 +3528,51 @@ fn do_render_node<T: Write, D: TextDecorator>(
                 })
             }
         }
+        // margay patch: subscripts are marked as superscripts are (they were plain text).
+        Sub(children) => {
+            if let Some(digitstr) = script_digits(&children, false) {
+                renderer.add_inline_text(&digitstr)?;
+                pushed_style.unwind(renderer);
+                Finished(None)
+            } else {
+                renderer.start_subscript()?;
+                pending2(children, |renderer: &mut TextRenderer<D>, _| {
+                    renderer.end_subscript()?;
+                    pushed_style.unwind(renderer);
+                    Ok(Some(None))
+                })
+            }
+        }
+        // margay patch: a rule across the block (`<hr>` was dropped).
+        HorizontalRule => {
+            renderer.start_block()?;
+            renderer.add_horizontal_rule()?;
+            renderer.end_block();
+            pushed_style.unwind(renderer);
+            Finished(None)
+        }
     })
 }
 
 fn render_table_tree<T: Write, D: TextDecorator>(
     renderer: &mut TextRenderer<D>,
-    table: RenderTable,
+    mut table: RenderTable,
     _err_out: &mut T,
 ) -> render::Result<TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<SubRenderer<D>>>> {
     /* Now lay out the table. */
     let num_columns = table.num_columns;
 
-    /* Heuristic: scale the column widths according to how much content there is. */
-    let mut col_sizes: Vec<SizeEstimate> = vec![Default::default(); num_columns];
-
-    for row in table.rows() {
-        let mut colno = 0;
-        for cell in row.cells() {
-            // FIXME: get_size_estimate is still recursive.
-            let mut estimate = cell.get_size_estimate();
-
-            // If the cell has a colspan>1, then spread its size between the
-            // columns.
-            estimate.size /= cell.colspan;
-            estimate.min_width /= cell.colspan;
-            for i in 0..cell.colspan {
-                col_sizes[colno + i] = (col_sizes[colno + i]).max(estimate);
-            }
-            colno += cell.colspan;
-        }
-    }
-    let tot_size: usize = col_sizes.iter().map(|est| est.size).sum();
-    let min_size: usize = col_sizes.iter().map(|est| est.min_width).sum::<usize>()
-        + col_sizes.len().saturating_sub(1);
+    // margay patch: columns as wide as their lines when they fit, else narrowed from the
+    // widest down (`ColumnNeed::allocate`); it used to share the width out by how much text
+    // each column holds, down to a few columns, cutting words.
     let width = renderer.width();
-
-    let vert_row = renderer.options.raw || (min_size > width || width == 0);
-
-    let mut col_widths: Vec<usize> = if !vert_row {
-        col_sizes
-            .iter()
-            .map(|sz| {
-                if sz.size == 0 {
-                    0
-                } else {
-                    min(
-                        sz.size,
-                        if usize::MAX / width <= sz.size {
-                            // The provided width is too large to multiply by width,
-                            // so do it the other way around.
-                            max((width / tot_size) * sz.size, sz.min_width)
-                        } else {
-                            max(sz.size * width / tot_size, sz.min_width)
-                        },
-                    )
-                }
-            })
-            .collect()
+    let allocated = if renderer.options.raw || width == 0 {
+        None
     } else {
-        col_sizes.iter().map(|_| width).collect()
+        ColumnNeed::allocate(&table.measured(renderer.decorator()).0, width)
     };
-
-    if !vert_row {
-        let num_cols = col_widths.len();
-        if num_cols > 0 {
-            loop {
-                let cur_width = col_widths.iter().sum::<usize>() + num_cols - 1;
-                if cur_width <= width {
-                    break;
-                }
-                let (i, _) = col_widths
-                    .iter()
-                    .enumerate()
-                    .max_by_key(|&(colno, width)| {
-                        (
-                            width.saturating_sub(col_sizes[colno].min_width),
-                            width,
-                            usize::MAX - colno,
-                        )
-                    })
-                    .unwrap();
-                col_widths[i] -= 1;
-            }
-        }
-    }
+    let vert_row = allocated.is_none();
+    let col_widths: Vec<usize> = allocated.unwrap_or_else(|| vec![width; num_columns]);
 
     let table_width = if vert_row {
         width
@@ -2908,16 +3588,40 @@ fn render_table_tree<T: Write, D: TextDecorator>(
     renderer.start_table()?;
     renderer.table_depth += 1;
 
-    if renderer.options.fence_tables && renderer.table_depth == 1 {
-        renderer.add_inline_text("```")?;
+    fn open_table<D: TextDecorator>(
+        renderer: &mut TextRenderer<D>,
+        table_width: usize,
+    ) -> render::Result<()> {
+        if renderer.options.fence_tables && renderer.table_depth == 1 {
+            renderer.add_inline_text("```")?;
+        }
+
+        if table_width != 0 && renderer.options.draw_borders {
+            renderer.add_horizontal_border_width(table_width)?;
+        }
+        Ok(())
     }
 
-    if table_width != 0 && renderer.options.draw_borders {
-        renderer.add_horizontal_border_width(table_width)?;
-    }
+    // margay patch: the caption comes first, then the table opens before its first row.
+    let caption = std::mem::take(&mut table.caption);
+    let mut prefn: Option<Box<ChildPreFn<TextRenderer<D>, RenderNode>>> = None;
+    let children = if caption.is_empty() {
+        open_table(renderer, table_width)?;
+        table.into_rows(col_widths, vert_row)
+    } else {
+        let opened = Cell::new(false);
+        prefn = Some(Box::new(move |renderer: &mut TextRenderer<D>, node: &RenderNode| {
+            if !opened.get() && matches!(node.info, RenderNodeInfo::TableRow(..)) {
+                opened.set(true);
+                open_table(renderer, table_width)?;
+            }
+            Ok(())
+        }));
+        caption.into_iter().chain(table.into_rows(col_widths, vert_row)).collect()
+    };
 
     Ok(TreeMapResult::PendingChildren {
-        children: table.into_rows(col_widths, vert_row),
+        children,
         cons: Box::new(|renderer, _| {
             if renderer.options.fence_tables && renderer.table_depth == 1 {
                 renderer.add_inline_text("```")?;
@@ -2925,7 +3629,8 @@ fn render_table_tree<T: Write, D: TextDecorator>(
             renderer.table_depth -= 1;
             Ok(Some(None))
         }),
-        prefn: None,
+        // margay patch: it opens the table after the caption.
+        prefn,
         postfn: None,
     })
 }
@@ -3104,6 +3809,10 @@ pub mod config {
 
                 #[cfg(feature = "css_ext")]
                 syntax_highlighters: self.syntax_highlighters.clone(),
+
+                // margay patch: the new fields of `HtmlContext`.
+                links_estimated: 0,
+                quote_depth: 0,
             }
         }
         /// Parse with context.
@@ -3256,6 +3965,16 @@ pub mod config {
         /// Parse CSS from any \<style\> elements and use supported rules.
         pub fn use_doc_css(mut self) -> Self {
             self.use_doc_css = true;
+            self
+        }
+
+        #[cfg(feature = "css")]
+        /// margay patch: match style rules for at most `steps` steps in a document (each
+        /// step tries one part of a selector on one element); past that, rules no longer
+        /// match. A page can otherwise make its layout take hours: every element tried
+        /// against every rule, descendant selectors against every ancestor.
+        pub fn css_match_limit(mut self, steps: usize) -> Self {
+            self.style.match_limit = Some(steps);
             self
         }
 
@@ -3504,15 +4223,16 @@ impl RenderTree {
         let mut stack: Vec<&RenderNode> = vec![&self.0];
         while let Some(node) = stack.pop() {
             match &node.info {
-                Text(_) | Img(_, _) | Svg(_) | Break | FragStart(_) => {}
+                Text(_) | Img(_, _) | Svg(_) | Break | HorizontalRule | FragStart(_) => {}
                 Link(_, v) => {
                     count += 1;
                     stack.extend(v.iter());
                 }
                 Container(v) | Em(v) | Strong(v) | Strikeout(v) | Code(v) | Block(v)
-                | ListItem(v) | Div(v) | BlockQuote(v) | Ul(v) | Ol(_, v) | Dl(v) | Dt(v)
-                | Dd(v) | Sup(v) | Header(_, v) => stack.extend(v.iter()),
+                | ListItem(_, v) | Div(v) | BlockQuote(v) | Ul(v) | Ol(_, v) | Dl(v) | Dt(v)
+                | Dd(v) | Sup(v) | Sub(v) | Header(_, v) => stack.extend(v.iter()),
                 Table(t) => {
+                    stack.extend(t.caption.iter());
                     for row in &t.rows {
                         for cell in &row.cells {
                             stack.extend(cell.content.iter());
@@ -3631,14 +4351,21 @@ pub use ansi_colours::from_read_coloured;
 #[cfg(test)]
 mod tests;
 
-fn calc_ol_prefix_size<D: TextDecorator>(start: i64, num_items: usize, decorator: &D) -> usize {
-    // The prefix width could be at either end if the start is negative.
-    let min_number = start;
-    // Assumption: num_items can't overflow isize.
-    let max_number = start + (num_items as i64) - 1;
-
-    // This assumes that the decorator gives the same width as default.
-    let prefix_width_min = decorator.ordered_item_prefix(min_number).len();
-    let prefix_width_max = decorator.ordered_item_prefix(max_number).len();
-    max(prefix_width_min, prefix_width_max)
+/// margay patch: the width of the widest of an ordered list's item prefixes (the numbers
+/// need not grow from the first item to the last).
+fn calc_ol_prefix_size<D: TextDecorator>(
+    numbering: OlNumbering,
+    items: &[RenderNode],
+    decorator: &D,
+) -> usize {
+    numbering
+        .numbers(items)
+        .into_iter()
+        .map(|i| {
+            decorator
+                .ordered_item_prefix_styled(i, numbering.style)
+                .len()
+        })
+        .max()
+        .unwrap_or(0)
 }

@@ -605,9 +605,10 @@ fn test_strip_nl_tbl() {
           </tr>
         </table>
      "#,
-        r"──────────────
-One Two Three 
-──────────────
+        // margay patch: the cell is as wide as its text.
+        r"─────────────
+One Two Three
+─────────────
 ",
         20,
     );
@@ -630,9 +631,10 @@ fn test_unknown_element() {
         </table>
         </foo>
      "#,
-        r"──────────────
-One Two Three 
-──────────────
+        // margay patch: the cell is as wide as its text.
+        r"─────────────
+One Two Three
+─────────────
 ",
         20,
     );
@@ -653,9 +655,10 @@ fn test_strip_nl_tbl_p() {
           </tr>
         </table>
      "#,
-        r"──────────────
-One Two Three 
-──────────────
+        // margay patch: the cell is as wide as its text.
+        r"─────────────
+One Two Three
+─────────────
 ",
         20,
     );
@@ -815,11 +818,12 @@ fn test_links_footnotes_rich() {
 fn test_wrap() {
     test_html(
         br"<p>Hello, world.  Superlongwordreally</p>",
+        // margay patch: a word broken across lines is marked (`CONTINUATION_MARK`).
         r#"Hello,
 world.
 Superlon
-gwordrea
-lly
+↪gwordre
+↪ally
 "#,
         8,
     );
@@ -844,8 +848,9 @@ wrapped correctly.
 fn test_wrap3() {
     test_html(
         br#"<p><a href="dest">http://example.org/blah/</a> one two three"#,
+        // margay patch: a word broken across lines is marked (`CONTINUATION_MARK`).
         r#"[http://example.org/blah/
-][1] one two three
+↪][1] one two three
 
 [1]: dest
 "#,
@@ -904,8 +909,10 @@ fn test_wrap_max2() {
              <ul><li>result: you never get text squashed too narrow</li></ul>
           </li></ul>
         </li></ul>"#,
+        // margay patch: a list is a block, with a blank line before it.
         r#"plain para at the
 full screen width
+
 * bullet point uses
   same width so its
   margin is 2 chars
@@ -1033,7 +1040,9 @@ fn test_wrap_word_boundaries() {
     test_html(br#"Hello there boo"#, "Hello\nthere boo\n", 10);
     test_html(br#"Hello there boo"#, "Hello\nthere\nboo\n", 6);
     test_html(br#"Hello there boo"#, "Hello\nthere\nboo\n", 5);
-    test_html(br#"Hello there boo"#, "Hell\no\nther\ne\nboo\n", 4);
+    // margay patch: a word broken across lines is marked (`CONTINUATION_MARK`), where
+    // the line has room for the mark.
+    test_html(br#"Hello there boo"#, "Hell\n↪o\nther\n↪e\nboo\n", 4);
     test_html(
         br#"Hello there boo"#,
         "H\ne\nl\nl\no\nt\nh\ne\nr\ne\nb\no\no\n",
@@ -1046,11 +1055,12 @@ fn test_wrap_word_boundaries() {
     test_html(br#"Hello <em>there</em> boo"#, "Hello\n*there* boo\n", 12);
     test_html(br#"Hello <em>there</em> boo"#, "Hello\n*there* boo\n", 11);
     test_html(br#"Hello <em>there</em> boo"#, "Hello\n*there*\nboo\n", 10);
-    test_html(br#"Hello <em>there</em> boo"#, "Hello\n*there\n* boo\n", 6);
-    test_html(br#"Hello <em>there</em> boo"#, "Hello\n*ther\ne*\nboo\n", 5);
+    // margay patch: a word broken across lines is marked (`CONTINUATION_MARK`).
+    test_html(br#"Hello <em>there</em> boo"#, "Hello\n*there\n↪* boo\n", 6);
+    test_html(br#"Hello <em>there</em> boo"#, "Hello\n*ther\n↪e*\nboo\n", 5);
     test_html(
         br#"Hello <em>there</em> boo"#,
-        "Hell\no\n*the\nre*\nboo\n",
+        "Hell\n↪o\n*the\n↪re*\nboo\n",
         4,
     );
     test_html(
@@ -1180,7 +1190,9 @@ fn test_subblock() {
      <li>Bullet</li>
      </ul></div>
      </div>"#,
+        // margay patch: a list is a block, with a blank line before it.
         r"Here's a [link][1].
+
 * Bullet
 * Bullet
 * Bullet
@@ -1194,8 +1206,9 @@ fn test_subblock() {
 #[test]
 fn test_controlchar() {
     test_html("Foo\u{0080}Bar".as_bytes(), "FooBar\n", 80);
-    test_html("Foo\u{0080}Bar".as_bytes(), "FooB\nar\n", 4);
-    test_html("FooBa\u{0080}r".as_bytes(), "FooB\nar\n", 4);
+    // margay patch: a word broken across lines is marked (`CONTINUATION_MARK`).
+    test_html("Foo\u{0080}Bar".as_bytes(), "FooB\n↪ar\n", 4);
+    test_html("FooBa\u{0080}r".as_bytes(), "FooB\n↪ar\n", 4);
 }
 
 #[test]
@@ -1272,13 +1285,14 @@ five
      </tr>
    </table>
 "##,
-        r#"─┬─┬───────
-1│a│one    
-─┼─│two    
-2│b│three  
- │ │four   
- │ │five   
-─┴─┴───────
+        // margay patch: the column is as wide as the longest line of the <pre>.
+        r#"─┬─┬─────
+1│a│one  
+─┼─│two  
+2│b│three
+ │ │four 
+ │ │five 
+─┴─┴─────
 "#,
         11,
     );
@@ -1432,6 +1446,7 @@ xxxxxxxxx       t9
 }
 
 // Check for edge cases hitting the width
+// margay patch: (a line of preformatted text broken across lines is marked)
 #[test]
 fn test_pre_tab3() {
     // Note hard tab characters below.
@@ -1518,9 +1533,10 @@ xxxxxxxx
         
 t
 xxxxxxxx
-x       
+↪x      
 t
 ",
+        // margay patch: (marked, as above)
         8,
     );
     test_html(
@@ -1552,12 +1568,13 @@ xxxxxxx
        
 t
 xxxxxxx
-x      
+↪x     
 t
 xxxxxxx
-xx     
+↪xx    
 t
 ",
+        // margay patch: (marked, as above)
         7,
     );
 }
@@ -1776,7 +1793,9 @@ fn test_trivial_decorator() {
      <li>Bullet</li>
      </ul></div>
      </div>"#,
+        // margay patch: a list is a block, with a blank line before it.
         r"Here's a link.
+
 Bullet
 Bullet
 Bullet
@@ -1811,8 +1830,9 @@ fn test_pre_emptyline() {
 fn test_link_id_longline() {
     test_html(
         br#"<a href="foo" id="i">quitelongline</a>"#,
+        // margay patch: a word broken across lines is marked (`CONTINUATION_MARK`).
         r#"[quitelong
-line][1]
+↪line][1]
 
 [1]: foo
 "#,
@@ -1913,14 +1933,18 @@ fn test_pre_rich() {
         config::rich()
             .render_to_lines(crate::parse("<pre>testlong</pre>".as_bytes()).unwrap(), 4)
             .unwrap(),
+        // margay patch: a line of preformatted text broken across lines is marked
+        // (`CONTINUATION_MARK`).
         [
             TaggedLine::from_string("test".into(), &vec![Preformat(false)]),
-            TaggedLine::from_string("long".into(), &vec![Preformat(true)])
+            TaggedLine::from_string("↪lon".into(), &vec![Preformat(true)]),
+            TaggedLine::from_string("↪g".into(), &vec![Preformat(true)])
         ]
     );
 
     // The similar html with <p> and white-space: pre should not have the Preformat
     // tags.
+    // margay patch: (the line broken is marked, as above)
     assert_eq!(
         config::rich()
             .render_to_lines(
@@ -1930,7 +1954,9 @@ fn test_pre_rich() {
             .unwrap(),
         [
             TaggedLine::from_string("test".into(), &vec![]),
-            TaggedLine::from_string("long".into(), &vec![])
+            // margay patch: (marked, as above)
+            TaggedLine::from_string("↪lon".into(), &vec![]),
+            TaggedLine::from_string("↪g".into(), &vec![])
         ]
     );
 }
@@ -2256,10 +2282,11 @@ const MULTILINE_CELLS: &[u8] = b"<table><tr>
 
 #[test]
 fn test_table_without_borders() {
-    let expected = "Aliquam erat volutpat. Nunc eleifend leo     Lorem ipsum dolor sit amet,       
-vitae magna. In id erat non orci commodo     consectetuer adipiscing elit.     
-lobortis.                                    Donec hendrerit tempor tellus.    
-Aliquam erat volutpat.                                                         \n";
+    // margay patch: the widest columns are narrowed first, here to the same width.
+    let expected = "Aliquam erat volutpat. Nunc eleifend leo Lorem ipsum dolor sit amet,            
+vitae magna. In id erat non orci commodo consectetuer adipiscing elit. Donec    
+lobortis.                                hendrerit tempor tellus.               
+Aliquam erat volutpat.                                                          \n";
     test_html_conf_dec(
         TrivialDecorator::new(),
         MULTILINE_CELLS,
@@ -2524,15 +2551,16 @@ fn test_ol_overflow() {
 fn test_dd_overflow() {
     let html_hdr = br#"<blockquote><dl><dt>Foo</dt><dd>Hello</dd></dl></blockquote>"#;
     test_html(html_hdr, "> *Foo*\n>   Hello\n", 20);
+    // margay patch: a word broken across lines is marked (`CONTINUATION_MARK`).
     test_html_conf(
         html_hdr,
-        "> *Fo\n> o*\n>   H\n>   e\n>   l\n>   l\n>   o\n",
+        "> *Fo\n> ↪o*\n>   H\n>   e\n>   l\n>   l\n>   o\n",
         5,
         |c| c.min_wrap_width(1),
     );
     test_html_err_conf(html_hdr, Error::TooNarrow, 3, |c| c.min_wrap_width(1));
     test_html_err_conf(html_hdr, Error::TooNarrow, 4, |c| c.min_wrap_width(3));
-    test_html_conf(html_hdr, "> *Foo*\n>   Hel\n>   lo\n", 4, |c| {
+    test_html_conf(html_hdr, "> *Foo*\n>   Hel\n>   ↪lo\n", 4, |c| {
         c.min_wrap_width(3).allow_width_overflow()
     });
 }
@@ -2644,16 +2672,17 @@ fn test_fence_tables_nested() {
    </table>
    <p>text</p>
 "##,
+        // margay patch: the column is as wide as the nested table.
         r#"text
 
 ```
-─┬─────
-1│2    
-─┼─┬───
-3│4│5  
- │─┼───
- │6│7  
-─┴─┴───
+─┬───
+1│2  
+─┼─┬─
+3│4│5
+ │─┼─
+ │6│7
+─┴─┴─
 ```
 
 text
@@ -2664,6 +2693,7 @@ text
 }
 
 #[test]
+// margay patch: (a word broken across lines is marked)
 fn test_rowspan1() {
     test_html(
         br#"<table>
@@ -2679,16 +2709,18 @@ H0  │H1  │H2│H3│H4
 X   │Boo │oh no     
 ────┤Foo ├─────┬────
 X123│    │O    │one 
-213 │    │     │two 
+↪213│    │     │two 
 ────┼────┴─────┤    
 Y   │Hmm oh    │    
 ────┴──────────┴────
 "#,
+        // margay patch: (marked, as above)
         20,
     );
 }
 
 #[test]
+// margay patch: (a word broken across lines is marked)
 fn test_rowspan2_emptyrow() {
     test_html(
         br#"<table>
@@ -2705,12 +2737,13 @@ H0  │H1  │H2│H3│H4
 X   │Boo │oh no     
 ────┤Foo ├─────┬────
 X123│    │O    │one 
-213 │    │     │two 
+↪213│    │     │two 
 ────┤    │     │    
 ────┼────┴─────┤    
 Y   │Hmm oh    │    
 ────┴──────────┴────
 "#,
+        // margay patch: (marked, as above)
         20,
     );
 }
@@ -2726,20 +2759,20 @@ fn test_rowspan3_shortrow() {
     <tr><td>Y</td><td rowspan=1 colspan=2>O</td><td rowspan=2>one two thr fou fiv</td></tr>
     <tr><td>W</td><td colspan=2>Hmm oh</td></tr>
 </table>"#,
-        r#"───┬────┬──┬──┬─────
-H0 │H1  │H2│H3│H4   
-───┴────┴──┴──┴─────
+        // margay patch: the widest columns are narrowed first.
+        r#"───┬─────┬──┬──┬────
+H0 │H1   │H2│H3│H4  
+───┴─────┴──┴──┴────
 foo
-───┬────┬───────────
-X  │B F │oh no      
-   │b b │           
-───┤o t ├─────┬─────
-Y  │the │O    │one  
-   │    │     │two  
-───┼────┴──┬──┤thr  
-W  │Hmm oh │  │fou  
-   │       │  │fiv  
-───┴───────┴──┴─────
+───┬─────┬──────────
+X  │B F b│oh no     
+───┤b o t├─────┬────
+Y  │the  │O    │one 
+   │     │     │two 
+───┼─────┴──┬──┤thr 
+W  │Hmm oh  │  │fou 
+   │        │  │fiv 
+───┴────────┴──┴────
 "#,
         20,
     );
@@ -2837,6 +2870,367 @@ fn test_serialise_full() {
     dom.serialize(&mut result).unwrap();
     let s = str::from_utf8(&result).unwrap();
     assert_eq!(s, "<html><head></head><body><p>Hello</p></body></html>");
+}
+
+// margay patch: tests of the margay patches (see the crate's `margay patch` comments).
+
+#[test]
+fn test_table_columns_keep_words() {
+    // The column is as wide as its longest word; the widest column is narrowed.
+    test_html(
+        br#"<table><tr><td>multiprocessing</td><td>A description that is long enough to need wrapping here</td></tr></table>"#,
+        r"───────────────┬────────────────────────
+multiprocessing│A description that is   
+               │long enough to need     
+               │wrapping here           
+───────────────┴────────────────────────
+",
+        40,
+    );
+}
+
+#[test]
+fn test_table_narrows_widest_columns_first() {
+    test_html(
+        br#"<table><tr><td>aaaa bbbb cccc dddd eeee</td><td>ff gg</td><td>hhhhhhhhhh iiiiiiiiii jjjjjjjjjj kkkkkkkkkk</td></tr></table>"#,
+        r"─────────────────┬─────┬────────────────
+aaaa bbbb cccc   │ff gg│hhhhhhhhhh      
+dddd eeee        │     │iiiiiiiiii      
+                 │     │jjjjjjjjjj      
+                 │     │kkkkkkkkkk      
+─────────────────┴─────┴────────────────
+",
+        40,
+    );
+}
+
+#[test]
+fn test_table_cut_words_are_marked() {
+    // Too narrow for the words: they are cut, and the cuts marked.
+    test_html(
+        br#"<table><tr><td>multiprocessing</td><td>A description</td></tr></table>"#,
+        r"──────┬─────
+multip│A    
+↪roces│descr
+↪sing │↪ipti
+      │↪on  
+──────┴─────
+",
+        12,
+    );
+}
+
+#[test]
+fn test_table_cell_with_inline_markup_fits() {
+    // The space before an inline element counts: the cell is not a column too narrow.
+    test_html(
+        br#"<table><tr><td>Use <code>cargo build</code> to build</td><td>x</td></tr></table>"#,
+        r"──────────────────────────┬─
+Use `cargo build` to build│x
+──────────────────────────┴─
+",
+        40,
+    );
+    // Links and superscripts with what the decorator puts around them.
+    test_html(
+        br#"<table><tr><td>See <a href="x">a b</a> and <em>c</em> d</td><td>e</td></tr></table>"#,
+        r"──────────────────────┬─
+See [a b][1] and *c* d│e
+──────────────────────┴─
+
+[1]: x
+",
+        40,
+    );
+    test_html(
+        br#"<table><tr><td>e<sup>x+1</sup> y</td><td>z</td></tr></table>"#,
+        r"─────────┬─
+e^{x+1} y│z
+─────────┴─
+",
+        40,
+    );
+}
+
+#[test]
+fn test_table_link_decoration_width() {
+    // The rich decorator adds nothing to a link's text: the column is as wide as the text.
+    let lines = config::rich()
+        .lines_from_read(
+            &br#"<table><tr><td><a href="x">link</a></td><td>y</td></tr></table>"#[..],
+            40,
+        )
+        .unwrap();
+    let text: Vec<String> = lines
+        .iter()
+        .map(|line| line.tagged_strings().map(|ts| ts.s.as_str()).collect())
+        .collect();
+    assert_eq!(text, ["────┬─", "link│y", "────┴─"]);
+}
+
+#[test]
+fn test_table_pre_cell_as_wide_as_its_longest_line() {
+    test_html(
+        br#"<table><tr><td><pre>one
+three
+two</pre></td><td>x</td></tr></table>"#,
+        r"─────┬─
+one  │x
+three│ 
+two  │ 
+─────┴─
+",
+        40,
+    );
+}
+
+#[test]
+fn test_pre_long_line_keeps_indent() {
+    // The continuation keeps the indent, is marked, and starts where a space was.
+    test_html(
+        br#"<pre>fn main() {
+    let value = some_function(first_argument, second_argument);
+}</pre>"#,
+        r"fn main() {
+    let value =
+    ↪some_function(first_argum
+    ↪ent, second_argument);
+}
+",
+        30,
+    );
+    // (Preformatted text inside a line of text still starts a line when it does not fit:
+    // `css_tests::test_wrap_nbsp_style`.)
+}
+
+#[test]
+fn test_frag_in_broken_word() {
+    use TaggedLineElement::*;
+    let lines = get_lines(br#"<p>ab<a id="here"></a>cdefgh</p>"#, 4);
+    assert_eq!(
+        lines[0].clone().into_iter().collect::<Vec<_>>(),
+        vec![
+            Str(TaggedString {
+                s: "ab".into(),
+                tag: Default::default(),
+            }),
+            FragmentStart("here".into()),
+            Str(TaggedString {
+                s: "cd".into(),
+                tag: Default::default(),
+            }),
+        ]
+    );
+    assert_eq!(lines.len(), 3);
+}
+
+#[test]
+fn test_table_caption() {
+    test_html(
+        br#"<table><caption>Table 1: <em>Sizes</em></caption><tr><th>Name</th><th>Size</th></tr><tr><td>a</td><td>1</td></tr></table><p>After</p>"#,
+        r"Table 1: *Sizes*
+────┬────
+Name│Size
+────┼────
+a   │1   
+────┴────
+
+After
+",
+        20,
+    );
+}
+
+#[test]
+fn test_hr() {
+    test_html(
+        br#"<p>Above</p><hr><p>Below</p>"#,
+        "Above\n\n──────────\n\nBelow\n",
+        10,
+    );
+    test_html(br#"<blockquote><hr></blockquote>"#, "> ────────\n", 10);
+}
+
+#[test]
+fn test_ol_type() {
+    test_html(
+        br#"<ol type="a" start="25"><li>y<li>z<li>aa</ol><ol type="I" start="3"><li>three<li>four</ol><ol type="i"><li>one</ol><ol type="A" start="0"><li>zero</ol>"#,
+        r"y.  y
+z.  z
+aa. aa
+
+III. three
+IV.  four
+
+i. one
+
+0. zero
+",
+        20,
+    );
+}
+
+#[test]
+fn test_ol_reversed() {
+    test_html(
+        br#"<ol reversed><li>three<li>two<li>one</ol><ol reversed start="10"><li>ten<li>nine</ol>"#,
+        r"3. three
+2. two
+1. one
+
+10. ten
+9.  nine
+",
+        20,
+    );
+}
+
+#[test]
+fn test_li_value() {
+    test_html(
+        br#"<ol><li>one<li value="5">five<li>six<li value="-1">minus one<li>zero</ol>"#,
+        r"1.  one
+5.  five
+6.  six
+-1. minus one
+0.  zero
+",
+        20,
+    );
+}
+
+#[test]
+fn test_menu_dir() {
+    test_html(
+        br#"<menu><li>New<li>Open</menu><dir><li>bin<li>etc</dir>"#,
+        "* New\n* Open\n\n* bin\n* etc\n",
+        20,
+    );
+}
+
+#[test]
+fn test_lists_in_a_row() {
+    test_html(
+        br#"<ul><li>one</ul><ul><li>two</ul><ol><li>three</ol><p>text</p><ul><li>outer<ul><li>inner</ul></ul>"#,
+        "* one\n\n* two\n\n1. three\n\ntext\n\n* outer\n  * inner\n",
+        20,
+    );
+}
+
+#[test]
+fn test_q() {
+    test_html(
+        br#"<p>He said <q>she said <q>hello</q> twice</q>.</p>"#,
+        "He said “she said ‘hello’ twice”.\n",
+        40,
+    );
+}
+
+#[test]
+fn test_sub() {
+    test_html(
+        br#"<p>H<sub>2</sub>O and x<sub>i+1</sub>; e<sup>x</sup> and 10<sup>3</sup></p>"#,
+        "H₂O and x_{i+1}; e^{x} and 10³\n",
+        40,
+    );
+}
+
+#[test]
+fn test_figcaption() {
+    test_html(
+        br#"<figure><img src="cat.jpg" alt="A cat"><figcaption>My cat</figcaption></figure>"#,
+        "[A cat]\nMy cat\n",
+        40,
+    );
+}
+
+#[test]
+fn test_soft_hyphen() {
+    test_html(br#"<p>co&shy;op&shy;er&shy;ate</p>"#, "cooperate\n", 40);
+}
+
+#[test]
+fn test_iframe_link() {
+    test_html(
+        br#"<p><iframe src="toc.html" title="Table of contents"></iframe><iframe src="ad.html"></iframe><iframe src="about:blank"></iframe><iframe></iframe></p>"#,
+        r"IFRAME: [Table of contents][1]
+
+IFRAME: [ad.html][2]
+
+[1]: toc.html
+[2]: ad.html
+",
+        40,
+    );
+}
+
+#[test]
+fn test_image_map_areas() {
+    test_html(
+        br##"<img src="map.png" alt="Map" usemap="#m"><map name="m"><area href="north.html" alt="North"><area href="south.html" title="South"><area nohref alt="Sea"><area href="east.html"></map>"##,
+        r"[Map]
+[North][1] [South][2] [east.html][3]
+
+[1]: north.html
+[2]: south.html
+[3]: east.html
+",
+        40,
+    );
+}
+
+#[test]
+fn test_cjk_wraps_between_characters() {
+    // No break before closing or after opening punctuation.
+    test_html(
+        "<p>中文「引号」测试，标点。</p>".as_bytes(),
+        "中文「引\n号」测\n试，标\n点。\n",
+        9,
+    );
+    // Inside a table too, with the columns measured in characters.
+    test_html(
+        "<table><tr><td>日本語の表のセル</td><td>x</td></tr></table>".as_bytes(),
+        "──────────┬─\n日本語の表│x\nのセル    │ \n──────────┴─\n",
+        12,
+    );
+}
+
+#[test]
+fn test_cjk_source_newline_makes_no_space() {
+    test_html(
+        "<p>日本語の\nテキスト</p>".as_bytes(),
+        "日本語のテキスト\n",
+        40,
+    );
+    // But between words of Hangul, as between Latin words, it is a space.
+    test_html("<p>한국어\n문장</p>".as_bytes(), "한국어 문장\n", 40);
+}
+
+#[test]
+fn test_width_in_terminal_columns() {
+    // A lam-alef is two characters a terminal shows in two columns.
+    test_html(
+        "<table><tr><td>لا لا</td><td>x</td></tr></table>".as_bytes(),
+        "─────┬─\nلا لا│x\n─────┴─\n",
+        20,
+    );
+    assert_eq!(
+        TaggedString {
+            s: "لا".to_string(),
+            tag: ()
+        }
+        .width(),
+        2
+    );
+}
+
+#[test]
+fn test_hidden_attribute() {
+    test_html(
+        br#"<p>A <span hidden>secret </span>word<p hidden>Gone"#,
+        "A word\n",
+        40,
+    );
 }
 
 #[cfg(feature = "css")]
@@ -3150,9 +3544,10 @@ text
         test_html_coloured(html, "Hello\n*<W>there</W>* boo\n", 11);
         test_html_coloured(html, "Hello\n*<W>there</W>*\nboo\n", 10);
         test_html_coloured(html, "Hello\n*<W>there</W>*\nboo\n", 7);
-        test_html_coloured(html, "Hello\n*<W>there</W>\n* boo\n", 6);
-        test_html_coloured(html, "Hello\n*<W>ther</W>\n<W>e</W>*\nboo\n", 5);
-        test_html_coloured(html, "Hell\no\n*<W>the</W>\n<W>re</W>*\nboo\n", 4);
+        // margay patch: a word broken across lines is marked (`CONTINUATION_MARK`).
+        test_html_coloured(html, "Hello\n*<W>there</W>\n↪* boo\n", 6);
+        test_html_coloured(html, "Hello\n*<W>ther</W>\n<W>↪e</W>*\nboo\n", 5);
+        test_html_coloured(html, "Hell\n↪o\n*<W>the</W>\n<W>↪re</W>*\nboo\n", 4);
         test_html_coloured(
             html,
             "H\ne\nl\nl\no\n*\n<W>t</W>\n<W>h</W>\n<W>e</W>\n<W>r</W>\n<W>e</W>\n*\nb\no\no\n",
@@ -3559,6 +3954,44 @@ Foo and Bar
         );
     }
 
+    // margay patch: rules are looked up by the last part of their selector, in order.
+    #[test]
+    fn test_rules_found_by_class_id_and_name_in_order() {
+        test_html_css(
+            br#"<style>
+                .a { display: none; }
+                .b { display: none; }
+                #i { display: none; }
+                span { display: none; }
+                [title] { display: none; }
+                div > .c { display: none; }
+            </style>
+            <p>1<i class="b a">a</i><i class="z  b">b</i><i id=i>c</i><span>d</span>
+            <i title=t>e</i><i class=c>f</i>2</p><div><i class=c>g</i>3</div>"#,
+            "1 f2\n\n3\n",
+            40,
+        );
+        // Of two rules of the same weight, the later one counts, whatever the order of the
+        // classes that select them.
+        test_html_coloured(
+            br#"<style>.r { color: red; } .g { color: #00ff00; }</style><p class="g r">x</p>"#,
+            "<G>x</G>\n",
+            40,
+        );
+    }
+
+    // margay patch: past the limit of matching steps, rules no longer match.
+    #[test]
+    fn test_css_match_limit() {
+        let html = br#"<style>.a .b .c .d .e { display: none; }</style>
+            <div class=a><div class=b><div class=c><div class=d>
+            <p class=e>one</p><p class=e>two</p><p class=e>three</p></div></div></div></div>"#;
+        test_html_conf(html, "", 40, |c| c.use_doc_css());
+        test_html_conf(html, "two\n\nthree\n", 40, |c| {
+            c.use_doc_css().css_match_limit(12)
+        });
+    }
+
     #[test]
     fn test_issue_297() {
         let html = b"<html><head><style>@media all{p{color: #}}</style></head><body><p>x</p></body></html>";
@@ -3702,6 +4135,8 @@ mod css_ext_tests {
     trait TestAddStyle {
         fn fg(self, r: u8, g: u8, b: u8) -> Self;
         fn pre(self) -> Self;
+        /// margay patch: text in a <pre> (see `mark_preformatted`).
+        fn pre_text(self) -> Self;
     }
     impl TestAddStyle for ComputedStyle {
         fn fg(mut self, r: u8, g: u8, b: u8) -> Self {
@@ -3721,6 +4156,16 @@ mod css_ext_tests {
                 WhiteSpace::Pre,
             );
             self.internal_pre = true;
+            self
+        }
+        // margay patch: see `pre_text` above.
+        fn pre_text(mut self) -> Self {
+            self.white_space.maybe_update(
+                false,              // important
+                StyleOrigin::Agent, // origin
+                Default::default(), // specificity
+                WhiteSpace::Pre,
+            );
             self
         }
     }
@@ -3747,10 +4192,11 @@ mod css_ext_tests {
                     .add_agent_css("pre { x-syntax: syn; }")
                     .expect("CSS parsing")
             },
+            // margay patch: the text in a <pre> is marked preformatted too.
             RenderTree(c(&[c(&[c(&[b_s(
                 &[
-                    t_s("Hi ", st().fg(0, 0, 255)),
-                    em(&[t_s("there", st().fg(0, 0, 255))]),
+                    t_s("Hi ", st().fg(0, 0, 255).pre_text()),
+                    em(&[t_s("there", st().fg(0, 0, 255).pre_text())]),
                 ],
                 st().pre(),
             )])])])),

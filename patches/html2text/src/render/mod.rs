@@ -6,6 +6,7 @@ use crate::WhiteSpace;
 
 pub(crate) mod text_renderer;
 
+// margay patch: `ListNumbering` is defined here.
 pub use text_renderer::{
     PlainDecorator, RichAnnotation, RichDecorator, TaggedLine, TaggedLineElement, TextDecorator,
     TrivialDecorator,
@@ -148,7 +149,8 @@ pub(crate) trait Renderer {
     fn unordered_item_prefix(&mut self) -> String;
 
     /// Get prefix string of ith ordered list item.
-    fn ordered_item_prefix(&mut self, i: i64) -> String;
+    /// margay patch: numbered in `style` (it was `ordered_item_prefix(i)`).
+    fn ordered_item_prefix_styled(&mut self, i: i64, style: ListNumbering) -> String;
 
     /// Record the start of a named HTML fragment
     fn record_frag_start(&mut self, fragname: &str);
@@ -174,4 +176,90 @@ pub(crate) trait Renderer {
 
     /// End a section of superscript text.
     fn end_superscript(&mut self) -> Result<()>;
+
+    /// margay patch: start a section of subscript text.
+    fn start_subscript(&mut self) -> Result<()>;
+
+    /// margay patch: end a section of subscript text.
+    fn end_subscript(&mut self) -> Result<()>;
+}
+
+/// margay patch: how the items of an ordered list are numbered (`<ol type>`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListNumbering {
+    /// 1, 2, 3 (`type="1"`, the default)
+    #[default]
+    Decimal,
+    /// a, b, c, … z, aa, ab (`type="a"`)
+    LowerAlpha,
+    /// A, B, C (`type="A"`)
+    UpperAlpha,
+    /// i, ii, iii (`type="i"`)
+    LowerRoman,
+    /// I, II, III (`type="I"`)
+    UpperRoman,
+}
+
+impl ListNumbering {
+    /// The style a `type` attribute of `<ol>` names (the attribute is case-sensitive).
+    pub fn from_type_attribute(value: &str) -> Option<ListNumbering> {
+        match value.trim() {
+            "1" => Some(ListNumbering::Decimal),
+            "a" => Some(ListNumbering::LowerAlpha),
+            "A" => Some(ListNumbering::UpperAlpha),
+            "i" => Some(ListNumbering::LowerRoman),
+            "I" => Some(ListNumbering::UpperRoman),
+            _ => None,
+        }
+    }
+
+    /// The number `i` in this style. As in CSS, numbers a style cannot show (below 1 for
+    /// letters, outside 1 to 3999 for Roman numerals) are shown in decimal.
+    pub fn format(self, i: i64) -> String {
+        match self {
+            ListNumbering::Decimal => i.to_string(),
+            ListNumbering::LowerAlpha | ListNumbering::UpperAlpha if i >= 1 => {
+                let base = if self == ListNumbering::LowerAlpha { b'a' } else { b'A' };
+                let mut letters = Vec::new();
+                let mut n = i;
+                while n > 0 {
+                    n -= 1;
+                    letters.push(base + (n % 26) as u8);
+                    n /= 26;
+                }
+                letters.iter().rev().map(|&b| char::from(b)).collect()
+            }
+            ListNumbering::LowerRoman | ListNumbering::UpperRoman if (1..4000).contains(&i) => {
+                const DIGITS: [(i64, &str); 13] = [
+                    (1000, "m"),
+                    (900, "cm"),
+                    (500, "d"),
+                    (400, "cd"),
+                    (100, "c"),
+                    (90, "xc"),
+                    (50, "l"),
+                    (40, "xl"),
+                    (10, "x"),
+                    (9, "ix"),
+                    (5, "v"),
+                    (4, "iv"),
+                    (1, "i"),
+                ];
+                let mut roman = String::new();
+                let mut n = i;
+                for (value, digits) in DIGITS {
+                    while n >= value {
+                        roman.push_str(digits);
+                        n -= value;
+                    }
+                }
+                if self == ListNumbering::UpperRoman {
+                    roman.make_ascii_uppercase();
+                }
+                roman
+            }
+            _ => i.to_string(),
+        }
+    }
 }

@@ -8,6 +8,8 @@ use crate::WhiteSpace;
 use crate::WhitespaceExt as _;
 use crate::config::ImageRenderMode;
 
+// margay patch: `ListNumbering` (`<ol type>`).
+use super::ListNumbering;
 use super::Renderer;
 use super::Result;
 use super::TooNarrow;
@@ -17,7 +19,24 @@ use std::ops::Deref;
 use std::ops::DerefMut;
 use std::vec;
 use std::{collections::LinkedList, fmt::Debug};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
+
+/// margay patch: the width of `s` in terminal columns: the sum of its characters' widths, as
+/// a terminal advances the cursor. `UnicodeWidthStr::width` measures some sequences (an
+/// Arabic lam-alef, emoji with variation selectors) as the font would draw them, which
+/// terminals do not: lines measured that way overflow the screen. Control characters
+/// count one column, as `UnicodeWidthStr::width` counts them (page text has none: the
+/// renderer drops them; a decorator may use them as marks it replaces).
+pub(crate) fn str_width(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
+    s.chars().map(|c| UnicodeWidthChar::width(c).unwrap_or(1)).sum()
+}
+
+/// margay patch: what starts a line that goes on with a word or a line of preformatted text
+/// that did not fit on the one before (a hard wrap): a visible mark instead of a silent cut.
+pub(crate) const CONTINUATION_MARK: &str = "\u{21aa}";
 
 /// Context to use during tree parsing.
 /// This mainly gives access to a Renderer, but needs to be able to push
@@ -27,6 +46,8 @@ pub(crate) struct TextRenderer<D: TextDecorator> {
     subrender: Vec<SubRenderer<D>>,
     links: Vec<String>,
     pub(crate) table_depth: usize,
+    /// margay patch: how many lists the node being rendered is in.
+    list_depth: usize,
 }
 
 impl<D: TextDecorator> Deref for TextRenderer<D> {
@@ -50,6 +71,30 @@ impl<D: TextDecorator> TextRenderer<D> {
             subrender: vec![subrenderer],
             links: Vec::new(),
             table_depth: 0,
+            list_depth: 0,
+        }
+    }
+
+    /// margay patch: start a list: a block, unless it is inside another list (a list in a
+    /// list item has no space around it) or shows nothing (`empty`).
+    pub fn start_list(&mut self, empty: bool) -> Result<()> {
+        if self.list_depth == 0 && !empty {
+            self.flush_all()?;
+            // One blank line before it, even after an empty block.
+            let blank = matches!(self.lines.back(), Some(RenderLine::Text(l)) if l.is_empty());
+            if !blank {
+                self.start_block()?;
+            }
+        }
+        self.list_depth += 1;
+        Ok(())
+    }
+
+    /// margay patch: end a list started by `start_list`.
+    pub fn end_list(&mut self, empty: bool) {
+        self.list_depth = self.list_depth.saturating_sub(1);
+        if self.list_depth == 0 && !empty {
+            self.end_block();
         }
     }
 
@@ -111,11 +156,9 @@ pub struct TaggedString<T> {
 impl<T> TaggedString<T> {
     /// Returns the tagged string’s display width in columns.
     ///
-    /// See [`unicode_width::UnicodeWidthStr::width`][] for more information.
-    ///
-    /// [`unicode_width::UnicodeWidthStr::width`]: https://docs.rs/unicode-width/latest/unicode_width/trait.UnicodeWidthStr.html
+    /// margay patch: in terminal columns, the sum of the characters' widths (see `str_width`).
     pub fn width(&self) -> usize {
-        self.s.width()
+        str_width(&self.s)
     }
 }
 
@@ -201,7 +244,8 @@ impl<T: Debug + Eq + PartialEq + Clone + Default> TaggedLine<T> {
 
     /// Create a new TaggedLine from a string and tag.
     pub fn from_string(s: String, tag: &T) -> TaggedLine<T> {
-        let len = UnicodeWidthStr::width(s.as_str());
+        // margay patch: terminal columns (`str_width`).
+        let len = str_width(&s);
         TaggedLine {
             v: vec![TaggedLineElement::Str(TaggedString {
                 s,
@@ -238,7 +282,8 @@ impl<T: Debug + Eq + PartialEq + Clone + Default> TaggedLine<T> {
         use self::TaggedLineElement::Str;
 
         if !ts.s.is_empty() {
-            self.len += UnicodeWidthStr::width(ts.s.as_str());
+            // margay patch: terminal columns (`str_width`).
+            self.len += str_width(&ts.s);
             if let Some(Str(ts_prev)) = self.v.last_mut() {
                 if ts_prev.tag == ts.tag {
                     ts_prev.s.push_str(&ts.s);
@@ -285,7 +330,8 @@ impl<T: Debug + Eq + PartialEq + Clone + Default> TaggedLine<T> {
     fn insert_front(&mut self, ts: TaggedString<T>) {
         use self::TaggedLineElement::Str;
 
-        self.len += UnicodeWidthStr::width(ts.s.as_str());
+        // margay patch: terminal columns (`str_width`).
+        self.len += str_width(&ts.s);
 
         if let Some(Str(ts1)) = self.v.get_mut(0) {
             if ts1.tag == ts.tag {
@@ -410,6 +456,21 @@ impl<T: Debug + Eq + PartialEq + Clone + Default> TaggedLine<T> {
         }
     }
 
+    /// margay patch: how many columns of spaces the line starts with.
+    fn leading_spaces(&self) -> usize {
+        let mut spaces = 0;
+        for element in &self.v {
+            if let TaggedLineElement::Str(piece) = element {
+                let run = piece.s.len() - piece.s.trim_start_matches(' ').len();
+                spaces += run;
+                if run < piece.s.len() {
+                    break;
+                }
+            }
+        }
+        spaces
+    }
+
     /// Remove leading whitespace.
     fn remove_leading_whitespace(&mut self) {
         let mut pieces_to_remove = 0;
@@ -459,7 +520,8 @@ impl<T: Debug + Eq + PartialEq + Clone + Default> TaggedLine<T> {
                 // We're done.
                 break;
             } else {
-                self.len -= piece.width() - trimmed.width();
+                // margay patch: terminal columns (`str_width`).
+                self.len -= piece.width() - str_width(trimmed);
                 piece.s.replace_range(tlen.., "");
                 break;
             }
@@ -496,6 +558,10 @@ struct WrappedBlock<T> {
     pad_blocks: bool,
     allow_overflow: bool,
     default_tag: T,
+    /// margay patch: the last character added that is not white space.
+    last_char: Option<char>,
+    /// margay patch: whether the white space since `last_char` has a newline.
+    ws_newline: bool,
 }
 
 impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
@@ -517,10 +583,14 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
             pad_blocks,
             allow_overflow,
             default_tag,
+            // margay patch: the new fields.
+            last_char: None,
+            ws_newline: false,
         }
     }
 
     fn flush_word(&mut self) -> Result<()> {
+        // margay patch: (spaces are pushed with `push_ws`, below)
 
         /* Finish the word. */
         html_trace_quiet!(
@@ -552,6 +622,22 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
 
                 self.line.consume(&mut self.word);
                 html_trace!("linelen increased by wordlen to {}", self.line.len);
+            } else if ws_mode == WhiteSpace::Pre
+                && self.line.len == self.line.leading_spaces()
+                && self.line.len + self.wslen < self.width
+            {
+                // margay patch: a preformatted line too long for the line goes on where it
+                // is, after its indent, and its continuation lines keep that indent (it used
+                // to leave the indent alone on a line and wrap the code flush left).
+                if self.wslen > 0 {
+                    let spacetag = self.spacetag.take().unwrap();
+                    self.line.push_ws(self.wslen, &spacetag);
+                    self.wslen = 0;
+                }
+                self.spacetag = None;
+                self.pre_wrapped = true;
+                let indent = self.line.leading_spaces();
+                self.flush_word_hard_wrap(indent)?;
             } else {
                 html_trace!("Not enough space");
                 match self.spacetag {
@@ -607,7 +693,8 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
                 // We're preformatted, and may have some whitespace at the start of the
                 // line.  In either case we just keep outputing the word directly, hard
                 // wrapping if needed.
-                self.flush_word_hard_wrap()?;
+                // margay patch: no indent to keep here (see `flush_word_hard_wrap`).
+                self.flush_word_hard_wrap(0)?;
             }
         }
         self.wordlen = 0;
@@ -616,59 +703,125 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
 
     // Write the current word out, hard-wrapped.  (This may originally be pre-formatted,
     // or be a word which just doesn't fit on the line.)
-    fn flush_word_hard_wrap(&mut self) -> Result<()> {
-        use self::TaggedLineElement::Str;
+    //
+    // margay patch: rewritten so that no break is silent. Each line that goes on with the
+    // word starts with `CONTINUATION_MARK` (for preformatted text, after `indent` columns of
+    // spaces); preformatted text breaks before a space where one fits, as editors wrap long
+    // lines of code. Fragment starts inside the word are kept (they used to be dropped).
+    fn flush_word_hard_wrap(&mut self, indent: usize) -> Result<()> {
+        use self::TaggedLineElement::{FragmentStart, Str};
 
-        let mut lineleft = self.width - self.line.len;
+        if self.wordlen <= self.width.saturating_sub(self.line.len) {
+            // It fits (as most words do: they only come here to start a line).
+            self.line.consume(&mut self.word);
+            return Ok(());
+        }
+
+        let mut pieces = Vec::new();
+        // Each character: the piece it is in, itself, its width.
+        let mut chars: Vec<(usize, char, usize)> = Vec::with_capacity(self.wordlen);
+        // Fragment starts, with the index of the character they come before.
+        let mut frags = Vec::new();
         for element in self.word.remove_items() {
-            if let Str(piece) = element {
-                let w = piece.width();
-                let mut wpos = 0; // Width of already-copied pieces
-                let mut bpos = 0; // Byte position of already-copied pieces
-                //
-                while w - wpos > lineleft {
-                    let mut split_idx = 0;
-                    for (idx, c) in piece.s[bpos..].char_indices() {
-                        let c_w = UnicodeWidthChar::width(c).unwrap();
-                        if c_w <= lineleft {
-                            lineleft -= c_w;
-                            wpos += c_w;
-                        } else {
-                            // Check if we've made no progress, for example
-                            // if the first character is 2 cells wide and we
-                            // only have a width of 1.
-                            if idx == 0 && self.line.width() == 0 {
-                                if self.allow_overflow {
-                                    split_idx = c.len_utf8();
-                                    wpos += c_w;
-                                    break;
-                                } else {
-                                    return Err(TooNarrow);
-                                }
-                            }
-                            split_idx = idx;
-                            break;
-                        }
+            match element {
+                Str(piece) => {
+                    for c in piece.s.chars() {
+                        let width = UnicodeWidthChar::width(c).unwrap_or(0);
+                        chars.push((pieces.len(), c, width));
                     }
-                    self.line.push(Str(TaggedString {
-                        s: piece.s[bpos..bpos + split_idx].into(),
-                        tag: piece.tag.clone(),
-                    }));
-                    bpos += split_idx;
-                    self.force_flush_line();
-                    lineleft = self.width;
+                    pieces.push(piece);
                 }
-                if bpos == 0 {
-                    self.line.push(Str(piece));
-                    lineleft -= w;
-                } else if bpos < piece.s.len() {
-                    self.line.push(Str(TaggedString {
-                        s: piece.s[bpos..].into(),
-                        tag: piece.tag,
-                    }));
-                    lineleft -= w.saturating_sub(wpos);
+                frag @ FragmentStart(_) => frags.push((chars.len(), frag)),
+            }
+        }
+        let pre = pieces.first().is_some_and(|p| p.tag.1 == WhiteSpace::Pre);
+        let mark_width = str_width(CONTINUATION_MARK);
+        let mut frags = frags.into_iter().peekable();
+        let mut pos = 0;
+        // Whether this line goes on with the word (and may start with the mark).
+        let mut continued = false;
+        while pos < chars.len() {
+            let next_width = chars[pos].2;
+            if continued && self.line.len == 0 {
+                let tag = &pieces[chars[pos].0].tag;
+                if indent + mark_width + next_width <= self.width && pre {
+                    self.line.push_ws(indent, tag);
+                }
+                if self.line.len + mark_width + next_width <= self.width {
+                    self.line.push_str(TaggedString {
+                        s: CONTINUATION_MARK.to_string(),
+                        tag: tag.clone(),
+                    });
                 }
             }
+            let room = self.width.saturating_sub(self.line.len);
+            let (mut end, mut used) = (pos, 0);
+            while end < chars.len() && used + chars[end].2 <= room {
+                used += chars[end].2;
+                end += 1;
+            }
+            if pre && end < chars.len() {
+                if let Some(space) = (pos + 1..end).rev().find(|&i| chars[i].1 == ' ') {
+                    end = space;
+                }
+            }
+            if end == pos {
+                if self.line.len > 0 {
+                    // Not even one character fits after what is on the line: on a line of
+                    // its own, without a mark.
+                    self.force_flush_line();
+                    continued = false;
+                    continue;
+                }
+                // Wider than the whole line (a wide character on a very narrow line).
+                if !self.allow_overflow {
+                    return Err(TooNarrow);
+                }
+                end = pos + 1;
+            }
+            let mut run = String::new();
+            let mut run_piece = chars[pos].0;
+            for &(piece, c, _) in &chars[pos..end] {
+                while frags.peek().is_some_and(|(at, _)| *at <= pos) {
+                    if !run.is_empty() {
+                        self.line.push_str(TaggedString {
+                            s: std::mem::take(&mut run),
+                            tag: pieces[run_piece].tag.clone(),
+                        });
+                    }
+                    if let Some((_, frag)) = frags.next() {
+                        self.line.push(frag);
+                    }
+                }
+                if piece != run_piece && !run.is_empty() {
+                    self.line.push_str(TaggedString {
+                        s: std::mem::take(&mut run),
+                        tag: pieces[run_piece].tag.clone(),
+                    });
+                }
+                run_piece = piece;
+                run.push(c);
+                pos += 1;
+            }
+            if !run.is_empty() {
+                self.line.push_str(TaggedString {
+                    s: run,
+                    tag: pieces[run_piece].tag.clone(),
+                });
+            }
+            if pre {
+                while pos < chars.len() && chars[pos].1 == ' ' {
+                    pos += 1;
+                }
+            }
+            if pos < chars.len() {
+                self.line.remove_trailing_spaces();
+                self.force_flush_line();
+                continued = true;
+            }
+        }
+        for (_, frag) in frags {
+            self.line.push(frag);
         }
         Ok(())
     }
@@ -767,6 +920,14 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
             if ws_mode != WhiteSpace::Pre {
                 let run = rest.bytes().take_while(|b| (0x21..0x7f).contains(b)).count();
                 if run > 0 {
+                    // margay patch: a line may break between CJK text and this.
+                    if let Some(before) = self.last_char.filter(|c| !c.is_ascii()) {
+                        if self.wordlen > 0 && crate::breaks_between(before, c) {
+                            self.flush_word()?;
+                        }
+                    }
+                    self.ws_newline = false;
+                    self.last_char = Some(char::from(rest.as_bytes()[run - 1]));
                     self.wordlen += run;
                     self.word.push_ascii(&rest[..run], tag);
                     rest = &rest[run..];
@@ -789,6 +950,9 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
             if c == '\u{200b}' {
                 // This is a zero-width space.  As we're doing the formatting, we can just omit it.
                 continue;
+            } else if c == crate::SOFT_HYPHEN {
+                // margay patch: a soft hyphen is only a hint for hyphenation: it is dropped.
+                continue;
             } else if !c.always_takes_space() {
                 if ws_mode.preserve_whitespace() {
                     match c {
@@ -799,6 +963,7 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
                             self.spacetag = None;
                             self.pre_wrapped = false;
                             // Hard new line, so back to main tag.
+                            // margay patch: the tag made once per call (see the top of `add_text`).
                             tag = &main_ws;
                         }
                         '\t' => {
@@ -814,6 +979,7 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
                                     pos = 0;
                                 } else {
                                     self.line
+                                        // margay patch: the tag made once per call (see the top of `add_text`).
                                         .push_char(' ', tag);
                                     pos += 1;
                                     at_least_one_space = true;
@@ -824,6 +990,7 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
                             if let Some(cwidth) = UnicodeWidthChar::width(c) {
                                 if self.word.is_empty() && char::is_whitespace(c) {
                                     self.wslen += cwidth;
+                                    // margay patch: the tag made once per call (see the top of `add_text`).
                                     self.spacetag = Some(tag.clone());
                                 } else {
                                     // Add the character.
@@ -838,11 +1005,32 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
                     // If not preserving whitespace, everything is collapsed,
                     // and the line won't start with whitespace.
                     if self.line.len > 0 && self.wslen == 0 {
+                        // margay patch: the tag made once per call (see the top of `add_text`).
                         self.spacetag = Some(tag.clone());
                         self.wslen = 1;
                     }
+                    self.ws_newline |= c == '\n';
                 }
             } else {
+                // margay patch: a line may break between CJK characters, and the line break
+                // of the source between two of them makes no space (see the functions).
+                if ws_mode != WhiteSpace::Pre {
+                    if let Some(before) = self.last_char {
+                        if self.wordlen > 0 && crate::breaks_between(before, c) {
+                            self.flush_word()?;
+                        }
+                        if self.wslen > 0
+                            && self.ws_newline
+                            && self.word.is_empty()
+                            && crate::joins_across_newline(before, c)
+                        {
+                            self.wslen = 0;
+                            self.spacetag = None;
+                        }
+                    }
+                    self.ws_newline = false;
+                    self.last_char = Some(c);
+                }
                 // Non-whitespace character: add to the current word.
                 if let Some(cwidth) = UnicodeWidthChar::width(c) {
                     self.wordlen += cwidth;
@@ -852,6 +1040,7 @@ impl<T: Clone + Eq + Debug + Default> WrappedBlock<T> {
                         && (self.line.len + self.wslen + self.wordlen > self.width)
                     {
                         self.pre_wrapped = true;
+                        // margay patch: the tag made once per call (see the top of `add_text`).
                         tag = wrap_ws;
                     }
                     self.word
@@ -947,6 +1136,16 @@ pub trait TextDecorator {
     /// Return prefix string of ith ordered list item.
     fn ordered_item_prefix(&self, i: i64) -> String;
 
+    /// margay patch: return prefix string of ith ordered list item, numbered in `style`.
+    /// By default `ordered_item_prefix` for decimal numbers, else the number in that style
+    /// and a full stop.
+    fn ordered_item_prefix_styled(&self, i: i64, style: ListNumbering) -> String {
+        match style {
+            ListNumbering::Decimal => self.ordered_item_prefix(i),
+            style => format!("{}. ", style.format(i)),
+        }
+    }
+
     /// Return a new decorator of the same type which can be used
     /// for sub blocks.
     fn make_subblock_decorator(&self) -> Self;
@@ -971,6 +1170,13 @@ pub trait TextDecorator {
         false
     }
 
+    /// margay patch: how many columns `decorate_link_start` and `decorate_link_end` add to
+    /// the text of the `n`th link (from 1) a layout meets, to size table columns. The
+    /// default is the rough estimate used before.
+    fn link_decoration_width(&self, _n: usize) -> usize {
+        5
+    }
+
     /// Return an annotation and rendering prefix for superscript text
     fn decorate_superscript_start(&self) -> (String, Self::Annotation) {
         ("^{".into(), Default::default())
@@ -978,6 +1184,16 @@ pub trait TextDecorator {
 
     /// Return a suffix for after a superscript.
     fn decorate_superscript_end(&self) -> String {
+        "}".into()
+    }
+
+    /// margay patch: return an annotation and rendering prefix for subscript text.
+    fn decorate_subscript_start(&self) -> (String, Self::Annotation) {
+        ("_{".into(), Default::default())
+    }
+
+    /// margay patch: return a suffix for after a subscript.
+    fn decorate_subscript_end(&self) -> String {
         "}".into()
     }
 
@@ -1501,6 +1717,11 @@ impl<D: TextDecorator> SubRenderer<D> {
         }
     }
 
+    /// margay patch: the decorator (table columns ask it how wide it decorates links).
+    pub(crate) fn decorator(&self) -> &D {
+        &self.decorator
+    }
+
     /// Construct a new empty SubRenderer.
     pub fn new(width: usize, options: RenderOptions, decorator: D) -> SubRenderer<D> {
         html_trace!("new({})", width);
@@ -1608,7 +1829,8 @@ impl<D: TextDecorator> SubRenderer<D> {
                 let s = ts.s.replace('\n', " ");
                 let tag = vec![ts.tag];
 
-                let width = s.width();
+                // margay patch: terminal columns (`str_width`).
+                let width = str_width(&s);
                 if self.options.wrap_links && pos + width > self.width {
                     // split the string and start a new line
                     let mut buf = String::new();
@@ -1647,6 +1869,15 @@ impl<D: TextDecorator> SubRenderer<D> {
     pub fn into_lines(mut self) -> Result<LinkedList<RenderLine<Vec<D::Annotation>>>> {
         self.flush_wrapping()?;
         Ok(self.lines)
+    }
+
+    /// margay patch: a line of `─` across the block (a text line: a table would otherwise
+    /// merge it into its borders).
+    pub fn add_horizontal_rule(&mut self) -> Result<()> {
+        self.flush_wrapping()?;
+        let rule = "─".repeat(self.width);
+        self.add_line(RenderLine::Text(TaggedLine::from_string(rule, &self.ann_stack)));
+        Ok(())
     }
 
     fn add_horizontal_line(&mut self, line: BorderHoriz<Vec<D::Annotation>>) -> Result<()> {
@@ -2277,8 +2508,9 @@ impl<D: TextDecorator> Renderer for SubRenderer<D> {
         self.decorator.unordered_item_prefix()
     }
 
-    fn ordered_item_prefix(&mut self, i: i64) -> String {
-        self.decorator.ordered_item_prefix(i)
+    // margay patch: numbered in the list's style.
+    fn ordered_item_prefix_styled(&mut self, i: i64, style: ListNumbering) -> String {
+        self.decorator.ordered_item_prefix_styled(i, style)
     }
 
     fn record_frag_start(&mut self, fragname: &str) {
@@ -2327,6 +2559,19 @@ impl<D: TextDecorator> Renderer for SubRenderer<D> {
     }
     fn end_superscript(&mut self) -> Result<()> {
         let s = self.decorator.decorate_superscript_end();
+        self.add_inline_text(&s)?;
+        self.ann_stack.pop();
+        Ok(())
+    }
+    // margay patch: subscripts.
+    fn start_subscript(&mut self) -> Result<()> {
+        let (s, annotation) = self.decorator.decorate_subscript_start();
+        self.ann_stack.push(annotation);
+        self.add_inline_text(&s)?;
+        Ok(())
+    }
+    fn end_subscript(&mut self) -> Result<()> {
+        let s = self.decorator.decorate_subscript_end();
         self.add_inline_text(&s)?;
         self.ann_stack.pop();
         Ok(())
@@ -2500,6 +2745,11 @@ impl TextDecorator for TrivialDecorator {
     fn make_subblock_decorator(&self) -> Self {
         TrivialDecorator::new()
     }
+
+    // margay patch: links are their text alone.
+    fn link_decoration_width(&self, _n: usize) -> usize {
+        0
+    }
 }
 
 /// A decorator to generate rich text (styled) rather than
@@ -2616,6 +2866,11 @@ impl TextDecorator for RichDecorator {
 
     fn make_subblock_decorator(&self) -> Self {
         self.clone()
+    }
+
+    // margay patch: links are their text alone (the link is an annotation).
+    fn link_decoration_width(&self, _n: usize) -> usize {
+        0
     }
 
     fn push_colour(&mut self, colour: Colour) -> Option<Self::Annotation> {
