@@ -8,7 +8,6 @@ pub mod bookmarks_cli;
 pub mod certs_cli;
 pub mod document;
 pub mod dump;
-pub mod free;
 pub mod jobs;
 pub mod navigation;
 pub mod net;

@@ -222,7 +222,7 @@ fn run_tui(session: Session) -> anyhow::Result<()> {
     }));
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     // A panic while a page loads is caught and shown; it must not restore the terminal.
-    net::quiet_load_thread_panics();
+    margay::jobs::quiet_worker_panics();
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot enable the mouse")
         .and_then(|()| event_loop(&mut terminal, session, tx, rx));
@@ -256,7 +256,7 @@ fn event_loop(
         Some(url) => app.open_typed(&url),
         None => {
             app.show_start_page();
-            Vec::new()
+            app.pending_effects()
         }
     };
 
@@ -264,12 +264,14 @@ fn event_loop(
         app.status = StatusLine::Error(warning);
     }
     let mut loads: HashMap<u64, net::FetchHandle> = HashMap::new();
+    let mut layouts: HashMap<margay::document::DocId, margay::document::Cancel> = HashMap::new();
     let mut downloads: HashMap<u64, net::download::DownloadHandle> = HashMap::new();
     let mut bookmarks = margay::shell::BookmarkShell::open(bookmark_file);
     // Files handed to viewers live here until margay ends (a viewer may read them late).
     let mut viewer_files: Option<std::io::Result<tempfile::TempDir>> = None;
     effects.extend(app.update(Msg::Bookmarks(bookmarks.update(None, None))));
     loop {
+        let mut laying_out = false;
         for effect in effects.drain(..) {
             match effect {
                 Effect::Fetch { id, request, width } => {
@@ -317,11 +319,21 @@ fn event_loop(
                     let cookies = client.cookies().map(|jar| jar.list_for(&site)).unwrap_or_default();
                     let _ = tx.send(Msg::Cookies { site, cookies, cleared });
                 }
-                Effect::Relayout { page, width, job } => {
-                    let tx = tx.clone();
-                    std::thread::spawn(move || {
-                        let _ = tx.send(Msg::Relaid { page, width, rendered: job.run() });
-                    });
+                Effect::Layout { doc, width } => {
+                    // One layout per document: a newer one stops the older at its next step.
+                    let cancel = margay::document::Cancel::new();
+                    if let Some(older) = layouts.insert(doc.id, cancel.clone()) {
+                        older.raise();
+                    }
+                    let (tx, id) = (tx.clone(), doc.id);
+                    margay::jobs::spawn(
+                        margay::jobs::Kind::Layout,
+                        move || doc.layout(width, &cancel),
+                        move |rendered| {
+                            let _ = tx.send(Msg::Laid { doc: id, width, rendered: rendered.ok().flatten() });
+                        },
+                    );
+                    laying_out = true;
                 }
                 Effect::EditText { field, text } => {
                     let result = terminal::edit_externally(terminal, &gate, &text);
@@ -373,8 +385,19 @@ fn event_loop(
                 }
             }
         }
-        terminal.draw(|frame| ui::draw::draw(&app, frame))?;
-        let first = rx.recv().context("the input thread stopped")?;
+        // A layout just asked for (a page margay made, a resize) usually takes a few
+        // milliseconds: drawing before it comes would flash an empty page.
+        let first = match laying_out {
+            true => rx.recv_timeout(std::time::Duration::from_millis(30)).ok(),
+            false => None,
+        };
+        let first = match first {
+            Some(msg) => msg,
+            None => {
+                terminal.draw(|frame| ui::draw::draw(&app, frame))?;
+                rx.recv().context("the input thread stopped")?
+            }
+        };
         // Take everything already waiting before drawing again: a burst of progress reports
         // or resize events costs one frame.
         let batch: Vec<Msg> = std::iter::once(first).chain(rx.try_iter()).collect();
@@ -386,6 +409,9 @@ fn event_loop(
             }
             if let Msg::Fetch(net::FetchEvent::Done { id, .. }) = &msg {
                 loads.remove(id);
+            }
+            if let Msg::Laid { doc, rendered: Some(_), .. } = &msg {
+                layouts.remove(doc);
             }
             if matches!(msg, Msg::Tick) {
                 if let Some(update) = bookmarks.refresh_if_changed() {

@@ -52,16 +52,25 @@ pub fn spawn_download(
     request: FetchRequest,
     path: PathBuf,
     overwrite: bool,
-    sink: impl Fn(DownloadEvent) + Send + 'static,
+    sink: impl Fn(DownloadEvent) + Send + Sync + 'static,
 ) -> DownloadHandle {
     let cancelled = Arc::new(AtomicBool::new(false));
     let flag = cancelled.clone();
-    std::thread::spawn(move || {
-        let result = download(&client, request, &path, overwrite, &flag, &mut |bytes, total, elapsed| {
-            sink(DownloadEvent::Progress { id, bytes, total, elapsed })
-        });
-        sink(DownloadEvent::Done { id, result });
-    });
+    let sink = std::sync::Arc::new(sink);
+    let report = sink.clone();
+    crate::jobs::spawn(
+        crate::jobs::Kind::Download,
+        move || {
+            download(&client, request, &path, overwrite, &flag, &mut |bytes, total, elapsed| {
+                report(DownloadEvent::Progress { id, bytes, total, elapsed })
+            })
+        },
+        move |result| {
+            let result = result
+                .unwrap_or_else(|panic| Err(DownloadError::Failed(format!("the download stopped: {panic}"))));
+            sink(DownloadEvent::Done { id, result });
+        },
+    );
     DownloadHandle { cancelled }
 }
 

@@ -10,7 +10,6 @@ use crate::net::download::{suggested_name, DownloadError, DownloadEvent};
 use crate::net::FetchRequest;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::rc::Rc;
 use url::Url;
 
 /// What a save prompt is for.
@@ -92,8 +91,7 @@ impl App {
                     "{} (through {viewer})",
                     self.page().map_or(String::new(), |p| p.doc.title.clone())
                 );
-                let rendered = doc.render(self.width);
-                let page = super::app::Page::new(address, Rc::new(doc), rendered);
+                let page = super::app::Page::waiting(address, std::sync::Arc::new(doc));
                 self.push_page(page, LoadMode::Push);
                 self.status = StatusLine::Info(format!("The output of {viewer}; Left goes back."));
             }
@@ -265,8 +263,7 @@ impl App {
         );
         let address = page.address.clone();
         let info = page.info.clone();
-        let rendered = doc.render(self.width);
-        let mut source = super::app::Page::new(address, Rc::new(doc), rendered);
+        let mut source = super::app::Page::waiting(address, std::sync::Arc::new(doc));
         source.info = info;
         source.body = Some(body);
         source.is_source = true;
@@ -318,8 +315,7 @@ impl App {
         let url = Url::parse("about:cookies").expect("a constant URL");
         let doc = Document::from_html(&url, &html);
         let replace = self.page().is_some_and(|p| p.address == url);
-        let rendered = doc.render(self.width);
-        let page = super::app::Page::new(url, Rc::new(doc), rendered);
+        let page = super::app::Page::waiting(url, std::sync::Arc::new(doc));
         self.push_page(page, if replace { LoadMode::Replace } else { LoadMode::Push });
         self.cookie_site = Some(site);
         if let Some(n) = cleared {
