@@ -265,7 +265,7 @@ fn stream_source(client: &Client, nav: &Navigation, verbose: bool, out: &mut dyn
         let response = net::FetchResponse {
             url: nav.request.url.clone(),
             head,
-            body: note,
+            body: std::sync::Arc::new(note),
             elapsed: started.elapsed(),
             truncated: false,
             proxy,

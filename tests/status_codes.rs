@@ -435,7 +435,7 @@ fn an_https_to_http_redirect_is_flagged() {
         response: FetchResponse {
             url: url::Url::parse(url).unwrap(),
             head,
-            body: b"<p>plain</p>".to_vec(),
+            body: b"<p>plain</p>".to_vec().into(),
             elapsed: std::time::Duration::ZERO,
             truncated: false,
             proxy: None,

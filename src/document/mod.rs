@@ -187,14 +187,28 @@ impl std::fmt::Debug for Document {
 }
 
 enum Body {
-    Html(Html),
+    Html(Box<Html>),
     Text(String),
 }
 
-/// An HTML page: its (guarded) source, and its render tree while it is kept.
+/// An HTML page: its body as received (shared with the page that shows it, so a page's bytes
+/// are in memory once), and its render tree while it is kept.
 struct Html {
-    source: String,
+    body: Arc<Vec<u8>>,
+    content_type: Option<String>,
     tree: Mutex<Option<html2text::RenderTree>>,
+}
+
+impl Html {
+    /// The source as the parser reads it: decoded, guarded.
+    fn source(body: &[u8], content_type: Option<&str>) -> (String, &'static str) {
+        let decoded = decode(guard::bytes(body), content_type, true);
+        let source = match guard::html(&decoded.text) {
+            std::borrow::Cow::Borrowed(_) => decoded.text,
+            std::borrow::Cow::Owned(guarded) => guarded,
+        };
+        (source, decoded.encoding)
+    }
 }
 
 impl Document {
@@ -206,15 +220,32 @@ impl Document {
 
     /// [`Document::from_bytes`] that stops when `cancel` is raised (`None`).
     pub fn parse(url: &Url, content_type: Option<&str>, bytes: &[u8], cancel: &Cancel) -> Option<Document> {
-        let mime = mime_of(content_type, url, bytes);
-        let size = bytes.len() as u64;
+        Document::parse_shared(url, content_type, &Arc::new(bytes.to_vec()), cancel)
+    }
+
+    /// [`Document::parse`] of a body kept as it is (not copied) for later layouts.
+    pub fn parse_shared(
+        url: &Url,
+        content_type: Option<&str>,
+        body: &Arc<Vec<u8>>,
+        cancel: &Cancel,
+    ) -> Option<Document> {
+        let mime = mime_of(content_type, url, body);
+        let size = body.len() as u64;
         // Only what can be laid out is decoded (hostile pages).
-        let bytes = guard::bytes(bytes);
+        let bytes = guard::bytes(body);
         match kind_of(&mime) {
             BodyKind::Html => {
-                let decoded = decode(bytes, content_type, true);
-                let mut doc = Document::from_html_source(url, decoded.text, cancel)?;
-                doc.charset = Some(decoded.encoding.to_string());
+                let (source, encoding) = Html::source(body, content_type);
+                let parsed = parse::parse(url, &source, cancel)?;
+                drop(source);
+                let html = Html {
+                    body: body.clone(),
+                    content_type: content_type.map(str::to_string),
+                    tree: Mutex::new(Some(parsed.tree)),
+                };
+                let mut doc = Document::from_parsed(url, parsed.title, parsed.base, parsed.forms, html);
+                doc.charset = Some(encoding.to_string());
                 Some(doc)
             }
             BodyKind::Text { json } => {
@@ -247,21 +278,26 @@ impl Document {
     }
 
     fn from_html_source(url: &Url, source: String, cancel: &Cancel) -> Option<Document> {
-        let source = match guard::html(&source) {
-            std::borrow::Cow::Borrowed(_) => source,
-            std::borrow::Cow::Owned(guarded) => guarded,
-        };
+        let body = Arc::new(source.into_bytes());
+        let content_type = "text/html; charset=utf-8";
+        let (source, _) = Html::source(&body, Some(content_type));
         let parsed = parse::parse(url, &source, cancel)?;
-        Some(Document {
+        let html =
+            Html { body, content_type: Some(content_type.into()), tree: Mutex::new(Some(parsed.tree)) };
+        Some(Document::from_parsed(url, parsed.title, parsed.base, parsed.forms, html))
+    }
+
+    fn from_parsed(url: &Url, title: String, base: Url, forms: forms::Forms, html: Html) -> Document {
+        Document {
             id: DocId::next(),
             url: url.clone(),
-            title: parsed.title,
-            base: parsed.base,
+            title,
+            base,
             kind: SourceKind::Html,
             charset: None,
-            forms: parsed.forms,
-            body: Body::Html(Html { source, tree: Mutex::new(Some(parsed.tree)) }),
-        })
+            forms,
+            body: Body::Html(Box::new(html)),
+        }
     }
 
     /// A text/plain document, shown as is.
@@ -304,7 +340,10 @@ impl Document {
                 let tree = match kept {
                     Some(tree) => tree,
                     // Let go of (an old history entry): the source again.
-                    None => parse::parse(&self.url, &html.source, cancel)?.tree,
+                    None => {
+                        let (source, _) = Html::source(&html.body, html.content_type.as_deref());
+                        parse::parse(&self.url, &source, cancel)?.tree
+                    }
                 };
                 if keep {
                     if let Ok(mut slot) = html.tree.lock() {

@@ -72,7 +72,7 @@ pub fn fetch(
     Ok(FetchResponse {
         url: url.clone(),
         head: ResponseHead { status: 200, reason: "OK".into(), headers },
-        body,
+        body: std::sync::Arc::new(body),
         elapsed: started.elapsed(),
         truncated,
         proxy: None,

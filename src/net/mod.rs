@@ -63,12 +63,15 @@ pub struct Arriving<'a> {
     pub total: Option<u64>,
 }
 
+/// A body as received, shared by the page, its document and the cache without copies.
+pub type Body = Arc<Vec<u8>>;
+
 /// A response as received: head, body bytes and how long it took.
 #[derive(Clone, Debug)]
 pub struct FetchResponse {
     pub url: Url,
     pub head: ResponseHead,
-    pub body: Vec<u8>,
+    pub body: Body,
     pub elapsed: Duration,
     /// The body reached the cap and was cut there.
     pub truncated: bool,
@@ -269,7 +272,7 @@ impl Client {
         Ok(FetchResponse {
             url: req.url.clone(),
             head,
-            body,
+            body: Arc::new(body),
             elapsed: started.elapsed(),
             truncated,
             proxy,

@@ -61,7 +61,7 @@ pub struct CachedPage {
     pub rendered: Rendered,
     pub headers: Vec<(String, String)>,
     pub size: usize,
-    pub body: Vec<u8>,
+    pub body: super::Body,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -182,16 +182,12 @@ pub fn load_with(
         (304, Some(mut entry)) => {
             Cache::merge_not_modified(&mut entry, &response.head.headers);
             let _ = client.with_cache_do(|c| c.store_entry(entry.clone()));
-            let doc = Document::parse(&response.url, entry.header("content-type"), &entry.body, cancel)
+            let content_type = entry.header("content-type").map(str::to_string);
+            let body: super::Body = std::sync::Arc::new(std::mem::take(&mut entry.body));
+            let doc = Document::parse_shared(&response.url, content_type.as_deref(), &body, cancel)
                 .ok_or_else(stopped)?;
             let rendered = lay_out(&doc).ok_or_else(stopped)?;
-            cached_page = Some(CachedPage {
-                doc,
-                rendered,
-                size: entry.body.len(),
-                headers: entry.headers,
-                body: entry.body,
-            });
+            cached_page = Some(CachedPage { doc, rendered, size: body.len(), headers: entry.headers, body });
         }
         _ if is_get && !response.truncated => {
             let _ = client
@@ -205,7 +201,7 @@ pub fn load_with(
     let page = if response.body.is_empty() {
         None
     } else {
-        let doc = Document::parse(&response.url, response.content_type(), &response.body, cancel)
+        let doc = Document::parse_shared(&response.url, response.content_type(), &response.body, cancel)
             .ok_or_else(stopped)?;
         let rendered = lay_out(&doc).ok_or_else(stopped)?;
         Some((doc, rendered))

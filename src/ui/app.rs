@@ -164,7 +164,7 @@ pub struct Page {
     /// What the user typed or chose in the page's form fields.
     pub form_values: Vec<FieldValue>,
     /// The body as received, for view source and saving.
-    pub body: Option<std::rc::Rc<Vec<u8>>>,
+    pub body: Option<crate::net::Body>,
     /// This page is the source view of the page before it.
     pub is_source: bool,
     /// Only the start of the page is here: its first screens, shown while it loaded, and the

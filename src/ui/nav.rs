@@ -7,7 +7,6 @@ use crate::document::Document;
 use crate::navigation::{Navigation, Shown, Step};
 use crate::net::{FetchEvent, FetchRequest, Loaded};
 use crate::policy::DiagnosisKind;
-use std::rc::Rc;
 use url::Url;
 
 /// Turn what was typed at the URL prompt into an address, as lynx and w3m would: absolute
@@ -422,7 +421,7 @@ impl App {
         };
         page.info = info;
         page.request = Some(request);
-        page.body = (!body.is_empty()).then(|| Rc::new(body));
+        page.body = (!body.is_empty()).then_some(body);
         // The page's first screens were shown while it loaded: the whole page takes their
         // place, the view where the reader left it.
         let previewed = self.page().is_some_and(|p| p.loading == Some(pending.id));

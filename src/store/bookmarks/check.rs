@@ -198,7 +198,7 @@ fn fetch(
         request.method = Method::Get;
         response = client.fetch(&request, &mut |_, _| true)?;
     }
-    Ok((response.head, response.body))
+    Ok((response.head, response.body.to_vec()))
 }
 
 fn failing(status: Option<u16>, reason: String, ctx: &Context, at: &Url) -> Verdict {
