@@ -302,7 +302,7 @@ pub(super) fn inspect(dom: &RcDom, url: &Url) -> (String, Url) {
                     // Only the first <base href> counts, even when it is unusable.
                     "base" if base.is_none() => {
                         base = attr(&node, "href").map(|href| {
-                            url.join(href.trim())
+                            url.join(&crate::sanitize::restore_bidi(href.trim()))
                                 .ok()
                                 .filter(|b| !matches!(b.scheme(), "data" | "javascript"))
                         });
@@ -608,7 +608,9 @@ pub(super) fn convert_split(
         .map(|(href, line)| {
             // A link whose text html2text dropped points where the previous one was.
             previous = line.unwrap_or(previous);
-            LinkRef { target: base.join(href.trim()).ok(), href, line: previous }
+            // The target has the page's own characters, not the placeholders shown for them.
+            let target = base.join(&crate::sanitize::restore_bidi(href.trim())).ok();
+            LinkRef { target, href, line: previous }
         })
         .collect();
     Rendered { width, lines: out, links, anchors }

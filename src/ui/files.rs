@@ -81,7 +81,12 @@ impl App {
             return Vec::new();
         }
         let path = PathBuf::from(path.trim());
+        // A body that is not a page (an image, an archive) is saved as it came, whatever
+        // the name: its text is only margay's description of it.
+        let described =
+            self.page().is_some_and(|p| matches!(p.doc.kind, crate::document::SourceKind::Other { .. }));
         let what = match what {
+            SaveWhat::Body if described => SaveWhat::Body,
             SaveWhat::Body if path.extension().is_some_and(|e| e == "txt") => SaveWhat::PageText,
             SaveWhat::Body if self.page().is_some_and(|p| p.body.is_none()) => SaveWhat::PageText,
             other => other,

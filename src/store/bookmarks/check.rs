@@ -216,6 +216,7 @@ fn transport_reason(url: &Url, failure: &TransportFailure) -> String {
         | TransportFailure::Timeout(d)
         | TransportFailure::Tls(d)
         | TransportFailure::Protocol(d)
+        | TransportFailure::HeadTooLarge(d)
         | TransportFailure::Io(d) => d.trim().to_string(),
         TransportFailure::TooLarge { limit } => format!("more than {limit} bytes"),
         TransportFailure::Cancelled => String::new(),
