@@ -526,6 +526,90 @@ mod tests {
         }
     }
 
+    /// The layout work of the guarded page, counted on the DOM the parser makes of it: each
+    /// run of text counts the table cells (12 each) and list items, definitions, quotes and
+    /// headings (1 each) around it.
+    fn layout_work(html: &str) -> u64 {
+        let cfg = html2text::config::plain();
+        let dom = cfg.parse_html(html.as_bytes()).expect("html5ever parses anything");
+        let mut work = 0;
+        let mut stack = vec![(dom.document.clone(), 0u64)];
+        while let Some((node, depth)) = stack.pop() {
+            let depth = match &node.data {
+                html2text::Element { name, .. } => {
+                    depth
+                        + match &*name.local {
+                            "td" | "th" => 12,
+                            "li" | "dd" | "blockquote" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => 1,
+                            _ => 0,
+                        }
+                }
+                _ => {
+                    let text = html2text::RcDom::node_as_dom_string(&node);
+                    if text.strip_prefix("Text:").is_some_and(|t| !t.trim().is_empty()) {
+                        work += depth;
+                    }
+                    depth
+                }
+            };
+            stack.extend(node.children.borrow().iter().map(|c| (c.clone(), depth)));
+        }
+        work
+    }
+
+    #[test]
+    fn nesting_that_never_ends_is_cut_where_its_layout_work_runs_out() {
+        // 100,000 unclosed tables (3 KB gzipped): each cell's text is laid out once per
+        // table around it, hundreds of times; the same with lists and quotes.
+        for (pattern, repeat) in [
+            ("<table><tr><td>x", 100_000),
+            ("<table><tr><td>x<br>", 100_000),
+            ("<ul><li>x", 100_000),
+            ("<ol><li>x", 100_000),
+            ("<blockquote>x", 100_000),
+            ("<dl><dd>x", 100_000),
+            ("<table><tr><td><ul><li>x", 50_000),
+        ] {
+            let page = pattern.repeat(repeat);
+            let guarded = html(&page);
+            assert!(guarded.contains("nests tables, lists or quotes so deeply"), "{pattern}: not cut");
+            assert!(guarded.len() < page.len() / 2, "{pattern}: cut late, at {} bytes", guarded.len());
+            let work = layout_work(&guarded);
+            assert!(
+                work <= layout_budget(page.len()) * 11 / 10,
+                "{pattern}: {work} > {}",
+                layout_budget(page.len())
+            );
+            // The note is outside the nesting, where it can be read.
+            let rendered = crate::document::Document::from_html(
+                &url::Url::parse("http://127.0.0.1/").unwrap(),
+                &guarded,
+            )
+            .render(80);
+            let last = rendered
+                .lines
+                .iter()
+                .rev()
+                .map(|l| l.text())
+                .find(|t| !t.trim().is_empty())
+                .unwrap_or_default();
+            assert!(last.starts_with("shown.]") || last.ends_with("not shown.]"), "{pattern}: {last:?}");
+        }
+    }
+
+    #[test]
+    fn ordinarily_nested_pages_are_laid_out_whole() {
+        // Tables four deep with lists in their cells, a quote in a list item: 2 MB of it.
+        let block = "<table><tr><td><table><tr><td>menu<td><table><tr><td><table><tr><td>\
+                     <ul><li>one<ul><li>two<li>three<blockquote>quoted</blockquote></ul></ul>\
+                     <p>text <b>bold</b></table></table></table></table>\n";
+        let page = block.repeat((2 << 20) / block.len());
+        assert!(!html(&page).contains("nests tables"), "an ordinary page was cut");
+        let lists =
+            "<ul>".to_string() + &"<li>item <ul><li>sub<ul><li>subsub</ul></ul>".repeat(60_000) + "</ul>";
+        assert!(!html(&lists).contains("nests tables"));
+    }
+
     #[test]
     fn text_is_cut_with_a_note_and_bidi_shown() {
         let t = text("line\u{202E}\n".repeat(3));
