@@ -2,14 +2,19 @@
 # Run every fuzz target for SECONDS each (default 300), one after the other, starting from
 # the corpora in fuzz/corpus/ (new finds go to fuzz/target/corpus/, crashes to
 # fuzz/artifacts/). Needs `cargo install cargo-fuzz`; RUSTC_BOOTSTRAP lets libFuzzer's
-# sanitizer flags build on the stable toolchain.
+# sanitizer flags build on the stable toolchain. TARGETS names some targets only.
 set -euo pipefail
 cd "$(dirname "$0")"
 secs="${1:-300}"
-for target in document policy bookmarks config; do
+targets="${TARGETS:-document response policy bookmarks config}"
+for target in $targets; do
   mkdir -p "target/corpus/$target" "artifacts/$target"
+  # The document target repeats its input up to 8 MB itself (the guard's byte limit); a
+  # longer input lets the fuzzer build large pages of varied structure too.
+  max_len=65536
+  [ "$target" = document ] && max_len=1048576
   echo "== $target ($secs s)"
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" "target/corpus/$target" "corpus/$target" -- \
-    -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
     -artifact_prefix="artifacts/$target/"
 done
