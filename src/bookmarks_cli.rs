@@ -98,11 +98,19 @@ pub fn run(args: BookmarksArgs) -> ExitCode {
         });
     match result {
         Ok(code) => code,
+        // A closed pipe (`margay bookmarks list | head`) is not an error worth a message.
+        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(is_broken_pipe)) => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("margay: {}", clean(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
 }
 
 /// The bookmarks must be readable for anything but a change (which reports it itself).

@@ -465,3 +465,25 @@ fn temp_files_a_killed_margay_left_never_block_a_save_and_are_removed() {
     assert_eq!(urls, ["http://127.0.0.1/first", "http://127.0.0.1/second"]);
     assert_eq!(dir.strays(), [".bookmarks.html.dir.tmp", ".bookmarks.html.tmp.keep", ".other.html.1.tmp"]);
 }
+
+#[test]
+fn a_closed_pipe_ends_a_listing_quietly() {
+    let dir = TempDir::new("closed-pipe");
+    let mut store = BookmarkStore::open(dir.file()).expect("open");
+    store.add(NO_FOLDER, bm("http://127.0.0.1/a")).expect("add");
+    let file = dir.file();
+    for command in ["list", "export"] {
+        // The reading end is closed before margay writes a byte (as `| head -0` would).
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_margay"))
+            .args(["bookmarks", "--bookmarks", file.to_str().unwrap(), command])
+            .env("HOME", &dir.0)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("run margay");
+        assert!(out.status.success(), "{command}: {:?}", out.status);
+        assert!(out.stderr.is_empty(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
