@@ -204,3 +204,32 @@ fn a_hundred_thousand_unclosed_tables_are_cut_with_a_note() {
     let lines = d.app.page().unwrap().rendered.lines.len();
     assert!(lines < 40_000, "{lines} lines laid out");
 }
+
+/// Every page of the Rust documentation shipped with the toolchain (48,000 pages; run with
+/// `cargo test --release -- --ignored`): none is cut for its structure, ordinary pages
+/// being far from the guard's bound on layout work.
+#[test]
+#[ignore = "reads every page of the toolchain's documentation (a minute in a release build)"]
+fn no_page_of_the_rust_documentation_is_cut_for_its_structure() {
+    let sysroot = std::process::Command::new("rustc").args(["--print", "sysroot"]).output().expect("rustc");
+    let root =
+        std::path::PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim()).join("share/doc/rust/html");
+    let mut dirs = vec![root.clone()];
+    let mut pages = 0;
+    while let Some(dir) = dirs.pop() {
+        for entry in
+            std::fs::read_dir(&dir).expect("the documentation (rustup component rust-docs)").flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let Ok(source) = std::fs::read_to_string(&path) else { continue };
+                let guarded = margay::document::guard::html(&source);
+                assert!(!guarded.contains("nests tables, lists or quotes"), "{} was cut", path.display());
+                pages += 1;
+            }
+        }
+    }
+    assert!(pages > 1000, "only {pages} pages under {}", root.display());
+}
