@@ -4,14 +4,17 @@
 //! so large that laying it out takes gigabytes (html2text keeps a DOM node and a render
 //! node of about a kilobyte for every node: 50 MB of dense tags would need 6 GB, and 5 KB
 //! that leave 400 `<b>` tags open and then start 500 paragraphs make 200,000 elements,
-//! because the parser re-opens every open formatting element in each paragraph).
+//! because the parser re-opens every open formatting element in each paragraph); or nest
+//! tables, lists and quotes hundreds deep around every line (each line is laid out once
+//! per such element around it: 100,000 unclosed tables lay out 200,000 lines 128 times).
 //!
 //! Before parsing, a light scan of the HTML models the parser's open elements and active
 //! formatting elements (`tree`): tags that would nest deeper than [`MAX_DEPTH`] are left
 //! out (their content is kept, one level up, as Blink's parser does), at most 24
 //! formatting elements are active at once, and the page is cut at a tag boundary once the
-//! parser would have made [`MAX_NODES`] nodes or read [`MAX_BYTES`] bytes, with a note
-//! saying so at the end. Text bodies are cut at [`MAX_BYTES`] too. Bidirectional formatting characters are made
+//! parser would have made [`MAX_NODES`] nodes or read [`MAX_BYTES`] bytes, or once its
+//! layout work would pass [`layout_budget`], with a note saying so at the end (after every
+//! open element is closed, so that the note is not itself nested out of sight). Text bodies are cut at [`MAX_BYTES`] too. Bidirectional formatting characters are made
 //! visible here, once, so that every rendered page, title and dump shows them (see
 //! `crate::sanitize`). Ordinary pages pass through unchanged, without a copy.
 
@@ -31,12 +34,13 @@ pub const MAX_DEPTH: usize = 512;
 pub const MAX_NODES: usize = 400_000;
 /// The most text (HTML source or plain text, in bytes of UTF-8) of one page laid out.
 pub const MAX_BYTES: usize = 8 << 20;
-/// The layout work (`tree`'s estimate: each node counts the nested list items, block quotes,
-/// headings and table cells around it) allowed for every byte of a page, and for any page.
-/// A page that nests deeper than ordinary pages do, on and on (100,000 unclosed tables in
-/// 3 KB of gzip), is cut where its work reaches [`layout_budget`], which keeps its layout
-/// near a tenth of a second per MB. Of the 48,625 pages of the Rust documentation, the
-/// costliest (the reference's test summary) needs a twentieth of its budget.
+/// The layout work (`tree`'s estimate: each run of text, image or line break counts the
+/// nested table cells, list items, block quotes and headings around it) allowed for every
+/// byte of a page, and for any page. A page that nests deeper than ordinary pages do, on
+/// and on (100,000 unclosed tables in 3 KB of gzip: 20 s of layout), is cut where its work
+/// reaches [`layout_budget`], which keeps its layout to about a fifth of a second per MB
+/// (docs/performance.md). Of the 48,625 pages of the Rust documentation, the costliest (the
+/// reference's test summary) needs less than a thirtieth of its budget.
 pub const LAYOUT_COST_PER_BYTE: u64 = 2;
 pub const LAYOUT_COST_BASE: u64 = 1_000_000;
 
