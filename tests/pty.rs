@@ -255,6 +255,27 @@ fn a_textarea_is_edited_in_the_users_editor() {
 }
 
 #[test]
+fn ctrl_c_while_the_editor_runs_is_the_editors() {
+    let server = TestServer::start(|req| match req.method.as_str() {
+        "POST" => Reply::html(&format!("<p>got {}</p>", String::from_utf8_lossy(&req.body))),
+        _ => Reply::html("<form method=post><textarea name=t>one two</textarea><input type=submit></form>"),
+    });
+    // The editor's shell is margay's child: $PPID is margay. SIGINT and SIGQUIT reach both
+    // when Ctrl-C or Ctrl-\ is typed in a cooked-mode editor.
+    let editor = "kill -INT $PPID; kill -QUIT $PPID; sed -i s/one/ONE/";
+    let mut s = start(&[&server.url("/")], 80, 24, &[("EDITOR", editor)]);
+    s.wait_text("[1]one two");
+    s.send(b"\r");
+    s.wait_text("[1]ONE two");
+    s.send(b"2\r");
+    s.wait_text("got t=ONE+two");
+    s.send(b"Q");
+    let raw = s.wait_exit();
+    assert!(raw.contains("EXIT=0"), "{}", &raw[raw.rfind("EXIT").unwrap_or(0)..]);
+    assert_restored(&s, &raw);
+}
+
+#[test]
 fn a_permanent_move_relinks_the_bookmark_file() {
     let server = TestServer::start(|req| match req.path.as_str() {
         "/old" => Reply::new(301).header("Location", "/new"),
