@@ -233,3 +233,21 @@ fn no_page_of_the_rust_documentation_is_cut_for_its_structure() {
     }
     assert!(pages > 1000, "only {pages} pages under {}", root.display());
 }
+
+#[test]
+fn list_items_nested_past_a_quote_or_an_item_stay_within_the_depth_limit() {
+    // Found by fuzzing (fuzz/corpus/document/nested-items): 52 bytes repeated 16,384 times.
+    // Each <dd> nested inside the last one, past an <li> the guard took for closed: 80,000
+    // elements deep, 537 MB of text, 11 minutes of layout.
+    let unit = b"<tc\x01h</table><wl>\xff\xff\xff\xffx<li>y</ul><o@><l<dt>t<dd>d</dl";
+    let page = unit.repeat(16_384);
+    let server = TestServer::start(move |_| {
+        Reply::new(200).header("Content-Type", "text/html; charset=windows-1252").body(&page)
+    });
+    let mut d = Driver::new(80, 24);
+    d.open(&server.url("/"));
+    let rendered = &d.app.page().unwrap().rendered;
+    let text: usize = rendered.lines.iter().map(|l| l.text().len()).sum();
+    assert!(text < 20 << 20, "{text} bytes of text laid out");
+    assert!(d.page_text().contains("margay stopped laying this page out here"), "no note");
+}

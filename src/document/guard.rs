@@ -474,6 +474,22 @@ mod tests {
     }
 
     #[test]
+    fn list_items_the_parser_nests_past_a_special_element_are_flattened() {
+        // A new <dd> or <li> closes the open one only when nothing "special" (an <li>, a
+        // <blockquote> …) stands above it: otherwise it nests inside. Found by fuzzing: 850 KB
+        // of this nested 80,000 deep and took 11 minutes to lay out.
+        for pattern in
+            ["<wl>x<li>y</ul><o@><l<dt>t<dd>d</dl", "<dd>d<li>x", "<li>x<blockquote>q", "<dt>t<li>x<dd>d"]
+        {
+            let page = pattern.repeat(5000) + "end";
+            let guarded = html(&page);
+            let d = depth(&guarded);
+            assert!(d <= MAX_DEPTH + 40, "{pattern}: depth {d}");
+            assert!(layout_work(&guarded) <= layout_budget(page.len()) * 11 / 10, "{pattern}");
+        }
+    }
+
+    #[test]
     fn unclosed_cells_and_paragraphs_do_not_add_up() {
         let page = "<table><tr><td>cell<td><p>para</table>\n".repeat(2000);
         assert!(matches!(html(&page), Cow::Borrowed(_)));

@@ -167,6 +167,12 @@ const BUTTON_SCOPE: &[&str] = &[
 ];
 const TABLE_PARTS: &[&str] = &["tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup"];
 
+/// Where the search for an open `<li>`, `<dd>` or `<dt>` to close stops: at every special
+/// element but `<address>` and `<p>`.
+fn list_item_stop(name: &str) -> bool {
+    SPECIAL.contains(&name) && !matches!(name, "address" | "p")
+}
+
 struct Entry {
     name: Box<str>,
     /// Its entry in the list of active formatting elements.
@@ -481,8 +487,8 @@ impl Tree {
     }
 
     /// The nearest kept element named in `targets`, looking back at most [`SCAN`] entries
-    /// and not past one named in `stop`.
-    fn close(&mut self, targets: &[&str], stop: &[&str]) {
+    /// and not past one that `stop` names.
+    fn close(&mut self, targets: &[&str], stop: impl Fn(&str) -> bool) {
         if targets.iter().all(|t| self.kept_names.get(*t).copied().unwrap_or(0) == 0) {
             return;
         }
@@ -493,7 +499,7 @@ impl Tree {
                 self.pop_kept_to(i);
                 return;
             }
-            if stop.contains(&here) {
+            if stop(here) {
                 return;
             }
         }
@@ -517,11 +523,15 @@ impl Tree {
     /// unclosed `<p>`, `<li>`, `<td>` … are not taken for deep ones.
     fn close_implied(&mut self, name: &str) {
         if BLOCK.contains(&name) {
-            self.close(&["p"], BUTTON_SCOPE);
+            self.close(&["p"], |n| BUTTON_SCOPE.contains(&n));
         }
         match name {
-            "li" => self.close(&["li"], &["ul", "ol", "menu", "table", "td", "th", "div"]),
-            "dd" | "dt" => self.close(&["dd", "dt"], &["dl", "table", "td", "th", "div"]),
+            // The parser looks for the item to close down to the first "special" element
+            // other than <address>, <div> and <p>: past a <blockquote> or an <li> it leaves
+            // the item open and nests the new one inside. Stopping at <div> too (the parser
+            // does not) only keeps more open.
+            "li" => self.close(&["li"], list_item_stop),
+            "dd" | "dt" => self.close(&["dd", "dt"], list_item_stop),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
                 if self
                     .kept
@@ -530,13 +540,13 @@ impl Tree {
             {
                 self.pop_kept_to(self.kept.len() - 1);
             }
-            "option" => self.close(&["option"], &["select", "datalist", "optgroup"]),
-            "optgroup" => self.close(&["option", "optgroup"], &["select"]),
-            "tr" => self.close(&["tr"], &["table"]),
-            "td" | "th" => self.close(&["td", "th"], &["tr", "table"]),
-            "tbody" | "thead" | "tfoot" => self.close(&["tbody", "thead", "tfoot"], &["table"]),
-            "button" => self.close(&["button"], SCOPE),
-            "rb" | "rp" | "rt" | "rtc" => self.close(&["rb", "rp", "rt", "rtc"], &["ruby"]),
+            "option" => self.close(&["option"], |n| ["select", "datalist", "optgroup"].contains(&n)),
+            "optgroup" => self.close(&["option", "optgroup"], |n| n == "select"),
+            "tr" => self.close(&["tr"], |n| n == "table"),
+            "td" | "th" => self.close(&["td", "th"], |n| ["tr", "table"].contains(&n)),
+            "tbody" | "thead" | "tfoot" => self.close(&["tbody", "thead", "tfoot"], |n| n == "table"),
+            "button" => self.close(&["button"], |n| SCOPE.contains(&n)),
+            "rb" | "rp" | "rt" | "rtc" => self.close(&["rb", "rp", "rt", "rtc"], |n| n == "ruby"),
             _ => {}
         }
     }
