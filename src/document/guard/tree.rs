@@ -167,6 +167,10 @@ const BUTTON_SCOPE: &[&str] = &[
 ];
 const TABLE_PARTS: &[&str] = &["tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup"];
 
+/// What a `<form>` becomes in the model after its `</form>` while elements opened inside it
+/// are still open (no tag has a name starting with `#`).
+const CLOSED_FORM: &str = "#form";
+
 /// Where the search for an open `<li>`, `<dd>` or `<dt>` to close stops: at every special
 /// element but `<address>` and `<p>`.
 fn list_item_stop(name: &str) -> bool {
@@ -254,6 +258,11 @@ impl Tree {
         if self.foreign == 0 && matches!(name, "html" | "head" | "body") {
             return Start::Kept;
         }
+        // Outside a table the parser ignores the tags of table parts; taken for open, a
+        // later cell would "close" through what the parser keeps open.
+        if self.foreign == 0 && TABLE_PARTS.contains(&name) && self.count("table") == 0 {
+            return Start::Kept;
+        }
         let void = VOID.contains(&name) || (self_closing && self.foreign > 0);
         let formatting = self.foreign == 0 && FORMATTING.contains(&name);
         if self.foreign == 0 {
@@ -328,6 +337,20 @@ impl Tree {
         }
         if self.foreign == 0 && FORMATTING.contains(&name) && self.find_active(name).is_some() {
             self.end_formatting(name);
+            return false;
+        }
+        // `</form>` takes the form out of the parser's stack but leaves what was opened in it
+        // open, inside the form: the form is still an ancestor of what comes next, so it
+        // still counts for depth (as [`CLOSED_FORM`]) until what is inside it is closed.
+        if self.foreign == 0 && name == "form" {
+            if let Some(at) = self.kept.iter().rposition(|e| &*e.name == "form") {
+                self.forget_name("form");
+                if at + 1 == self.kept.len() {
+                    self.kept.pop();
+                } else {
+                    self.kept[at].name = CLOSED_FORM.into();
+                }
+            }
             return false;
         }
         // Where the search for the element to close stops (HTML's scopes).
@@ -458,6 +481,10 @@ impl Tree {
                 }
             }
         }
+        // A closed form with nothing open inside it any more is no one's ancestor.
+        while self.kept.last().is_some_and(|e| &*e.name == CLOSED_FORM) {
+            self.kept.pop();
+        }
     }
 
     fn forget_name(&mut self, name: &str) {
@@ -505,6 +532,18 @@ impl Tree {
         }
     }
 
+    /// Close the current node if it is named in `names`.
+    fn pop_current(&mut self, names: &[&str]) {
+        if self.kept.last().is_some_and(|e| names.contains(&&*e.name)) {
+            self.pop_kept_to(self.kept.len() - 1);
+        }
+    }
+
+    /// How many elements named `name` are open (and kept).
+    fn count(&self, name: &str) -> usize {
+        self.kept_names.get(name).copied().unwrap_or(0)
+    }
+
     /// The `<tbody>` and `<tr>` the parser adds around a row or cell put straight in a table.
     fn imply_table_parts(&mut self, name: &str) {
         let top = self.kept.last().map(|e| e.name.clone());
@@ -540,13 +579,22 @@ impl Tree {
             {
                 self.pop_kept_to(self.kept.len() - 1);
             }
-            "option" => self.close(&["option"], |n| ["select", "datalist", "optgroup"].contains(&n)),
-            "optgroup" => self.close(&["option", "optgroup"], |n| n == "select"),
+            // Only an <option> (or <optgroup>) that is the current node is closed.
+            "option" => self.pop_current(&["option"]),
+            "optgroup" => {
+                self.pop_current(&["option"]);
+                self.pop_current(&["optgroup"]);
+            }
             "tr" => self.close(&["tr"], |n| n == "table"),
             "td" | "th" => self.close(&["td", "th"], |n| ["tr", "table"].contains(&n)),
             "tbody" | "thead" | "tfoot" => self.close(&["tbody", "thead", "tfoot"], |n| n == "table"),
             "button" => self.close(&["button"], |n| SCOPE.contains(&n)),
-            "rb" | "rp" | "rt" | "rtc" => self.close(&["rb", "rp", "rt", "rtc"], |n| n == "ruby"),
+            // Ruby annotations end those at the top of the stack only.
+            "rb" | "rp" | "rt" | "rtc" if self.count("ruby") > 0 => {
+                while self.kept.last().is_some_and(|e| matches!(&*e.name, "rb" | "rp" | "rt" | "rtc")) {
+                    self.pop_kept_to(self.kept.len() - 1);
+                }
+            }
             _ => {}
         }
     }
