@@ -1,7 +1,9 @@
 //! The binary: the command line, `--dump` / `--source` for scripts (never touching the
 //! terminal's modes), and the interactive terminal loop that feeds events to `App::update`
 //! and carries out its effects. The terminal is restored on every way out: quit, error,
-//! panic, SIGTERM and SIGHUP.
+//! panic, and every signal that ends the process (`signals`). A terminal that cannot show
+//! the full-screen browser (`TERM=dumb`, or output that is not a terminal) gets the page as
+//! `--dump` prints it, with a message saying so.
 
 use anyhow::Context as _;
 use clap::Parser;
@@ -18,6 +20,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
+mod signals;
 mod terminal;
 
 /// mimalloc lays a large page out about a fifth faster than the system allocator; see
@@ -136,6 +139,9 @@ fn main() -> ExitCode {
         Cache::new(paths.cache_dir.as_ref().map(|d| d.join("http")), DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP);
     let cookie_file =
         config.cookies.persist.then(|| paths.data_dir.as_ref().map(|d| d.join("cookies.json"))).flatten();
+    if let Some(why) = no_full_screen() {
+        return print_instead(&client, cli.url.as_deref(), &why);
+    }
     let (jar, cookie_warning) = CookieJar::new(cookie_file);
     let (keymap, keymap_warning) = load_keymap(&paths);
     let download_dir = config
@@ -157,10 +163,14 @@ fn main() -> ExitCode {
         bookmark_file: config.bookmarks.file.clone().or_else(|| paths.bookmarks_file()),
         page_colours: config.display.page_colours,
     };
-    match run_tui(session) {
+    let result = run_tui(session);
+    // A signal that ended the browser ends the process the same way, now that the terminal
+    // is restored.
+    signals::end();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("margay: {e:#}");
+            eprintln!("margay: {}", margay::sanitize::line(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -196,23 +206,57 @@ fn load_keymap(paths: &Paths) -> (Keymap, Option<String>) {
     }
 }
 
+/// Why this terminal cannot show the full-screen browser, if it cannot: `TERM` unset,
+/// empty, `dumb` or `unknown` (no cursor addressing), or standard output not a terminal.
+fn no_full_screen() -> Option<String> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Some("the output is not a terminal".to_string());
+    }
+    match std::env::var("TERM").unwrap_or_default().trim() {
+        "" => Some("TERM is not set, so the terminal's abilities are unknown".to_string()),
+        term @ ("dumb" | "unknown") => {
+            Some(format!("this terminal (TERM={term}) cannot move the cursor or draw a screen"))
+        }
+        _ => None,
+    }
+}
+
+/// Instead of the full-screen browser: the page as `--dump` prints it (with the terminal's
+/// width), after a message saying why.
+fn print_instead(client: &Client, url: Option<&str>, why: &str) -> ExitCode {
+    let start =
+        url.map(str::to_string).or_else(|| std::env::var("WWW_HOME").ok().filter(|s| !s.trim().is_empty()));
+    let Some(url) = start else {
+        eprintln!(
+            "margay: {why}; the full-screen browser needs one. Give an address to print the page \
+             as text (margay --dump ADDRESS), or run margay in a terminal such as xterm."
+        );
+        return ExitCode::from(2);
+    };
+    eprintln!("margay: {why}; printing the page as text instead (as margay --dump does).");
+    let width = ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(columns, _)| columns)
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()))
+        .filter(|&w| w >= 10)
+        .unwrap_or(80);
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let outcome =
+        dump::run(client, &url, width, DumpMode::Rendered, false, terminal, &mut std::io::stdout().lock());
+    ExitCode::from(outcome.exit_code())
+}
+
 fn restore_terminal() {
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
+    signals::set_active(false);
 }
 
 fn run_tui(session: Session) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
-
-    let signals_tx = tx.clone();
-    let mut signals =
-        signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP])
-            .context("cannot install signal handlers")?;
-    std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            let _ = signals_tx.send(Msg::Terminate);
-        }
-    });
+    let (restored, restored_rx) = mpsc::channel::<()>();
+    signals::watch(tx.clone(), restored_rx).context("cannot install signal handlers")?;
+    signals::remember_terminal();
 
     // ratatui's init restores the terminal on panic; mouse capture is ours to undo.
     let previous_hook = std::panic::take_hook();
@@ -220,13 +264,21 @@ fn run_tui(session: Session) -> anyhow::Result<()> {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
         previous_hook(info);
     }));
-    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    signals::set_active(true);
+    let mut terminal = match ratatui::try_init() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            restore_terminal();
+            return Err(e).context("cannot set up the terminal");
+        }
+    };
     // A panic while a page loads is caught and shown; it must not restore the terminal.
     margay::jobs::quiet_worker_panics();
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot enable the mouse")
         .and_then(|()| event_loop(&mut terminal, session, tx, rx));
     restore_terminal();
+    let _ = restored.send(());
     result
 }
 
@@ -377,7 +429,13 @@ fn event_loop(
                         });
                     let _ = tx.send(Msg::Opened(result));
                 }
-                Effect::Quit => return Ok(()),
+                Effect::Quit => {
+                    // Quitting (or a signal) during a download keeps nothing of it.
+                    for handle in downloads.values() {
+                        handle.abandon();
+                    }
+                    return Ok(());
+                }
                 other => {
                     if let Some(update) = bookmarks.apply(&other) {
                         let _ = tx.send(Msg::Bookmarks(update));

@@ -102,7 +102,9 @@ fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, wid
         .map(|(href, line)| {
             // A link whose text html2text dropped points where the previous one was.
             previous = line.unwrap_or(previous);
-            LinkRef { target: base.join(href.trim()).ok(), href, line: previous }
+            // The target has the page's own characters, not the placeholders shown for them.
+            let target = base.join(&crate::sanitize::restore_bidi(href.trim())).ok();
+            LinkRef { target, href, line: previous }
         })
         .collect();
     Rendered { width, lines: out, links, anchors, positions }

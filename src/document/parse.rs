@@ -103,7 +103,7 @@ fn inspect(dom: &RcDom, url: &Url) -> (String, Url) {
                     // Only the first <base href> counts, even when it is unusable.
                     "base" if base.is_none() => {
                         base = attr(&node, "href").map(|href| {
-                            url.join(href.trim())
+                            url.join(&crate::sanitize::restore_bidi(href.trim()))
                                 .ok()
                                 .filter(|b| !matches!(b.scheme(), "data" | "javascript"))
                         });

@@ -594,6 +594,13 @@ fn transport_failure(e: ureq::Error, url: &Url) -> TransportFailure {
             }
         }
         E::BodyExceedsLimit(limit) => TransportFailure::TooLarge { limit },
+        E::Protocol(ureq_proto::Error::HttpParseTooManyHeaders) => TransportFailure::HeadTooLarge(format!(
+            "more than {} header lines",
+            ureq_proto::client::MAX_RESPONSE_HEADERS
+        )),
+        E::LargeResponseHeader(_, limit) => {
+            TransportFailure::HeadTooLarge(format!("more than {} KB of headers", limit / 1024))
+        }
         E::Protocol(p) => TransportFailure::Protocol(p.to_string()),
         other => TransportFailure::Protocol(other.to_string()),
     }

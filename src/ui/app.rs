@@ -18,6 +18,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
 use std::sync::Arc;
 use url::Url;
 
+/// How many times in a row a page that asks to come back later (Retry-After) is reloaded
+/// by itself; then it waits for the user, so that a server answering "retry in 0 s" cannot
+/// make margay reload forever.
+pub const MAX_AUTO_RETRIES: u32 = 3;
+
 /// Something that happened.
 #[derive(Debug)]
 pub enum Msg {
@@ -62,7 +67,7 @@ pub enum Msg {
     Opened(Result<crate::ui::files::OpenedWith, String>),
     /// A second passed (drives the Retry-After countdown).
     Tick,
-    /// SIGTERM or SIGHUP: leave cleanly.
+    /// A signal that ends the process (SIGTERM, SIGHUP, SIGINT from outside …): leave cleanly.
     Terminate,
 }
 
@@ -262,6 +267,9 @@ pub struct Pending {
     pub on_cancel: Option<Box<crate::navigation::Shown>>,
     /// The form this navigation submits, to reset it on a 205.
     pub form: Option<usize>,
+    /// Automatic retries (Retry-After) in a row that led to this load; 0 when the user
+    /// asked for it.
+    pub retries: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -316,6 +324,8 @@ pub struct App {
     pub cookie_site: Option<Url>,
     /// Seconds until a page that asked for a later retry (503/429 Retry-After) is reloaded.
     pub retry_countdown: Option<u64>,
+    /// Automatic retries in a row that led to the page shown (see [`MAX_AUTO_RETRIES`]).
+    pub retries: u32,
     pub(super) next_id: u64,
     /// Effects asked for along the way (a layout for a page just shown), handed out with
     /// those `update` returns.
@@ -348,6 +358,7 @@ impl App {
             downloads: Vec::new(),
             cookie_site: None,
             retry_countdown: None,
+            retries: 0,
             next_id: 1,
             outbox: Vec::new(),
         }
@@ -586,7 +597,11 @@ impl App {
         match self.retry_countdown {
             Some(0 | 1) => {
                 self.retry_countdown = None;
-                self.reload()
+                let effects = self.reload();
+                if let Some(pending) = self.pending.as_mut() {
+                    pending.retries = self.retries + 1;
+                }
+                effects
             }
             Some(n) => {
                 self.retry_countdown = Some(n - 1);

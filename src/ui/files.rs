@@ -130,8 +130,14 @@ impl App {
             return Vec::new();
         }
         let path = PathBuf::from(path.trim());
+        // A body that is not a page (an image, an archive) is saved as it came, whatever
+        // the name: its text is only margay's description of it.
+        let described =
+            self.page().is_some_and(|p| matches!(p.doc.kind, crate::document::SourceKind::Other { .. }));
         let what = match what {
-            // ".txt" saves an HTML page's text; a text body is its own text, saved as it came.
+            // A body that is not a page is saved as it came, whatever its name; ".txt" saves
+            // an HTML page's text, and a text body is its own text, saved as it came.
+            SaveWhat::Body if described => SaveWhat::Body,
             SaveWhat::Body
                 if path.extension().is_some_and(|e| e == "txt")
                     && self.page().is_some_and(|p| p.doc.kind == crate::document::SourceKind::Html) =>

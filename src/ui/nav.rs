@@ -168,8 +168,17 @@ impl App {
     pub fn start(&mut self, nav: Navigation, mode: LoadMode) -> Vec<Effect> {
         let mut effects = self.cancel_pending();
         let request = nav.request.clone();
-        let pending =
-            Pending { id: 0, nav, mode, bytes: 0, total: None, asking: false, on_cancel: None, form: None };
+        let pending = Pending {
+            id: 0,
+            nav,
+            mode,
+            bytes: 0,
+            total: None,
+            asking: false,
+            on_cancel: None,
+            form: None,
+            retries: 0,
+        };
         effects.extend(self.fetch_next(pending, request));
         effects
     }
@@ -450,9 +459,17 @@ impl App {
         for (old, new) in moved_permanently {
             self.moved_permanently(&old, &new);
         }
-        // A server that says when to come back gets a countdown and a reload then; a long
-        // wait (over ten minutes) is only shown on the page.
-        self.retry_countdown = self.page().and_then(|p| p.info.retry_after).filter(|s| *s <= 600);
+        // A server that says when to come back gets a countdown and a reload then, a few
+        // times in a row at most; a long wait (over ten minutes) is only shown on the page.
+        self.retries = pending.retries;
+        let wanted = self.page().and_then(|p| p.info.retry_after).filter(|s| *s <= 600);
+        self.retry_countdown = wanted.filter(|_| self.retries < super::app::MAX_AUTO_RETRIES);
+        if wanted.is_some() && self.retry_countdown.is_none() {
+            self.status = StatusLine::Info(format!(
+                "The server still asks to come back later; margay stopped after {} automatic retries. Ctrl-R reloads.",
+                self.retries
+            ));
+        }
         // A body margay does not display is described; saving or opening it waits for a key.
         if let (Some(mime), StatusLine::None) = (not_shown, &self.status) {
             self.status = StatusLine::Info(format!("{mime}: p saves it, o opens it with your viewer."));
