@@ -9,8 +9,11 @@
 //!
 //! This module must never decide what a job does; it only runs jobs.
 
+use crate::document::{Cancel, DocId, Document, Rendered};
+use std::collections::{HashMap, VecDeque};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// Every thread's name starts with this.
 pub const PREFIX: &str = "margay-";
@@ -178,6 +181,60 @@ pub fn free_in_background<T: Send + 'static>(value: T, parts: usize) {
     let _ = builder(Kind::Free).spawn(move || drop(value));
 }
 
+/// Layouts for new widths: at most one per document (a newer one stops the older at its next
+/// step) and at most [`parallelism`] at once (the others wait their turn). `done` is told each
+/// one's result (`None`: stopped, superseded, or failed).
+pub struct Layouts<F> {
+    running: Arc<AtomicUsize>,
+    latest: HashMap<DocId, Cancel>,
+    waiting: VecDeque<(Arc<Document>, u16, Cancel)>,
+    done: F,
+}
+
+impl<F: Fn(DocId, u16, Option<Rendered>) + Clone + Send + 'static> Layouts<F> {
+    pub fn new(done: F) -> Layouts<F> {
+        Layouts { running: Arc::default(), latest: HashMap::new(), waiting: VecDeque::new(), done }
+    }
+
+    /// Lay `doc` out for `width`, superseding a layout of it not yet done.
+    pub fn request(&mut self, doc: Arc<Document>, width: u16) {
+        let cancel = Cancel::new();
+        if let Some(older) = self.latest.insert(doc.id, cancel.clone()) {
+            older.raise();
+        }
+        self.waiting.retain(|(waiting, _, _)| waiting.id != doc.id);
+        self.waiting.push_back((doc, width, cancel));
+        self.pump();
+    }
+
+    /// Start what waits, as far as the parallelism allows (called again when one ends).
+    pub fn pump(&mut self) {
+        while self.running.load(Ordering::SeqCst) < parallelism().0 {
+            let Some((doc, width, cancel)) = self.waiting.pop_front() else { return };
+            let (running, done, id) = (self.running.clone(), self.done.clone(), doc.id);
+            running.fetch_add(1, Ordering::SeqCst);
+            let started = spawn(
+                Kind::Layout,
+                move || doc.layout(width, &cancel),
+                move |rendered| {
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    done(id, width, rendered.ok().flatten());
+                },
+            );
+            if !started {
+                self.running.fetch_sub(1, Ordering::SeqCst);
+                (self.done)(id, width, None);
+            }
+        }
+    }
+
+    /// A layout was answered: what waits may start. (The flags of layouts that ended stay
+    /// in `latest` until their document's next layout: a few bytes a document.)
+    pub fn answered(&mut self) {
+        self.pump();
+    }
+}
+
 /// Run `work`, turning a panic into [`Panicked`].
 pub fn catch<T>(work: impl FnOnce() -> T) -> Result<T, Panicked> {
     panic::catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
@@ -224,6 +281,31 @@ mod tests {
         assert_eq!(rx.recv().unwrap(), Err(Panicked("late".into())));
         let all = workers(Kind::Check, 3, |i| if i == 1 { panic!("one") } else { i });
         assert_eq!(all, vec![Ok(0), Err(Panicked("one".into())), Ok(2)]);
+    }
+
+    #[test]
+    fn a_newer_layout_of_a_document_supersedes_the_older() {
+        let url = url::Url::parse("http://example.com/").unwrap();
+        let page = "<p>words</p>".repeat(20_000);
+        let doc = Arc::new(Document::from_html(&url, &page));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut layouts = Layouts::new(move |_, width, rendered: Option<Rendered>| {
+            let _ = tx.send((width, rendered.is_some()));
+        });
+        for width in [40, 50, 60, 70, 80] {
+            layouts.request(doc.clone(), width);
+        }
+        let mut answers = Vec::new();
+        while answers.last().is_none_or(|(w, _)| *w != 80) {
+            let answer = rx.recv_timeout(std::time::Duration::from_secs(30)).expect("an answer");
+            layouts.answered();
+            answers.push(answer);
+        }
+        assert_eq!(answers.last(), Some(&(80, true)), "the newest is laid out: {answers:?}");
+        assert!(
+            answers.len() <= 1 + parallelism().0,
+            "the others were stopped or never started: {answers:?}"
+        );
     }
 
     #[test]

@@ -316,7 +316,10 @@ fn event_loop(
         app.status = StatusLine::Error(warning);
     }
     let mut loads: HashMap<u64, net::FetchHandle> = HashMap::new();
-    let mut layouts: HashMap<margay::document::DocId, margay::document::Cancel> = HashMap::new();
+    let laid = tx.clone();
+    let mut layouts = margay::jobs::Layouts::new(move |doc, width, rendered| {
+        let _ = laid.send(Msg::Laid { doc, width, rendered });
+    });
     let mut downloads: HashMap<u64, net::download::DownloadHandle> = HashMap::new();
     let mut bookmarks = margay::shell::BookmarkShell::open(bookmark_file);
     // Files handed to viewers live here until margay ends (a viewer may read them late).
@@ -372,19 +375,7 @@ fn event_loop(
                     let _ = tx.send(Msg::Cookies { site, cookies, cleared });
                 }
                 Effect::Layout { doc, width } => {
-                    // One layout per document: a newer one stops the older at its next step.
-                    let cancel = margay::document::Cancel::new();
-                    if let Some(older) = layouts.insert(doc.id, cancel.clone()) {
-                        older.raise();
-                    }
-                    let (tx, id) = (tx.clone(), doc.id);
-                    margay::jobs::spawn(
-                        margay::jobs::Kind::Layout,
-                        move || doc.layout(width, &cancel),
-                        move |rendered| {
-                            let _ = tx.send(Msg::Laid { doc: id, width, rendered: rendered.ok().flatten() });
-                        },
-                    );
+                    layouts.request(doc, width);
                     laying_out = true;
                 }
                 Effect::EditText { field, text } => {
@@ -468,8 +459,8 @@ fn event_loop(
             if let Msg::Fetch(net::FetchEvent::Done { id, .. }) = &msg {
                 loads.remove(id);
             }
-            if let Msg::Laid { doc, rendered: Some(_), .. } = &msg {
-                layouts.remove(doc);
+            if let Msg::Laid { .. } = &msg {
+                layouts.answered();
             }
             if matches!(msg, Msg::Tick) {
                 if let Some(update) = bookmarks.refresh_if_changed() {

@@ -288,3 +288,23 @@ fn a_resize_lays_the_page_out_off_the_ui_and_keeps_the_reading_place() {
         .iter()
         .all(|l| unicode_width::UnicodeWidthStr::width(l.text().as_str()) <= 30));
 }
+
+#[test]
+fn no_page_is_laid_out_where_the_screen_is_drawn() {
+    // A page margay makes, a resize: the app asks for layouts; it never makes them itself.
+    let mut app = margay::ui::App::new(margay::ui::Keymap::defaults(), 80, 24);
+    app.show_start_page();
+    assert!(app.page().unwrap().rendered.lines.is_empty(), "no layout made by the app");
+    let effects = app.pending_effects();
+    assert!(matches!(effects.as_slice(), [Effect::Layout { width: 80, .. }]), "{effects:?}");
+    for effect in effects {
+        if let Effect::Layout { doc, width } = effect {
+            let rendered = doc.layout(width, &margay::document::Cancel::new());
+            app.update(Msg::Laid { doc: doc.id, width, rendered });
+        }
+    }
+    assert!(!app.page().unwrap().rendered.lines.is_empty());
+    let effects = app.update(Msg::Resize(50, 24));
+    assert!(matches!(effects.as_slice(), [Effect::Layout { width: 50, .. }]), "{effects:?}");
+    assert_eq!(app.page().unwrap().rendered.width, 80, "the old layout stays until the new one comes");
+}

@@ -78,52 +78,6 @@ pub fn html(source: &str) -> Cow<'_, str> {
     html_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES)
 }
 
-/// [`html_reporting`] with the limits of [`html`], proposing a split on pages of at least
-/// `split_from` bytes.
-pub fn html_following<'s>(
-    source: &'s str,
-    split_from: Option<usize>,
-    report: &mut dyn FnMut(Report),
-) -> Cow<'s, str> {
-    html_reporting(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, split_from, report)
-}
-
-/// What [`html_reporting`] tells as it scans.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Report {
-    /// `source[..n]` is read and unchanged: a parser may read it. Told every
-    /// [`REPORT_EVERY`] bytes or so, at tag boundaries, until something is changed.
-    Approved(usize),
-    /// Where the page can be parsed and laid out in two parts at once; see [`Split`].
-    Split(Split),
-}
-
-/// A place in the middle of a page where the parser and the layout stand in a state that
-/// can be rebuilt from scratch: at a `<p>` or heading just after a `</p>` (an empty `<div>`
-/// between them allowed), inside nothing but `<div>`, `<main>`, `<article>` and `<section>`
-/// elements, no formatting element active (so the parser will never reach back before it),
-/// no `<base>` before it, no `<frameset>` after it and no `<style>` anywhere (a style sheet
-/// hides what it hides in the whole page). The second part, parsed alone after
-/// [`Split::reopen`] (the page's doctype and the open elements' start tags, without
-/// attributes), makes the same tree as the rest of the whole page does; laid out after the
-/// first part's lines and a blank line, it makes the same lines (`document::halves` tests
-/// this; `scripts/check-halves.sh` checks it on every large page of the Rust documentation).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Split {
-    /// Where the second part starts (the `<` of the paragraph or heading).
-    pub at: usize,
-    /// What the second part is parsed after.
-    pub reopen: String,
-}
-
-/// Where a [`Split`] is best, in hundredths of the page: the thread that parses the second
-/// half has scanned the whole page first, so the first half is made the larger (measured
-/// on the Rust reference: both threads then finish together).
-const SPLIT_TARGET: usize = 56;
-
-/// The elements a [`Split`] may be inside: html2text lays them out as plain containers.
-const SPLIT_INSIDE: &[&str] = &["div", "main", "article", "section"];
-
 fn cut_note() -> String {
     format!(
         "margay stopped laying this page out here: the page is larger than margay lays out \
@@ -141,38 +95,24 @@ fn structure_note() -> String {
 
 /// [`html`] with other limits (for tests).
 pub fn html_with(source: &str, max_depth: usize, max_nodes: usize, max_bytes: usize) -> Cow<'_, str> {
-    html_reporting(source, max_depth, max_nodes, max_bytes, None, &mut |_| {})
+    scan_with(source, max_depth, max_nodes, max_bytes).html
 }
 
-/// How much the scan reads between two [`Report::Approved`].
-pub const REPORT_EVERY: usize = 64 << 10;
+/// A page as the guard passed it, and how many nodes the parser will make of it.
+pub struct Scanned<'s> {
+    pub html: Cow<'s, str>,
+    pub nodes: usize,
+}
 
-/// [`html`], telling `report` as it goes how far the scan has read without changing
-/// anything, so that a parser can follow it on another thread without ever reading what
-/// the scan has not passed, and (on a page of at least `split_from` bytes) the [`Split`]
-/// nearest [`SPLIT_TARGET`] of the page. Nothing is told once the scan has left something
-/// out or cut the page; a later pass (bidirectional characters) may still change text
-/// before a told position, so a caller checks that the result is borrowed.
-pub fn html_reporting<'s>(
-    source: &'s str,
-    max_depth: usize,
-    max_nodes: usize,
-    max_bytes: usize,
-    split_from: Option<usize>,
-    report: &mut dyn FnMut(Report),
-) -> Cow<'s, str> {
+/// [`html`], and the number of nodes the parser will make of the page.
+pub fn scan(source: &str) -> Scanned<'_> {
+    scan_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES)
+}
+
+/// The scan behind [`html`] (see the module documentation), with other limits.
+fn scan_with<'s>(source: &'s str, max_depth: usize, max_nodes: usize, max_bytes: usize) -> Scanned<'s> {
     let b = source.as_bytes();
     let max_cost = layout_budget(source.len().min(max_bytes));
-    let mut told = 0;
-    // What a split needs to know of what came before.
-    let mut split_wanted = split_from.is_some_and(|from| source.len() >= from);
-    let (mut after_p_end, mut saw_base, mut content_seen) = (false, false, false);
-    let mut split_before_target: Option<Split> = None;
-    let mut frameset_late = None;
-    let mut style_sheet = None;
-    // Where the start tag of a <div> right after a </p> ends.
-    let mut empty_div_ends_at = None;
-    let mut doctype: Option<&str> = None;
     let mut tree = Tree::default();
     let mut out = Edit { src: source, out: None, copied: 0 };
     let mut i = 0;
@@ -182,7 +122,6 @@ pub fn html_reporting<'s>(
         if next > i {
             tree.text();
             if !b[i..next].iter().all(u8::is_ascii_whitespace) {
-                (after_p_end, content_seen) = (false, true);
                 tree.content();
             }
         }
@@ -195,43 +134,8 @@ pub fn html_reporting<'s>(
             break;
         }
         let (token, mut end) = token_at(b, next);
-        let was_after_p_end = std::mem::take(&mut after_p_end);
         match token {
             Token::Start { name, attrs, self_closing } => {
-                content_seen = true;
-                saw_base |= name == "base";
-                // An empty <div> (a page break) between the paragraph and the heading makes
-                // nothing: html2text drops empty containers.
-                empty_div_ends_at = (was_after_p_end && name == "div" && !self_closing).then_some(end);
-                // The split nearest SPLIT_TARGET of the page, between a third and two thirds.
-                let (third, target) = (source.len() / 3, source.len() / 100 * SPLIT_TARGET);
-                if split_wanted
-                    && matches!(name.as_str(), "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-                    && next >= third
-                {
-                    let open = tree.plain_open(SPLIT_INSIDE);
-                    let plain = was_after_p_end && out.out.is_none() && !saw_base;
-                    // Looked for once: past a third of the page.
-                    let frameset = *frameset_late.get_or_insert_with(|| has_frameset(&b[third..]));
-                    let sheet = *style_sheet.get_or_insert_with(|| has_tag(b, b"<style"));
-                    if let Some(open) = open.filter(|_| plain && !frameset && !sheet) {
-                        let mut reopen = doctype.unwrap_or_default().to_string();
-                        for name in open {
-                            reopen.push_str(&format!("<{name}>"));
-                        }
-                        let here = Split { at: next, reopen };
-                        if next < target {
-                            split_before_target = Some(here);
-                        } else {
-                            split_wanted = false;
-                            let nearer = match split_before_target.take() {
-                                Some(before) if target - before.at < next - target => before,
-                                _ => here,
-                            };
-                            report(Report::Split(nearer));
-                        }
-                    }
-                }
                 match tree.start(&name, attrs, self_closing, max_depth) {
                     Start::LeftOut => out.leave_out(next, end),
                     Start::Kept
@@ -258,46 +162,25 @@ pub fn html_reporting<'s>(
                 if tree.end(&name) {
                     out.leave_out(next, end);
                 }
-                after_p_end = name == "p" || (name == "div" && empty_div_ends_at.take() == Some(next));
             }
-            Token::Node => {
-                tree.count_node();
-                let text = &b[next..end];
-                if !content_seen
-                    && doctype.is_none()
-                    && text.len() > 9
-                    && text[2..9].eq_ignore_ascii_case(b"doctype")
-                {
-                    doctype = source.get(next..end);
-                }
-            }
+            Token::Node => tree.count_node(),
             // A `<` that starts nothing is text.
-            Token::Nothing => content_seen = true,
+            Token::Nothing => {}
         }
         if end > max_bytes || tree.nodes > max_nodes || tree.layout_cost > max_cost {
             cut = Some(next);
             break;
         }
         i = end;
-        if split_wanted && i > source.len() / 3 * 2 {
-            split_wanted = false;
-            if let Some(before) = split_before_target.take() {
-                report(Report::Split(before));
-            }
-        }
-        if out.out.is_none() && i - told >= REPORT_EVERY {
-            told = i;
-            // Not past a split that may yet be proposed: the parser must not have read it.
-            let upto = split_before_target.as_ref().map_or(i, |split| split.at.min(i));
-            report(Report::Approved(upto));
-        }
     }
+    let nodes = tree.nodes;
     let mut html = match (out.out, cut) {
         (None, None) => {
-            return match visible_bidi(source) {
+            let html = match visible_bidi(source) {
                 Cow::Borrowed(_) => bidi_references(source),
                 Cow::Owned(shown) => Cow::Owned(bidi_references(&shown).into_owned()),
-            }
+            };
+            return Scanned { html, nodes };
         }
         (Some(done), None) => done + &source[out.copied..],
         (done, Some(at)) => done.unwrap_or_default() + &source[out.copied.min(at)..at],
@@ -316,7 +199,7 @@ pub fn html_reporting<'s>(
         Cow::Borrowed(_) => html,
         Cow::Owned(shown) => shown,
     };
-    Cow::Owned(bidi_references(&html).into_owned())
+    Scanned { html: Cow::Owned(bidi_references(&html).into_owned()), nodes }
 }
 
 /// Numeric character references to bidirectional formatting characters (`&#x202E;`,
@@ -385,16 +268,6 @@ impl Edit<'_> {
         out.push_str(&self.src[self.copied..from]);
         self.copied = to;
     }
-}
-
-/// Whether `b` has a `<frameset` tag (the parser would replace the body with it).
-fn has_frameset(b: &[u8]) -> bool {
-    has_tag(b, b"<frameset")
-}
-
-/// Whether `b` has `tag` (`<` and a name, any case) in it.
-fn has_tag(b: &[u8], tag: &[u8]) -> bool {
-    b.windows(tag.len()).any(|w| w.eq_ignore_ascii_case(tag))
 }
 
 fn floor_boundary(s: &str, mut at: usize) -> usize {
@@ -551,25 +424,10 @@ mod tests {
     }
 
     #[test]
-    fn a_split_reopens_the_doctype_only_where_the_parser_heeds_it() {
-        let split_of = |page: &str| {
-            let mut split = None;
-            html_following(page, Some(0), &mut |report| {
-                if let Report::Split(found) = report {
-                    split = Some(found);
-                }
-            });
-            split.map(|split| split.reopen)
-        };
-        let body = "<main>".to_string() + &"<p>text</p>\n".repeat(300) + "</main>";
-        let page = "<!DOCTYPE html><html><body>".to_string() + &body;
-        assert_eq!(split_of(&page).as_deref(), Some("<!DOCTYPE html><main>"));
-        // After text (even a lone `<`) the parser ignores a doctype: quirks mode, as the
-        // second half parsed without one.
-        for before in ["text ", "< "] {
-            let page = before.to_string() + "<!DOCTYPE html>" + &body;
-            assert_eq!(split_of(&page).as_deref(), Some("<main>"), "{before}");
-        }
+    fn the_scan_counts_the_nodes_the_parser_makes() {
+        // html, head, body, then each <p> and its text.
+        let page = "<p>text</p>".repeat(100);
+        assert_eq!(scan(&page).nodes, 200);
     }
 
     /// The layout work of the guarded page, counted on the DOM the parser makes of it: each

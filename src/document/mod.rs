@@ -197,17 +197,27 @@ struct Html {
     body: Arc<Vec<u8>>,
     content_type: Option<String>,
     tree: Mutex<Option<html2text::RenderTree>>,
+    /// Keep a copy of the tree after a layout (see [`KEEP_TREE_NODES`]).
+    keep_tree: bool,
 }
 
+/// Pages of more nodes than this keep no copy of their render tree (a layout for another
+/// width parses them again): two trees of the densest page the guard lets through would
+/// hold some 300 MB. The Rust reference has 207,000.
+const KEEP_TREE_NODES: usize = 250_000;
+
 impl Html {
-    /// The source as the parser reads it: decoded, guarded.
-    fn source(body: &[u8], content_type: Option<&str>) -> (String, &'static str) {
+    /// The source as the parser reads it (decoded, guarded), its encoding, and whether its
+    /// tree is small enough to keep a copy of.
+    fn source(body: &[u8], content_type: Option<&str>) -> (String, &'static str, bool) {
         let decoded = decode(guard::bytes(body), content_type, true);
-        let source = match guard::html(&decoded.text) {
+        let scanned = guard::scan(&decoded.text);
+        let keep = scanned.nodes <= KEEP_TREE_NODES;
+        let source = match scanned.html {
             std::borrow::Cow::Borrowed(_) => decoded.text,
             std::borrow::Cow::Owned(guarded) => guarded,
         };
-        (source, decoded.encoding)
+        (source, decoded.encoding, keep)
     }
 }
 
@@ -236,13 +246,14 @@ impl Document {
         let bytes = guard::bytes(body);
         match kind_of(&mime) {
             BodyKind::Html => {
-                let (source, encoding) = Html::source(body, content_type);
+                let (source, encoding, keep_tree) = Html::source(body, content_type);
                 let parsed = parse::parse(url, &source, cancel)?;
                 drop(source);
                 let html = Html {
                     body: body.clone(),
                     content_type: content_type.map(str::to_string),
                     tree: Mutex::new(Some(parsed.tree)),
+                    keep_tree,
                 };
                 let mut doc = Document::from_parsed(url, parsed.title, parsed.base, parsed.forms, html);
                 doc.charset = Some(encoding.to_string());
@@ -280,10 +291,14 @@ impl Document {
     fn from_html_source(url: &Url, source: String, cancel: &Cancel) -> Option<Document> {
         let body = Arc::new(source.into_bytes());
         let content_type = "text/html; charset=utf-8";
-        let (source, _) = Html::source(&body, Some(content_type));
+        let (source, _, keep_tree) = Html::source(&body, Some(content_type));
         let parsed = parse::parse(url, &source, cancel)?;
-        let html =
-            Html { body, content_type: Some(content_type.into()), tree: Mutex::new(Some(parsed.tree)) };
+        let html = Html {
+            body,
+            content_type: Some(content_type.into()),
+            tree: Mutex::new(Some(parsed.tree)),
+            keep_tree,
+        };
         Some(Document::from_parsed(url, parsed.title, parsed.base, parsed.forms, html))
     }
 
@@ -341,11 +356,11 @@ impl Document {
                     Some(tree) => tree,
                     // Let go of (an old history entry): the source again.
                     None => {
-                        let (source, _) = Html::source(&html.body, html.content_type.as_deref());
+                        let (source, _, _) = Html::source(&html.body, html.content_type.as_deref());
                         parse::parse(&self.url, &source, cancel)?.tree
                     }
                 };
-                if keep {
+                if keep && html.keep_tree {
                     if let Ok(mut slot) = html.tree.lock() {
                         slot.get_or_insert_with(|| tree.clone());
                     }

@@ -238,16 +238,6 @@ pub enum Start {
 }
 
 impl Tree {
-    /// The names of the open elements (the parser's own `<html>` and `<body>` aside), when
-    /// each is one of `allowed`, no formatting element is active and nothing is left out.
-    pub fn plain_open(&self, allowed: &[&str]) -> Option<Vec<Box<str>>> {
-        let plain = self.foreign == 0
-            && self.active.is_empty()
-            && self.dropped.is_empty()
-            && self.kept.iter().all(|e| allowed.contains(&&*e.name));
-        plain.then(|| self.kept.iter().map(|e| e.name.clone()).collect())
-    }
-
     /// A run of text: the parser re-opens formatting elements before it.
     pub fn text(&mut self) {
         self.reconstruct();
