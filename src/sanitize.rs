@@ -33,7 +33,7 @@ pub fn is_unsafe(c: char) -> bool {
 /// else unchanged. The placeholders contain no `<`, `&` or control character, so this may
 /// run on HTML source as well as on text.
 pub fn visible_bidi(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| bidi_name(c).is_some()) {
+    if !has_bidi(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -115,12 +115,40 @@ pub fn text(s: &str) -> Cow<'_, str> {
     clean(s, true)
 }
 
+/// Whether `s` holds a bidirectional formatting character. They are U+202A–U+202E and
+/// U+2066–U+2069, all of which start with the byte 0xE2 in UTF-8: only there is a character
+/// looked at (a page's text is checked at the speed of a byte search).
+fn has_bidi(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(0xE2, b).any(|at| {
+        matches!(
+            (b.get(at + 1), b.get(at + 2)),
+            (Some(0x80), Some(0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+        )
+    })
+}
+
+/// Whether `s` holds a character [`is_unsafe`] names (lines and tabs allowed when
+/// `multiline`), told from its UTF-8 bytes: a C0 control or DEL is one byte, a C1 control is
+/// 0xC2 then 0x80–0x9F, a bidirectional formatting character 0xE2 then one of the pairs
+/// [`has_bidi`] looks for.
+fn has_unsafe(s: &str, multiline: bool) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'\n' | b'\t' => !multiline,
+        0..=0x1f | 0x7f => true,
+        0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+        0xe2 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+        ),
+        _ => false,
+    })
+}
+
 fn clean(s: &str, multiline: bool) -> Cow<'_, str> {
-    // Printable ASCII is safe; most text is, and this check is a fraction of the one below.
-    if s.bytes().all(|b| (b' '..b'\x7f').contains(&b)) {
-        return Cow::Borrowed(s);
-    }
-    if !s.chars().any(|c| is_unsafe(c) && !(multiline && matches!(c, '\n' | '\t'))) {
+    // Most text holds nothing a terminal would act on, and this looks at bytes only.
+    if !has_unsafe(s, multiline) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -183,6 +211,18 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_check_agrees_with_the_characters() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            for multiline in [false, true] {
+                let by_chars = s.chars().any(|c| is_unsafe(c) && !(multiline && matches!(c, '\n' | '\t')));
+                assert_eq!(has_unsafe(&s, multiline), by_chars, "{:?} {multiline}", c);
+            }
+            assert_eq!(has_bidi(&s), bidi_name(c).is_some(), "{c:?}");
+        }
+    }
 
     #[test]
     fn controls_become_visible_and_inert() {

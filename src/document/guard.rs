@@ -118,7 +118,7 @@ fn scan_with<'s>(source: &'s str, max_depth: usize, max_nodes: usize, max_bytes:
     let mut i = 0;
     let mut cut = None;
     while i < b.len() {
-        let next = b[i..].iter().position(|&c| c == b'<').map_or(b.len(), |p| i + p);
+        let next = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |p| i + p);
         if next > i {
             tree.text();
             if !b[i..next].iter().all(u8::is_ascii_whitespace) {
@@ -139,7 +139,7 @@ fn scan_with<'s>(source: &'s str, max_depth: usize, max_nodes: usize, max_bytes:
                 match tree.start(&name, attrs, self_closing, max_depth) {
                     Start::LeftOut => out.leave_out(next, end),
                     Start::Kept
-                        if tree.foreign == 0 && !self_closing && RAW_TEXT.contains(&name.as_str()) =>
+                        if tree.foreign == 0 && !self_closing && RAW_TEXT.contains(&name.as_ref()) =>
                     {
                         let close = raw_text_end(b, end, &name);
                         if close > end {

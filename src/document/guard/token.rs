@@ -1,16 +1,18 @@
 //! Just enough of HTML's tokenizer to find tags: comments, doctypes and quoted attribute
 //! values (which may hold `<` and `>`) are skipped as the real tokenizer skips them.
 
-pub enum Token {
+use std::borrow::Cow;
+
+pub enum Token<'a> {
     /// A start tag: its name (lower case), a key for its attributes, and whether it ended
     /// with `/>`.
     Start {
-        name: String,
+        name: Cow<'a, str>,
         attrs: u64,
         self_closing: bool,
     },
     End {
-        name: String,
+        name: Cow<'a, str>,
     },
     /// A comment, doctype or processing instruction (a node in the DOM).
     Node,
@@ -23,7 +25,7 @@ fn is_space(c: u8) -> bool {
 }
 
 /// The token starting with the `<` at `at`, and where it ends.
-pub fn token_at(b: &[u8], at: usize) -> (Token, usize) {
+pub fn token_at(b: &[u8], at: usize) -> (Token<'_>, usize) {
     let rest = &b[at..];
     if rest.starts_with(b"<!--") {
         let body = &rest[4..];
@@ -58,11 +60,10 @@ pub fn token_at(b: &[u8], at: usize) -> (Token, usize) {
     }
 }
 
+/// A key for a tag's attributes (two formatting elements are the same when their names and
+/// attributes are): FNV-1a, enough to tell attribute lists apart, and cheap on every tag.
 fn hash(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Where a comment's body ends: after the first `-->` or `--!>` (looking no further).
@@ -85,10 +86,15 @@ fn to_gt(b: &[u8], from: usize) -> usize {
     b[from..].iter().position(|&c| c == b'>').map_or(b.len(), |p| from + p + 1)
 }
 
-fn tag_name(b: &[u8], from: usize) -> (String, usize) {
+fn tag_name(b: &[u8], from: usize) -> (Cow<'_, str>, usize) {
     let len = b[from..].iter().position(|&c| is_space(c) || c == b'/' || c == b'>');
     let end = len.map_or(b.len(), |l| from + l);
-    (String::from_utf8_lossy(&b[from..end]).to_ascii_lowercase(), end)
+    let name = &b[from..end];
+    // Most pages write their tags in lower case: those names are borrowed, not copied.
+    match std::str::from_utf8(name) {
+        Ok(name) if !name.bytes().any(|c| c.is_ascii_uppercase()) => (Cow::Borrowed(name), end),
+        _ => (Cow::Owned(String::from_utf8_lossy(name).to_ascii_lowercase()), end),
+    }
 }
 
 /// Skip a tag's attributes (quoted values may hold `>`): the end of the tag and whether it
@@ -141,7 +147,7 @@ fn skip_attributes(b: &[u8], mut i: usize) -> (usize, bool) {
 /// for the caller to read), or at the end of the document.
 pub fn raw_text_end(b: &[u8], from: usize, name: &str) -> usize {
     let mut i = from;
-    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
         let at = i + p;
         let rest = &b[at..];
         if rest.len() >= 2 + name.len()
