@@ -238,7 +238,7 @@ mod tests {
             "<title> A\n  title </title><a href=/x aria-label='Home page'><svg></svg></a><a href=/y> </a>";
         let parsed = parse(&url, html, &Cancel::new()).expect("parsed");
         assert_eq!(parsed.title, "A title");
-        let rendered = super::super::layout::lay_out(parsed.tree, &parsed.base, 40, &Cancel::new());
+        let rendered = super::super::layout::lay_out(parsed.tree, &parsed.base, 40, &Cancel::new(), &|| None);
         let text: Vec<String> = rendered.expect("laid out").lines.iter().map(|l| l.text()).collect();
         assert!(text.join("\n").contains("[1]Home page") && text.join("\n").contains("[LINK]"), "{text:?}");
     }

@@ -261,7 +261,7 @@ impl App {
             return;
         };
         let content_type = page.info.content_type().map(str::to_string);
-        let text = decode(&body, content_type.as_deref(), true).text;
+        let text = decode(&body, content_type.as_deref(), true).text.into_owned();
         let mut doc = Document::from_text(&page.address, text);
         doc.title = format!(
             "Source of {}",
