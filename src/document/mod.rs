@@ -142,7 +142,7 @@ impl Document {
     fn from_bytes_for(url: &Url, content_type: Option<&str>, bytes: &[u8], width: Option<u16>) -> Document {
         let mime = mime_of(content_type, url, bytes);
         let size = bytes.len() as u64;
-        // Only what can be laid out is decoded (issue: hostile pages).
+        // Only what can be laid out is decoded (tests/hostile_pages.rs).
         let bytes = guard::bytes(bytes);
         match kind_of(&mime) {
             BodyKind::Html => {

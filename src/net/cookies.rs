@@ -35,7 +35,7 @@ impl CookieJar {
     pub fn new(file: Option<PathBuf>) -> (CookieJar, Option<String>) {
         let mut warning = None;
         let store = match &file {
-            // A FIFO or a device would block the read forever (issue: hostile input).
+            // A FIFO or a device would block the read forever (tests/hostile_files.rs).
             Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) => {
                 warning = Some(format!("{}: not a regular file; starting with no cookies", path.display()));
                 CookieStore::default()

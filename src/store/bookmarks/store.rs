@@ -236,7 +236,7 @@ impl BookmarkStore {
 
     /// The parsed file and its bytes (`None` when there is no file yet).
     fn read_disk(&self) -> Result<(Bookmarks, Option<Vec<u8>>), StoreError> {
-        // A FIFO or a device would block the read forever (issue: hostile input).
+        // A FIFO or a device would block the read forever (tests/hostile_files.rs).
         if fs::metadata(&self.path).is_ok_and(|m| !m.is_file()) {
             let error = io::Error::other("not a regular file");
             return Err(StoreError::Read { path: self.path.clone(), error });
