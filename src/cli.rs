@@ -225,7 +225,7 @@ pub fn generate(args: GenerateArgs, mut cmd: clap::Command) -> ExitCode {
 /// margay(1): clap_mangen's sections, then exit status, environment and files as sections of
 /// their own (rather than the "EXTRA" section clap_mangen makes of the help's last part).
 pub fn man_page(cmd: clap::Command) -> std::io::Result<Vec<u8>> {
-    let man = clap_mangen::Man::new(cmd);
+    let man = clap_mangen::Man::new(cmd.disable_help_subcommand(true));
     let mut page = Vec::new();
     man.render_title(&mut page)?;
     man.render_name_section(&mut page)?;
@@ -246,7 +246,13 @@ pub fn man_page(cmd: clap::Command) -> std::io::Result<Vec<u8>> {
     roff.text([roff::roman("lynx(1), w3m(1), elinks(1). The README in margay's repository.")]);
     roff.to_writer(&mut page)?;
     man.render_version_section(&mut page)?;
-    Ok(page)
+    // Each part rendered alone starts with roff's preamble (how to print a quote); once is
+    // enough.
+    let text = String::from_utf8_lossy(&page).into_owned();
+    let mut seen = std::collections::HashSet::new();
+    let once: Vec<&str> =
+        text.lines().filter(|l| !(l.starts_with(".ie \\n(.g") || l.starts_with(".el .ds Aq")) || seen.insert(*l)).collect();
+    Ok((once.join("\n") + "\n").into_bytes())
 }
 
 fn write_man_pages(cmd: clap::Command, dir: &Path) -> std::io::Result<()> {

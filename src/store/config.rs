@@ -423,6 +423,84 @@ fn distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// Every setting of the structs, as `section.key`, found through serde (an unset path is
+    /// a null there, so none is missed).
+    fn fields() -> Vec<String> {
+        let value = serde_json::to_value(Config::default()).expect("settings serialise");
+        let mut out = Vec::new();
+        for (section, settings) in value.as_object().expect("a table of sections") {
+            for key in settings.as_object().expect("a section is a table").keys() {
+                out.push(format!("{section}.{key}"));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_setting_is_described_once_and_nothing_else_is() {
+        let mut described: Vec<String> = SETTINGS.iter().map(|s| format!("{}.{}", s.section, s.key)).collect();
+        let mut real = fields();
+        described.sort();
+        real.sort();
+        assert_eq!(described, real);
+    }
+
+    #[test]
+    fn the_sample_is_the_defaults_and_names_every_setting() {
+        let sample = sample();
+        assert_eq!(Config::parse(&sample, "sample").expect("the sample parses"), Config::default());
+        for field in fields() {
+            let (section, key) = field.split_once('.').expect("section.key");
+            assert!(sample.contains(&format!("[{section}]")), "no [{section}] in the sample");
+            assert!(sample.contains(&format!("# {key} = ")), "no {key} in the sample");
+        }
+        // With every setting's # taken away, it still parses: each line is real TOML, its
+        // default is the default, and each path is set to its example.
+        let uncommented: String = sample
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") => rest.to_string(),
+                _ => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let all = Config::parse(&uncommented, "sample").expect("the uncommented sample parses");
+        let expected = Config {
+            network: Network { ca_file: Some("/etc/ssl/private-ca.pem".into()), ..Network::default() },
+            bookmarks: Bookmarks { file: Some("/path/to/bookmarks.html".into()) },
+            downloads: Downloads { dir: Some("/path/to/downloads".into()) },
+            ..Config::default()
+        };
+        assert_eq!(all, expected);
+    }
+
+    #[test]
+    fn a_wrong_value_is_said_as_what_it_must_be() {
+        for (text, line, expected) in [
+            ("[network]\nbody_cap_mb = \"ten\"\n", 2, "body_cap_mb must be a whole number of megabytes, 1 or more (it is \"ten\")"),
+            ("[network]\nbody_cap_mb = -1\n", 2, "body_cap_mb must be a whole number of megabytes"),
+            ("[network]\nread_timeout_secs = 1.5\n", 2, "read_timeout_secs must be a whole number of seconds"),
+            ("[network]\n\nbody_cap_mb = 0\n", 3, "body_cap_mb must be a whole number of megabytes, 1 or more (it is 0)"),
+            ("[network]\nca_file = 5\n", 2, "ca_file must be a path in quotes"),
+            ("[cookies]\npersist = \"yes\"\n", 2, "persist must be true or false, without quotes (it is \"yes\")"),
+            ("[display]\npage_colors = true\n", 2, "unknown setting page_colors in [display]; did you mean page_colours?"),
+            ("[cookies]\nkeep = true\n", 2, "unknown setting keep in [cookies]; [cookies] has persist"),
+            ("[nope]\nx = 1\n", 1, "unknown section [nope]; the sections are [network], [cookies]"),
+            ("network = 5\n", 1, "network must be a section"),
+            ("network.body_cap_mb = \"x\"\n", 1, "body_cap_mb must be a whole number"),
+            ("[network]\nbody_cap_mb 5\n", 2, "a setting without a value; write it as name = value"),
+            ("[network\n", 1, "a section name without its closing ]"),
+            ("[network]\nbody_cap_mb = 5\nbody_cap_mb = 6\n", 3, "this name is given twice"),
+        ] {
+            let e = Config::parse(text, "config.toml").expect_err(text);
+            assert_eq!(e.line, line, "{text:?}: {e}");
+            assert!(e.message.contains(expected), "{text:?}: {e}");
+            for rust in ["u64", "invalid type", "expected", "struct", "`"] {
+                assert!(!e.message.contains(rust), "{text:?}: {e}");
+            }
+        }
+    }
+
     #[test]
     fn page_colours_are_off_unless_turned_on() {
         assert!(!Config::parse("", "config.toml").expect("empty file").display.page_colours);
