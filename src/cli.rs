@@ -17,8 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Exit status: 0 the files can be used (or are not there), 1 one has a mistake (said on \
-                        stderr), 2 wrong command line.")]
+#[command(
+    after_help = "Exit status: 0 the files can be used (or are not there), 1 one has a mistake (said on \
+                        stderr), 2 wrong command line."
+)]
 pub struct ConfigArgs {
     /// Print a commented config.toml with every setting and its default, and exit.
     #[arg(long)]
@@ -26,8 +28,10 @@ pub struct ConfigArgs {
 }
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Exit status: 0 done, 1 the keymap file has a mistake (the default keys are listed), \
-                        2 wrong command line.")]
+#[command(
+    after_help = "Exit status: 0 done, 1 the keymap file has a mistake (the default keys are listed), \
+                        2 wrong command line."
+)]
 pub struct KeysArgs {
     /// Print the default keymap, commented, in the form of keymap.toml, and exit.
     #[arg(long)]
@@ -68,10 +72,16 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("WWW_HOME", "The start page, as in lynx."),
     ("NO_COLOR", "Set and not empty: no colours."),
     ("VISUAL, EDITOR", "The editor for a textarea."),
-    ("http_proxy, https_proxy, all_proxy, no_proxy", "Proxies, chosen as curl chooses them (HTTP_PROXY in capitals is ignored, as curl does)."),
+    (
+        "http_proxy, https_proxy, all_proxy, no_proxy",
+        "Proxies, chosen as curl chooses them (HTTP_PROXY in capitals is ignored, as curl does).",
+    ),
     ("SSL_CERT_FILE, SSL_CERT_DIR", "More certificate authorities to trust."),
     ("MAILCAPS", "The mailcap files that say which viewer opens a body margay does not display."),
-    ("XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME, XDG_DOWNLOAD_DIR", "Where margay's files live (see the files below)."),
+    (
+        "XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME, XDG_DOWNLOAD_DIR",
+        "Where margay's files live (see the files below).",
+    ),
     ("MARGAY_ONE_THREAD", "1: lay every page out on one thread."),
 ];
 
@@ -127,7 +137,9 @@ pub fn config(args: ConfigArgs) -> ExitCode {
                 eprintln!("margay: {}", crate::sanitize::line(&note));
             }
         }
-        None => println!("settings: no configuration folder (HOME and XDG_CONFIG_HOME are not set); the defaults are used"),
+        None => println!(
+            "settings: no configuration folder (HOME and XDG_CONFIG_HOME are not set); the defaults are used"
+        ),
     }
     match paths.keymap_file() {
         Some(file) => {
@@ -250,8 +262,10 @@ pub fn man_page(cmd: clap::Command) -> std::io::Result<Vec<u8>> {
     // enough.
     let text = String::from_utf8_lossy(&page).into_owned();
     let mut seen = std::collections::HashSet::new();
-    let once: Vec<&str> =
-        text.lines().filter(|l| !(l.starts_with(".ie \\n(.g") || l.starts_with(".el .ds Aq")) || seen.insert(*l)).collect();
+    let once: Vec<&str> = text
+        .lines()
+        .filter(|l| !(l.starts_with(".ie \\n(.g") || l.starts_with(".el .ds Aq")) || seen.insert(*l))
+        .collect();
     Ok((once.join("\n") + "\n").into_bytes())
 }
 

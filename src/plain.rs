@@ -102,7 +102,10 @@ pub fn debug_words(text: &str) -> String {
                 continue;
             }
             // A field name inside `Name { field: value }`.
-            if open_wrappers > 0 && after.starts_with(": ") && word.chars().all(|c| c.is_lowercase() || c == '_') {
+            if open_wrappers > 0
+                && after.starts_with(": ")
+                && word.chars().all(|c| c.is_lowercase() || c == '_')
+            {
                 rest = &after[2..];
                 continue;
             }
@@ -178,9 +181,15 @@ mod tests {
             debug_words("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))"),
             "invalid peer certificate: other: other error: ca used as end entity"
         );
-        assert_eq!(debug_words("received fatal alert: HandshakeFailure"), "received fatal alert: handshake failure");
+        assert_eq!(
+            debug_words("received fatal alert: HandshakeFailure"),
+            "received fatal alert: handshake failure"
+        );
         assert_eq!(debug_words("Some(5)"), "some: 5");
-        assert_eq!(debug_words("cannot open x: No such file (os error 2); y"), "cannot open x: No such file; y");
+        assert_eq!(
+            debug_words("cannot open x: No such file (os error 2); y"),
+            "cannot open x: No such file; y"
+        );
         assert_eq!(debug_words("the connection failed"), "the connection failed");
         assert_eq!(debug_words("Custom { kind: Other, error: \"x\" }"), "custom: Other, \"x\"");
     }

@@ -67,13 +67,30 @@ fn the_man_page_is_made_from_the_command_line() {
     assert!(page.lines().any(|l| l.starts_with(".TH margay 1")), "{}", &page[..page.len().min(200)]);
     assert_eq!(page.matches(".el .ds Aq").count(), 1, "one preamble");
     assert!(!page.contains("margay\\-help"), "no page for clap's help command");
-    for part in [".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS", "\\-\\-dump", "margay\\-bookmarks(1)", ".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH FILES", "WWW_HOME"] {
+    for part in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        "\\-\\-dump",
+        "margay\\-bookmarks(1)",
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        "WWW_HOME",
+    ] {
         assert!(page.contains(part), "no {part} in the man page:\n{page}");
     }
     let pages = dir.join("man1");
     let out = margay(&dir, &["generate", "man", "--dir", pages.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    for name in ["margay.1", "margay-bookmarks.1", "margay-bookmarks-add.1", "margay-certs.1", "margay-config.1", "margay-keys.1"] {
+    for name in [
+        "margay.1",
+        "margay-bookmarks.1",
+        "margay-bookmarks-add.1",
+        "margay-certs.1",
+        "margay-config.1",
+        "margay-keys.1",
+    ] {
         let text = std::fs::read_to_string(pages.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(text.lines().any(|l| l.starts_with(".TH")), "{name}");
     }
@@ -83,7 +100,9 @@ fn the_man_page_is_made_from_the_command_line() {
 #[test]
 fn completions_are_made_for_bash_zsh_and_fish() {
     let dir = home("completions");
-    for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef margay"), ("fish", "complete -c margay")] {
+    for (shell, marker) in
+        [("bash", "complete -F"), ("zsh", "#compdef margay"), ("fish", "complete -c margay")]
+    {
         let out = margay(&dir, &["generate", "completions", shell]);
         assert!(out.status.success(), "{shell}: {}", stderr(&out));
         let script = stdout(&out);
@@ -121,7 +140,10 @@ fn margay_config_names_a_mistake_and_fails() {
     assert_eq!(out.status.code(), Some(1));
     let message = stderr(&out);
     assert!(
-        message.contains(&format!("{}, line 2: body_cap_mb must be a whole number of megabytes", file.display())),
+        message.contains(&format!(
+            "{}, line 2: body_cap_mb must be a whole number of megabytes",
+            file.display()
+        )),
         "{message}"
     );
     assert_eq!(message.lines().count(), 1, "one line: {message}");

@@ -581,7 +581,9 @@ fn transport_failure(e: ureq::Error, url: &Url) -> TransportFailure {
 fn ureq_words(e: &ureq::Error) -> String {
     use ureq::Error as E;
     match e {
-        E::Http(e) => format!("the request could not be made ({})", crate::plain::debug_words(&e.to_string())),
+        E::Http(e) => {
+            format!("the request could not be made ({})", crate::plain::debug_words(&e.to_string()))
+        }
         E::BadUri(uri) => format!("the address cannot be sent ({uri})"),
         E::InvalidProxyUrl => "the proxy's address is not usable".to_string(),
         E::ConnectProxyFailed(why) => format!("the proxy did not open a connection ({why})"),

@@ -66,7 +66,12 @@ impl Tls {
                 let _ = self.notes.set(notes);
                 WebPkiServerVerifier::builder_with_provider(Arc::new(roots), self.provider.clone())
                     .build()
-                    .map_err(|e| format!("no usable certificate authorities ({})", crate::plain::debug_words(&e.to_string())))
+                    .map_err(|e| {
+                        format!(
+                            "no usable certificate authorities ({})",
+                            crate::plain::debug_words(&e.to_string())
+                        )
+                    })
             })
             .clone()
     }
@@ -82,7 +87,10 @@ fn load_roots(settings: &TlsSettings) -> (RootCertStore, Vec<String>) {
     let mut notes = Vec::new();
     let native = rustls_native_certs::load_native_certs();
     for error in native.errors.iter().take(3) {
-        notes.push(format!("the system's certificate store: {}", crate::plain::debug_words(&error.to_string())));
+        notes.push(format!(
+            "the system's certificate store: {}",
+            crate::plain::debug_words(&error.to_string())
+        ));
     }
     roots.add_parsable_certificates(native.certs);
     if let Some(file) = &settings.ca_file {
@@ -229,11 +237,18 @@ pub(crate) fn describe_rustls_error(e: &rustls::Error) -> String {
     let words = |debug: String| crate::plain::camel_words(&debug);
     match e {
         E::InvalidCertificate(e) => describe_certificate_error(e),
-        E::AlertReceived(alert) => format!("the server ended the TLS handshake ({})", words(format!("{alert:?}"))),
-        E::PeerIncompatible(why) => {
-            format!("the server and margay have no TLS version or cipher in common ({})", words(format!("{why:?}")))
+        E::AlertReceived(alert) => {
+            format!("the server ended the TLS handshake ({})", words(format!("{alert:?}")))
         }
-        E::PeerMisbehaved(why) => format!("the server broke the TLS protocol ({})", words(format!("{why:?}"))),
+        E::PeerIncompatible(why) => {
+            format!(
+                "the server and margay have no TLS version or cipher in common ({})",
+                words(format!("{why:?}"))
+            )
+        }
+        E::PeerMisbehaved(why) => {
+            format!("the server broke the TLS protocol ({})", words(format!("{why:?}")))
+        }
         E::InvalidMessage(why) => {
             format!("the server sent something that is not valid TLS ({})", words(format!("{why:?}")))
         }

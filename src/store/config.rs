@@ -276,9 +276,8 @@ impl Config {
             line: line_of(offset),
             message,
         };
-        let table = toml::de::DeTable::parse(text).map_err(|e| {
-            problem(e.span().map_or(0, |s| s.start), crate::plain::toml_syntax(e.message()))
-        })?;
+        let table = toml::de::DeTable::parse(text)
+            .map_err(|e| problem(e.span().map_or(0, |s| s.start), crate::plain::toml_syntax(e.message())))?;
         check(table.get_ref(), text).map_err(|(offset, message)| problem(offset, message))?;
         // What the check passed, serde reads; a message from here would be about Rust types,
         // so it is only a fallback for a shape the check does not know.
@@ -363,12 +362,14 @@ fn check(table: &toml::de::DeTable<'_>, text: &str) -> Result<(), (usize, String
                     Some(k) if distance(k, key_text) <= 3 => format!("did you mean {k}?"),
                     _ => format!("[{section}] has {}", here.join(", ")),
                 };
-                return Err((key.span().start, format!("unknown setting {} in [{section}]; {hint}", clean(key_text))));
+                return Err((
+                    key.span().start,
+                    format!("unknown setting {} in [{section}]; {hint}", clean(key_text)),
+                ));
             };
             let fits = match (setting.kind, value.get_ref()) {
                 (Kind::Count(_), DeValue::Integer(n)) => {
-                    u64::from_str_radix(n.as_str(), n.radix())
-                        .is_ok_and(|n| n >= 1)
+                    u64::from_str_radix(n.as_str(), n.radix()).is_ok_and(|n| n >= 1)
                 }
                 (Kind::Switch, DeValue::Boolean(_)) => true,
                 (Kind::Path, DeValue::String(s)) => !s.trim().is_empty(),
@@ -376,10 +377,14 @@ fn check(table: &toml::de::DeTable<'_>, text: &str) -> Result<(), (usize, String
             };
             if !fits {
                 let span = value.span();
-                let written = text.get(span.start..span.end).unwrap_or("").trim();
+                let written = match value.get_ref() {
+                    DeValue::Array(_) => "a list".to_string(),
+                    DeValue::Table(_) => "a table".to_string(),
+                    _ => shown(text.get(span.start..span.end).unwrap_or("").trim()),
+                };
                 return Err((
                     span.start,
-                    format!("{} must be {} (it is {})", setting.key, setting.must_be(), shown(written)),
+                    format!("{} must be {} (it is {written})", setting.key, setting.must_be()),
                 ));
             }
         }
@@ -438,7 +443,8 @@ mod tests {
 
     #[test]
     fn every_setting_is_described_once_and_nothing_else_is() {
-        let mut described: Vec<String> = SETTINGS.iter().map(|s| format!("{}.{}", s.section, s.key)).collect();
+        let mut described: Vec<String> =
+            SETTINGS.iter().map(|s| format!("{}.{}", s.section, s.key)).collect();
         let mut real = fields();
         described.sort();
         real.sort();
@@ -477,13 +483,33 @@ mod tests {
     #[test]
     fn a_wrong_value_is_said_as_what_it_must_be() {
         for (text, line, expected) in [
-            ("[network]\nbody_cap_mb = \"ten\"\n", 2, "body_cap_mb must be a whole number of megabytes, 1 or more (it is \"ten\")"),
+            (
+                "[network]\nbody_cap_mb = \"ten\"\n",
+                2,
+                "body_cap_mb must be a whole number of megabytes, 1 or more (it is \"ten\")",
+            ),
             ("[network]\nbody_cap_mb = -1\n", 2, "body_cap_mb must be a whole number of megabytes"),
-            ("[network]\nread_timeout_secs = 1.5\n", 2, "read_timeout_secs must be a whole number of seconds"),
-            ("[network]\n\nbody_cap_mb = 0\n", 3, "body_cap_mb must be a whole number of megabytes, 1 or more (it is 0)"),
+            (
+                "[network]\nread_timeout_secs = 1.5\n",
+                2,
+                "read_timeout_secs must be a whole number of seconds",
+            ),
+            (
+                "[network]\n\nbody_cap_mb = 0\n",
+                3,
+                "body_cap_mb must be a whole number of megabytes, 1 or more (it is 0)",
+            ),
             ("[network]\nca_file = 5\n", 2, "ca_file must be a path in quotes"),
-            ("[cookies]\npersist = \"yes\"\n", 2, "persist must be true or false, without quotes (it is \"yes\")"),
-            ("[display]\npage_colors = true\n", 2, "unknown setting page_colors in [display]; did you mean page_colours?"),
+            (
+                "[cookies]\npersist = \"yes\"\n",
+                2,
+                "persist must be true or false, without quotes (it is \"yes\")",
+            ),
+            (
+                "[display]\npage_colors = true\n",
+                2,
+                "unknown setting page_colors in [display]; did you mean page_colours?",
+            ),
             ("[cookies]\nkeep = true\n", 2, "unknown setting keep in [cookies]; [cookies] has persist"),
             ("[nope]\nx = 1\n", 1, "unknown section [nope]; the sections are [network], [cookies]"),
             ("network = 5\n", 1, "network must be a section"),

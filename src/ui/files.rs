@@ -199,7 +199,11 @@ impl App {
                 self.prompt = Some(Prompt::new(kind, ""));
             }
             Err((path, message, false)) => {
-                self.status = StatusLine::Error(format!("Could not save {}: {message}", path.display()))
+                self.status = StatusLine::Error(format!(
+                    "Could not save {}: {}; choose another name or folder",
+                    path.display(),
+                    crate::plain::debug_words(&message)
+                ))
             }
         }
     }

@@ -184,7 +184,10 @@ impl Keymap {
         check_shape(text).map_err(|(offset, message)| err(offset, message))?;
         let raw: RawKeymap = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            err(offset, format!("this line cannot be used ({})", crate::plain::debug_words(e.message().trim())))
+            err(
+                offset,
+                format!("this line cannot be used ({})", crate::plain::debug_words(e.message().trim())),
+            )
         })?;
         let mut keys = base.map(|b| b.keys).unwrap_or_default();
         let mut overridden = Vec::new();
@@ -291,7 +294,10 @@ fn check_shape(text: &str) -> Result<(), (usize, String)> {
             ));
         };
         if let Some(key) = keys.iter().find(|k| !matches!(k.get_ref(), DeValue::String(_))) {
-            return Err((key.span().start, "a key is written in quotes, such as \"g\" or \"Ctrl-R\"".to_string()));
+            return Err((
+                key.span().start,
+                "a key is written in quotes, such as \"g\" or \"Ctrl-R\"".to_string(),
+            ));
         }
     }
     Ok(())

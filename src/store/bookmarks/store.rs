@@ -29,12 +29,12 @@ pub enum StoreError {
     /// The file exists but is not a bookmark file margay can read; it is left untouched.
     #[error("{}: {error}; the file is left untouched and the bookmarks are read-only until it is fixed", path.display())]
     Unparseable { path: PathBuf, error: ParseError },
-    #[error("cannot read {}: {error}", path.display())]
+    #[error("cannot read {}: {}; check the path (or name another file with --bookmarks)", path.display(), crate::plain::io(error))]
     Read { path: PathBuf, error: io::Error },
-    #[error("cannot lock {}: {error}", path.display())]
+    #[error("cannot lock {}: {}; check that its folder can be written", path.display(), crate::plain::io(error))]
     Lock { path: PathBuf, error: io::Error },
     /// Writing failed; the file it was replacing is as it was.
-    #[error("cannot save the bookmarks to {}: {error}; the file is unchanged", path.display())]
+    #[error("cannot save the bookmarks to {}: {}; the file is unchanged (check the disk and the folder)", path.display(), crate::plain::io(error))]
     Write { path: PathBuf, error: io::Error },
     /// An import file cannot be parsed.
     #[error("{}: {error}", path.display())]
