@@ -92,6 +92,16 @@ pub fn debug_words(text: &str) -> String {
         if c.is_alphanumeric() || c == '_' {
             let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
             let (word, after) = rest.split_at(end);
+            // A part of a path, a file name or an address (`/home/MyDocs/a.html`) is kept
+            // as it is written.
+            let in_a_name = out.ends_with(['/', '.', '\\', '~', '-', '@'])
+                || (after.starts_with(['/', '.', '\\', '-', '@'])
+                    && after[1..].starts_with(|c: char| c.is_alphanumeric()));
+            if in_a_name {
+                out.push_str(word);
+                rest = after;
+                continue;
+            }
             let camel = is_camel(word);
             let wrapped = after.strip_prefix('(').or_else(|| after.strip_prefix(" {"));
             if let (Some(inner), true) = (wrapped, camel || is_wrapper(word)) {
@@ -186,6 +196,11 @@ mod tests {
             "received fatal alert: handshake failure"
         );
         assert_eq!(debug_words("Some(5)"), "some: 5");
+        assert_eq!(
+            debug_words("/home/u/MyDocs/ReadMe.html: it does not exist"),
+            "/home/u/MyDocs/ReadMe.html: it does not exist"
+        );
+        assert_eq!(debug_words("https://example.org/GetThing."), "https://example.org/GetThing.");
         assert_eq!(
             debug_words("cannot open x: No such file (os error 2); y"),
             "cannot open x: No such file; y"

@@ -297,7 +297,7 @@ impl Config {
         let Some(path) = path else { return (Config::default(), None) };
         // A FIFO or a device would block the read forever (tests/hostile_files.rs).
         let text = if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            Err(std::io::Error::other("it is not a regular file"))
+            Err(std::io::Error::other("not a regular file"))
         } else {
             std::fs::read_to_string(path)
         };
@@ -315,7 +315,7 @@ impl Config {
             Err(e) => (
                 Config::default(),
                 Some(format!(
-                    "{}: cannot be read as settings ({}) — using the default settings; make it a text file or remove it.",
+                    "{}: {} — using the default settings; make it a readable text file, or remove it.",
                     path.display(),
                     what_went_wrong(&e)
                 )),

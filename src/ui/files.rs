@@ -97,7 +97,8 @@ impl App {
                 self.push_page(page, LoadMode::Push);
                 self.status = StatusLine::Info(format!("The output of {viewer}; Left goes back."));
             }
-            Err(e) => self.status = StatusLine::Error(e),
+            // The viewer's failure comes from the system: its words, without the error number.
+            Err(e) => self.status = StatusLine::Error(crate::plain::debug_words(&e)),
         }
     }
 

@@ -235,7 +235,7 @@ impl Keymap {
         let Some(file) = file else { return (Keymap::defaults(), None) };
         // A FIFO or a device would block the read forever (tests/hostile_files.rs).
         let text = if std::fs::metadata(file).is_ok_and(|m| !m.is_file()) {
-            Err(std::io::Error::other("it is not a regular file"))
+            Err(std::io::Error::other("not a regular file"))
         } else {
             std::fs::read_to_string(file)
         };
@@ -259,7 +259,7 @@ impl Keymap {
                 (
                     Keymap::defaults(),
                     Some(format!(
-                        "{}: cannot be read as a keymap ({why}) — using the default keys; make it a text file or remove it.",
+                        "{}: {why} — using the default keys; make it a readable text file, or remove it.",
                         file.display()
                     )),
                 )

@@ -222,7 +222,7 @@ impl BookmarkStore {
                 path: self.path.clone(),
                 error: io::Error::new(
                     e.kind(),
-                    format!("the backup {} cannot be written ({e})", backup.display()),
+                    format!("the backup {} cannot be written ({})", backup.display(), crate::plain::io(&e)),
                 ),
             })?;
         }
