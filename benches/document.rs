@@ -5,7 +5,7 @@
 //! `cargo bench --bench document` (a filter narrows it: `cargo bench --bench document -- parse/book`).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
-use margay::document::Document;
+use margay::document::{preview, Cancel, Document};
 use margay::dump::{self, DumpMode};
 use margay::net::{Client, NetConfig};
 use margay::ui::{App, Effect, Keymap, Msg};
@@ -26,9 +26,8 @@ fn parse(c: &mut Criterion) {
     }
 }
 
-/// The first layout of a page (the one every load makes: it uses the render tree of the
-/// parse), and a later one at another width (resize, history), which parses the kept source
-/// again because the first layout consumed the tree.
+/// The first layout of a page (the one every load makes: it keeps a copy of the render tree),
+/// and a later one at another width (resize), which starts from the kept tree.
 fn render(c: &mut Criterion) {
     let mut group = c.benchmark_group("render");
     group.sampling_mode(SamplingMode::Flat);
@@ -54,6 +53,16 @@ fn render(c: &mut Criterion) {
     }
 }
 
+/// Run the layouts the app asks for, as the runner does (here, in turn).
+fn run_layouts(app: &mut App, effects: Vec<Effect>) {
+    for effect in effects {
+        if let Effect::Layout { doc, width } = effect {
+            let rendered = doc.layout(width, &Cancel::new());
+            app.update(Msg::Laid { doc: doc.id, width, rendered });
+        }
+    }
+}
+
 /// The app re-wraps the page when the terminal's width changes: 80 ↔ 200 columns.
 fn resize(c: &mut Criterion) {
     let mut group = c.benchmark_group("resize");
@@ -61,18 +70,30 @@ fn resize(c: &mut Criterion) {
     for page in support::pages() {
         let mut app = App::new(Keymap::defaults(), 80, 40);
         app.show_document(page.url(), Document::from_bytes(&page.url(), Some("text/html"), &page.bytes));
+        let effects = app.pending_effects();
+        run_layouts(&mut app, effects);
         let mut wide = false;
-        // The whole resize: the app asks for a layout off the UI thread (`Effect::Relayout`),
-        // the job runs, and the new layout is handed back.
+        // The whole resize: the app asks for a layout off the UI thread (`Effect::Layout`), the
+        // job lays the kept render tree out, and the new layout is handed back.
         group.bench_function(format!("{}/80<->200", page.name), |b| {
             b.iter(|| {
                 wide = !wide;
-                for effect in app.update(Msg::Resize(if wide { 200 } else { 80 }, 40)) {
-                    if let Effect::Relayout { page, width, job } = effect {
-                        app.update(Msg::Relaid { page, width, rendered: job.run() });
-                    }
-                }
+                let effects = app.update(Msg::Resize(if wide { 200 } else { 80 }, 40));
+                run_layouts(&mut app, effects);
             })
+        });
+    }
+}
+
+/// The first screens of a page, laid out from the start of its body while the rest arrives:
+/// what decides how soon a page appears.
+fn first_screen(c: &mut Criterion) {
+    let mut group = c.benchmark_group("first_screen");
+    group.sampling_mode(SamplingMode::Flat);
+    for page in support::pages() {
+        let url = page.url();
+        group.bench_function(page.name, |b| {
+            b.iter(|| preview(black_box(&url), Some("text/html"), black_box(&page.bytes), 80, &Cancel::new()))
         });
     }
 }
@@ -116,6 +137,6 @@ fn startup(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = support::big_inputs();
-    targets = parse, render, resize, dump_in_process, startup
+    targets = parse, render, resize, first_screen, dump_in_process, startup
 }
 criterion_main!(benches);

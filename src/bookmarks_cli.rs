@@ -3,9 +3,10 @@
 //! locked, merged, atomic write).
 //!
 //! Exit status: 0 when everything went well (for `check`: every bookmark is ok), 1 when
-//! something failed or some bookmark is not ok, 2 for a wrong command line. Text that came
-//! from the file or the network is printed without control characters, so a bookmark title
-//! cannot drive the terminal.
+//! something failed or some bookmark is not ok, 2 for a wrong command line. Whatever goes to
+//! a terminal — lists, the check's table, `export` without a file, messages — is printed
+//! without control characters (`crate::sanitize`), so a bookmark title cannot drive the
+//! terminal; `export` into a file or a pipe writes the bookmark file's bytes unchanged.
 
 use crate::net::{Client, NetConfig};
 use crate::store::bookmarks::check::{self, Category, Verdict};
@@ -76,7 +77,7 @@ pub fn run(args: BookmarksArgs) -> ExitCode {
     let paths = Paths::from_env();
     let (config, warning) = Config::load(paths.config_file().as_deref());
     if let Some(warning) = warning {
-        eprintln!("margay: {warning}");
+        eprintln!("margay: {}", clean(&warning));
     }
     let Some(file) = args.bookmarks.or(config.bookmarks.file.clone()).or_else(|| paths.bookmarks_file())
     else {
@@ -97,11 +98,19 @@ pub fn run(args: BookmarksArgs) -> ExitCode {
         });
     match result {
         Ok(code) => code,
+        // A closed pipe (`margay bookmarks list | head`) is not an error worth a message.
+        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(is_broken_pipe)) => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
-            eprintln!("margay: {e:#}");
+            eprintln!("margay: {}", clean(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
 }
 
 /// The bookmarks must be readable for anything but a change (which reports it itself).
@@ -144,6 +153,7 @@ fn add(
     let parsed = match Url::parse(url.trim()) {
         Ok(u) => u,
         Err(e) => {
+            let url = clean(url);
             eprintln!("margay: {url} is not an absolute address ({e}); write it with its scheme, e.g. https://{url}");
             return Ok(ExitCode::from(2));
         }
@@ -193,10 +203,14 @@ fn export(store: &BookmarkStore, file: Option<PathBuf>) -> anyhow::Result<ExitCo
     readable(store)?;
     match file {
         Some(file) => store.export_to(&file)?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(store.export().as_bytes())
-            .context("cannot write the export")?,
+        None => {
+            let export = store.export();
+            let mut out = std::io::stdout().lock();
+            // On a terminal, a title's escape sequences would be acted on: shown inert there.
+            let shown =
+                if out.is_terminal() { crate::sanitize::text(&export) } else { export.as_str().into() };
+            out.write_all(shown.as_bytes()).context("cannot write the export")?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

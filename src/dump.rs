@@ -185,7 +185,14 @@ fn dump(
             }
         }
         // On a load thread: its stack fits the deepest page, and a panic there is a failure.
-        let loaded = net::run_on_load_thread(|| net::load(client, &nav.request, width, &mut |_, _| true));
+        let loaded = crate::jobs::run(crate::jobs::Kind::Load, || {
+            net::load(client, &nav.request, width, &mut |_, _| true)
+        })
+        .unwrap_or_else(|panic| {
+            Err(crate::policy::TransportFailure::Protocol(format!(
+                "margay could not read or lay out this answer ({panic})"
+            )))
+        });
         let step = match loaded {
             Ok(loaded) => {
                 let response = &loaded.response;
@@ -258,7 +265,7 @@ fn stream_source(client: &Client, nav: &Navigation, verbose: bool, out: &mut dyn
         let response = net::FetchResponse {
             url: nav.request.url.clone(),
             head,
-            body: note,
+            body: std::sync::Arc::new(note),
             elapsed: started.elapsed(),
             truncated: false,
             proxy,
@@ -354,7 +361,7 @@ fn print_shown(out: &mut dyn Write, shown: Shown, width: u16) -> DumpOutcome {
     let written = write_rendered(&mut buffered, &rendered).and_then(|()| buffered.flush());
     drop(buffered);
     let parts = rendered.lines.len();
-    crate::free::in_background((shown.doc, rendered), parts);
+    crate::jobs::free_in_background((shown.doc, rendered), parts);
     write_result(written, outcome)
 }
 

@@ -144,6 +144,40 @@ pub fn workers<T: Send>(
     })
 }
 
+/// Named threads that may borrow from the caller's stack, all joined before `f` returns
+/// (the bookmark checker's workers).
+pub fn scope<'env, T>(f: impl for<'scope> FnOnce(&Spawner<'scope, 'env>) -> T) -> T {
+    std::thread::scope(|scope| f(&Spawner(scope)))
+}
+
+/// Starts threads of a [`scope`].
+pub struct Spawner<'scope, 'env>(&'scope std::thread::Scope<'scope, 'env>);
+
+impl<'scope> Spawner<'scope, '_> {
+    /// Start `work` on a thread of `kind`; `None` when no thread could be had.
+    pub fn spawn<T: Send + 'scope>(
+        &self,
+        kind: Kind,
+        work: impl FnOnce() -> T + Send + 'scope,
+    ) -> Option<std::thread::ScopedJoinHandle<'scope, Result<T, Panicked>>> {
+        builder(kind).spawn_scoped(self.0, move || catch(work)).ok()
+    }
+}
+
+/// Values with fewer parts than this are freed where they are: a thread costs more.
+pub const WORTH_A_THREAD: usize = 1000;
+
+/// Free a large value (a printed page's layout: tens of thousands of lines) on a thread of
+/// its own, so the caller goes on — or exits, which cuts the freeing short. `parts` says how
+/// large it is; a small value, or one no thread can be had for, is dropped here.
+pub fn free_in_background<T: Send + 'static>(value: T, parts: usize) {
+    if parts < WORTH_A_THREAD {
+        return;
+    }
+    // Builder::spawn hands the closure back only by dropping it: the value is freed here then.
+    let _ = builder(Kind::Free).spawn(move || drop(value));
+}
+
 /// Run `work`, turning a panic into [`Panicked`].
 pub fn catch<T>(work: impl FnOnce() -> T) -> Result<T, Panicked> {
     panic::catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
@@ -190,5 +224,25 @@ mod tests {
         assert_eq!(rx.recv().unwrap(), Err(Panicked("late".into())));
         let all = workers(Kind::Check, 3, |i| if i == 1 { panic!("one") } else { i });
         assert_eq!(all, vec![Ok(0), Err(Panicked("one".into())), Ok(2)]);
+    }
+
+    #[test]
+    fn small_values_are_dropped_at_once_and_large_ones_on_a_thread() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        struct Counted(Arc<AtomicUsize>);
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let dropped = Arc::new(AtomicUsize::new(0));
+        free_in_background(Counted(dropped.clone()), 3);
+        assert_eq!(dropped.load(Ordering::SeqCst), 1, "dropped before returning");
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        free_in_background((Counted(dropped.clone()), tx), WORTH_A_THREAD);
+        // The sender goes with the value: the channel closes once the thread has dropped it.
+        assert!(rx.recv().is_err());
+        assert_eq!(dropped.load(Ordering::SeqCst), 2);
     }
 }

@@ -9,7 +9,6 @@ pub mod certs_cli;
 pub mod cli;
 pub mod document;
 pub mod dump;
-pub mod free;
 pub mod jobs;
 pub mod navigation;
 pub mod net;

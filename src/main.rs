@@ -1,7 +1,9 @@
 //! The binary: the command line, `--dump` / `--source` for scripts (never touching the
 //! terminal's modes), and the interactive terminal loop that feeds events to `App::update`
 //! and carries out its effects. The terminal is restored on every way out: quit, error,
-//! panic, SIGTERM and SIGHUP.
+//! panic, and every signal that ends the process (`signals`). A terminal that cannot show
+//! the full-screen browser (`TERM=dumb`, or output that is not a terminal) gets the page as
+//! `--dump` prints it, with a message saying so.
 
 use anyhow::Context as _;
 use clap::Parser;
@@ -18,6 +20,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
+mod signals;
 mod terminal;
 
 /// mimalloc lays a large page out about a fifth faster than the system allocator; see
@@ -148,6 +151,9 @@ fn main() -> ExitCode {
         Cache::new(paths.cache_dir.as_ref().map(|d| d.join("http")), DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP);
     let cookie_file =
         config.cookies.persist.then(|| paths.data_dir.as_ref().map(|d| d.join("cookies.json"))).flatten();
+    if let Some(why) = no_full_screen() {
+        return print_instead(&client, cli.url.as_deref(), &why);
+    }
     let (jar, cookie_warning) = CookieJar::new(cookie_file);
     let (keymap, keymap_warning) = load_keymap(&paths);
     let download_dir = config
@@ -169,10 +175,14 @@ fn main() -> ExitCode {
         bookmark_file: config.bookmarks.file.clone().or_else(|| paths.bookmarks_file()),
         page_colours: config.display.page_colours,
     };
-    match run_tui(session) {
+    let result = run_tui(session);
+    // A signal that ended the browser ends the process the same way, now that the terminal
+    // is restored.
+    signals::end();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("margay: {e:#}");
+            eprintln!("margay: {}", margay::sanitize::line(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -194,23 +204,57 @@ fn load_keymap(paths: &Paths) -> (Keymap, Option<String>) {
     Keymap::load(paths.keymap_file().as_deref())
 }
 
+/// Why this terminal cannot show the full-screen browser, if it cannot: `TERM` unset,
+/// empty, `dumb` or `unknown` (no cursor addressing), or standard output not a terminal.
+fn no_full_screen() -> Option<String> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Some("the output is not a terminal".to_string());
+    }
+    match std::env::var("TERM").unwrap_or_default().trim() {
+        "" => Some("TERM is not set, so the terminal's abilities are unknown".to_string()),
+        term @ ("dumb" | "unknown") => {
+            Some(format!("this terminal (TERM={term}) cannot move the cursor or draw a screen"))
+        }
+        _ => None,
+    }
+}
+
+/// Instead of the full-screen browser: the page as `--dump` prints it (with the terminal's
+/// width), after a message saying why.
+fn print_instead(client: &Client, url: Option<&str>, why: &str) -> ExitCode {
+    let start =
+        url.map(str::to_string).or_else(|| std::env::var("WWW_HOME").ok().filter(|s| !s.trim().is_empty()));
+    let Some(url) = start else {
+        eprintln!(
+            "margay: {why}; the full-screen browser needs one. Give an address to print the page \
+             as text (margay --dump ADDRESS), or run margay in a terminal such as xterm."
+        );
+        return ExitCode::from(2);
+    };
+    eprintln!("margay: {why}; printing the page as text instead (as margay --dump does).");
+    let width = ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(columns, _)| columns)
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()))
+        .filter(|&w| w >= 10)
+        .unwrap_or(80);
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let outcome =
+        dump::run(client, &url, width, DumpMode::Rendered, false, terminal, &mut std::io::stdout().lock());
+    ExitCode::from(outcome.exit_code())
+}
+
 fn restore_terminal() {
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
+    signals::set_active(false);
 }
 
 fn run_tui(session: Session) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
-
-    let signals_tx = tx.clone();
-    let mut signals =
-        signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP])
-            .context("cannot install signal handlers")?;
-    std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            let _ = signals_tx.send(Msg::Terminate);
-        }
-    });
+    let (restored, restored_rx) = mpsc::channel::<()>();
+    signals::watch(tx.clone(), restored_rx).context("cannot install signal handlers")?;
+    signals::remember_terminal();
 
     // ratatui's init restores the terminal on panic; mouse capture is ours to undo.
     let previous_hook = std::panic::take_hook();
@@ -218,13 +262,21 @@ fn run_tui(session: Session) -> anyhow::Result<()> {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
         previous_hook(info);
     }));
-    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    signals::set_active(true);
+    let mut terminal = match ratatui::try_init() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            restore_terminal();
+            return Err(e).context("cannot set up the terminal");
+        }
+    };
     // A panic while a page loads is caught and shown; it must not restore the terminal.
-    net::quiet_load_thread_panics();
+    margay::jobs::quiet_worker_panics();
     let result = execute!(std::io::stdout(), EnableMouseCapture)
         .context("cannot enable the mouse")
         .and_then(|()| event_loop(&mut terminal, session, tx, rx));
     restore_terminal();
+    let _ = restored.send(());
     result
 }
 
@@ -254,7 +306,7 @@ fn event_loop(
         Some(url) => app.open_typed(&url),
         None => {
             app.show_start_page();
-            Vec::new()
+            app.pending_effects()
         }
     };
 
@@ -262,12 +314,14 @@ fn event_loop(
         app.warn_until_key(warning);
     }
     let mut loads: HashMap<u64, net::FetchHandle> = HashMap::new();
+    let mut layouts: HashMap<margay::document::DocId, margay::document::Cancel> = HashMap::new();
     let mut downloads: HashMap<u64, net::download::DownloadHandle> = HashMap::new();
     let mut bookmarks = margay::shell::BookmarkShell::open(bookmark_file);
     // Files handed to viewers live here until margay ends (a viewer may read them late).
     let mut viewer_files: Option<std::io::Result<tempfile::TempDir>> = None;
     effects.extend(app.update(Msg::Bookmarks(bookmarks.update(None, None))));
     loop {
+        let mut laying_out = false;
         for effect in effects.drain(..) {
             match effect {
                 Effect::Fetch { id, request, width } => {
@@ -315,11 +369,21 @@ fn event_loop(
                     let cookies = client.cookies().map(|jar| jar.list_for(&site)).unwrap_or_default();
                     let _ = tx.send(Msg::Cookies { site, cookies, cleared });
                 }
-                Effect::Relayout { page, width, job } => {
-                    let tx = tx.clone();
-                    std::thread::spawn(move || {
-                        let _ = tx.send(Msg::Relaid { page, width, rendered: job.run() });
-                    });
+                Effect::Layout { doc, width } => {
+                    // One layout per document: a newer one stops the older at its next step.
+                    let cancel = margay::document::Cancel::new();
+                    if let Some(older) = layouts.insert(doc.id, cancel.clone()) {
+                        older.raise();
+                    }
+                    let (tx, id) = (tx.clone(), doc.id);
+                    margay::jobs::spawn(
+                        margay::jobs::Kind::Layout,
+                        move || doc.layout(width, &cancel),
+                        move |rendered| {
+                            let _ = tx.send(Msg::Laid { doc: id, width, rendered: rendered.ok().flatten() });
+                        },
+                    );
+                    laying_out = true;
                 }
                 Effect::EditText { field, text } => {
                     let result = terminal::edit_externally(terminal, &gate, &text);
@@ -363,7 +427,13 @@ fn event_loop(
                         });
                     let _ = tx.send(Msg::Opened(result));
                 }
-                Effect::Quit => return Ok(()),
+                Effect::Quit => {
+                    // Quitting (or a signal) during a download keeps nothing of it.
+                    for handle in downloads.values() {
+                        handle.abandon();
+                    }
+                    return Ok(());
+                }
                 other => {
                     if let Some(update) = bookmarks.apply(&other) {
                         let _ = tx.send(Msg::Bookmarks(update));
@@ -371,8 +441,19 @@ fn event_loop(
                 }
             }
         }
-        terminal.draw(|frame| ui::draw::draw(&app, frame))?;
-        let first = rx.recv().context("the input thread stopped")?;
+        // A layout just asked for (a page margay made, a resize) usually takes a few
+        // milliseconds: drawing before it comes would flash an empty page.
+        let first = match laying_out {
+            true => rx.recv_timeout(std::time::Duration::from_millis(30)).ok(),
+            false => None,
+        };
+        let first = match first {
+            Some(msg) => msg,
+            None => {
+                terminal.draw(|frame| ui::draw::draw(&app, frame))?;
+                rx.recv().context("the input thread stopped")?
+            }
+        };
         // Take everything already waiting before drawing again: a burst of progress reports
         // or resize events costs one frame.
         let batch: Vec<Msg> = std::iter::once(first).chain(rx.try_iter()).collect();
@@ -384,6 +465,9 @@ fn event_loop(
             }
             if let Msg::Fetch(net::FetchEvent::Done { id, .. }) = &msg {
                 loads.remove(id);
+            }
+            if let Msg::Laid { doc, rendered: Some(_), .. } = &msg {
+                layouts.remove(doc);
             }
             if matches!(msg, Msg::Tick) {
                 if let Some(update) = bookmarks.refresh_if_changed() {

@@ -78,7 +78,7 @@ pub struct Shown {
     /// The last request made, to repeat it (402 ChargeTo retry).
     pub request: FetchRequest,
     /// The body as received (for view source and saving); empty for generated pages.
-    pub body: Vec<u8>,
+    pub body: crate::net::Body,
 }
 
 /// What to do after a response.
@@ -363,12 +363,12 @@ impl Navigation {
             is_error,
             moved_permanently: self.moved_permanently.clone(),
             request: self.request.clone(),
-            body: Vec::new(),
+            body: Default::default(),
         }))
     }
 }
 
-fn with_body(step: Step, body: Vec<u8>) -> Step {
+fn with_body(step: Step, body: crate::net::Body) -> Step {
     match step {
         Step::Show(mut shown) => {
             shown.body = body;

@@ -17,18 +17,10 @@ use std::borrow::Cow;
 
 /// The short name of a bidirectional formatting character, shown as `⟨NAME⟩`.
 pub fn bidi_name(c: char) -> Option<&'static str> {
-    Some(match c {
-        '\u{202A}' => "LRE",
-        '\u{202B}' => "RLE",
-        '\u{202C}' => "PDF",
-        '\u{202D}' => "LRO",
-        '\u{202E}' => "RLO",
-        '\u{2066}' => "LRI",
-        '\u{2067}' => "RLI",
-        '\u{2068}' => "FSI",
-        '\u{2069}' => "PDI",
-        _ => return None,
-    })
+    if !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        return None;
+    }
+    BIDI.iter().find(|(b, _)| *b == c).map(|(_, name)| *name)
 }
 
 /// Whether a terminal could act on `c`: the C0 controls, DEL, the C1 controls, and the
@@ -50,6 +42,52 @@ pub fn visible_bidi(s: &str) -> Cow<'_, str> {
     }
     Cow::Owned(out)
 }
+
+/// The inverse of [`visible_bidi`]: each placeholder back to the character it shows. Pages
+/// are laid out with the placeholders in their text (`document::guard`), so what a page
+/// gives as data — a link's target, a form's names and values — goes through this before
+/// it is used: the placeholder is only ever shown, never sent. (A page that writes a
+/// placeholder itself, `⟨RLO⟩` in so many characters, has it sent as the character.)
+pub fn restore_bidi(s: &str) -> Cow<'_, str> {
+    if !s.contains('⟨') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('⟨') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + '⟨'.len_utf8()..];
+        let restored = after.split_once('⟩').and_then(|(name, tail)| {
+            let c = BIDI.iter().find(|(_, n)| *n == name).map(|(c, _)| *c)?;
+            Some((c, tail))
+        });
+        match restored {
+            Some((c, tail)) => {
+                out.push(c);
+                rest = tail;
+            }
+            None => {
+                out.push('⟨');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Every bidirectional formatting character with its placeholder's name.
+const BIDI: [(char, &str); 9] = [
+    ('\u{202A}', "LRE"),
+    ('\u{202B}', "RLE"),
+    ('\u{202C}', "PDF"),
+    ('\u{202D}', "LRO"),
+    ('\u{202E}', "RLO"),
+    ('\u{2066}', "LRI"),
+    ('\u{2067}', "RLI"),
+    ('\u{2068}', "FSI"),
+    ('\u{2069}', "PDI"),
+];
 
 /// `c`, or its placeholder when it is a bidirectional formatting character.
 fn push_visible_bidi(out: &mut String, c: char) {
@@ -166,6 +204,15 @@ mod tests {
         }
         assert!(!is_clean("a\u{2067}b") && !is_clean("\x1b") && !is_clean("\u{85}"));
         assert!(is_clean("ok\n\tok"));
+    }
+
+    #[test]
+    fn placeholders_go_back_to_their_characters() {
+        let original = "a\u{202E}b\u{2069}c ⟨ ⟨x⟩ ⟨RLO d⟩";
+        let shown = visible_bidi(original);
+        assert_eq!(shown, "a⟨RLO⟩b⟨PDI⟩c ⟨ ⟨x⟩ ⟨RLO d⟩");
+        assert_eq!(restore_bidi(&shown), original);
+        assert!(matches!(restore_bidi("plain /path?q=1"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -86,15 +86,15 @@ pub fn spawn_input(tx: mpsc::Sender<Msg>) -> InputGate {
 }
 
 /// Give the terminal to the user's editor ($VISUAL, $EDITOR, else vi) for `text`, and
-/// take it back. The text travels through a private temporary file, removed afterwards.
+/// take it back. The text travels through a private temporary file with an unpredictable
+/// name (tempfile), removed afterwards.
 pub fn edit_externally(
     terminal: &mut ratatui::DefaultTerminal,
     gate: &InputGate,
     text: &str,
 ) -> Result<String, String> {
-    let dir = std::env::temp_dir();
-    let path = dir.join(format!("margay-textarea-{}-{}.txt", std::process::id(), unique()));
-    write_private(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let file = write_private(text).map_err(|e| format!("cannot write the text to a temporary file: {e}"))?;
+    let path = file.path().to_path_buf();
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .ok()
@@ -110,13 +110,14 @@ pub fn edit_externally(
             .status()
     });
     let result = match status {
+        // Read by path: an editor may replace the file rather than write into it.
         Ok(s) if s.success() => std::fs::read(&path)
             .map(|bytes| String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_string())
             .map_err(|e| format!("cannot read the edited text: {e}")),
         Ok(s) => Err(format!("the editor ({editor}) failed ({s}); the text was not changed")),
         Err(e) => Err(format!("cannot start the editor ({editor}): {e}")),
     };
-    let _ = std::fs::remove_file(&path);
+    drop(file);
     result
 }
 
@@ -125,7 +126,10 @@ pub fn hand_over<T>(terminal: &mut ratatui::DefaultTerminal, gate: &InputGate, r
     gate.pause();
     let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
     let _ = terminal::disable_raw_mode();
+    // Ctrl-C and Ctrl-\ are the other program's while it has the terminal.
+    crate::signals::set_editing(true);
     let result = run();
+    crate::signals::set_editing(false);
     let _ = terminal::enable_raw_mode();
     let _ = execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, Clear(ClearType::All));
     // Forget what the screen held, so the next frame is drawn whole. (Terminal::clear would
@@ -192,15 +196,12 @@ pub fn open_externally(
     Ok(OpenedWith::Started(who))
 }
 
-fn unique() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
-}
-
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+/// `text` in a new file of the temporary directory that only this user can read, removed
+/// when the returned handle is dropped.
+fn write_private(text: &str) -> std::io::Result<tempfile::NamedTempFile> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(text.as_bytes())
+    let mut file = tempfile::Builder::new().prefix("margay-textarea-").suffix(".txt").tempfile()?;
+    file.write_all(text.as_bytes())?;
+    file.flush()?;
+    Ok(file)
 }

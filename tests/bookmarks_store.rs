@@ -424,3 +424,66 @@ fn a_symlinked_file_stays_a_link() {
     assert!(std::fs::symlink_metadata(dir.file()).expect("lstat").file_type().is_symlink());
     assert_eq!(read(&real.join("bookmarks.html")).len(), 2);
 }
+
+#[test]
+fn export_into_a_pipe_or_a_file_is_the_bookmark_file_byte_for_byte() {
+    let dir = TempDir::new("export-bytes");
+    let mut store = BookmarkStore::open(dir.file()).expect("open");
+    // Titles a terminal would act on: on a pipe or in a file they stay exactly as they are.
+    let hostile = "T\x1b]52;c;cHduZWQ=\x07\x1b]0;x\x07\x1b[2J\u{202E}gpj.exe\r";
+    store.add(&["F\x1b[31m"], Bookmark::new("http://127.0.0.1/a", hostile)).expect("add");
+    let on_disk = std::fs::read(dir.file()).expect("read");
+    let file = dir.file();
+    let file = file.to_str().unwrap();
+    let piped = margay(&dir.0, &["bookmarks", "--bookmarks", file, "export"]);
+    assert!(piped.status.success(), "{}", String::from_utf8_lossy(&piped.stderr));
+    assert_eq!(piped.stdout, on_disk);
+    let exported = dir.0.join("exported.html");
+    let written = margay(&dir.0, &["bookmarks", "--bookmarks", file, "export", exported.to_str().unwrap()]);
+    assert!(written.status.success());
+    assert_eq!(std::fs::read(&exported).expect("read the export"), on_disk);
+}
+
+#[test]
+fn temp_files_a_killed_margay_left_never_block_a_save_and_are_removed() {
+    let dir = TempDir::new("leftovers");
+    let mut store = BookmarkStore::open(dir.file()).expect("open");
+    store.add(NO_FOLDER, bm("http://127.0.0.1/first")).expect("add");
+    // What a margay killed while saving left, under the names a later process with the same
+    // process id would use (this shell's id, which `exec` hands to margay), for the file and
+    // for its backup; and files that only look alike, which must stay.
+    let d = dir.0.display();
+    let script = format!(
+        "for n in 0 1 2 3; do touch '{d}/.bookmarks.html.'$$.$n.tmp '{d}/.bookmarks.html.bak.'$$.$n.tmp; done; \
+         mkdir '{d}/.bookmarks.html.dir.tmp'; touch '{d}/.bookmarks.html.tmp.keep' '{d}/.other.html.1.tmp'; \
+         exec '{}' bookmarks --bookmarks '{d}/bookmarks.html' add http://127.0.0.1/second",
+        env!("CARGO_BIN_EXE_margay")
+    );
+    let out = Command::new("sh").args(["-c", &script]).env("HOME", &dir.0).output().expect("run sh");
+    assert!(out.status.success(), "the save failed: {}", String::from_utf8_lossy(&out.stderr));
+    let urls: Vec<String> = read(&dir.file()).entries().iter().map(|e| e.bookmark.url.clone()).collect();
+    assert_eq!(urls, ["http://127.0.0.1/first", "http://127.0.0.1/second"]);
+    assert_eq!(dir.strays(), [".bookmarks.html.dir.tmp", ".bookmarks.html.tmp.keep", ".other.html.1.tmp"]);
+}
+
+#[test]
+fn a_closed_pipe_ends_a_listing_quietly() {
+    let dir = TempDir::new("closed-pipe");
+    let mut store = BookmarkStore::open(dir.file()).expect("open");
+    store.add(NO_FOLDER, bm("http://127.0.0.1/a")).expect("add");
+    let file = dir.file();
+    for command in ["list", "export"] {
+        // The reading end is closed before margay writes a byte (as `| head -0` would).
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_margay"))
+            .args(["bookmarks", "--bookmarks", file.to_str().unwrap(), command])
+            .env("HOME", &dir.0)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("run margay");
+        assert!(out.status.success(), "{command}: {:?}", out.status);
+        assert!(out.stderr.is_empty(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

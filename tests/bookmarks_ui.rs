@@ -155,7 +155,7 @@ fn an_unreadable_file_is_read_only_and_untouched() {
     std::fs::write(&path, "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF=\"http://x/\n").unwrap();
     let before = std::fs::read(&path).unwrap();
     let mut d = Driver::new(120, 20).with_bookmarks(&path);
-    d.app.show_start_page();
+    d.start_page();
     let screen = d.screen();
     assert!(screen.contains("read-only") && screen.contains("line"), "{screen}");
     d.char('a');

@@ -170,7 +170,7 @@ fn esc_cancels_a_load_and_progress_shows_bytes() {
 #[test]
 fn quit_asks_and_capital_q_does_not() {
     let mut d = Driver::new(80, 24);
-    d.app.show_start_page();
+    d.start_page();
     d.char('q');
     assert!(!d.quit);
     assert!(d.screen().contains("Are you sure you want to quit?"));
@@ -190,7 +190,8 @@ fn resize_rewraps_once_per_width() {
     let mut d = Driver::new(80, 24);
     d.open(&server.url("/"));
     let lines_80 = d.app.page().unwrap().rendered.lines.len();
-    d.app.update(Msg::Resize(30, 24));
+    let effects = d.app.update(Msg::Resize(30, 24));
+    d.run(effects);
     let page = d.app.page().unwrap();
     assert_eq!(page.rendered.width, 30);
     assert!(page.rendered.lines.len() > lines_80);
@@ -250,26 +251,37 @@ fn a_remote_page_cannot_open_local_files() {
 }
 
 #[test]
-fn a_long_page_is_relaid_in_the_background_on_resize() {
-    let body: String = (0..3000).map(|i| format!("<p>paragraph number {i} with a few words</p>")).collect();
+fn a_resize_lays_the_page_out_off_the_ui_and_keeps_the_reading_place() {
+    let body: String =
+        (0..3000).map(|i| format!("<p id=p{i}>paragraph number {i} with a few words</p>")).collect();
     let server = TestServer::start(move |_| Reply::html(&format!("<title>Long</title>{body}")));
     let mut d = Driver::new(80, 24);
-    d.open(&server.url("/"));
+    d.open(&format!("{}#p1200", server.url("/")));
+    let top = d.app.page().unwrap().rendered.lines[d.app.page().unwrap().scroll].text();
+    assert!(top.contains("paragraph number 1200"), "{top}");
     let effects = d.app.update(Msg::Resize(20, 24));
     // The layout for 20 columns is a job for another thread; the old one stays meanwhile.
-    assert!(matches!(effects.as_slice(), [Effect::Relayout { width: 20, .. }]), "{effects:?}");
+    assert!(matches!(effects.as_slice(), [Effect::Layout { width: 20, .. }]), "{effects:?}");
     assert_eq!(d.app.page().unwrap().rendered.width, 80);
-    // A second resize before the first job ends: the first answer is stale and dropped.
+    // A second resize before the first job ends: the first answer is for an old width.
     let later = d.app.update(Msg::Resize(30, 24));
     for effect in effects {
-        if let Effect::Relayout { page, width, job } = effect {
-            d.app.update(Msg::Relaid { page, width, rendered: job.run() });
+        if let Effect::Layout { doc, width } = effect {
+            let rendered = doc.layout(width, &margay::document::Cancel::new());
+            d.app.update(Msg::Laid { doc: doc.id, width, rendered });
         }
     }
     assert_eq!(d.app.page().unwrap().rendered.width, 80, "a layout for an old width is dropped");
     d.run(later);
     let page = d.app.page().unwrap();
     assert_eq!(page.rendered.width, 30);
+    // The same text at the top: found by its place in the page, not by proportion.
+    let top = page.rendered.lines[page.scroll].text();
+    assert!(
+        top.contains("paragraph number")
+            && page.rendered.lines[page.scroll..page.scroll + 3].iter().any(|l| l.text().contains("1200")),
+        "{top}"
+    );
     assert!(page
         .rendered
         .lines

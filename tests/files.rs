@@ -260,3 +260,59 @@ fn a_download_creates_its_folder() {
     assert_eq!(std::fs::metadata(dir.join("big.bin")).unwrap().len(), 5 * 1024 * 1024, "{}", d.screen());
     server.unblock();
 }
+
+#[test]
+fn a_body_that_is_not_a_page_is_saved_as_it_came_whatever_its_name() {
+    let dir = temp_dir("save-body");
+    let body: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let served = body.clone();
+    let s = TestServer::start(move |req| {
+        let name = match req.path.as_str() {
+            "/notes" => "attachment; filename=\"notes.txt\"",
+            "/latin1" => "attachment; filename*=iso-8859-1''%E9t%E9.bin",
+            // An override that would show the name as "exe.gpj" reversed … or hide ".exe".
+            _ => "attachment; filename*=UTF-8''report%E2%80%AEgpj.exe",
+        };
+        Reply::new(200)
+            .header("Content-Type", "application/octet-stream")
+            .header("Content-Disposition", name)
+            .body(&served)
+    });
+    let mut d = Driver::new(120, 20);
+    d.app.download_dir = dir.clone();
+    for (path, name) in [("/notes", "notes.txt"), ("/latin1", "été.bin"), ("/bidi", "reportgpj.exe")] {
+        d.open(&s.url(path));
+        d.char('p');
+        let offered = format!("Save as (a .txt name saves the text): {}", dir.join(name).display());
+        assert!(d.screen().contains(&offered), "{path}: {}", d.screen());
+        d.key(KeyCode::Enter);
+        assert_eq!(std::fs::read(dir.join(name)).unwrap(), body, "{path}: the server's bytes");
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["notes.txt", "reportgpj.exe", "été.bin"]);
+}
+
+#[test]
+fn a_save_is_never_blocked_by_a_leftover_and_old_leftovers_go() {
+    let dir = temp_dir("save-leftovers");
+    // What a margay killed while saving page.html left: the name earlier versions used (with
+    // this process's id, as a later margay with the same id would have), and an old one.
+    let same_pid = dir.join(format!(".page.html.margay-{}.tmp", std::process::id()));
+    std::fs::create_dir(&same_pid).unwrap();
+    let old = dir.join(".page.html.Xy12Ab.margay.tmp");
+    std::fs::write(&old, "partial").unwrap();
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 24 * 3600);
+    std::fs::File::options().write(true).open(&old).unwrap().set_modified(two_days_ago).unwrap();
+    let recent = dir.join(".page.html.Cd34Ef.margay.tmp");
+    std::fs::write(&recent, "another margay may be writing this").unwrap();
+    let saved = margay::store::save::save_atomically(&dir.join("page.html"), b"<p>page</p>", false);
+    assert_eq!(saved, Ok(dir.join("page.html")));
+    assert_eq!(std::fs::read(dir.join("page.html")).unwrap(), b"<p>page</p>");
+    assert!(!old.exists(), "a day-old leftover is removed");
+    assert!(recent.exists() && same_pid.exists(), "what may be in use (and what is not a file) stays");
+}

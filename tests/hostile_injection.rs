@@ -192,3 +192,34 @@ fn messages_on_stderr_are_inert() {
         assert!(!stderr.is_empty());
     }
 }
+
+#[test]
+fn bidi_placeholders_are_only_shown_never_sent() {
+    let server = TestServer::start(|req| match req.path.as_str() {
+        "/" => Reply::html(
+            "<p><a href=\"/\u{202E}gpj.exe\">file \u{202E}gpj.exe</a></p>\
+             <form action=\"/find\u{2066}\"><input name=\"q\u{202E}\" value=\"a\u{202E}b\">\
+             <select name=s><option>o\u{202D}p</select><textarea name=t>x\u{2069}y</textarea>\
+             <input type=submit></form>",
+        ),
+        _ => Reply::html("<p>ok</p>"),
+    });
+    let mut d = Driver::new(100, 20);
+    d.open(&server.url("/"));
+    // On screen the overrides are visible placeholders …
+    let screen = d.screen();
+    assert!(screen.contains("file ⟨RLO⟩gpj.exe") && screen.contains("a⟨RLO⟩b"), "{screen}");
+    // … but the link is followed, and the form sent, with the page's own characters.
+    d.char('1');
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Left);
+    // Links: the file, then the fields (text, select, textarea) and the submit button.
+    d.char('5');
+    d.key(KeyCode::Enter);
+    let paths: Vec<String> = server.seen().iter().skip(1).map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        ["/%E2%80%AEgpj.exe", "/find%E2%81%A6?q%E2%80%AE=a%E2%80%AEb&s=o%E2%80%ADp&t=x%E2%81%A9y"],
+        "placeholders were sent"
+    );
+}

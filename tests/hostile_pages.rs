@@ -207,3 +207,64 @@ fn addresses_that_are_not_addresses_give_a_message() {
         assert!(!screen.chars().any(|c| c.is_control() && c != '\n'));
     }
 }
+
+#[test]
+fn a_hundred_thousand_unclosed_tables_are_cut_with_a_note() {
+    // 1.6 MB of HTML, 3 KB gzipped: before the guard bounded its layout work, 20 s of CPU
+    // and 200,000 lines, every line laid out once per table around it.
+    let bomb = "<table><tr><td>x".repeat(100_000);
+    let server = TestServer::start(move |_| Reply::html(&bomb));
+    let mut d = Driver::new(80, 24);
+    d.open(&server.url("/"));
+    let text = d.page_text();
+    assert!(text.contains("margay stopped laying this page out here"), "no note");
+    let lines = d.app.page().unwrap().rendered.lines.len();
+    assert!(lines < 40_000, "{lines} lines laid out");
+}
+
+/// Every page of the Rust documentation shipped with the toolchain (48,000 pages; run with
+/// `cargo test --release -- --ignored`): none is cut for its structure, ordinary pages
+/// being far from the guard's bound on layout work.
+#[test]
+#[ignore = "reads every page of the toolchain's documentation (a minute in a release build)"]
+fn no_page_of_the_rust_documentation_is_cut_for_its_structure() {
+    let sysroot = std::process::Command::new("rustc").args(["--print", "sysroot"]).output().expect("rustc");
+    let root =
+        std::path::PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim()).join("share/doc/rust/html");
+    let mut dirs = vec![root.clone()];
+    let mut pages = 0;
+    while let Some(dir) = dirs.pop() {
+        for entry in
+            std::fs::read_dir(&dir).expect("the documentation (rustup component rust-docs)").flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let Ok(source) = std::fs::read_to_string(&path) else { continue };
+                let guarded = margay::document::guard::html(&source);
+                assert!(!guarded.contains("nests tables, lists or quotes"), "{} was cut", path.display());
+                pages += 1;
+            }
+        }
+    }
+    assert!(pages > 1000, "only {pages} pages under {}", root.display());
+}
+
+#[test]
+fn list_items_nested_past_a_quote_or_an_item_stay_within_the_depth_limit() {
+    // Found by fuzzing (fuzz/corpus/document/nested-items): 52 bytes repeated 16,384 times.
+    // Each <dd> nested inside the last one, past an <li> the guard took for closed: 80,000
+    // elements deep, 537 MB of text, 11 minutes of layout.
+    let unit = b"<tc\x01h</table><wl>\xff\xff\xff\xffx<li>y</ul><o@><l<dt>t<dd>d</dl";
+    let page = unit.repeat(16_384);
+    let server = TestServer::start(move |_| {
+        Reply::new(200).header("Content-Type", "text/html; charset=windows-1252").body(&page)
+    });
+    let mut d = Driver::new(80, 24);
+    d.open(&server.url("/"));
+    let rendered = &d.app.page().unwrap().rendered;
+    let text: usize = rendered.lines.iter().map(|l| l.text().len()).sum();
+    assert!(text < 20 << 20, "{text} bytes of text laid out");
+    assert!(d.page_text().contains("margay stopped laying this page out here"), "no note");
+}

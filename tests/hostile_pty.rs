@@ -124,3 +124,55 @@ fn settings_and_keymap_that_are_not_files_give_a_message_and_the_browser_starts(
     let _ = std::fs::remove_dir_all(&s.home);
     check_escapes(&s.raw);
 }
+
+/// A bookmark file another browser could have exported, with escape sequences in every
+/// title and description: OSC 52 (write the clipboard), OSC 0 (window title), CSI 2J.
+fn hostile_bookmark_file(url: &str) -> String {
+    format!(
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<TITLE>Bookmarks{EVIL}</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n\
+         <DT><H3>Folder{EVIL}</H3>\n<DL><p>\n\
+         <DT><A HREF=\"{url}\">Title{EVIL}</A>\n<DD>Description{EVIL}\n</DL><p>\n</DL><p>\n"
+    )
+}
+
+#[test]
+fn bookmark_commands_on_a_terminal_show_hostile_titles_inert() {
+    let server = TestServer::start(|req| match req.path.as_str() {
+        "/" => Reply::new(301).header("Location", "/moved"),
+        _ => Reply::html("<title>Moved here</title>"),
+    });
+    let home = fresh_home("hostile-bookmarks");
+    std::fs::create_dir_all(&home).unwrap();
+    let import = home.join("other-browser.html");
+    std::fs::write(&import, hostile_bookmark_file(&server.url("/"))).unwrap();
+    let file = home.join("bookmarks.html");
+    let file = file.to_str().unwrap();
+    let missing = format!("{}/missing{EVIL}.html", home.display());
+    for args in [
+        vec!["bookmarks", "--bookmarks", file, "import", import.to_str().unwrap()],
+        vec!["bookmarks", "--bookmarks", file, "export"],
+        vec!["bookmarks", "--bookmarks", file, "list"],
+        vec!["bookmarks", "--bookmarks", file, "check"],
+        // An error message names the file it could not read.
+        vec!["bookmarks", "--bookmarks", file, "import", &missing],
+    ] {
+        let mut s = start_in(&args, home.clone());
+        s.finish();
+        check_escapes(&s.raw);
+        let shown = String::from_utf8_lossy(&s.raw);
+        // What is shown is still all there, inert.
+        match args[3] {
+            "export" => assert!(
+                shown.contains("Title^[]0;PWNED^G^[]52;c;cHduZWQ=^G") && shown.contains("Description^["),
+                "{shown}"
+            ),
+            "list" => assert!(shown.contains("Folder^[]0;PWNED^G"), "{shown}"),
+            "check" => assert!(shown.contains("moved permanently"), "{shown}"),
+            _ => {}
+        }
+        if args.last() == Some(&missing.as_str()) {
+            assert!(shown.contains("cannot read") && shown.contains("missing^[]0;PWNED"), "{shown}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -165,6 +165,7 @@ fn every_transport_failure() -> Vec<TransportFailure> {
         TransportFailure::ProxyUnusable("http_proxy: 'socks5://x:1' is a SOCKS proxy".into()),
         TransportFailure::TooLarge { limit: 50 << 20 },
         TransportFailure::Protocol("http parse fail: invalid HTTP version".into()),
+        TransportFailure::HeadTooLarge("more than 64 KB of headers".into()),
         TransportFailure::Io("the server closed the connection after 10 of 20 bytes".into()),
         TransportFailure::Cancelled,
     ];
@@ -181,6 +182,7 @@ fn every_transport_failure() -> Vec<TransportFailure> {
             | TransportFailure::ProxyUnusable(_)
             | TransportFailure::TooLarge { .. }
             | TransportFailure::Protocol(_)
+            | TransportFailure::HeadTooLarge(_)
             | TransportFailure::Io(_)
             | TransportFailure::Cancelled => {}
         }

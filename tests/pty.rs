@@ -4,6 +4,7 @@
 //! the modes were restored.
 
 mod common;
+mod hostile_server;
 
 use common::pty::{fresh_home, Run, Session};
 use common::{Reply, TestServer};
@@ -92,21 +93,112 @@ fn www_home_opens_that_page() {
     assert_restored(&s, &raw);
 }
 
+/// Send signal number `signal` to the margay that the session's shell runs.
+fn signal_margay(s: &Session, signal: i32) {
+    // The shell is the pty's child; margay is the shell's child.
+    let shell = s.child.process_id().unwrap();
+    let out = std::process::Command::new("pkill")
+        .args([&format!("-{signal}"), "-P", &shell.to_string()])
+        .status()
+        .unwrap();
+    assert!(out.success(), "pkill found margay");
+}
+
 #[test]
-fn sigterm_and_sighup_restore_the_terminal() {
-    for signal in ["TERM", "HUP"] {
+fn every_signal_that_ends_margay_restores_the_terminal_first() {
+    // SIGINT and SIGQUIT from outside too: in raw mode the keys do not send them, `kill` does.
+    let signals = [
+        ("INT", libc::SIGINT),
+        ("QUIT", libc::SIGQUIT),
+        ("USR1", libc::SIGUSR1),
+        ("USR2", libc::SIGUSR2),
+        ("ALRM", libc::SIGALRM),
+        ("TERM", libc::SIGTERM),
+        ("HUP", libc::SIGHUP),
+        ("VTALRM", libc::SIGVTALRM),
+        ("PROF", libc::SIGPROF),
+        ("XCPU", libc::SIGXCPU),
+        ("RTMIN", libc::SIGRTMIN()),
+        ("ABRT", libc::SIGABRT),
+    ];
+    for (name, signal) in signals {
         let mut s = start(&[], 80, 24, &[]);
         s.wait_text("Welcome to margay");
-        // The shell is the pty's child; margay is the shell's child.
-        let shell = s.child.process_id().unwrap();
-        let out = std::process::Command::new("pkill")
-            .args([&format!("-{signal}"), "-P", &shell.to_string()])
-            .status()
-            .unwrap();
-        assert!(out.success(), "pkill found margay");
+        signal_margay(&s, signal);
         let raw = s.wait_exit();
         assert_restored(&s, &raw);
+        // And the shell learns that the signal ended margay (128 + its number), as it
+        // would without margay's handling.
+        let status = &raw[raw.rfind("EXIT=").unwrap()..];
+        assert!(status.starts_with(&format!("EXIT={}", 128 + signal)), "SIG{name}: {status}");
     }
+}
+
+#[test]
+fn a_signal_during_a_download_leaves_no_part_file() {
+    let server = hostile_server::RawServer::start(|request, stream| {
+        if request.path == "/" {
+            let page = "<title>Files</title><p><a href=\"/big.bin\">big file</a></p>";
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n",
+                page.len()
+            );
+            let _ = std::io::Write::write_all(stream, (head + page).as_bytes());
+        } else {
+            // A first part of a large file, then nothing more until margay goes away.
+            let mut head = b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 10000000\r\n\r\n".to_vec();
+            head.extend(vec![b'x'; 100_000]);
+            hostile_server::stall(stream, &head, std::time::Duration::from_secs(60));
+        }
+    });
+    for (signal, by_key) in [("SIGTERM", false), ("Q", true)] {
+        let downloads = fresh_home("pty-downloads");
+        std::fs::create_dir_all(&downloads).unwrap();
+        let dir = downloads.to_str().unwrap();
+        let mut s = start(&[&server.url("/")], 100, 24, &[("XDG_DOWNLOAD_DIR", dir)]);
+        s.wait_text("[1]big file");
+        s.send(b"d");
+        s.wait_text("big.bin");
+        s.send(b"\r");
+        // The gauge counts bytes written to the .part file.
+        s.wait_for("bytes written", |s| {
+            let screen = s.screen();
+            screen.contains("Downloading big.bin: ") && !screen.contains("big.bin: 0 bytes")
+        });
+        assert!(downloads.join("big.bin.part").exists(), "the download writes its .part file");
+        if by_key {
+            s.send(signal.as_bytes());
+        } else {
+            signal_margay(&s, libc::SIGTERM);
+        }
+        let raw = s.wait_exit();
+        assert_restored(&s, &raw);
+        let left: Vec<_> = std::fs::read_dir(&downloads).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert!(left.is_empty(), "{signal}: {left:?} left in the download folder");
+        let _ = std::fs::remove_dir_all(&downloads);
+    }
+}
+
+#[test]
+fn a_dumb_terminal_gets_the_page_as_text_and_no_escape_sequence() {
+    let server = TestServer::start(|_| {
+        Reply::html("<title>Plain</title><h1>Heading</h1><p>Some <a href=/x>link</a></p>")
+    });
+    let mut s = start(&[&server.url("/")], 80, 24, &[("TERM", "dumb")]);
+    let raw = s.wait_exit();
+    let printed = &raw[..raw.find("EXIT=").unwrap()];
+    assert!(printed.contains("TERM=dumb") && printed.contains("printing the page as text"), "{printed}");
+    assert!(
+        printed.contains("Heading") && printed.contains("[1]link") && printed.contains("References"),
+        "{printed}"
+    );
+    assert!(!printed.contains('\x1b'), "an escape sequence was written: {printed:?}");
+    assert!(raw.contains("EXIT=0"), "{raw}");
+    // Without an address there is nothing to print: a message says what to do.
+    let mut s = start(&[], 80, 24, &[("TERM", "dumb")]);
+    let raw = s.wait_exit();
+    assert!(raw.contains("margay --dump ADDRESS") && raw.contains("EXIT=2"), "{raw}");
+    assert!(!raw[..raw.find("EXIT=").unwrap()].contains('\x1b'), "{raw:?}");
 }
 
 #[test]
@@ -182,6 +274,27 @@ fn a_textarea_is_edited_in_the_users_editor() {
     s.wait_text("got t=ONE+two");
     s.send(b"Q");
     let raw = s.wait_exit();
+    assert_restored(&s, &raw);
+}
+
+#[test]
+fn ctrl_c_while_the_editor_runs_is_the_editors() {
+    let server = TestServer::start(|req| match req.method.as_str() {
+        "POST" => Reply::html(&format!("<p>got {}</p>", String::from_utf8_lossy(&req.body))),
+        _ => Reply::html("<form method=post><textarea name=t>one two</textarea><input type=submit></form>"),
+    });
+    // The editor's shell is margay's child: $PPID is margay. SIGINT and SIGQUIT reach both
+    // when Ctrl-C or Ctrl-\ is typed in a cooked-mode editor.
+    let editor = "kill -INT $PPID; kill -QUIT $PPID; sed -i s/one/ONE/";
+    let mut s = start(&[&server.url("/")], 80, 24, &[("EDITOR", editor)]);
+    s.wait_text("[1]one two");
+    s.send(b"\r");
+    s.wait_text("[1]ONE two");
+    s.send(b"2\r");
+    s.wait_text("got t=ONE+two");
+    s.send(b"Q");
+    let raw = s.wait_exit();
+    assert!(raw.contains("EXIT=0"), "{}", &raw[raw.rfind("EXIT").unwrap_or(0)..]);
     assert_restored(&s, &raw);
 }
 

@@ -27,7 +27,7 @@ fn find(buf: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)> {
 #[test]
 fn start_page() {
     let mut d = Driver::new(80, 24);
-    d.app.show_start_page();
+    d.start_page();
     insta::assert_snapshot!(d.screen());
 }
 
@@ -52,7 +52,7 @@ fn selected_link_is_highlighted() {
 #[test]
 fn url_prompt() {
     let mut d = Driver::new(60, 10);
-    d.app.show_start_page();
+    d.start_page();
     d.char('g');
     d.type_text("example.com/x");
     insta::assert_snapshot!(d.screen());
@@ -61,7 +61,7 @@ fn url_prompt() {
 #[test]
 fn help_lists_every_action() {
     let mut d = Driver::new(80, 40);
-    d.app.show_start_page();
+    d.start_page();
     d.char('?');
     insta::assert_snapshot!(d.screen());
     for action in margay::ui::Action::ALL {
@@ -75,7 +75,7 @@ fn help_lists_every_action() {
 #[test]
 fn search_highlights_matches() {
     let mut d = Driver::new(80, 24);
-    d.app.show_start_page();
+    d.start_page();
     d.char('/');
     d.type_text("link");
     d.key(KeyCode::Enter);
@@ -99,7 +99,7 @@ fn search_highlights_matches() {
 fn no_color_uses_no_colours() {
     let mut d = Driver::new(80, 24);
     d.app.no_color = true;
-    d.app.show_start_page();
+    d.start_page();
     let buf = buffer(&d);
     for cell in buf.content() {
         assert!(

@@ -8,7 +8,7 @@ use margay::navigation::Navigation;
 use margay::net::FetchRequest;
 use margay::policy::Method;
 use margay::ui::LoadMode;
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 fn page(title: &str, body: &str) -> Reply {
     Reply::html(&format!("<title>{title}</title><p>{body}</p>"))
@@ -435,7 +435,7 @@ fn an_https_to_http_redirect_is_flagged() {
         response: FetchResponse {
             url: url::Url::parse(url).unwrap(),
             head,
-            body: b"<p>plain</p>".to_vec(),
+            body: b"<p>plain</p>".to_vec().into(),
             elapsed: std::time::Duration::ZERO,
             truncated: false,
             proxy: None,
@@ -510,4 +510,34 @@ fn a_permanent_move_updates_history_entries_of_the_old_address() {
     d.key(KeyCode::Left);
     d.key(KeyCode::Left);
     assert_eq!(d.address(), s.url("/page-new"), "the old entry moved with the page");
+}
+
+#[test]
+fn retry_after_zero_is_retried_a_few_times_then_waits_for_the_user() {
+    for retry_after in ["0", "1"] {
+        let s = TestServer::start(move |_| {
+            Reply::new(503)
+                .header("Retry-After", retry_after)
+                .header("Content-Type", "text/plain")
+                .body(b"busy")
+        });
+        let mut d = Driver::new(120, 20);
+        d.open(&s.url("/"));
+        // A minute of ticks: each load is answered at once (the driver fetches synchronously).
+        for _ in 0..60 {
+            let effects = d.app.update(margay::ui::Msg::Tick);
+            d.run(effects);
+        }
+        assert_eq!(
+            s.seen().len(),
+            1 + margay::ui::app::MAX_AUTO_RETRIES as usize,
+            "Retry-After: {retry_after}"
+        );
+        assert!(d.app.retry_countdown.is_none());
+        assert!(d.screen().contains("stopped after 3 automatic retries. Ctrl-R reloads."), "{}", d.screen());
+        // Ctrl-R still reloads, and a reload the user asked for may be retried again.
+        d.key_mod(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(s.seen().len(), 2 + margay::ui::app::MAX_AUTO_RETRIES as usize);
+        assert!(d.app.retry_countdown.is_some(), "{}", d.screen());
+    }
 }

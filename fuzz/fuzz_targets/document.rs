@@ -1,5 +1,9 @@
 //! Bytes → document → layout at a few widths → dump text: no panic, no hang, and nothing
 //! that could drive a terminal in the laid-out text or the dump.
+//!
+//! Input: a byte choosing the content type, the body, and a last byte choosing how many
+//! times the body is repeated (up to just past the guard's byte limit). Repeated, a few
+//! bytes reach every limit of the guard: depth, nodes, layout work and size.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -18,9 +22,23 @@ const TYPES: &[Option<&str>] = &[
     None,
 ];
 
+/// Just past the guard's byte limit, so that the cut at the limit is reached too.
+const MAX_BODY: usize = margay::document::guard::MAX_BYTES + 4096;
+
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, body)) = data.split_first() else { return };
-    let content_type = TYPES[usize::from(selector) % TYPES.len()];
+    let [selector, body @ .., repeat] = data else { return };
+    let content_type = TYPES[usize::from(*selector) % TYPES.len()];
+    // Most inputs once; one in eight 2^k times (k up to 31), up to just past 8 MB: a few
+    // bytes then reach the limits on depth, nodes and layout work, and the cut at 8 MB.
+    // Not more often: a page of megabytes takes seconds in an instrumented build.
+    let times = if repeat & 7 == 0 { 1usize << (repeat >> 3) } else { 1 };
+    let repeated;
+    let body = if times > 1 && !body.is_empty() {
+        repeated = body.repeat(times.min(MAX_BODY / body.len()).max(1));
+        &repeated[..]
+    } else {
+        body
+    };
     let url = url::Url::parse("http://127.0.0.1/dir/page.html").unwrap();
     let doc = Document::from_bytes(&url, content_type, body);
     assert!(margay::sanitize::is_clean(&doc.title), "title {:?}", doc.title);

@@ -175,7 +175,7 @@ pub fn extract(dom: &RcDom, base: &Url) -> Forms {
 fn form_of(node: &Handle, base: &Url) -> Form {
     let action = attr(node, "action")
         .filter(|a| !a.trim().is_empty())
-        .and_then(|a| base.join(a.trim()).ok())
+        .and_then(|a| base.join(&crate::sanitize::restore_bidi(a.trim())).ok())
         .unwrap_or_else(|| base.clone());
     let method = match attr(node, "method").map(|m| m.to_ascii_lowercase()) {
         Some(m) if m == "post" => FormMethod::Post,
@@ -379,35 +379,42 @@ pub struct Submission {
     pub parts: Option<Vec<Part>>,
 }
 
-/// The name/value pairs a form sends, in document order (the HTML "form data set").
+/// The name/value pairs a form sends, in document order (the HTML "form data set"). Names
+/// and values are sent with the bidirectional characters the page had, not the
+/// placeholders shown for them (`crate::sanitize::restore_bidi`).
 pub fn form_data(forms: &Forms, values: &[FieldValue], form: usize, submitter: Option<usize>) -> Vec<Part> {
+    use crate::sanitize::restore_bidi;
+    let text = |name: &str, value: &str| Part::Text {
+        name: restore_bidi(name).into_owned(),
+        value: restore_bidi(value).into_owned(),
+    };
     let mut out = Vec::new();
     for (i, field) in forms.fields.iter().enumerate() {
         if field.form != Some(form) || field.disabled || field.name.is_empty() {
             continue;
         }
         let value = values.get(i).unwrap_or(&field.initial);
-        let name = field.name.clone();
+        let name = field.name.as_str();
         match (&field.kind, value) {
-            (FieldKind::Submit, _) if submitter == Some(i) => {
-                out.push(Part::Text { name, value: field.value.clone() })
-            }
+            (FieldKind::Submit, _) if submitter == Some(i) => out.push(text(name, &field.value)),
             (FieldKind::Submit | FieldKind::Reset | FieldKind::Button, _) => {}
             (FieldKind::Checkbox | FieldKind::Radio, FieldValue::Checked(true)) => {
-                out.push(Part::Text { name, value: field.value.clone() })
+                out.push(text(name, &field.value))
             }
             (FieldKind::Checkbox | FieldKind::Radio, _) => {}
             (FieldKind::Select { options, .. }, FieldValue::Selected(sel)) => {
                 for o in sel.iter().filter_map(|i| options.get(*i)) {
-                    out.push(Part::Text { name: name.clone(), value: o.value.clone() });
+                    out.push(text(name, &o.value));
                 }
             }
-            (FieldKind::File, FieldValue::Text(path)) => out.push(Part::File { name, path: path.clone() }),
+            (FieldKind::File, FieldValue::Text(path)) => {
+                out.push(Part::File { name: restore_bidi(name).into_owned(), path: path.clone() })
+            }
             // Browsers send textarea line breaks as CRLF.
             (FieldKind::Textarea, FieldValue::Text(t)) => {
-                out.push(Part::Text { name, value: t.replace("\r\n", "\n").replace('\n', "\r\n") })
+                out.push(text(name, &t.replace("\r\n", "\n").replace('\n', "\r\n")))
             }
-            (_, FieldValue::Text(t)) => out.push(Part::Text { name, value: t.clone() }),
+            (_, FieldValue::Text(t)) => out.push(text(name, t)),
             _ => {}
         }
     }

@@ -4,14 +4,17 @@
 //! so large that laying it out takes gigabytes (html2text keeps a DOM node and a render
 //! node of about a kilobyte for every node: 50 MB of dense tags would need 6 GB, and 5 KB
 //! that leave 400 `<b>` tags open and then start 500 paragraphs make 200,000 elements,
-//! because the parser re-opens every open formatting element in each paragraph).
+//! because the parser re-opens every open formatting element in each paragraph); or nest
+//! tables, lists and quotes hundreds deep around every line (each line is laid out once
+//! per such element around it: 100,000 unclosed tables lay out 200,000 lines 128 times).
 //!
 //! Before parsing, a light scan of the HTML models the parser's open elements and active
 //! formatting elements (`tree`): tags that would nest deeper than [`MAX_DEPTH`] are left
 //! out (their content is kept, one level up, as Blink's parser does), at most 24
 //! formatting elements are active at once, and the page is cut at a tag boundary once the
-//! parser would have made [`MAX_NODES`] nodes or read [`MAX_BYTES`] bytes, with a note
-//! saying so at the end. Text bodies are cut at [`MAX_BYTES`] too. Bidirectional formatting characters are made
+//! parser would have made [`MAX_NODES`] nodes or read [`MAX_BYTES`] bytes, or once its
+//! layout work would pass [`layout_budget`], with a note saying so at the end (after every
+//! open element is closed, so that the note is not itself nested out of sight). Text bodies are cut at [`MAX_BYTES`] too. Bidirectional formatting characters are made
 //! visible here, once, so that every rendered page, title and dump shows them (see
 //! `crate::sanitize`). Ordinary pages pass through unchanged, without a copy.
 
@@ -31,6 +34,20 @@ pub const MAX_DEPTH: usize = 512;
 pub const MAX_NODES: usize = 400_000;
 /// The most text (HTML source or plain text, in bytes of UTF-8) of one page laid out.
 pub const MAX_BYTES: usize = 8 << 20;
+/// The layout work (`tree`'s estimate: each run of text, image or line break counts the
+/// nested table cells, list items, block quotes and headings around it) allowed for every
+/// byte of a page, and for any page. A page that nests deeper than ordinary pages do, on
+/// and on (100,000 unclosed tables in 3 KB of gzip: 20 s of layout), is cut where its work
+/// reaches [`layout_budget`], which keeps its layout to about a fifth of a second per MB
+/// (docs/performance.md). Of the 48,625 pages of the Rust documentation, the costliest (the
+/// reference's test summary) needs less than a thirtieth of its budget.
+pub const LAYOUT_COST_PER_BYTE: u64 = 2;
+pub const LAYOUT_COST_BASE: u64 = 1_000_000;
+
+/// The layout work allowed for a page of `bytes` bytes.
+pub fn layout_budget(bytes: usize) -> u64 {
+    LAYOUT_COST_BASE + LAYOUT_COST_PER_BYTE * bytes as u64
+}
 
 /// The bytes of a body worth decoding: a little more than [`MAX_BYTES`] can become after
 /// decoding (UTF-16 halves ASCII), so that the cut and its note happen on the text.
@@ -116,6 +133,12 @@ fn cut_note() -> String {
     )
 }
 
+fn structure_note() -> String {
+    "margay stopped laying this page out here: it nests tables, lists or quotes so deeply, \
+     so many times, that laying it out would take too long. The rest is not shown."
+        .to_string()
+}
+
 /// [`html`] with other limits (for tests).
 pub fn html_with(source: &str, max_depth: usize, max_nodes: usize, max_bytes: usize) -> Cow<'_, str> {
     html_reporting(source, max_depth, max_nodes, max_bytes, None, &mut |_| {})
@@ -139,6 +162,7 @@ pub fn html_reporting<'s>(
     report: &mut dyn FnMut(Report),
 ) -> Cow<'s, str> {
     let b = source.as_bytes();
+    let max_cost = layout_budget(source.len().min(max_bytes));
     let mut told = 0;
     // What a split needs to know of what came before.
     let mut split_wanted = split_from.is_some_and(|from| source.len() >= from);
@@ -159,10 +183,12 @@ pub fn html_reporting<'s>(
             tree.text();
             if !b[i..next].iter().all(u8::is_ascii_whitespace) {
                 (after_p_end, content_seen) = (false, true);
+                tree.content();
             }
         }
-        if next > max_bytes || tree.nodes > max_nodes {
-            cut = Some(if tree.nodes > max_nodes { i } else { floor_boundary(source, max_bytes.max(i)) });
+        if next > max_bytes || tree.nodes > max_nodes || tree.layout_cost > max_cost {
+            let over = tree.nodes > max_nodes || tree.layout_cost > max_cost;
+            cut = Some(if over { i } else { floor_boundary(source, max_bytes.max(i)) });
             break;
         }
         if next == b.len() {
@@ -214,6 +240,7 @@ pub fn html_reporting<'s>(
                         let close = raw_text_end(b, end, &name);
                         if close > end {
                             tree.text();
+                            tree.content();
                         }
                         end = close;
                     }
@@ -234,7 +261,7 @@ pub fn html_reporting<'s>(
                 after_p_end = name == "p" || (name == "div" && empty_div_ends_at.take() == Some(next));
             }
             Token::Node => {
-                tree.nodes += 1;
+                tree.count_node();
                 let text = &b[next..end];
                 if !content_seen
                     && doctype.is_none()
@@ -247,7 +274,7 @@ pub fn html_reporting<'s>(
             // A `<` that starts nothing is text.
             Token::Nothing => content_seen = true,
         }
-        if end > max_bytes || tree.nodes > max_nodes {
+        if end > max_bytes || tree.nodes > max_nodes || tree.layout_cost > max_cost {
             cut = Some(next);
             break;
         }
@@ -276,7 +303,14 @@ pub fn html_reporting<'s>(
         (done, Some(at)) => done.unwrap_or_default() + &source[out.copied.min(at)..at],
     };
     if cut.is_some() {
-        html.push_str(&format!("\n<hr><p>[{}]</p>\n", cut_note()));
+        let note = if tree.layout_cost > max_cost {
+            // Outside the nesting, where it can be read: every open element closed first.
+            html.push_str(&tree.end_tags());
+            structure_note()
+        } else {
+            cut_note()
+        };
+        html.push_str(&format!("\n<hr><p>[{note}]</p>\n"));
     }
     let html = match visible_bidi(&html) {
         Cow::Borrowed(_) => html,
@@ -398,6 +432,13 @@ mod tests {
         assert!(matches!(html(&many_paragraphs), Cow::Borrowed(_)));
         let list = "<ul>".to_string() + &"<li>item".repeat(5000) + "</ul>";
         assert!(matches!(html(&list), Cow::Borrowed(_)));
+        // Forms closed inside the block they were opened in, or after it; options one after
+        // another; cells of a table.
+        for pattern in
+            ["<form><div></form></div>x", "<div><form></div></form>x", "<select><option>a<option>b</select>"]
+        {
+            assert!(matches!(html(&pattern.repeat(3000)), Cow::Borrowed(_)), "{pattern}");
+        }
     }
 
     #[test]
@@ -445,6 +486,33 @@ mod tests {
             stack.extend(node.children.borrow().iter().cloned());
         }
         assert!(nodes < MAX_NODES * 2, "{nodes} nodes");
+    }
+
+    #[test]
+    fn what_the_parser_keeps_open_is_never_taken_for_closed() {
+        // Found by fuzzing, each nesting without bound in the parser while the guard's model
+        // thought it closed (11 minutes of layout for 850 KB of the first; 2.4 GB for 730 KB
+        // of the second): a new <dd> or <li> closes the open one only if nothing "special"
+        // (an <li>, a <blockquote> …) stands above it; a <td> outside a table is ignored, so
+        // a later one closes nothing. And likewise: `</form>` takes only the form out of the
+        // stack; a new <option> closes only an <option> that is the current node.
+        for pattern in [
+            "<wl>x<li>y</ul><o@><l<dt>t<dd>d</dl",
+            "<td>b<tr\u{fffd}><dl><dt>d<td>d</dl",
+            "<dd>d<li>x",
+            "<li>x<blockquote>q",
+            "<dt>t<li>x<dd>d",
+            "<form><div></form>x",
+            "<option><div>x",
+            "<option><div><optgroup>x",
+            "<ruby><rb><div>x",
+        ] {
+            let page = pattern.repeat(5000) + "end";
+            let guarded = html(&page);
+            let d = depth(&guarded);
+            assert!(d <= MAX_DEPTH + 40, "{pattern}: depth {d}");
+            assert!(layout_work(&guarded) <= layout_budget(page.len()) * 11 / 10, "{pattern}");
+        }
     }
 
     #[test]
@@ -502,6 +570,90 @@ mod tests {
             let page = before.to_string() + "<!DOCTYPE html>" + &body;
             assert_eq!(split_of(&page).as_deref(), Some("<main>"), "{before}");
         }
+    }
+
+    /// The layout work of the guarded page, counted on the DOM the parser makes of it: each
+    /// run of text counts the table cells (12 each) and list items, definitions, quotes and
+    /// headings (1 each) around it.
+    fn layout_work(html: &str) -> u64 {
+        let cfg = html2text::config::plain();
+        let dom = cfg.parse_html(html.as_bytes()).expect("html5ever parses anything");
+        let mut work = 0;
+        let mut stack = vec![(dom.document.clone(), 0u64)];
+        while let Some((node, depth)) = stack.pop() {
+            let depth = match &node.data {
+                html2text::Element { name, .. } => {
+                    depth
+                        + match &*name.local {
+                            "td" | "th" => 12,
+                            "li" | "dd" | "blockquote" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => 1,
+                            _ => 0,
+                        }
+                }
+                _ => {
+                    let text = html2text::RcDom::node_as_dom_string(&node);
+                    if text.strip_prefix("Text:").is_some_and(|t| !t.trim().is_empty()) {
+                        work += depth;
+                    }
+                    depth
+                }
+            };
+            stack.extend(node.children.borrow().iter().map(|c| (c.clone(), depth)));
+        }
+        work
+    }
+
+    #[test]
+    fn nesting_that_never_ends_is_cut_where_its_layout_work_runs_out() {
+        // 100,000 unclosed tables (3 KB gzipped): each cell's text is laid out once per
+        // table around it, hundreds of times; the same with lists and quotes.
+        for (pattern, repeat) in [
+            ("<table><tr><td>x", 100_000),
+            ("<table><tr><td>x<br>", 100_000),
+            ("<ul><li>x", 100_000),
+            ("<ol><li>x", 100_000),
+            ("<blockquote>x", 100_000),
+            ("<dl><dd>x", 100_000),
+            ("<table><tr><td><ul><li>x", 50_000),
+        ] {
+            let page = pattern.repeat(repeat);
+            let guarded = html(&page);
+            assert!(guarded.contains("nests tables, lists or quotes so deeply"), "{pattern}: not cut");
+            assert!(guarded.len() < page.len() / 2, "{pattern}: cut late, at {} bytes", guarded.len());
+            let work = layout_work(&guarded);
+            assert!(
+                work <= layout_budget(page.len()) * 11 / 10,
+                "{pattern}: {work} > {}",
+                layout_budget(page.len())
+            );
+            // The note is outside the nesting, where it can be read.
+            let rendered = crate::document::Document::from_html(
+                &url::Url::parse("http://127.0.0.1/").unwrap(),
+                &guarded,
+            )
+            .render(80);
+            let last = rendered
+                .lines
+                .iter()
+                .rev()
+                .map(|l| l.text())
+                .find(|t| !t.trim().is_empty())
+                .unwrap_or_default();
+            assert!(last.starts_with("shown.]") || last.ends_with("not shown.]"), "{pattern}: {last:?}");
+        }
+    }
+
+    #[test]
+    fn ordinarily_nested_pages_are_laid_out_whole() {
+        // Tables four deep with lists in their cells, a quote in a list item: 2 MB of it.
+        let block = "<table><tr><td><table><tr><td>menu<td><table><tr><td><table><tr><td>\
+                     <ul><li>one<ul><li>two<li>three<blockquote>quoted</blockquote></ul></ul>\
+                     <p>text <b>bold</b></table></table></table></table>\n";
+        let page = block.repeat((2 << 20) / block.len());
+        assert!(!html(&page).contains("nests tables"), "an ordinary page was cut");
+        let lists =
+            "<ul>".to_string() + &"<li>item <ul><li>sub<ul><li>subsub</ul></ul>".repeat(60_000) + "</ul>";
+        assert!(!html(&lists).contains("nests tables"));
     }
 
     #[test]

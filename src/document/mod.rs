@@ -1,24 +1,35 @@
-//! Bytes → text → styled lines with numbered links.
+//! Bytes → text → styled lines with numbered links: the document core.
 //!
-//! A [`Document`] is parsed once from a response body; [`Document::render`] lays it out for
-//! one width and is called again only when the width changes. Nothing here does I/O.
+//! A [`Document`] is parsed once from a body (`parse`) and keeps its source and its render
+//! tree, so a layout for another width (`layout`) starts from the tree, never from the
+//! source; a document whose tree was let go (an old history entry) parses its source again.
+//! Every step can be stopped between two pieces of work through a [`Cancel`] flag. [`preview`]
+//! lays out the first screen of a body from its start while the rest arrives. Documents are
+//! named by [`DocId`]s.
+//!
+//! Nothing here does I/O or starts a thread: `crate::jobs` runs this work.
 
 mod charset;
 mod diagnostic;
 pub mod forms;
 pub mod guard;
-mod halves;
-mod html;
+mod layout;
 mod pages;
+mod parse;
+mod preview;
 mod text;
 mod textual;
 
 pub use charset::{decode, Decoded};
 pub use diagnostic::{choice_page_html, diagnostic_html};
+pub use layout::MIN_WIDTH;
 pub use pages::{directory_listing_html, escape_html, human_size, non_text_page_html};
+pub use preview::{preview, Preview, PREVIEW_BYTES};
 pub use textual::{describe as describe_type, kind_of, pretty_json, readable_text, BodyKind};
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use url::Url;
 
 /// The width of `s` in terminal columns, as the layout measures it: the sum of its
@@ -26,6 +37,36 @@ use url::Url;
 /// laid-out text has none).
 pub fn columns(s: &str) -> usize {
     text::display_width(s)
+}
+
+/// A flag a piece of document work looks at between two steps; once raised, the work stops
+/// at its next look and gives no result. Clones share the flag.
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+
+    pub fn raise(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn raised(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A document's name, never reused in a run (unlike an address in memory).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(u64);
+
+impl DocId {
+    fn next() -> DocId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        DocId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
 }
 
 /// How one run of text is drawn. Kept independent of ratatui so the core stays pure.
@@ -92,6 +133,21 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Fragment name (id or a name) → line where it starts.
     pub anchors: HashMap<String, usize>,
+    /// For each line, its place in the page's text: the letters and digits before it. The
+    /// same text has the same places at every width.
+    pub positions: Vec<u32>,
+}
+
+impl Rendered {
+    /// The place in the text where `line` starts.
+    pub fn position_of(&self, line: usize) -> u32 {
+        self.positions.get(line).copied().or_else(|| self.positions.last().copied()).unwrap_or(0)
+    }
+
+    /// The line holding the place `position` in the text: the last that starts at or before it.
+    pub fn line_at(&self, position: u32) -> usize {
+        self.positions.partition_point(|&p| p <= position).saturating_sub(1)
+    }
 }
 
 /// What kind of body a document was made from.
@@ -105,8 +161,10 @@ pub enum SourceKind {
     },
 }
 
-/// A parsed page, ready to be rendered at any width.
+/// A parsed page, ready to be laid out at any width. Shared between threads: a layout for a
+/// new width runs off the thread that shows the page.
 pub struct Document {
+    pub id: DocId,
     /// The URL the document was loaded from (links resolve against `base`, not this).
     pub url: Url,
     pub title: String,
@@ -119,78 +177,133 @@ pub struct Document {
     body: Body,
 }
 
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("id", &self.id)
+            .field("url", &self.url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
 enum Body {
-    /// The source and, until the first layout uses it, its render tree (see [`html::Source`]).
-    Html(Box<html::Source>),
+    Html(Box<Html>),
     Text(String),
+}
+
+/// An HTML page: its body as received (shared with the page that shows it, so a page's bytes
+/// are in memory once), and its render tree while it is kept.
+struct Html {
+    body: Arc<Vec<u8>>,
+    content_type: Option<String>,
+    tree: Mutex<Option<html2text::RenderTree>>,
+}
+
+impl Html {
+    /// The source as the parser reads it: decoded, guarded.
+    fn source(body: &[u8], content_type: Option<&str>) -> (String, &'static str) {
+        let decoded = decode(guard::bytes(body), content_type, true);
+        let source = match guard::html(&decoded.text) {
+            std::borrow::Cow::Borrowed(_) => decoded.text,
+            std::borrow::Cow::Owned(guarded) => guarded,
+        };
+        (source, decoded.encoding)
+    }
 }
 
 impl Document {
     /// Parse a response body. `content_type` is the raw Content-Type header value.
     pub fn from_bytes(url: &Url, content_type: Option<&str>, bytes: &[u8]) -> Document {
-        Document::from_bytes_for(url, content_type, bytes, None)
+        Document::parse(url, content_type, bytes, &Cancel::new())
+            .unwrap_or_else(|| Document::from_text(url, String::new()))
     }
 
-    /// [`Document::from_bytes`] and its layout for `width` ([`Document::render`]): a large
-    /// page is then parsed and laid out in halves at once, each half on one thread.
-    pub fn laid_out(url: &Url, content_type: Option<&str>, bytes: &[u8], width: u16) -> (Document, Rendered) {
-        let doc = Document::from_bytes_for(url, content_type, bytes, Some(width));
-        let rendered = doc.render(width);
-        (doc, rendered)
+    /// [`Document::from_bytes`] that stops when `cancel` is raised (`None`).
+    pub fn parse(url: &Url, content_type: Option<&str>, bytes: &[u8], cancel: &Cancel) -> Option<Document> {
+        Document::parse_shared(url, content_type, &Arc::new(bytes.to_vec()), cancel)
     }
 
-    fn from_bytes_for(url: &Url, content_type: Option<&str>, bytes: &[u8], width: Option<u16>) -> Document {
-        let mime = mime_of(content_type, url, bytes);
-        let size = bytes.len() as u64;
-        // Only what can be laid out is decoded (tests/hostile_pages.rs).
-        let bytes = guard::bytes(bytes);
+    /// [`Document::parse`] of a body kept as it is (not copied) for later layouts.
+    pub fn parse_shared(
+        url: &Url,
+        content_type: Option<&str>,
+        body: &Arc<Vec<u8>>,
+        cancel: &Cancel,
+    ) -> Option<Document> {
+        let mime = mime_of(content_type, url, body);
+        let size = body.len() as u64;
+        // Only what can be laid out is decoded (hostile pages).
+        let bytes = guard::bytes(body);
         match kind_of(&mime) {
             BodyKind::Html => {
-                let decoded = decode(bytes, content_type, true);
-                let width = width.map(|w| w.max(html::MIN_WIDTH));
-                let mut doc = Document::from_html_source(url, decoded.text, width);
-                doc.charset = Some(decoded.encoding.to_string());
-                doc
+                let (source, encoding) = Html::source(body, content_type);
+                let parsed = parse::parse(url, &source, cancel)?;
+                drop(source);
+                let html = Html {
+                    body: body.clone(),
+                    content_type: content_type.map(str::to_string),
+                    tree: Mutex::new(Some(parsed.tree)),
+                };
+                let mut doc = Document::from_parsed(url, parsed.title, parsed.base, parsed.forms, html);
+                doc.charset = Some(encoding.to_string());
+                Some(doc)
             }
             BodyKind::Text { json } => {
                 let (text, encoding) = readable_text(bytes, content_type, json);
                 let mut doc = Document::from_text(url, text);
                 doc.charset = Some(encoding.to_string());
-                doc
+                Some(doc)
             }
             BodyKind::Other => {
                 let html = non_text_page_html(url, &mime, size);
                 let mut doc = Document::from_html(url, &html);
                 doc.kind = SourceKind::Other { mime };
-                doc
+                Some(doc)
             }
         }
     }
 
-    /// Parse HTML that is already text (generated pages, decoded bodies).
-    pub fn from_html(url: &Url, html: &str) -> Document {
-        Document::from_html_source(url, html.to_string(), None)
+    /// Parse and lay out for `width` at once, giving the tree up to the layout (nothing will
+    /// lay the page out again: `--dump`).
+    pub fn laid_out(url: &Url, content_type: Option<&str>, bytes: &[u8], width: u16) -> (Document, Rendered) {
+        let doc = Document::from_bytes(url, content_type, bytes);
+        let rendered = doc.layout_once(width);
+        (doc, rendered)
     }
 
-    /// [`Document::from_html`] keeping `html` (no copy, unless the guard changes it) to lay
-    /// the page out again at another width.
-    /// `width`: the layout about to be asked for (see [`Document::laid_out`]).
-    fn from_html_source(url: &Url, html: String, width: Option<u16>) -> Document {
-        let (html, parsed) = html::parse_guarded(url, html, width);
+    /// Parse HTML that is already text (generated pages, decoded bodies).
+    pub fn from_html(url: &Url, html: &str) -> Document {
+        Document::from_html_source(url, html.to_string(), &Cancel::new())
+            .unwrap_or_else(|| Document::from_text(url, String::new()))
+    }
+
+    fn from_html_source(url: &Url, source: String, cancel: &Cancel) -> Option<Document> {
+        let body = Arc::new(source.into_bytes());
+        let content_type = "text/html; charset=utf-8";
+        let (source, _) = Html::source(&body, Some(content_type));
+        let parsed = parse::parse(url, &source, cancel)?;
+        let html =
+            Html { body, content_type: Some(content_type.into()), tree: Mutex::new(Some(parsed.tree)) };
+        Some(Document::from_parsed(url, parsed.title, parsed.base, parsed.forms, html))
+    }
+
+    fn from_parsed(url: &Url, title: String, base: Url, forms: forms::Forms, html: Html) -> Document {
         Document {
+            id: DocId::next(),
             url: url.clone(),
-            title: parsed.title,
-            base: parsed.base,
+            title,
+            base,
             kind: SourceKind::Html,
             charset: None,
-            forms: parsed.forms,
-            body: Body::Html(Box::new(html::Source::new(url, html, parsed.tree))),
+            forms,
+            body: Body::Html(Box::new(html)),
         }
     }
 
     /// A text/plain document, shown as is.
     pub fn from_text(url: &Url, text: String) -> Document {
         Document {
+            id: DocId::next(),
             url: url.clone(),
             title: text::title_for(url),
             base: url.clone(),
@@ -201,41 +314,62 @@ impl Document {
         }
     }
 
-    /// Lay the document out for `width` columns (at least 1).
+    /// Lay the document out for `width` columns (at least [`MIN_WIDTH`]), keeping the render
+    /// tree for the next layout; `None` when `cancel` was raised on the way.
+    pub fn layout(&self, width: u16, cancel: &Cancel) -> Option<Rendered> {
+        self.lay_out(width, cancel, true)
+    }
+
+    /// [`Document::layout`] for a document that will not be laid out again: the tree is used
+    /// up, not copied.
+    pub fn layout_once(&self, width: u16) -> Rendered {
+        self.lay_out(width, &Cancel::new(), false).unwrap_or_default()
+    }
+
+    /// [`Document::layout`] that is never stopped.
     pub fn render(&self, width: u16) -> Rendered {
-        let width = width.max(html::MIN_WIDTH);
+        self.layout(width, &Cancel::new()).unwrap_or_default()
+    }
+
+    fn lay_out(&self, width: u16, cancel: &Cancel, keep: bool) -> Option<Rendered> {
+        let width = width.max(MIN_WIDTH);
         match &self.body {
-            Body::Html(source) => source.render(&self.base, width),
-            Body::Text(text) => text::render(text, width),
+            Body::Text(text) => Some(text::render(text, width)),
+            Body::Html(html) => {
+                let kept = html.tree.lock().ok().and_then(|mut t| t.take());
+                let tree = match kept {
+                    Some(tree) => tree,
+                    // Let go of (an old history entry): the source again.
+                    None => {
+                        let (source, _) = Html::source(&html.body, html.content_type.as_deref());
+                        parse::parse(&self.url, &source, cancel)?.tree
+                    }
+                };
+                if keep {
+                    if let Ok(mut slot) = html.tree.lock() {
+                        slot.get_or_insert_with(|| tree.clone());
+                    }
+                }
+                layout::lay_out(tree, &self.base, width, cancel)
+            }
         }
     }
-}
 
-/// A layout that can run on another thread, so that a resize never freezes the screen.
-pub struct LayoutJob(Box<dyn FnOnce() -> Rendered + Send>);
-
-impl LayoutJob {
-    pub fn run(self) -> Rendered {
-        (self.0)()
-    }
-}
-
-impl std::fmt::Debug for LayoutJob {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LayoutJob")
-    }
-}
-
-impl Document {
-    /// [`Document::render`] for `width`, packed to run elsewhere (HTML is parsed again there).
-    pub fn layout_job(&self, width: u16) -> LayoutJob {
-        let width = width.max(html::MIN_WIDTH);
-        match &self.body {
-            Body::Html(source) => LayoutJob(Box::new(source.layout_job(&self.base, width))),
-            Body::Text(text) => {
-                let text = text.clone();
-                LayoutJob(Box::new(move || text::render(&text, width)))
+    /// Let go of the render tree (a page left behind in history): a later layout parses the
+    /// source again.
+    pub fn release_tree(&self) {
+        if let Body::Html(html) = &self.body {
+            if let Ok(mut tree) = html.tree.lock() {
+                *tree = None;
             }
+        }
+    }
+
+    /// The render tree is kept (a layout needs no parse).
+    pub fn has_tree(&self) -> bool {
+        match &self.body {
+            Body::Html(html) => html.tree.lock().is_ok_and(|t| t.is_some()),
+            Body::Text(_) => true,
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::policy::{self, Context, Outcome, RequestInfo};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -38,11 +38,23 @@ pub enum DownloadError {
 #[derive(Clone, Debug)]
 pub struct DownloadHandle {
     cancelled: Arc<AtomicBool>,
+    /// The `.part` file once it exists; the lock is held while it is created.
+    part: Arc<Mutex<Option<PathBuf>>>,
 }
 
 impl DownloadHandle {
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Cancel and remove the `.part` file now, for a browser that is about to exit (the
+    /// download's thread would not get to it). No `.part` file is made after this.
+    pub fn abandon(&self) {
+        let mut part = self.part.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.cancel();
+        if let Some(path) = part.take() {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -52,17 +64,26 @@ pub fn spawn_download(
     request: FetchRequest,
     path: PathBuf,
     overwrite: bool,
-    sink: impl Fn(DownloadEvent) + Send + 'static,
+    sink: impl Fn(DownloadEvent) + Send + Sync + 'static,
 ) -> DownloadHandle {
-    let cancelled = Arc::new(AtomicBool::new(false));
-    let flag = cancelled.clone();
-    std::thread::spawn(move || {
-        let result = download(&client, request, &path, overwrite, &flag, &mut |bytes, total, elapsed| {
-            sink(DownloadEvent::Progress { id, bytes, total, elapsed })
-        });
-        sink(DownloadEvent::Done { id, result });
-    });
-    DownloadHandle { cancelled }
+    let handle = DownloadHandle { cancelled: Arc::new(AtomicBool::new(false)), part: Default::default() };
+    let thread_handle = handle.clone();
+    let sink = std::sync::Arc::new(sink);
+    let report = sink.clone();
+    crate::jobs::spawn(
+        crate::jobs::Kind::Download,
+        move || {
+            download(&client, request, &path, overwrite, &thread_handle, &mut |bytes, total, elapsed| {
+                report(DownloadEvent::Progress { id, bytes, total, elapsed })
+            })
+        },
+        move |result| {
+            let result = result
+                .unwrap_or_else(|panic| Err(DownloadError::Failed(format!("the download stopped: {panic}"))));
+            sink(DownloadEvent::Done { id, result });
+        },
+    );
+    handle
 }
 
 /// The `.part` file a download writes before it is complete.
@@ -77,9 +98,10 @@ fn download(
     mut request: FetchRequest,
     path: &Path,
     overwrite: bool,
-    cancelled: &AtomicBool,
+    handle: &DownloadHandle,
     progress: &mut dyn FnMut(u64, Option<u64>, Duration),
 ) -> Result<Downloaded, DownloadError> {
+    let cancelled = &*handle.cancelled;
     if path.exists() && !overwrite {
         return Err(DownloadError::Exists(path.to_path_buf()));
     }
@@ -119,12 +141,18 @@ fn download(
         std::fs::create_dir_all(dir)
             .map_err(|e| failed(&format!("cannot make the folder {}", dir.display()), &e))?;
     }
+    let mut part_slot = handle.part.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if cancelled.load(Ordering::Relaxed) {
+        return Err(DownloadError::Cancelled);
+    }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .open(&part)
         .map_err(|e| failed(&format!("cannot write {}", part.display()), &e))?;
+    *part_slot = Some(part.clone());
+    drop(part_slot);
     let result = copy(&mut reader, &mut file, cancelled, total, started, progress);
     let result = result.and_then(|bytes| {
         file.sync_all().map_err(|e| failed("cannot finish writing", &e))?;
@@ -194,8 +222,10 @@ fn copy(
 }
 
 /// The file name a response suggests: Content-Disposition's filename (RFC 6266; the
-/// `filename*` form first), else the URL's last segment, else "download". Never a path:
-/// separators and control characters are taken out, and no name starts with a dot.
+/// `filename*` form first, decoded in its charset), else the URL's last segment, else
+/// "download". Never a path: separators, control characters and bidirectional formatting
+/// characters (which would show the name reversed) are taken out, and no name starts with
+/// a dot.
 pub fn suggested_name(content_disposition: Option<&str>, url: &url::Url) -> String {
     let from_header = content_disposition.and_then(|cd| {
         let params: Vec<(String, String)> = cd
@@ -207,10 +237,8 @@ pub fn suggested_name(content_disposition: Option<&str>, url: &url::Url) -> Stri
         let extended = params.iter().find(|(k, _)| k == "filename*").and_then(|(_, v)| {
             let (charset, rest) = v.split_once('\'')?;
             let (_, encoded) = rest.split_once('\'')?;
-            let bytes: Vec<u8> =
-                url::form_urlencoded::parse(format!("x={}", encoded.replace('+', "%2B")).as_bytes())
-                    .next()
-                    .map(|(_, v)| v.into_owned().into_bytes())?;
+            // The bytes as they are: decoding them as UTF-8 first would lose a Latin-1 name.
+            let bytes: Vec<u8> = percent_encoding::percent_decode_str(encoded).collect();
             let encoding = encoding_rs::Encoding::for_label(charset.as_bytes()).unwrap_or(encoding_rs::UTF_8);
             Some(encoding.decode(&bytes).0.into_owned())
         });
@@ -224,7 +252,7 @@ pub fn suggested_name(content_disposition: Option<&str>, url: &url::Url) -> Stri
     };
     let raw = from_header.filter(|n| !n.trim().is_empty()).or_else(from_url).unwrap_or_default();
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base.chars().filter(|c| !c.is_control()).collect();
+    let clean: String = base.chars().filter(|&c| !crate::sanitize::is_unsafe(c)).collect();
     let clean = clean.trim().trim_start_matches('.').to_string();
     if clean.is_empty() {
         "download".to_string()

@@ -6,11 +6,16 @@
 use super::FetchResponse;
 use crate::document::{directory_listing_html, escape_html};
 use crate::policy::{ResponseHead, TransportFailure};
-use std::io::Read;
+
 use std::time::Instant;
 use url::Url;
 
-pub fn fetch(url: &Url, started: Instant, cap: u64) -> Result<FetchResponse, TransportFailure> {
+pub fn fetch(
+    url: &Url,
+    started: Instant,
+    cap: u64,
+    watch: &mut dyn FnMut(&super::Arriving) -> bool,
+) -> Result<FetchResponse, TransportFailure> {
     let path =
         url.to_file_path().map_err(|()| TransportFailure::File(format!("{url} is not a local file path")))?;
     let meta = std::fs::metadata(&path)
@@ -41,9 +46,15 @@ pub fn fetch(url: &Url, started: Instant, cap: u64) -> Result<FetchResponse, Tra
         let failed = |e: std::io::Error| {
             TransportFailure::File(format!("{}: {}", path.display(), super::plain_io(&e)))
         };
-        let file = std::fs::File::open(&path).map_err(failed)?;
-        let mut bytes = Vec::with_capacity(meta.len().min(cap) as usize);
-        file.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(failed)?;
+        let mut file = std::fs::File::open(&path).map_err(failed)?;
+        // Read in pieces, telling `watch` (a page's first screens are made from its start).
+        let head = ResponseHead { status: 200, reason: "OK".into(), headers: Vec::new() };
+        let (mut bytes, cut) = super::read_capped(&mut file, cap, Some(meta.len()), &mut |so_far| {
+            watch(&super::Arriving { head: &head, body: so_far, total: Some(meta.len()) })
+        })?;
+        if cut {
+            bytes.push(0);
+        }
         (None, bytes)
     } else {
         return Err(TransportFailure::File(format!(
@@ -61,7 +72,7 @@ pub fn fetch(url: &Url, started: Instant, cap: u64) -> Result<FetchResponse, Tra
     Ok(FetchResponse {
         url: url.clone(),
         head: ResponseHead { status: 200, reason: "OK".into(), headers },
-        body,
+        body: std::sync::Arc::new(body),
         elapsed: started.elapsed(),
         truncated,
         proxy: None,

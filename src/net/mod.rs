@@ -9,14 +9,14 @@ pub mod cookies;
 pub mod download;
 pub mod encoding;
 mod file;
-mod isolate;
 pub mod proxy;
 pub mod tls;
 mod transport;
 mod worker;
 
-pub use isolate::{quiet_load_thread_panics, run_on_load_thread, LOAD_THREAD};
-pub use worker::{load, spawn_fetch, CachedPage, FetchEvent, FetchHandle, Loaded};
+pub use worker::{
+    load, load_with, spawn_fetch, CachedPage, FetchEvent, FetchHandle, LoadEvent, LoadOptions, Loaded,
+};
 
 use crate::policy::{Method, ResponseHead, TransportFailure};
 use cache::Cache;
@@ -55,12 +55,23 @@ impl FetchRequest {
     }
 }
 
+/// What has arrived of a response so far, told to a load as it comes.
+pub struct Arriving<'a> {
+    pub head: &'a ResponseHead,
+    pub body: &'a [u8],
+    /// The length the server announced.
+    pub total: Option<u64>,
+}
+
+/// A body as received, shared by the page, its document and the cache without copies.
+pub type Body = Arc<Vec<u8>>;
+
 /// A response as received: head, body bytes and how long it took.
 #[derive(Clone, Debug)]
 pub struct FetchResponse {
     pub url: Url,
     pub head: ResponseHead,
-    pub body: Vec<u8>,
+    pub body: Body,
     pub elapsed: Duration,
     /// The body reached the cap and was cut there.
     pub truncated: bool,
@@ -223,10 +234,20 @@ impl Client {
         req: &FetchRequest,
         progress: &mut dyn FnMut(u64, Option<u64>) -> bool,
     ) -> Result<FetchResponse, TransportFailure> {
+        self.fetch_watching(req, &mut |arriving| progress(arriving.body.len() as u64, arriving.total))
+    }
+
+    /// [`Client::fetch`], telling `watch` after every piece of the body what has arrived;
+    /// returning `false` cancels.
+    pub fn fetch_watching(
+        &self,
+        req: &FetchRequest,
+        watch: &mut dyn FnMut(&Arriving) -> bool,
+    ) -> Result<FetchResponse, TransportFailure> {
         let started = Instant::now();
         match req.url.scheme() {
-            "http" | "https" => self.fetch_http(req, started, progress),
-            "file" => file::fetch(&req.url, started, self.config.body_cap),
+            "http" | "https" => self.fetch_http(req, started, watch),
+            "file" => file::fetch(&req.url, started, self.config.body_cap, watch),
             other => Err(TransportFailure::Unsupported(format!("margay cannot open {other}: addresses"))),
         }
     }
@@ -235,7 +256,7 @@ impl Client {
         &self,
         req: &FetchRequest,
         started: Instant,
-        progress: &mut dyn FnMut(u64, Option<u64>) -> bool,
+        watch: &mut dyn FnMut(&Arriving) -> bool,
     ) -> Result<FetchResponse, TransportFailure> {
         let Opened { head, mut body, proxy, from_proxy } = self.open(req)?;
         // Only an unencoded body's length is the length of what is read.
@@ -245,11 +266,13 @@ impl Client {
                 head.header("content-encoding").is_none_or(|c| c.trim().eq_ignore_ascii_case("identity"))
             })
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let (body, truncated) = read_capped(&mut body, self.config.body_cap, announced, progress)?;
+        let (body, truncated) = read_capped(&mut body, self.config.body_cap, announced, &mut |so_far| {
+            watch(&Arriving { head: &head, body: so_far, total: announced })
+        })?;
         Ok(FetchResponse {
             url: req.url.clone(),
             head,
-            body,
+            body: Arc::new(body),
             elapsed: started.elapsed(),
             truncated,
             proxy,
@@ -464,15 +487,14 @@ fn tunnel_proxy(
 }
 
 /// Read a body up to `cap` bytes, reporting progress; stops early when cancelled.
-fn read_capped(
+pub(crate) fn read_capped(
     reader: &mut dyn Read,
     cap: u64,
     announced: Option<u64>,
-    progress: &mut dyn FnMut(u64, Option<u64>) -> bool,
+    watch: &mut dyn FnMut(&[u8]) -> bool,
 ) -> Result<(Vec<u8>, bool), TransportFailure> {
     let mut body = Vec::with_capacity(announced.unwrap_or(16 * 1024).min(cap).min(8 << 20) as usize);
     let mut chunk = vec![0u8; 64 * 1024];
-    let mut last_report = Instant::now();
     loop {
         let n = match reader.read(&mut chunk) {
             Ok(0) => break,
@@ -496,14 +518,11 @@ fn read_capped(
         if n > room || body.len() as u64 >= cap {
             return Ok((body, true));
         }
-        if last_report.elapsed() >= Duration::from_millis(50) {
-            last_report = Instant::now();
-            if !progress(body.len() as u64, announced) {
-                return Err(TransportFailure::Cancelled);
-            }
+        if !watch(&body) {
+            return Err(TransportFailure::Cancelled);
         }
     }
-    progress(body.len() as u64, announced);
+    watch(&body);
     Ok((body, false))
 }
 
@@ -571,6 +590,13 @@ fn transport_failure(e: ureq::Error, url: &Url) -> TransportFailure {
             }
         }
         E::BodyExceedsLimit(limit) => TransportFailure::TooLarge { limit },
+        E::Protocol(ureq_proto::Error::HttpParseTooManyHeaders) => TransportFailure::HeadTooLarge(format!(
+            "more than {} header lines",
+            ureq_proto::client::MAX_RESPONSE_HEADERS
+        )),
+        E::LargeResponseHeader(_, limit) => {
+            TransportFailure::HeadTooLarge(format!("more than {} KB of headers", limit / 1024))
+        }
         E::Protocol(p) => TransportFailure::Protocol(p.to_string()),
         other => TransportFailure::Protocol(ureq_words(&other)),
     }

@@ -1,21 +1,50 @@
-//! Loads run on their own thread so the UI never waits on the network or the parser: the
-//! thread fetches, parses and lays the page out for the current width, then reports back
-//! through a callback. A load is cancelled by its handle; a cancelled or superseded load's
-//! late answer is dropped by the app, which matches answers to requests by id.
+//! A page's load: fetch it, show its first screens from the start of its body while the rest
+//! arrives (`document::preview`), parse it and lay it out for the current width, reporting
+//! through a callback. It runs on a load thread (`crate::jobs`), never where the screen is
+//! drawn. Cancelled by its handle (Esc, a newer navigation), it stops at its next step — a
+//! piece of the body, of the parse, of the layout — and answers nothing; the app matches
+//! answers to requests by id and drops a superseded load's.
 
 use super::cache::Cache;
 use super::{Client, FetchRequest, FetchResponse};
 use crate::document::forms::Part;
-use crate::document::{Document, Rendered};
+use crate::document::{Cancel, Document, Preview, Rendered, PREVIEW_BYTES};
 use crate::policy::Method;
 use crate::policy::TransportFailure;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// What a load reports.
 pub enum FetchEvent {
-    Progress { id: u64, bytes: u64, total: Option<u64> },
-    Done { id: u64, result: Result<Box<Loaded>, TransportFailure> },
+    Progress {
+        id: u64,
+        bytes: u64,
+        total: Option<u64>,
+    },
+    /// The page's first screens, made from the start of its body while the rest arrives.
+    Preview {
+        id: u64,
+        preview: Box<Preview>,
+    },
+    Done {
+        id: u64,
+        result: Result<Box<Loaded>, TransportFailure>,
+    },
+}
+
+/// How a load goes.
+pub struct LoadOptions<'c> {
+    pub width: u16,
+    pub cancel: &'c Cancel,
+    /// Keep the render tree for later layouts (the browser: a resize); `--dump` does not.
+    pub keep_tree: bool,
+    /// Tell the page's first screens before the whole page is ready.
+    pub preview: bool,
+}
+
+/// What a load tells as it goes.
+pub enum LoadEvent {
+    Progress { bytes: u64, total: Option<u64> },
+    Preview(Box<Preview>),
 }
 
 /// A response with its body parsed and laid out (when it has one).
@@ -32,7 +61,7 @@ pub struct CachedPage {
     pub rendered: Rendered,
     pub headers: Vec<(String, String)>,
     pub size: usize,
-    pub body: Vec<u8>,
+    pub body: super::Body,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -45,6 +74,9 @@ impl std::fmt::Debug for FetchEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FetchEvent::Progress { id, bytes, .. } => write!(f, "Progress({id}, {bytes})"),
+            FetchEvent::Preview { id, preview } => {
+                write!(f, "Preview({id}, {} lines)", preview.rendered.lines.len())
+            }
             FetchEvent::Done { id, result } => write!(f, "Done({id}, ok={})", result.is_ok()),
         }
     }
@@ -53,24 +85,45 @@ impl std::fmt::Debug for FetchEvent {
 /// Cancels its load when asked (not on drop: a finished load needs no handle).
 #[derive(Clone, Debug)]
 pub struct FetchHandle {
-    cancelled: Arc<AtomicBool>,
+    cancel: Cancel,
 }
 
 impl FetchHandle {
     pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Relaxed);
+        self.cancel.raise();
     }
 }
 
-/// Fetch, parse and lay out one response; the same steps the worker thread runs, usable
-/// synchronously (by `--dump`). A GET of a cached page is made conditional; a 304 brings
-/// the cached copy back, parsed and laid out.
+/// Fetch, parse and lay out one response, all of it before answering, the page's tree not
+/// kept (`--dump`, tests). `progress` is told the bytes read; `false` stops the load.
 pub fn load(
     client: &Client,
     req: &FetchRequest,
     width: u16,
     progress: &mut dyn FnMut(u64, Option<u64>) -> bool,
 ) -> Result<Loaded, TransportFailure> {
+    let cancel = Cancel::new();
+    let options = LoadOptions { width, cancel: &cancel, keep_tree: false, preview: false };
+    load_with(client, req, &options, &mut |event| {
+        if let LoadEvent::Progress { bytes, total } = event {
+            if !progress(bytes, total) {
+                cancel.raise();
+            }
+        }
+    })
+}
+
+/// Fetch, parse and lay out one response as `options` say, telling `on` along the way. A GET
+/// of a cached page is made conditional; a 304 brings the cached copy back, parsed and laid
+/// out. A raised cancel flag ends it with [`TransportFailure::Cancelled`].
+pub fn load_with(
+    client: &Client,
+    req: &FetchRequest,
+    options: &LoadOptions,
+    on: &mut dyn FnMut(LoadEvent),
+) -> Result<Loaded, TransportFailure> {
+    let (width, cancel) = (options.width, options.cancel);
+    let stopped = || TransportFailure::Cancelled;
     let is_get = req.method == Method::Get;
     let mut request = req.clone();
     if let Some(parts) = request.multipart.take() {
@@ -86,22 +139,55 @@ pub fn load(
             request.headers.extend(Cache::conditional_headers(entry));
         }
     }
-    let response = client.fetch(&request, progress)?;
+    let mut previewed = !options.preview;
+    let mut last_report: Option<Instant> = None;
+    let response = client.fetch_watching(&request, &mut |arriving| {
+        if cancel.raised() {
+            return false;
+        }
+        if last_report.is_none_or(|t| t.elapsed() >= Duration::from_millis(50)) {
+            last_report = Some(Instant::now());
+            on(LoadEvent::Progress { bytes: arriving.body.len() as u64, total: arriving.total });
+        }
+        // A page the user will see whole (not a redirect, not an error page), once enough of
+        // it is here for many screens.
+        if !previewed
+            && arriving.body.len() >= PREVIEW_BYTES
+            && matches!(arriving.head.status, 200 | 202 | 203)
+        {
+            previewed = true;
+            let content_type = arriving.head.header("content-type");
+            if let Some(preview) =
+                crate::document::preview(&req.url, content_type, arriving.body, width, cancel)
+            {
+                on(LoadEvent::Preview(Box::new(preview)));
+            }
+        }
+        true
+    });
+    let response = match response {
+        Err(TransportFailure::Cancelled) => return Err(stopped()),
+        other => other?,
+    };
+    let lay_out = |doc: &Document| {
+        if options.keep_tree {
+            doc.layout(width, cancel)
+        } else {
+            Some(doc.layout_once(width))
+        }
+    };
     let status = response.head.status;
     let mut cached_page = None;
     match (status, cached) {
         (304, Some(mut entry)) => {
             Cache::merge_not_modified(&mut entry, &response.head.headers);
             let _ = client.with_cache_do(|c| c.store_entry(entry.clone()));
-            let (doc, rendered) =
-                Document::laid_out(&response.url, entry.header("content-type"), &entry.body, width);
-            cached_page = Some(CachedPage {
-                doc,
-                rendered,
-                size: entry.body.len(),
-                headers: entry.headers,
-                body: entry.body,
-            });
+            let content_type = entry.header("content-type").map(str::to_string);
+            let body: super::Body = std::sync::Arc::new(std::mem::take(&mut entry.body));
+            let doc = Document::parse_shared(&response.url, content_type.as_deref(), &body, cancel)
+                .ok_or_else(stopped)?;
+            let rendered = lay_out(&doc).ok_or_else(stopped)?;
+            cached_page = Some(CachedPage { doc, rendered, size: body.len(), headers: entry.headers, body });
         }
         _ if is_get && !response.truncated => {
             let _ = client
@@ -112,8 +198,14 @@ pub fn load(
         }
         _ => {}
     }
-    let page = (!response.body.is_empty())
-        .then(|| Document::laid_out(&response.url, response.content_type(), &response.body, width));
+    let page = if response.body.is_empty() {
+        None
+    } else {
+        let doc = Document::parse_shared(&response.url, response.content_type(), &response.body, cancel)
+            .ok_or_else(stopped)?;
+        let rendered = lay_out(&doc).ok_or_else(stopped)?;
+        Some((doc, rendered))
+    };
     Ok(Loaded { response, page, cached: cached_page })
 }
 
@@ -161,24 +253,51 @@ fn multipart_body(parts: &[Part]) -> Result<(String, Vec<u8>), TransportFailure>
     Ok((format!("multipart/form-data; boundary={boundary}"), body))
 }
 
+/// Start a load on a load thread of its own: its first screens (`Preview`), progress, and
+/// its answer come to `sink`; nothing comes once it is cancelled. A panic on the way is a
+/// failed load.
 pub fn spawn_fetch(
     client: Client,
     id: u64,
     req: FetchRequest,
     width: u16,
-    sink: impl Fn(FetchEvent) + Send + 'static,
+    sink: impl Fn(FetchEvent) + Send + Sync + 'static,
 ) -> FetchHandle {
-    let cancelled = Arc::new(AtomicBool::new(false));
-    let flag = cancelled.clone();
-    super::isolate::spawn_load_thread(move || {
-        let mut progress = |bytes, total| {
-            sink(FetchEvent::Progress { id, bytes, total });
-            !flag.load(Ordering::Relaxed)
-        };
-        let result = super::isolate::catch_panic(|| load(&client, &req, width, &mut progress)).map(Box::new);
-        if !flag.load(Ordering::Relaxed) {
-            sink(FetchEvent::Done { id, result });
+    let cancel = Cancel::new();
+    let flag = cancel.clone();
+    let sink = std::sync::Arc::new(sink);
+    let (events, done) = (sink.clone(), sink);
+    let work = move || {
+        let options = LoadOptions { width, cancel: &flag, keep_tree: true, preview: true };
+        load_with(&client, &req, &options, &mut |event| {
+            if flag.raised() {
+                return;
+            }
+            events(match event {
+                LoadEvent::Progress { bytes, total } => FetchEvent::Progress { id, bytes, total },
+                LoadEvent::Preview(preview) => FetchEvent::Preview { id, preview },
+            })
+        })
+        .map(Box::new)
+    };
+    let stopped = cancel.clone();
+    let started = crate::jobs::spawn(crate::jobs::Kind::Load, work, move |result| {
+        if stopped.raised() {
+            return;
         }
+        let result = match result {
+            Ok(Ok(loaded)) => Ok(loaded),
+            Ok(Err(failure)) => Err(failure),
+            Err(panic) => Err(TransportFailure::Protocol(format!(
+                "margay could not read or lay out this answer ({panic})"
+            ))),
+        };
+        done(FetchEvent::Done { id, result });
     });
-    FetchHandle { cancelled }
+    // No thread to be had (out of memory or threads): the status line says it is loading
+    // until Esc; nothing may be printed over the screen.
+    if !started {
+        cancel.raise();
+    }
+    FetchHandle { cancel }
 }

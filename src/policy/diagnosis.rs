@@ -82,6 +82,9 @@ pub enum TransportFailure {
     },
     /// The answer was not valid HTTP.
     Protocol(String),
+    /// The answer's head (status line and headers) was larger than margay reads: too many
+    /// header lines, or too many bytes; what was exceeded.
+    HeadTooLarge(String),
     Io(String),
     /// The user pressed Esc.
     Cancelled,
@@ -99,6 +102,7 @@ impl TransportFailure {
             | TransportFailure::File(d)
             | TransportFailure::Unsupported(d)
             | TransportFailure::ProxyUnusable(d)
+            | TransportFailure::HeadTooLarge(d)
             | TransportFailure::Io(d) => d.trim().to_string(),
             TransportFailure::ProxyUnreachable { proxy, detail } => {
                 format!("proxy {proxy}: {}", detail.trim())
@@ -402,6 +406,11 @@ fn transport_text(f: &TransportFailure, url: &Url) -> (String, String, String) {
             "Invalid answer",
             format!("The answer from {host} was not valid HTTP.{}", detail(d)),
             "The server may not speak HTTP on this port: check http:// versus https:// and the port.",
+        ),
+        TransportFailure::HeadTooLarge(d) => (
+            "Too many headers",
+            format!("{host} answered with more headers than margay reads, so the answer was not read.{}", detail(d)),
+            "The server (or a proxy on the way) is misconfigured, often by a loop that adds the same header or cookie again and again; tell the site's owner. Clearing this site's cookies (Ctrl-K, then D) may help.",
         ),
         TransportFailure::Io(d) => (
             "Connection broken",

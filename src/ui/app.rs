@@ -7,6 +7,7 @@ use super::forms::{FieldEdit, SelectList};
 use super::keymap::{Action, Keymap};
 use super::prompt::{Edit, Prompt, PromptKind};
 use crate::document::forms::FieldValue;
+use crate::document::DocId;
 use crate::document::{Document, Rendered};
 use crate::navigation::{CacheState, Navigation, PageInfo};
 use crate::net::cookies::CookieInfo;
@@ -14,8 +15,13 @@ use crate::net::download::DownloadEvent;
 use crate::net::{FetchEvent, FetchRequest};
 use crate::store::history::History;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
-use std::rc::Rc;
+use std::sync::Arc;
 use url::Url;
+
+/// How many times in a row a page that asks to come back later (Retry-After) is reloaded
+/// by itself; then it waits for the user, so that a server answering "retry in 0 s" cannot
+/// make margay reload forever.
+pub const MAX_AUTO_RETRIES: u32 = 3;
 
 /// Something that happened.
 #[derive(Debug)]
@@ -45,11 +51,12 @@ pub enum Msg {
     Bookmarks(BookmarksUpdate),
     /// The bookmark checker's findings.
     BookmarkCheck(Vec<CheckResult>),
-    /// A page laid out for a new width (after `Effect::Relayout`); `page` names the document.
-    Relaid {
-        page: usize,
+    /// A document laid out for a width (after `Effect::Layout`); `None` when the layout
+    /// was stopped (a newer one for the same document superseded it).
+    Laid {
+        doc: DocId,
         width: u16,
-        rendered: Rendered,
+        rendered: Option<Rendered>,
     },
     /// A certificate was trusted for `host_port` (after `Effect::TrustCertificate`), or why not.
     CertificateTrusted {
@@ -60,7 +67,7 @@ pub enum Msg {
     Opened(Result<crate::ui::files::OpenedWith, String>),
     /// A second passed (drives the Retry-After countdown).
     Tick,
-    /// SIGTERM or SIGHUP: leave cleanly.
+    /// A signal that ends the process (SIGTERM, SIGHUP, SIGINT from outside …): leave cleanly.
     Terminate,
 }
 
@@ -98,11 +105,11 @@ pub enum Effect {
     ClearCookies {
         site: Url,
     },
-    /// Lay a long page out for a new width off the UI thread; answer with `Msg::Relaid`.
-    Relayout {
-        page: usize,
+    /// Lay a document out for a width, off the thread that draws; answer with `Msg::Laid`.
+    /// A newer layout of the same document stops this one.
+    Layout {
+        doc: Arc<Document>,
         width: u16,
-        job: crate::document::LayoutJob,
     },
     /// Edit a textarea's text in the user's editor ($VISUAL, $EDITOR, or vi).
     EditText {
@@ -147,8 +154,13 @@ pub struct Page {
     /// The address the user asked for: shown in the top bar, used by reload and bookmarks
     /// (the original URL after a 302/307).
     pub address: Url,
-    pub doc: Rc<Document>,
+    pub doc: Arc<Document>,
+    /// The layout shown: for the current width, or (while a new one is made) an older one.
     pub rendered: Rendered,
+    /// The width a layout was asked for and has not come yet.
+    pub wanted: Option<u16>,
+    /// Where the view goes when the next layout comes.
+    pub anchor: Anchor,
     pub scroll: usize,
     pub selected: Option<usize>,
     pub info: PageInfo,
@@ -157,13 +169,36 @@ pub struct Page {
     /// What the user typed or chose in the page's form fields.
     pub form_values: Vec<FieldValue>,
     /// The body as received, for view source and saving.
-    pub body: Option<Rc<Vec<u8>>>,
+    pub body: Option<crate::net::Body>,
     /// This page is the source view of the page before it.
     pub is_source: bool,
+    /// Only the start of the page is here: its first screens, shown while it loaded, and the
+    /// load was stopped (`loading` while it goes on).
+    pub partial: bool,
+    /// The load still going on for this page (it shows its first screens meanwhile).
+    pub loading: Option<u64>,
+}
+
+/// Where the view goes when a page's next layout comes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Anchor {
+    /// Where it is (the first layout of a page: the top).
+    #[default]
+    Stay,
+    /// The line holding this place in the page's text (a resize, back to a page whose layout
+    /// was let go): the same text at the top, whatever the width.
+    Position(u32),
+    /// A fragment of the page (`#name`).
+    Fragment(String),
 }
 
 impl Page {
-    pub fn new(address: Url, doc: Rc<Document>, rendered: Rendered) -> Page {
+    /// A page whose layout is yet to come (`App::push_page` asks for it).
+    pub fn waiting(address: Url, doc: Arc<Document>) -> Page {
+        Page::new(address, doc, Rendered::default())
+    }
+
+    pub fn new(address: Url, doc: Arc<Document>, rendered: Rendered) -> Page {
         let info = PageInfo { cache: CacheState::Local, charset: doc.charset.clone(), ..PageInfo::default() };
         let form_values = doc.forms.fields.iter().map(|f| f.initial.clone()).collect();
         Page {
@@ -177,6 +212,10 @@ impl Page {
             form_values,
             body: None,
             is_source: false,
+            wanted: None,
+            anchor: Anchor::Stay,
+            partial: false,
+            loading: None,
         }
     }
 
@@ -228,6 +267,9 @@ pub struct Pending {
     pub on_cancel: Option<Box<crate::navigation::Shown>>,
     /// The form this navigation submits, to reset it on a 205.
     pub form: Option<usize>,
+    /// Automatic retries (Retry-After) in a row that led to this load; 0 when the user
+    /// asked for it.
+    pub retries: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -285,7 +327,12 @@ pub struct App {
     /// A problem with the settings found at start: it stays on the status line, even over
     /// the first page's own message, until a key is pressed.
     pub warning_until_key: Option<String>,
+    /// Automatic retries in a row that led to the page shown (see [`MAX_AUTO_RETRIES`]).
+    pub retries: u32,
     pub(super) next_id: u64,
+    /// Effects asked for along the way (a layout for a page just shown), handed out with
+    /// those `update` returns.
+    pub(super) outbox: Vec<Effect>,
 }
 
 impl App {
@@ -315,7 +362,9 @@ impl App {
             cookie_site: None,
             retry_countdown: None,
             warning_until_key: None,
+            retries: 0,
             next_id: 1,
+            outbox: Vec::new(),
         }
     }
 
@@ -328,14 +377,26 @@ impl App {
         self.height.saturating_sub(2).max(1) as usize
     }
 
+    /// What happened, and what must happen outside because of it.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.handle(msg);
+        effects.append(&mut self.outbox);
+        effects
+    }
+
+    /// Effects asked for outside `update` (after `show_start_page`, say).
+    pub fn pending_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Msg::Key(_) => Vec::new(),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
             Msg::Resize(w, h) => self.resize(w, h),
-            Msg::Relaid { page, width, rendered } => {
-                self.relaid(page, width, rendered);
+            Msg::Laid { doc, width, rendered } => {
+                self.laid(doc, width, rendered);
                 Vec::new()
             }
             Msg::Fetch(event) => self.on_fetch(event),
@@ -548,7 +609,11 @@ impl App {
         match self.retry_countdown {
             Some(0 | 1) => {
                 self.retry_countdown = None;
-                self.reload()
+                let effects = self.reload();
+                if let Some(pending) = self.pending.as_mut() {
+                    pending.retries = self.retries + 1;
+                }
+                effects
             }
             Some(n) => {
                 self.retry_countdown = Some(n - 1);
@@ -566,7 +631,6 @@ impl App {
 
     /// Show a page built here (start page, help, diagnostics) as a new history entry.
     pub fn show_document(&mut self, address: Url, doc: Document) {
-        let rendered = doc.render(self.width);
-        self.push_page(Page::new(address, Rc::new(doc), rendered), LoadMode::Push);
+        self.push_page(Page::waiting(address, Arc::new(doc)), LoadMode::Push);
     }
 }

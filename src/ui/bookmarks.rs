@@ -9,7 +9,6 @@ use super::prompt::{Prompt, PromptKind};
 use crate::document::{escape_html, Document};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::rc::Rc;
 use url::Url;
 
 pub const BOOKMARKS_PAGE: &str = "about:bookmarks";
@@ -164,8 +163,7 @@ impl App {
             self.page().filter(|_| replace).map_or((0, None), |p| (p.scroll, p.selected));
         let url = Url::parse(BOOKMARKS_PAGE).expect("a constant URL");
         let doc = Document::from_html(&url, &self.bookmarks_html());
-        let rendered = doc.render(self.width);
-        let mut page = Page::new(url, Rc::new(doc), rendered);
+        let mut page = Page::waiting(url, std::sync::Arc::new(doc));
         page.scroll = scroll;
         page.selected = selected.filter(|s| *s < page.rendered.links.len());
         self.push_page(page, if replace { LoadMode::Replace } else { LoadMode::Push });

@@ -10,7 +10,6 @@ use crate::net::download::{suggested_name, DownloadError, DownloadEvent};
 use crate::net::FetchRequest;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::rc::Rc;
 use url::Url;
 
 /// What a save prompt is for.
@@ -92,8 +91,7 @@ impl App {
                     "{} (through {viewer})",
                     self.page().map_or(String::new(), |p| p.doc.title.clone())
                 );
-                let rendered = doc.render(self.width);
-                let page = super::app::Page::new(address, Rc::new(doc), rendered);
+                let page = super::app::Page::waiting(address, std::sync::Arc::new(doc));
                 self.push_page(page, LoadMode::Push);
                 self.status = StatusLine::Info(format!("The output of {viewer}; Left goes back."));
             }
@@ -133,8 +131,14 @@ impl App {
             return Vec::new();
         }
         let path = PathBuf::from(path.trim());
+        // A body that is not a page (an image, an archive) is saved as it came, whatever
+        // the name: its text is only margay's description of it.
+        let described =
+            self.page().is_some_and(|p| matches!(p.doc.kind, crate::document::SourceKind::Other { .. }));
         let what = match what {
-            // ".txt" saves an HTML page's text; a text body is its own text, saved as it came.
+            // A body that is not a page is saved as it came, whatever its name; ".txt" saves
+            // an HTML page's text, and a text body is its own text, saved as it came.
+            SaveWhat::Body if described => SaveWhat::Body,
             SaveWhat::Body
                 if path.extension().is_some_and(|e| e == "txt")
                     && self.page().is_some_and(|p| p.doc.kind == crate::document::SourceKind::Html) =>
@@ -270,8 +274,7 @@ impl App {
         );
         let address = page.address.clone();
         let info = page.info.clone();
-        let rendered = doc.render(self.width);
-        let mut source = super::app::Page::new(address, Rc::new(doc), rendered);
+        let mut source = super::app::Page::waiting(address, std::sync::Arc::new(doc));
         source.info = info;
         source.body = Some(body);
         source.is_source = true;
@@ -323,8 +326,7 @@ impl App {
         let url = Url::parse("about:cookies").expect("a constant URL");
         let doc = Document::from_html(&url, &html);
         let replace = self.page().is_some_and(|p| p.address == url);
-        let rendered = doc.render(self.width);
-        let page = super::app::Page::new(url, Rc::new(doc), rendered);
+        let page = super::app::Page::waiting(url, std::sync::Arc::new(doc));
         self.push_page(page, if replace { LoadMode::Replace } else { LoadMode::Push });
         self.cookie_site = Some(site);
         if let Some(n) = cleared {

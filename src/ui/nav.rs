@@ -7,7 +7,6 @@ use crate::document::Document;
 use crate::navigation::{Navigation, Shown, Step};
 use crate::net::{FetchEvent, FetchRequest, Loaded};
 use crate::policy::DiagnosisKind;
-use std::rc::Rc;
 use url::Url;
 
 /// Turn what was typed at the URL prompt into an address, as lynx and w3m would: absolute
@@ -169,8 +168,17 @@ impl App {
     pub fn start(&mut self, nav: Navigation, mode: LoadMode) -> Vec<Effect> {
         let mut effects = self.cancel_pending();
         let request = nav.request.clone();
-        let pending =
-            Pending { id: 0, nav, mode, bytes: 0, total: None, asking: false, on_cancel: None, form: None };
+        let pending = Pending {
+            id: 0,
+            nav,
+            mode,
+            bytes: 0,
+            total: None,
+            asking: false,
+            on_cancel: None,
+            form: None,
+            retries: 0,
+        };
         effects.extend(self.fetch_next(pending, request));
         effects
     }
@@ -267,6 +275,10 @@ impl App {
             }
             self.search = None;
             self.status = StatusLine::None;
+        } else if self.page().is_some_and(|p| p.partial) {
+            self.status = StatusLine::Info(
+                "Load stopped: only the start of the page is here; Ctrl-R loads it whole.".into(),
+            );
         } else {
             self.status = StatusLine::Info("Load cancelled.".into());
         }
@@ -276,13 +288,46 @@ impl App {
     fn cancel_pending(&mut self) -> Vec<Effect> {
         self.retry_countdown = None;
         match self.pending.take() {
-            Some(p) => vec![Effect::Cancel { id: p.id }],
+            Some(p) => {
+                // Its first screens stay, marked as only the start of the page.
+                for page in self.history.iter_mut().filter(|page| page.loading == Some(p.id)) {
+                    page.loading = None;
+                    page.partial = true;
+                }
+                vec![Effect::Cancel { id: p.id }]
+            }
             None => Vec::new(),
         }
     }
 
+    /// A load's first screens, while the rest of the page arrives: shown as the page, its
+    /// links and search working on what is there; the whole page takes their place.
+    fn show_preview(&mut self, id: u64, preview: crate::document::Preview) {
+        let Some(pending) = self.pending.as_ref().filter(|p| p.id == id) else { return };
+        let (address, mode) = (pending.nav.address.clone(), pending.mode);
+        let mut doc = Document::from_text(&address, String::new());
+        doc.title = preview.title;
+        let mut page = Page::new(address, std::sync::Arc::new(doc), preview.rendered);
+        page.loading = Some(id);
+        page.info.requested = Some(pending.nav.requested.clone());
+        page.info.final_url = Some(pending.nav.request.url.clone());
+        if mode == LoadMode::Replace {
+            if let Some(old) = self.page() {
+                page.scroll = old.scroll;
+                page.selected = old.selected;
+            }
+        }
+        let status = std::mem::replace(&mut self.status, StatusLine::None);
+        self.push_page(page, mode);
+        self.status = status;
+    }
+
     pub(super) fn on_fetch(&mut self, event: FetchEvent) -> Vec<Effect> {
         match event {
+            FetchEvent::Preview { id, preview } => {
+                self.show_preview(id, *preview);
+                Vec::new()
+            }
             FetchEvent::Progress { id, bytes, total } => {
                 if let Some(p) = self.pending.as_mut().filter(|p| p.id == id) {
                     p.bytes = bytes;
@@ -377,21 +422,35 @@ impl App {
         if info.diagnosis.as_ref().is_some_and(|d| matches!(d, DiagnosisKind::AuthFailed { .. })) {
             self.forget_credentials(&request.url, &None);
         }
-        let rendered = rendered.filter(|r| r.width == self.width).unwrap_or_else(|| doc.render(self.width));
-        let mut page = Page::new(address.clone(), Rc::new(doc), rendered);
+        // Laid out by the loader for the width it was asked for; for another, laid out again.
+        let doc = std::sync::Arc::new(doc);
+        let mut page = match rendered.filter(|r| r.width == self.width) {
+            Some(rendered) => Page::new(address.clone(), doc, rendered),
+            None => Page::waiting(address.clone(), doc),
+        };
         page.info = info;
         page.request = Some(request);
-        page.body = (!body.is_empty()).then(|| Rc::new(body));
-        if pending.mode == LoadMode::Replace {
+        page.body = (!body.is_empty()).then_some(body);
+        // The page's first screens were shown while it loaded: the whole page takes their
+        // place, the view where the reader left it.
+        let previewed = self.page().is_some_and(|p| p.loading == Some(pending.id));
+        let mode = if previewed { LoadMode::Replace } else { pending.mode };
+        if mode == LoadMode::Replace {
             if let Some(old) = self.page() {
                 page.scroll = old.scroll;
                 page.selected = old.selected;
+                if page.wanted.is_none() && page.rendered.lines.is_empty() {
+                    page.anchor = super::app::Anchor::Position(old.rendered.position_of(old.scroll));
+                }
             }
         }
-        if let Some(line) = address.fragment().and_then(|f| page.rendered.anchors.get(f)) {
-            page.scroll = *line;
+        if let Some(fragment) = address.fragment().filter(|_| !previewed) {
+            match page.rendered.anchors.get(fragment) {
+                Some(line) => page.scroll = *line,
+                None => page.anchor = super::app::Anchor::Fragment(fragment.to_string()),
+            }
         }
-        self.push_page(page, pending.mode);
+        self.push_page(page, mode);
         self.status = match message {
             Some(m) if is_error => StatusLine::Error(m),
             Some(m) => StatusLine::Info(m),
@@ -400,9 +459,17 @@ impl App {
         for (old, new) in moved_permanently {
             self.moved_permanently(&old, &new);
         }
-        // A server that says when to come back gets a countdown and a reload then; a long
-        // wait (over ten minutes) is only shown on the page.
-        self.retry_countdown = self.page().and_then(|p| p.info.retry_after).filter(|s| *s <= 600);
+        // A server that says when to come back gets a countdown and a reload then, a few
+        // times in a row at most; a long wait (over ten minutes) is only shown on the page.
+        self.retries = pending.retries;
+        let wanted = self.page().and_then(|p| p.info.retry_after).filter(|s| *s <= 600);
+        self.retry_countdown = wanted.filter(|_| self.retries < super::app::MAX_AUTO_RETRIES);
+        if wanted.is_some() && self.retry_countdown.is_none() {
+            self.status = StatusLine::Info(format!(
+                "The server still asks to come back later; margay stopped after {} automatic retries. Ctrl-R reloads.",
+                self.retries
+            ));
+        }
         // A body margay does not display is described; saving or opening it waits for a key.
         if let (Some(mime), StatusLine::None) = (not_shown, &self.status) {
             self.status = StatusLine::Info(format!("{mime}: p saves it, o opens it with your viewer."));
@@ -413,12 +480,15 @@ impl App {
         }
     }
 
-    /// Put a page into the history and show it.
+    /// Put a page into the history and show it (asking for its layout when it has none for
+    /// the current width).
     pub(super) fn push_page(&mut self, page: Page, mode: LoadMode) {
         match mode {
             LoadMode::Push => self.history.push(page),
             LoadMode::Replace => self.history.replace_current(page),
         }
+        self.request_layout();
+        self.trim_history();
         self.clamp_scroll();
         if self.page().is_some_and(|p| p.selected.is_none_or(|s| s >= p.rendered.links.len())) {
             self.select_first_visible();

@@ -1,12 +1,12 @@
 //! Moving around a page: scrolling, link selection, search, the mouse, and re-wrapping when
 //! the terminal's width changes (once per width, never per frame).
 
-use super::app::{App, Effect, Search, StatusLine};
+use super::app::{Anchor, App, Effect, Search, StatusLine};
 use crate::document::Rendered;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
-/// Pages longer than this are laid out again in the background when the width changes.
-const BACKGROUND_LAYOUT_LINES: usize = 2000;
+/// How many history entries on each side of the current one keep their layout.
+const KEPT_LAYOUTS: usize = 3;
 
 /// Lines scrolled by one turn of the mouse wheel.
 const WHEEL_STEP: isize = 3;
@@ -97,58 +97,85 @@ impl App {
     }
 
     /// The current page laid out for the current width (a history entry may have been laid
-    /// out for another).
+    /// out for another, or let its layout go): asked for when it is not.
     pub(super) fn ensure_rendered(&mut self) {
-        let width = self.width;
-        if let Some(p) = self.history.current_mut() {
-            if p.rendered.width != width {
-                let old_len = p.rendered.lines.len().max(1);
-                let anchor = p.scroll;
-                p.rendered = p.doc.render(width);
-                // Keep the reader at the same place in the text, proportionally.
-                p.scroll = anchor * p.rendered.lines.len() / old_len;
-            }
-        }
+        self.request_layout();
         self.clamp_scroll();
+    }
+
+    /// Ask for the current page's layout for the current width, unless it has it or it is
+    /// on its way. Until it comes, the page's older layout stays on screen.
+    pub(super) fn request_layout(&mut self) {
+        let width = self.width.max(crate::document::MIN_WIDTH);
+        let Some(p) = self.history.current_mut() else { return };
+        // First screens shown while the page loads: the page's own layout is coming.
+        if p.rendered.width == width || p.wanted == Some(width) || p.loading.is_some() {
+            return;
+        }
+        // The reader's place, to find again in the new layout.
+        if p.anchor == Anchor::Stay && !p.rendered.lines.is_empty() {
+            p.anchor = Anchor::Position(p.rendered.position_of(p.scroll));
+        }
+        p.wanted = Some(width);
+        let doc = p.doc.clone();
+        self.outbox.push(Effect::Layout { doc, width });
     }
 
     pub(super) fn resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
         let width_changed = width != self.width;
         self.width = width;
         self.height = height;
-        let mut effects = Vec::new();
         if width_changed {
-            // A long page is laid out again on another thread; until then the old layout
-            // stays on screen (clipped), so the terminal never waits for a resize.
-            match self.page().filter(|p| p.rendered.lines.len() > BACKGROUND_LAYOUT_LINES) {
-                Some(p) => effects.push(Effect::Relayout {
-                    page: std::rc::Rc::as_ptr(&p.doc) as usize,
-                    width,
-                    job: p.doc.layout_job(width),
-                }),
-                None => self.ensure_rendered(),
-            }
-            self.refresh_search();
+            self.request_layout();
         }
         self.clamp_scroll();
-        effects
+        Vec::new()
     }
 
-    /// A background layout came back: use it if it is still for this page and width.
-    pub(super) fn relaid(&mut self, doc: usize, width: u16, rendered: Rendered) {
-        if width != self.width {
-            return;
+    /// A layout came back: every history entry of that document waiting for that width takes
+    /// it, its view put back where the reader was.
+    pub(super) fn laid(&mut self, doc: crate::document::DocId, width: u16, rendered: Option<Rendered>) {
+        let Some(rendered) = rendered else { return };
+        let current = self.history.index();
+        let mut current_changed = false;
+        for (i, p) in self.history.iter_mut().enumerate() {
+            if p.doc.id != doc || p.wanted != Some(width) {
+                continue;
+            }
+            p.wanted = None;
+            p.scroll = match std::mem::take(&mut p.anchor) {
+                Anchor::Stay => p.scroll,
+                Anchor::Position(position) => rendered.line_at(position),
+                Anchor::Fragment(name) => rendered.anchors.get(&name).copied().unwrap_or(p.scroll),
+            };
+            p.rendered = rendered.clone();
+            current_changed |= i == current;
         }
-        let Some(p) = self.history.current_mut().filter(|p| std::rc::Rc::as_ptr(&p.doc) as usize == doc)
-        else {
-            return;
-        };
-        let old_len = p.rendered.lines.len().max(1);
-        p.scroll = p.scroll * rendered.lines.len() / old_len;
-        p.rendered = rendered;
-        self.clamp_scroll();
-        self.refresh_search();
-        self.keep_selection_visible();
+        if current_changed {
+            self.clamp_scroll();
+            self.refresh_search();
+            self.keep_selection_visible();
+        }
+    }
+
+    /// History keeps the layouts of the pages next to the current one and only the source of
+    /// the others, and a render tree only for the current page: what a tour of large pages
+    /// holds stays bounded. A page whose layout was let go is laid out again when shown, at
+    /// the place the reader left it.
+    pub(super) fn trim_history(&mut self) {
+        let current = self.history.index();
+        let current_doc = self.page().map(|p| p.doc.id);
+        for (i, p) in self.history.iter_mut().enumerate() {
+            if i == current || Some(p.doc.id) == current_doc {
+                continue;
+            }
+            p.doc.release_tree();
+            if i.abs_diff(current) > KEPT_LAYOUTS && !p.rendered.lines.is_empty() {
+                p.anchor = Anchor::Position(p.rendered.position_of(p.scroll));
+                p.rendered = Rendered::default();
+                p.wanted = None;
+            }
+        }
     }
 
     pub(super) fn start_search(&mut self, query: &str) {

@@ -168,8 +168,9 @@ impl Driver {
                         next.extend(self.app.update(Msg::Fetch(FetchEvent::Done { id, result })));
                     }
                     Effect::Cancel { .. } => {}
-                    Effect::Relayout { page, width, job } => {
-                        next.extend(self.app.update(Msg::Relaid { page, width, rendered: job.run() }));
+                    Effect::Layout { doc, width } => {
+                        let rendered = doc.layout(width, &margay::document::Cancel::new());
+                        next.extend(self.app.update(Msg::Laid { doc: doc.id, width, rendered }));
                     }
                     Effect::Download { id, request, path, overwrite } => {
                         let tx = self.download_sender.clone();
@@ -258,6 +259,13 @@ impl Driver {
             let effects = self.app.update(Msg::Download(event));
             self.run(effects);
         }
+    }
+
+    /// The built-in start page, laid out.
+    pub fn start_page(&mut self) {
+        self.app.show_start_page();
+        let effects = self.app.pending_effects();
+        self.run(effects);
     }
 
     pub fn open(&mut self, url: &str) {

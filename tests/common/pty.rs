@@ -14,7 +14,8 @@ const DEADLINE: Duration = Duration::from_secs(20);
 pub enum Run {
     /// margay alone: every byte read is margay's.
     Direct,
-    /// `margay ARGS; echo EXIT=$?; stty -a` in a shell, to see the terminal's modes after.
+    /// `margay ARGS`, then `echo EXIT=<its status>; stty -a` in a shell, to see the terminal's
+    /// modes after.
     ThenStty,
 }
 
@@ -57,8 +58,9 @@ impl Session {
             }
             Run::ThenStty => {
                 let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+                // The status is kept before `echo` replaces it.
                 let script = format!(
-                    "'{}' {}; echo; echo EXIT=$?; stty -a",
+                    "'{}' {}; status=$?; echo; echo EXIT=$status; stty -a",
                     env!("CARGO_BIN_EXE_margay"),
                     quoted.join(" ")
                 );

@@ -194,9 +194,10 @@ use html5ever::parse_document;
 use html5ever::tree_builder::TreeBuilderOpts;
 mod markup5ever_rcdom;
 pub use html5ever::{expanded_name, local_name, namespace_url, ns};
+// margay patch: `Text` too, so that a caller walking the DOM can tell text nodes by type.
 pub use markup5ever_rcdom::{
     Handle,
-    NodeData::{Comment, Document, Element},
+    NodeData::{Comment, Document, Element, Text},
     RcDom,
 };
 
@@ -2228,8 +2229,9 @@ struct RenderInput {
     extra_styles: RefCell<Vec<(Range<usize>, TextStyle)>>,
     // Map from node to the length of enclosed text nodes.
     node_lengths: Rc<RefCell<HashMap<*const Node, usize>>>,
-    /// margay patch: whether the DOM must stay whole: style rules that look at an element's
-    /// parents or siblings match on the DOM as the tree is built.
+    /// margay patch: whether the DOM must stay whole: its owner keeps it
+    /// (`dom_to_render_tree`), or style rules that look at an element's parents or siblings
+    /// match on the DOM as the tree is built.
     keep_dom: bool,
 }
 
@@ -2387,10 +2389,14 @@ impl RenderInput {
     }
 }
 
+// margay patch: `free_dom` says whether the DOM may be emptied while the tree is made (each
+// node freed once its render node exists): the DOM's owner gave it up (`dom_into_render_tree`,
+// and parsing from a reader, where the DOM is gone afterwards anyway).
 fn dom_to_render_tree_with_context<T: Write>(
     handle: Handle,
     err_out: &mut T,
     context: &mut HtmlContext,
+    free_dom: bool,
 ) -> Result<Option<RenderNode>> {
     html_trace!("### dom_to_render_tree: HTML: {:?}", handle);
     #[cfg(feature = "css")]
@@ -2403,7 +2409,7 @@ fn dom_to_render_tree_with_context<T: Write>(
     let parent_style = Default::default();
     let mut input = RenderInput::new(handle, parent_style);
     // margay patch: see `RenderInput::keep_dom`. Syntax highlighting reads text ahead.
-    input.keep_dom = context.style_data.looks_around();
+    input.keep_dom = !free_dom || context.style_data.looks_around();
     #[cfg(feature = "css_ext")]
     {
         input.keep_dom |= !context.syntax_highlighters.map.is_empty();
@@ -3847,6 +3853,7 @@ pub mod config {
                 dom.document.clone(),
                 &mut io::sink(),
                 context,
+                true,
             )?
             .ok_or(Error::Fail)?;
             Ok(RenderTree(render_tree))
@@ -3884,6 +3891,22 @@ pub mod config {
                     dom.document.clone(),
                     &mut io::sink(),
                     &mut self.make_context(),
+                    false,
+                )?
+                .ok_or(Error::Fail)?,
+            ))
+        }
+
+        /// margay patch: [`Self::dom_to_render_tree`] for a DOM the caller gives up: each DOM
+        /// node is freed as soon as its render node is made, so the DOM and the tree are never
+        /// both whole in memory (on a large page, half the peak).
+        pub fn dom_into_render_tree(&self, dom: super::RcDom) -> Result<RenderTree> {
+            Ok(RenderTree(
+                super::dom_to_render_tree_with_context(
+                    dom.document.clone(),
+                    &mut io::sink(),
+                    &mut self.make_context(),
+                    true,
                 )?
                 .ok_or(Error::Fail)?,
             ))

@@ -75,7 +75,11 @@ pub enum NodeData {
     },
 
     /// A text node.
-    Text { contents: RefCell<StrTendril> },
+    Text {
+        /// margay patch: documented, now that the variant is exported.
+        /// The text.
+        contents: RefCell<StrTendril>,
+    },
 
     /// A comment.
     Comment {
@@ -253,13 +257,21 @@ fn remove_from_parent(target: &Handle) {
     }
 }
 
+/// margay patch: how many parse error messages an [`RcDom`] keeps.
+pub const KEPT_ERRORS: usize = 100;
+
 /// The DOM itself; the result of parsing.
 pub struct RcDom {
     /// The `Document` itself.
     pub document: Handle,
 
     /// Errors that occurred during parsing.
+    // margay patch: at most `KEPT_ERRORS` of them are kept, and `error_count` counts all:
+    // a page of NUL bytes makes two errors a byte, and keeping them all cost gigabytes.
     pub errors: RefCell<Vec<Cow<'static, str>>>,
+
+    /// margay patch: how many errors occurred during parsing (`errors` keeps the first).
+    pub error_count: Cell<usize>,
 
     /// The document's quirks mode.
     pub quirks_mode: Cell<QuirksMode>,
@@ -350,7 +362,12 @@ impl TreeSink for RcDom {
     type Handle = Handle;
 
     fn parse_error(&self, msg: Cow<'static, str>) {
-        self.errors.borrow_mut().push(msg);
+        // margay patch: keep the first few messages, count them all.
+        self.error_count.set(self.error_count.get() + 1);
+        let mut errors = self.errors.borrow_mut();
+        if errors.len() < KEPT_ERRORS {
+            errors.push(msg);
+        }
     }
 
     fn get_document(&self) -> Handle {
@@ -554,6 +571,7 @@ impl Default for RcDom {
         RcDom {
             document: Node::new(NodeData::Document),
             errors: vec![].into(),
+            error_count: Cell::new(0),
             quirks_mode: tree_builder::NoQuirks.into(),
         }
     }

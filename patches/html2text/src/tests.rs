@@ -4011,6 +4011,47 @@ fn test_issue_252() {
     );
 }
 
+// margay patch: `dom_to_render_tree` leaves the caller's DOM as it was;
+// `dom_into_render_tree`, given the DOM, frees it as it goes; both make the same tree.
+#[test]
+fn test_dom_to_render_tree_keeps_the_dom() {
+    let html = br#"<div><p>One <b>two</b></p><ul><li>three</ul></div>"#;
+    let conf = config::plain();
+    let dom = conf.parse_html(&html[..]).unwrap();
+    let before = crate::RcDom::node_as_dom_string(&dom.document);
+    let kept = conf.dom_to_render_tree(&dom).unwrap();
+    assert_eq!(crate::RcDom::node_as_dom_string(&dom.document), before);
+    let given = conf.dom_into_render_tree(dom).unwrap();
+    assert_eq!(
+        conf.render_to_string(kept, 40).unwrap(),
+        conf.render_to_string(given, 40).unwrap()
+    );
+}
+
+// margay patch: text nodes can be told by their type.
+#[test]
+fn test_text_nodes_are_exported() {
+    let dom = config::plain().parse_html(&b"<p>words</p>"[..]).unwrap();
+    let mut stack = vec![dom.document.clone()];
+    let mut texts = Vec::new();
+    while let Some(node) = stack.pop() {
+        if let crate::Text { contents } = &node.data {
+            texts.push(contents.borrow().to_string());
+        }
+        stack.extend(node.children.borrow().iter().cloned());
+    }
+    assert_eq!(texts, vec!["words".to_string()]);
+}
+
+// margay patch: parse errors are counted; only the first few are kept.
+#[test]
+fn test_parse_errors_are_counted_not_all_kept() {
+    let html = vec![0u8; 10_000];
+    let dom = config::plain().parse_html(&html[..]).unwrap();
+    assert!(dom.error_count.get() >= 10_000);
+    assert!(dom.errors.borrow().len() <= 100);
+}
+
 #[test]
 fn test_issue_285_1() {
     let html = r###"/p>

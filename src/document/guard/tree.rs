@@ -167,6 +167,16 @@ const BUTTON_SCOPE: &[&str] = &[
 ];
 const TABLE_PARTS: &[&str] = &["tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup"];
 
+/// What a `<form>` becomes in the model after its `</form>` while elements opened inside it
+/// are still open (no tag has a name starting with `#`).
+const CLOSED_FORM: &str = "#form";
+
+/// Where the search for an open `<li>`, `<dd>` or `<dt>` to close stops: at every special
+/// element but `<address>` and `<p>`.
+fn list_item_stop(name: &str) -> bool {
+    SPECIAL.contains(&name) && !matches!(name, "address" | "p")
+}
+
 struct Entry {
     name: Box<str>,
     /// Its entry in the list of active formatting elements.
@@ -192,6 +202,30 @@ pub struct Tree {
     pub foreign: usize,
     /// Nodes the parser will have made (elements, text runs, comments), estimated.
     pub nodes: usize,
+    /// The layout levels around the next node: see [`layout_weight`].
+    layout_depth: usize,
+    /// The layout's work, estimated: each piece of content (a run of text, an image, a line
+    /// break …) counts the layout levels around it. Empty elements make no lines: they cost
+    /// nothing here.
+    pub layout_cost: u64,
+}
+
+/// How much a table cell costs the layout, against a list item's 1 (measured: laying out
+/// one line inside a nested cell takes twelve times as long as inside a nested list item,
+/// with the column widths worked out before the lines are made).
+const CELL_WEIGHT: usize = 12;
+
+/// How many more times html2text handles every line inside an element: a list item, a
+/// definition, a block quote or a heading lays its content out on its own and copies each
+/// line into the one around it (with a prefix or an indent); a table cell measures its
+/// content, lays it out and copies it into its row. A line inside `n` such elements is
+/// handled `n` times, so a page that nests them deeply costs its lines times its depth.
+fn layout_weight(name: &str) -> usize {
+    match name {
+        "td" | "th" => CELL_WEIGHT,
+        "li" | "dd" | "blockquote" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => 1,
+        _ => 0,
+    }
 }
 
 /// What became of a start tag.
@@ -217,11 +251,16 @@ impl Tree {
     /// A run of text: the parser re-opens formatting elements before it.
     pub fn text(&mut self) {
         self.reconstruct();
-        self.nodes += 1;
+        self.count_node();
     }
 
     pub fn start(&mut self, name: &str, attrs: u64, self_closing: bool, max_depth: usize) -> Start {
         if self.foreign == 0 && matches!(name, "html" | "head" | "body") {
+            return Start::Kept;
+        }
+        // Outside a table the parser ignores the tags of table parts; taken for open, a
+        // later cell would "close" through what the parser keeps open.
+        if self.foreign == 0 && TABLE_PARTS.contains(&name) && self.count("table") == 0 {
             return Start::Kept;
         }
         let void = VOID.contains(&name) || (self_closing && self.foreign > 0);
@@ -243,7 +282,8 @@ impl Tree {
             self.imply_table_parts(name);
         }
         if void {
-            self.nodes += 1;
+            self.count_node();
+            self.content();
             return Start::Kept;
         }
         if self.kept.len() >= max_depth {
@@ -291,12 +331,26 @@ impl Tree {
         }
         if self.kept_names.get(name).copied().unwrap_or(0) == 0 {
             if self.foreign == 0 && matches!(name, "p" | "br") {
-                self.nodes += 1;
+                self.count_node();
             }
             return false;
         }
         if self.foreign == 0 && FORMATTING.contains(&name) && self.find_active(name).is_some() {
             self.end_formatting(name);
+            return false;
+        }
+        // `</form>` takes the form out of the parser's stack but leaves what was opened in it
+        // open, inside the form: the form is still an ancestor of what comes next, so it
+        // still counts for depth (as [`CLOSED_FORM`]) until what is inside it is closed.
+        if self.foreign == 0 && name == "form" {
+            if let Some(at) = self.kept.iter().rposition(|e| &*e.name == "form") {
+                self.forget_name("form");
+                if at + 1 == self.kept.len() {
+                    self.kept.pop();
+                } else {
+                    self.kept[at].name = CLOSED_FORM.into();
+                }
+            }
             return false;
         }
         // Where the search for the element to close stops (HTML's scopes).
@@ -339,7 +393,7 @@ impl Tree {
         };
         if self.kept[pos + 1..].iter().any(|e| SPECIAL.contains(&&*e.name)) {
             // The block is re-parented under a clone: depth stays, one more node.
-            self.nodes += 1;
+            self.count_node();
             return;
         }
         self.active.remove(at);
@@ -377,8 +431,24 @@ impl Tree {
         }
     }
 
-    fn push_kept(&mut self, name: &str, active: Option<u32>) {
+    /// End tags for the open elements, innermost first: what closes them all.
+    pub fn end_tags(&self) -> String {
+        self.kept.iter().rev().filter(|e| e.active.is_none()).map(|e| format!("</{}>", e.name)).collect()
+    }
+
+    /// One more node.
+    pub fn count_node(&mut self) {
         self.nodes += 1;
+    }
+
+    /// Something the layout makes lines of, at the current layout depth.
+    pub fn content(&mut self) {
+        self.layout_cost += self.layout_depth as u64;
+    }
+
+    fn push_kept(&mut self, name: &str, active: Option<u32>) {
+        self.layout_depth += layout_weight(name);
+        self.count_node();
         if matches!(name, "svg" | "math") {
             self.foreign += 1;
         }
@@ -411,12 +481,17 @@ impl Tree {
                 }
             }
         }
+        // A closed form with nothing open inside it any more is no one's ancestor.
+        while self.kept.last().is_some_and(|e| &*e.name == CLOSED_FORM) {
+            self.kept.pop();
+        }
     }
 
     fn forget_name(&mut self, name: &str) {
         if let Some(n) = self.kept_names.get_mut(name) {
             *n -= 1;
         }
+        self.layout_depth = self.layout_depth.saturating_sub(layout_weight(name));
         if matches!(name, "svg" | "math") {
             self.foreign = self.foreign.saturating_sub(1);
         }
@@ -439,8 +514,8 @@ impl Tree {
     }
 
     /// The nearest kept element named in `targets`, looking back at most [`SCAN`] entries
-    /// and not past one named in `stop`.
-    fn close(&mut self, targets: &[&str], stop: &[&str]) {
+    /// and not past one that `stop` names.
+    fn close(&mut self, targets: &[&str], stop: impl Fn(&str) -> bool) {
         if targets.iter().all(|t| self.kept_names.get(*t).copied().unwrap_or(0) == 0) {
             return;
         }
@@ -451,10 +526,22 @@ impl Tree {
                 self.pop_kept_to(i);
                 return;
             }
-            if stop.contains(&here) {
+            if stop(here) {
                 return;
             }
         }
+    }
+
+    /// Close the current node if it is named in `names`.
+    fn pop_current(&mut self, names: &[&str]) {
+        if self.kept.last().is_some_and(|e| names.contains(&&*e.name)) {
+            self.pop_kept_to(self.kept.len() - 1);
+        }
+    }
+
+    /// How many elements named `name` are open (and kept).
+    fn count(&self, name: &str) -> usize {
+        self.kept_names.get(name).copied().unwrap_or(0)
     }
 
     /// The `<tbody>` and `<tr>` the parser adds around a row or cell put straight in a table.
@@ -475,11 +562,15 @@ impl Tree {
     /// unclosed `<p>`, `<li>`, `<td>` … are not taken for deep ones.
     fn close_implied(&mut self, name: &str) {
         if BLOCK.contains(&name) {
-            self.close(&["p"], BUTTON_SCOPE);
+            self.close(&["p"], |n| BUTTON_SCOPE.contains(&n));
         }
         match name {
-            "li" => self.close(&["li"], &["ul", "ol", "menu", "table", "td", "th", "div"]),
-            "dd" | "dt" => self.close(&["dd", "dt"], &["dl", "table", "td", "th", "div"]),
+            // The parser looks for the item to close down to the first "special" element
+            // other than <address>, <div> and <p>: past a <blockquote> or an <li> it leaves
+            // the item open and nests the new one inside. Stopping at <div> too (the parser
+            // does not) only keeps more open.
+            "li" => self.close(&["li"], list_item_stop),
+            "dd" | "dt" => self.close(&["dd", "dt"], list_item_stop),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
                 if self
                     .kept
@@ -488,13 +579,22 @@ impl Tree {
             {
                 self.pop_kept_to(self.kept.len() - 1);
             }
-            "option" => self.close(&["option"], &["select", "datalist", "optgroup"]),
-            "optgroup" => self.close(&["option", "optgroup"], &["select"]),
-            "tr" => self.close(&["tr"], &["table"]),
-            "td" | "th" => self.close(&["td", "th"], &["tr", "table"]),
-            "tbody" | "thead" | "tfoot" => self.close(&["tbody", "thead", "tfoot"], &["table"]),
-            "button" => self.close(&["button"], SCOPE),
-            "rb" | "rp" | "rt" | "rtc" => self.close(&["rb", "rp", "rt", "rtc"], &["ruby"]),
+            // Only an <option> (or <optgroup>) that is the current node is closed.
+            "option" => self.pop_current(&["option"]),
+            "optgroup" => {
+                self.pop_current(&["option"]);
+                self.pop_current(&["optgroup"]);
+            }
+            "tr" => self.close(&["tr"], |n| n == "table"),
+            "td" | "th" => self.close(&["td", "th"], |n| ["tr", "table"].contains(&n)),
+            "tbody" | "thead" | "tfoot" => self.close(&["tbody", "thead", "tfoot"], |n| n == "table"),
+            "button" => self.close(&["button"], |n| SCOPE.contains(&n)),
+            // Ruby annotations end those at the top of the stack only.
+            "rb" | "rp" | "rt" | "rtc" if self.count("ruby") > 0 => {
+                while self.kept.last().is_some_and(|e| matches!(&*e.name, "rb" | "rp" | "rt" | "rtc")) {
+                    self.pop_kept_to(self.kept.len() - 1);
+                }
+            }
             _ => {}
         }
     }

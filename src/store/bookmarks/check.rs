@@ -159,11 +159,12 @@ pub fn check_all(
     let jobs = jobs.clamp(1, urls.len().max(1));
     let next = AtomicUsize::new(0);
     let mut verdicts: Vec<Option<Verdict>> = vec![None; urls.len()];
-    std::thread::scope(|scope| {
+    crate::jobs::scope(|scope| {
         let (tx, rx) = mpsc::channel();
         for _ in 0..jobs {
             let (tx, next) = (tx.clone(), &next);
-            scope.spawn(move || loop {
+            // A worker that cannot start, or panics, leaves its addresses "not checked".
+            let _ = scope.spawn(crate::jobs::Kind::Check, move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(url) = urls.get(i) else { break };
                 if tx.send((i, check_url(client, url))).is_err() {
@@ -197,7 +198,7 @@ fn fetch(
         request.method = Method::Get;
         response = client.fetch(&request, &mut |_, _| true)?;
     }
-    Ok((response.head, response.body))
+    Ok((response.head, response.body.to_vec()))
 }
 
 fn failing(status: Option<u16>, reason: String, ctx: &Context, at: &Url) -> Verdict {

@@ -4,7 +4,8 @@
 //! 2. re-read and parse the file, so that what another running margay wrote is kept;
 //! 3. apply the change to that;
 //! 4. write the previous bytes to `bookmarks.html.bak` and the new file to a temp file in the
-//!    same directory, each fsynced and renamed into place, then fsync the directory.
+//!    same directory, each fsynced and renamed into place, then fsync the directory. Temp
+//!    files left by a margay killed while writing are removed here, under the lock.
 //!
 //! A file that cannot be parsed is never written: the store is read-only and every change
 //! fails with the line at fault until the file is fixed. A failed write (full disk,
@@ -18,7 +19,6 @@ use super::{Added, Bookmark, Bookmarks, ParseError};
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How many changes can be undone.
 const UNDO_DEPTH: usize = 100;
@@ -200,6 +200,7 @@ impl BookmarkStore {
             .open(&lock_path)
             .map_err(|error| StoreError::Lock { path: lock_path.clone(), error })?;
         lock.lock().map_err(|error| StoreError::Lock { path: lock_path, error })?;
+        remove_leftover_temps(&self.path);
 
         let (on_disk, old_bytes) = match self.read_disk() {
             Ok(read) => read,
@@ -281,30 +282,38 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Replace `path` with `bytes`: a new temp file in the same directory, fsynced, given the old
-/// file's permissions, renamed over `path`, then the directory fsynced. On error the temp
-/// file is removed and `path` is untouched.
+/// Replace `path` with `bytes`: a new temp file in the same directory (an unpredictable name,
+/// so that no leftover and no other process can block it), fsynced, given the old file's
+/// permissions, renamed over `path`, then the directory fsynced. On error the temp file is
+/// removed and `path` is untouched.
 pub(super) fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = parent_dir(path);
-    let name = path.file_name().map_or_else(|| "bookmarks".into(), |n| n.to_string_lossy().into_owned());
-    let tmp =
-        dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-    let written = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        file.write_all(bytes)?;
-        if let Ok(meta) = fs::metadata(path) {
-            file.set_permissions(meta.permissions())?;
-        }
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
+    let (prefix, suffix) = temp_affixes(path);
+    let mut file = crate::store::save::new_temp(dir, &prefix, suffix)?;
+    file.write_all(bytes)?;
+    if let Ok(meta) = fs::metadata(path) {
+        file.as_file().set_permissions(meta.permissions())?;
     }
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
+}
+
+/// The start and end of the names of `path`'s temp files: `.bookmarks.html.` and `.tmp`
+/// (what earlier versions named `.bookmarks.html.PID.N.tmp` matches too).
+fn temp_affixes(path: &Path) -> (String, &'static str) {
+    let name = path.file_name().map_or_else(|| "bookmarks".into(), |n| n.to_string_lossy().into_owned());
+    (format!(".{name}."), ".tmp")
+}
+
+/// Remove the temp files of writes that never finished (a margay killed while saving).
+/// Called under the lock, which every writer of the file and its backup holds while its
+/// temp file exists: any such file found then is a leftover. Only regular files named like
+/// ours are removed.
+fn remove_leftover_temps(path: &Path) {
+    let (prefix, suffix) = temp_affixes(path);
+    crate::store::save::remove_stale_temps(parent_dir(path), &prefix, suffix, std::time::Duration::ZERO);
 }
 
 /// Make the rename durable. The new file is already in place when this runs, so a failure

@@ -1,0 +1,416 @@
+//! A render tree → lines of styled spans with lynx-style numbered links, for one width.
+//!
+//! html2text lays the tree out; its lines are then converted to margay's spans, links and
+//! fragment anchors, and each line is given its place in the page's text (the number of
+//! letters and digits before it), which is the same at every width: a new layout puts the
+//! reader back at the same place, not at the same proportion of the page.
+//!
+//! Nothing here may panic on page content: html2text errors fall back to a layout without
+//! tables, then to one whose lines may overflow. Laid-out text never contains control
+//! characters. Nothing here starts a thread.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use html2text::config::Config;
+use html2text::render::{TaggedLine, TaggedLineElement, TextDecorator};
+use html2text::RenderTree;
+use url::Url;
+
+use super::{Cancel, LinkRef, Rendered, Span, SpanStyle};
+
+/// The narrowest width a document is laid out for; narrower terminals get this width.
+pub const MIN_WIDTH: u16 = 10;
+
+/// html2text puts the header prefix before every line of a heading. It drops control
+/// characters from page text, so a control character here can only come from this prefix:
+/// the mark of a heading of level 1 is `HEADING_MARK`, of level 2 the next character, and
+/// so on to level 6.
+const HEADING_MARK: char = '\u{11}';
+const HEADING_MARK_6: char = '\u{16}';
+/// Likewise for block quotes; drawn as '>' (same width, so table borders stay aligned).
+const QUOTE_MARK: char = '\u{2}';
+/// html2text's vertical table border; styles that a prefix turned on stop at a cell edge.
+const CELL_BORDER: char = '│';
+
+/// How a layout is set up: html2text's configuration with margay's numbering of links.
+type Tweak = fn(Config<Decorator>) -> Config<Decorator>;
+
+/// Lay `tree` out for `width` columns (at least 1); `None` when `cancel` was raised on the
+/// way. The tree is used up; a caller that lays out again keeps a copy.
+pub fn lay_out(tree: RenderTree, base: &Url, width: u16, cancel: &Cancel) -> Option<Rendered> {
+    let width = width.max(1);
+    // When deep nesting leaves too little room, first give up table layout (raw mode reads
+    // tables as one column), and only then let lines overflow the width. A retry needs the
+    // tree again: it is copied only when a first attempt fails (rare).
+    let attempts: [Tweak; 3] = [|c| c, |c| c.raw_mode(true), |c| c.allow_width_overflow()];
+    let mut tree = Some(tree);
+    for (i, tweak) in attempts.iter().enumerate() {
+        if cancel.raised() {
+            return None;
+        }
+        let Some(this) = tree.take() else { break };
+        let spare = (i + 1 < attempts.len()).then(|| this.clone());
+        let decorator = Decorator::default();
+        let hrefs = decorator.hrefs.clone();
+        match tweak(config(decorator)).render_to_lines(this, usize::from(width)) {
+            Ok(lines) => {
+                if cancel.raised() {
+                    return None;
+                }
+                return Some(convert(lines, hrefs.take(), base, width));
+            }
+            Err(_) => tree = spare,
+        }
+    }
+    Some(Rendered {
+        width,
+        lines: vec![super::Line::plain("[this page could not be laid out]")],
+        positions: vec![0],
+        ..Rendered::default()
+    })
+}
+
+/// How many steps of style-rule matching a page may take (a step is one part of a selector
+/// tried on one element; a few hundred milliseconds). Past that its rules no longer hide
+/// anything: a page can otherwise make every element try every rule against every ancestor.
+const CSS_MATCH_STEPS: usize = 10_000_000;
+
+pub(super) fn config(decorator: Decorator) -> Config<Decorator> {
+    // Unicode strikeout would add combining characters to the text; strike is a style here.
+    // The page's <style> sheets and style attributes: what they hide is not shown.
+    html2text::config::with_decorator(decorator)
+        .unicode_strikeout(false)
+        .use_doc_css()
+        .css_match_limit(CSS_MATCH_STEPS)
+}
+
+/// Convert laid-out lines to spans, links, anchors and reading positions.
+fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, width: u16) -> Rendered {
+    let Converted { lines: out, first_line, mut anchors, pending, positions } =
+        convert_part(&lines, 0, hrefs.len());
+    drop(lines);
+    let last = out.len().saturating_sub(1);
+    for name in pending {
+        anchors.entry(name).or_insert(last);
+    }
+    let mut previous = 0;
+    let links = hrefs
+        .into_iter()
+        .zip(first_line)
+        .map(|(href, line)| {
+            // A link whose text html2text dropped points where the previous one was.
+            previous = line.unwrap_or(previous);
+            // The target has the page's own characters, not the placeholders shown for them.
+            let target = base.join(&crate::sanitize::restore_bidi(href.trim())).ok();
+            LinkRef { target, href, line: previous }
+        })
+        .collect();
+    Rendered { width, lines: out, links, anchors, positions }
+}
+
+/// Lines converted.
+#[derive(Default)]
+struct Converted {
+    lines: Vec<super::Line>,
+    /// For each link, the first of these lines it is on.
+    first_line: Vec<Option<usize>>,
+    anchors: HashMap<String, usize>,
+    /// Fragment names after the last line with text.
+    pending: Vec<String>,
+    /// For each line, the letters and digits of the page before it.
+    positions: Vec<u32>,
+}
+
+/// Convert `lines`, the first of which is line `offset` of the page, for `links` links.
+fn convert_part(lines: &[TaggedLine<Vec<Ann>>], offset: usize, links: usize) -> Converted {
+    let mut first_line: Vec<Option<usize>> = vec![None; links];
+    let mut anchors = HashMap::new();
+    // html2text often leaves a block's fragment marker at the end of the line before the
+    // block (headings) or alone on a line (divs): such a marker belongs to the next text.
+    let mut pending: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(lines.len());
+    let mut positions = Vec::with_capacity(lines.len());
+    let mut position: u32 = 0;
+    for (index, line) in (offset..).zip(lines) {
+        let has_text = |e: &TaggedLineElement<Vec<Ann>>| !e.as_str().trim().is_empty();
+        let last_text = line.iter().enumerate().filter(|(_, e)| has_text(e)).last();
+        if last_text.is_some() {
+            for name in pending.drain(..) {
+                anchors.entry(name).or_insert(index);
+            }
+        }
+        // Where the last table border is; only asked when a heading mark is met (rare).
+        let mut last_border = None;
+        let mut spans: Vec<Span> = Vec::new();
+        let mut pos = 0;
+        let (mut heading, mut quote) = (false, false);
+        let mut heading_level = 0;
+        for (position, element) in line.iter().enumerate() {
+            let ts = match element {
+                TaggedLineElement::FragmentStart(name) => {
+                    if last_text.is_some_and(|(last, _)| last > position) {
+                        anchors.entry(name.clone()).or_insert(index);
+                    } else {
+                        pending.push(name.clone());
+                    }
+                    continue;
+                }
+                TaggedLineElement::Str(ts) => ts,
+            };
+            let base_style = style_of(&ts.tag);
+            if let Some(link) = base_style.link {
+                if let Some(slot @ None) = first_line.get_mut(link) {
+                    *slot = Some(index);
+                }
+            }
+            // Most fragments hold no mark, border, tab or control character: they are copied
+            // whole. Bytes 0xC2 and 0xE2 start C1 controls and the border; text with them (or
+            // anything below a space) takes the character by character path.
+            let (plain, chars) = ts.s.bytes().fold((true, 0usize), |(plain, chars), b| {
+                (
+                    plain && b >= 0x20 && b != 0x7f && b != 0xc2 && b != 0xe2,
+                    chars + usize::from(b & 0xc0 != 0x80),
+                )
+            });
+            if plain {
+                pos += chars;
+                push_str(&mut spans, &ts.s, SpanStyle { heading, quote, heading_level, ..base_style });
+                continue;
+            }
+            for c in ts.s.chars() {
+                pos += 1;
+                let c = match c {
+                    HEADING_MARK..=HEADING_MARK_6 => {
+                        heading = true;
+                        heading_level = heading_level_of(c).unwrap_or(1);
+                        // Dropping the mark would shift a table border left of it.
+                        let last_border = *last_border.get_or_insert_with(|| {
+                            line.chars()
+                                .enumerate()
+                                .filter(|&(_, c)| c == CELL_BORDER)
+                                .last()
+                                .map_or(0, |(i, _)| i)
+                        });
+                        if pos <= last_border {
+                            ' '
+                        } else {
+                            continue;
+                        }
+                    }
+                    QUOTE_MARK => {
+                        quote = true;
+                        '>'
+                    }
+                    CELL_BORDER => {
+                        (heading, quote, heading_level) = (false, false, 0);
+                        c
+                    }
+                    '\t' => ' ',
+                    c if c.is_control() => continue,
+                    c => c,
+                };
+                let style = SpanStyle { heading, quote, heading_level, ..base_style };
+                push_str(&mut spans, c.encode_utf8(&mut [0; 4]), style);
+            }
+        }
+        trim_end(&mut spans);
+        positions.push(position);
+        // Letters and digits are the text itself, not borders, bullets or wrapping marks.
+        position = position.saturating_add(
+            spans.iter().map(|s| s.text.chars().filter(|c| c.is_alphanumeric()).count() as u32).sum::<u32>(),
+        );
+        out.push(super::Line { spans });
+    }
+    Converted { lines: out, first_line, anchors, pending, positions }
+}
+
+/// The level of the heading whose mark `c` is (see [`HEADING_MARK`]).
+fn heading_level_of(c: char) -> Option<u8> {
+    let level = u32::from(c).checked_sub(u32::from(HEADING_MARK))? + 1;
+    (level <= 6).then_some(level as u8)
+}
+
+/// Append text to the last span when it has the same style, else start a span.
+fn push_str(spans: &mut Vec<Span>, text: &str, style: SpanStyle) {
+    match spans.last_mut() {
+        Some(last) if last.style == style => last.text.push_str(text),
+        _ => spans.push(Span { text: text.to_string(), style }),
+    }
+}
+
+fn trim_end(spans: &mut Vec<Span>) {
+    while let Some(last) = spans.last_mut() {
+        let trimmed = last.text.trim_end_matches(' ').len();
+        last.text.truncate(trimmed);
+        if !last.text.is_empty() {
+            break;
+        }
+        spans.pop();
+    }
+}
+
+fn style_of(tags: &[Ann]) -> SpanStyle {
+    let mut style = SpanStyle::default();
+    for tag in tags {
+        match tag {
+            Ann::Plain => {}
+            Ann::Link(i) => style.link = Some(*i),
+            Ann::Em => style.italic = true,
+            Ann::Strong => style.bold = true,
+            Ann::Strike => style.strike = true,
+            Ann::Code => style.code = true,
+            Ann::Pre => style.pre = true,
+            Ann::Image => style.image = true,
+            Ann::Fg(c) => style.fg = Some([c.r, c.g, c.b]),
+            Ann::Bg(c) => style.bg = Some([c.r, c.g, c.b]),
+        }
+    }
+    style
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) enum Ann {
+    #[default]
+    Plain,
+    /// Index into the link list (number on screen minus one).
+    Link(usize),
+    Em,
+    Strong,
+    Strike,
+    Code,
+    Pre,
+    Image,
+    /// The page's colours (see [`SpanStyle::fg`]).
+    Fg(html2text::Colour),
+    Bg(html2text::Colour),
+}
+
+/// Numbers links as html2text meets them in reading order. html2text clones the decorator
+/// for sub-blocks (table cells, list items), so the list of hrefs is shared; size estimation
+/// never starts links, so each link is numbered exactly once per layout.
+#[derive(Clone, Default)]
+pub(super) struct Decorator {
+    pub(super) hrefs: Rc<RefCell<Vec<String>>>,
+}
+
+impl TextDecorator for Decorator {
+    type Annotation = Ann;
+
+    fn decorate_link_start(&mut self, url: &str) -> (String, Ann) {
+        let mut hrefs = self.hrefs.borrow_mut();
+        hrefs.push(url.to_string());
+        let number = hrefs.len();
+        (format!("[{number}]"), Ann::Link(number - 1))
+    }
+    fn decorate_link_end(&mut self) -> String {
+        String::new()
+    }
+    fn decorate_em_start(&self) -> (String, Ann) {
+        (String::new(), Ann::Em)
+    }
+    fn decorate_em_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_strong_start(&self) -> (String, Ann) {
+        (String::new(), Ann::Strong)
+    }
+    fn decorate_strong_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_strikeout_start(&self) -> (String, Ann) {
+        (String::new(), Ann::Strike)
+    }
+    fn decorate_strikeout_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_code_start(&self) -> (String, Ann) {
+        (String::new(), Ann::Code)
+    }
+    fn decorate_code_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_preformat_first(&self) -> Ann {
+        Ann::Pre
+    }
+    fn decorate_preformat_cont(&self) -> Ann {
+        Ann::Pre
+    }
+    fn decorate_image(&mut self, src: &str, title: &str) -> (String, Ann) {
+        let ann = if src == super::parse::LABEL_SRC { Ann::Plain } else { Ann::Image };
+        (title.to_string(), ann)
+    }
+    fn header_prefix(&self, level: usize) -> String {
+        let offset = level.clamp(1, 6) as u32 - 1;
+        char::from_u32(u32::from(HEADING_MARK) + offset).unwrap_or(HEADING_MARK).to_string()
+    }
+    fn quote_prefix(&self) -> String {
+        format!("{QUOTE_MARK} ")
+    }
+    fn unordered_item_prefix(&self) -> String {
+        "* ".to_string()
+    }
+    fn ordered_item_prefix(&self, i: i64) -> String {
+        format!("{i}. ")
+    }
+    fn make_subblock_decorator(&self) -> Self {
+        self.clone()
+    }
+    fn link_decoration_width(&self, n: usize) -> usize {
+        // The `[N]` of `decorate_link_start`; `n` counts the links of this layout.
+        n.to_string().len() + 2
+    }
+    fn push_colour(&mut self, colour: html2text::Colour) -> Option<Ann> {
+        Some(Ann::Fg(colour))
+    }
+    fn pop_colour(&mut self) -> bool {
+        true
+    }
+    fn push_bgcolour(&mut self, colour: html2text::Colour) -> Option<Ann> {
+        Some(Ann::Bg(colour))
+    }
+    fn pop_bgcolour(&mut self) -> bool {
+        true
+    }
+    fn finalise(&mut self, _urls: Vec<String>) -> Vec<TaggedLine<Ann>> {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn laid_out(html: &str, width: u16) -> Rendered {
+        let url = Url::parse("http://example.com/").expect("constant URL");
+        let parsed = super::super::parse::parse(&url, html, &Cancel::new()).expect("parsed");
+        lay_out(parsed.tree, &parsed.base, width, &Cancel::new()).expect("laid out")
+    }
+
+    #[test]
+    fn a_place_in_the_text_is_the_same_at_every_width() {
+        let html: String = (0..200)
+            .map(|i| {
+                format!("<p id=p{i}>Paragraph {i} of many words that wrap differently at each width.</p>")
+            })
+            .collect();
+        let wide = laid_out(&html, 120);
+        let narrow = laid_out(&html, 30);
+        for i in [0usize, 17, 120, 199] {
+            let (w, n) = (wide.anchors[&format!("p{i}")], narrow.anchors[&format!("p{i}")]);
+            assert_eq!(narrow.line_at(wide.position_of(w)), n, "paragraph {i}");
+            assert_eq!(wide.line_at(narrow.position_of(n)), w, "paragraph {i}");
+        }
+        assert_eq!(narrow.positions.len(), narrow.lines.len());
+    }
+
+    #[test]
+    fn a_raised_flag_stops_the_layout() {
+        let url = Url::parse("http://example.com/").expect("constant URL");
+        let parsed = super::super::parse::parse(&url, "<p>x</p>", &Cancel::new()).expect("parsed");
+        let cancel = Cancel::new();
+        cancel.raise();
+        assert!(lay_out(parsed.tree, &parsed.base, 40, &cancel).is_none());
+    }
+}
