@@ -38,9 +38,11 @@ fn response(url: &url::Url, bytes: &[u8]) -> FetchResponse {
     FetchResponse {
         url: url.clone(),
         head: ResponseHead { status, reason: String::new(), headers },
-        body: body.to_vec(),
+        body: body.to_vec().into(),
         elapsed: Duration::from_millis(5),
         truncated,
+        proxy: None,
+        from_proxy: false,
     }
 }
 
