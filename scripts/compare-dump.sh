@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Time `margay --dump` against `lynx -dump`, `w3m -dump` and `elinks -dump` on the same local
 # files at the same width, and measure each one's peak memory. Prints one table: medians,
-# margay's time and memory as a ratio of each peer's, and whether the targets of issue 7 are
-# met (time at most 1.0x the fastest peer, peak memory at most 1.5x w3m's).
+# margay's time and memory as a ratio of each peer's, and whether the speed targets of
+# docs/performance.md are met (time at most 1.0x the fastest peer, peak memory at most 1.5x w3m's).
 #
 #   scripts/compare-dump.sh [FILE.html ...]
 #

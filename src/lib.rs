@@ -2,15 +2,17 @@
 //!
 //! The crate is split into a pure core (document rendering, status-code policy, history,
 //! keymap, app state) and a thin shell (terminal, network, disk) so that tests and benches
-//! can drive the core directly. See `shared/DESIGN.md` for the shape.
+//! can drive the core directly. `docs/design.md` describes the shape.
 
 pub mod bookmarks_cli;
 pub mod certs_cli;
+pub mod cli;
 pub mod document;
 pub mod dump;
 pub mod jobs;
 pub mod navigation;
 pub mod net;
+pub mod plain;
 pub mod policy;
 pub mod sanitize;
 pub mod shell;

@@ -324,6 +324,9 @@ pub struct App {
     pub cookie_site: Option<Url>,
     /// Seconds until a page that asked for a later retry (503/429 Retry-After) is reloaded.
     pub retry_countdown: Option<u64>,
+    /// A problem with the settings found at start: it stays on the status line, even over
+    /// the first page's own message, until a key is pressed.
+    pub warning_until_key: Option<String>,
     /// Automatic retries in a row that led to the page shown (see [`MAX_AUTO_RETRIES`]).
     pub retries: u32,
     pub(super) next_id: u64,
@@ -358,6 +361,7 @@ impl App {
             downloads: Vec::new(),
             cookie_site: None,
             retry_countdown: None,
+            warning_until_key: None,
             retries: 0,
             next_id: 1,
             outbox: Vec::new(),
@@ -434,7 +438,15 @@ impl App {
         }
     }
 
+    /// Show a problem found at start (a settings or keymap file with a mistake) until the
+    /// user presses a key, whatever a load says meanwhile.
+    pub fn warn_until_key(&mut self, warning: String) {
+        self.status = StatusLine::Error(warning.clone());
+        self.warning_until_key = Some(warning);
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.warning_until_key = None;
         if self.prompt.is_some() {
             return self.on_prompt_key(key);
         }

@@ -95,7 +95,8 @@ impl App {
                 self.push_page(page, LoadMode::Push);
                 self.status = StatusLine::Info(format!("The output of {viewer}; Left goes back."));
             }
-            Err(e) => self.status = StatusLine::Error(e),
+            // The viewer's failure comes from the system: its words, without the error number.
+            Err(e) => self.status = StatusLine::Error(crate::plain::debug_words(&e)),
         }
     }
 
@@ -203,7 +204,11 @@ impl App {
                 self.prompt = Some(Prompt::new(kind, ""));
             }
             Err((path, message, false)) => {
-                self.status = StatusLine::Error(format!("Could not save {}: {message}", path.display()))
+                self.status = StatusLine::Error(format!(
+                    "Could not save {}: {}; choose another name or folder",
+                    path.display(),
+                    crate::plain::debug_words(&message)
+                ))
             }
         }
     }
