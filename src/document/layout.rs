@@ -66,14 +66,11 @@ pub fn lay_out(
         };
         let decorator = Decorator::default();
         let hrefs = decorator.hrefs.clone();
-        match tweak(config(decorator)).render_to_lines(this, usize::from(width)) {
-            Ok(lines) => {
-                if cancel.raised() {
-                    return None;
-                }
-                return Some(convert(lines, hrefs.take(), base, width));
+        if let Ok(lines) = tweak(config(decorator)).render_to_lines(this, usize::from(width)) {
+            if cancel.raised() {
+                return None;
             }
-            Err(_) => {}
+            return Some(convert(lines, hrefs.take(), base, width));
         }
     }
     Some(Rendered {
