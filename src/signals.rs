@@ -102,7 +102,7 @@ pub fn watch(tx: mpsc::Sender<Msg>, restored: mpsc::Receiver<()>) -> std::io::Re
         })?;
     }
     let mut signals = signal_hook::iterator::Signals::new(ending_signals())?;
-    std::thread::Builder::new().name("margay-signals".into()).spawn(move || {
+    margay::jobs::spawn_service(margay::jobs::Kind::Signals, move || {
         for signal in signals.forever() {
             let editor_has_it = EDITING.load(Ordering::SeqCst);
             if editor_has_it && matches!(signal, libc::SIGINT | libc::SIGQUIT) {
@@ -118,8 +118,7 @@ pub fn watch(tx: mpsc::Sender<Msg>, restored: mpsc::Receiver<()>) -> std::io::Re
             }
             end_by(signal);
         }
-    })?;
-    Ok(())
+    })
 }
 
 /// Wait for the browser's loop to restore the terminal: true when it did (or is about to),
