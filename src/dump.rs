@@ -19,6 +19,8 @@ use std::io::Write;
 pub enum DumpMode {
     Rendered,
     Source,
+    /// The rendered page and what is known about its loading as one JSON object (`dump_json`).
+    Json,
 }
 
 /// How a dump ended; each has its exit status (documented in `--help`).
@@ -34,6 +36,16 @@ pub enum DumpOutcome {
 }
 
 impl DumpOutcome {
+    /// The outcome's name in `--dump --json`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            DumpOutcome::Printed => "page",
+            DumpOutcome::NoContent => "no content",
+            DumpOutcome::HttpError(_) => "error page",
+            DumpOutcome::Failed(_) => "failed",
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             DumpOutcome::Printed | DumpOutcome::NoContent => 0,
@@ -137,14 +149,69 @@ pub fn run(
     terminal: bool,
     out: &mut dyn Write,
 ) -> DumpOutcome {
+    let mut json = (mode == DumpMode::Json).then(|| Json {
+        started: std::time::Instant::now(),
+        requested: input.to_string(),
+        chain: Vec::new(),
+        last: None,
+        note: None,
+        written: false,
+    });
     let outcome = match resolve_typed(input, None) {
-        Ok(url) => dump(client, Navigation::new(url, true), width, mode, verbose, terminal, out),
+        Ok(url) => {
+            let asked = Asked { width, mode, verbose, terminal };
+            dump(client, Navigation::new(url, true), asked, &mut json, out)
+        }
         Err(reason) => DumpOutcome::Failed(reason),
     };
     if let DumpOutcome::Failed(reason) = &outcome {
         warn(reason);
     }
-    outcome
+    match json {
+        Some(json) if !json.written => {
+            let message = match &outcome {
+                DumpOutcome::Failed(reason) => Some(reason.as_str()),
+                _ => json.note.as_deref(),
+            };
+            let (status, reason) = json.last.clone().unzip();
+            let end = json.ending(&json.chain, &outcome, message);
+            let written = crate::dump_json::write_ending(out, &end, status, reason.as_deref().unwrap_or(""));
+            write_result(written, outcome)
+        }
+        _ => outcome,
+    }
+}
+
+/// What `--dump --json` keeps while the navigation runs.
+struct Json {
+    started: std::time::Instant,
+    requested: String,
+    /// The requests before the last one, as the navigation saw them.
+    chain: Vec<crate::policy::Hop>,
+    /// The last answer's status and reason.
+    last: Option<(u16, String)>,
+    /// What a 204 or 205 said.
+    note: Option<String>,
+    /// The object was printed (a page was shown).
+    written: bool,
+}
+
+impl Json {
+    fn ending<'a>(
+        &'a self,
+        chain: &'a [crate::policy::Hop],
+        outcome: &DumpOutcome,
+        message: Option<&'a str>,
+    ) -> crate::dump_json::Ending<'a> {
+        crate::dump_json::Ending {
+            requested: &self.requested,
+            chain,
+            outcome: outcome.name(),
+            exit_code: outcome.exit_code(),
+            message,
+            started: self.started,
+        }
+    }
 }
 
 /// A line on stderr, made safe for the terminal it is likely on.
@@ -152,16 +219,27 @@ fn warn(message: &str) {
     eprintln!("margay: {}", sanitize::line(message));
 }
 
-fn dump(
-    client: &Client,
-    mut nav: Navigation,
+/// How `run` was asked to print.
+#[derive(Clone, Copy)]
+struct Asked {
     width: u16,
     mode: DumpMode,
     verbose: bool,
     terminal: bool,
+}
+
+fn dump(
+    client: &Client,
+    mut nav: Navigation,
+    asked: Asked,
+    json: &mut Option<Json>,
     out: &mut dyn Write,
 ) -> DumpOutcome {
+    let Asked { width, mode, verbose, terminal } = asked;
     loop {
+        if let Some(json) = json.as_mut() {
+            json.chain.clone_from(&nav.ctx.chain);
+        }
         if verbose {
             warn(&format!("{} {}", nav.request.method.as_str(), sanitize::display_url(&nav.request.url)));
         }
@@ -178,8 +256,10 @@ fn dump(
                             "{status}: the server asks to send {method} data again to {to}"
                         ))
                     }
-                    Step::Show(shown) => return print_shown(out, *shown, width),
-                    Step::AskCredentials { on_cancel, .. } => return print_shown(out, *on_cancel, width),
+                    Step::Show(shown) => return print_shown(out, *shown, width, json),
+                    Step::AskCredentials { on_cancel, .. } => {
+                        return print_shown(out, *on_cancel, width, json)
+                    }
                     Step::Keep { .. } => return DumpOutcome::NoContent,
                 },
             }
@@ -220,16 +300,24 @@ fn dump(
                         Err(reason) => DumpOutcome::Failed(reason),
                     };
                 }
+                if let Some(json) = json.as_mut() {
+                    json.last = Some((response.head.status, response.head.reason.clone()));
+                }
                 nav.step(loaded)
             }
             Err(failure) => return DumpOutcome::Failed(transport_reason(&nav, &failure)),
         };
         match step {
             Step::Fetch(_) => continue,
-            Step::Keep { .. } => return DumpOutcome::NoContent,
-            Step::Show(shown) => return print_shown(out, *shown, width),
+            Step::Keep { message, .. } => {
+                if let Some(json) = json.as_mut() {
+                    json.note = Some(message);
+                }
+                return DumpOutcome::NoContent;
+            }
+            Step::Show(shown) => return print_shown(out, *shown, width, json),
             // A script cannot be asked: a 401 prints its diagnostic page.
-            Step::AskCredentials { on_cancel, .. } => return print_shown(out, *on_cancel, width),
+            Step::AskCredentials { on_cancel, .. } => return print_shown(out, *on_cancel, width, json),
             Step::AskResend { status, method, to } => {
                 return DumpOutcome::Failed(format!(
                     "{status}: the server asks to send {method} data again to {to}"
@@ -335,7 +423,7 @@ fn transport_reason(nav: &Navigation, failure: &crate::policy::TransportFailure)
     format!("{}: {url} — {what} {}", diagnosis.title, diagnosis.advice.lines().next().unwrap_or(""))
 }
 
-fn print_shown(out: &mut dyn Write, shown: Shown, width: u16) -> DumpOutcome {
+fn print_shown(out: &mut dyn Write, shown: Shown, width: u16, json: &mut Option<Json>) -> DumpOutcome {
     let rendered = shown.rendered.filter(|r| r.width == width).unwrap_or_else(|| shown.doc.render(width));
     let outcome = match (&shown.info.diagnosis, shown.info.status) {
         // An interim answer and nothing after it: nothing was loaded.
@@ -358,7 +446,18 @@ fn print_shown(out: &mut dyn Write, shown: Shown, width: u16) -> DumpOutcome {
         warn(message);
     }
     let mut buffered = std::io::BufWriter::with_capacity(64 << 10, out);
-    let written = write_rendered(&mut buffered, &rendered).and_then(|()| buffered.flush());
+    let written = match json.as_mut() {
+        Some(json) => {
+            json.written = true;
+            let message = match &outcome {
+                DumpOutcome::Failed(reason) => Some(reason.as_str()),
+                _ => shown.message.as_deref(),
+            };
+            let end = json.ending(&shown.info.chain, &outcome, message);
+            crate::dump_json::write_shown(&mut buffered, &end, &shown.doc, &shown.info, &rendered)
+        }
+        None => write_rendered(&mut buffered, &rendered).and_then(|()| buffered.flush()),
+    };
     drop(buffered);
     let parts = rendered.lines.len();
     crate::jobs::free_in_background((shown.doc, rendered), parts);

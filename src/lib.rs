@@ -9,6 +9,7 @@ pub mod certs_cli;
 pub mod cli;
 pub mod document;
 pub mod dump;
+pub mod dump_json;
 pub mod jobs;
 pub mod navigation;
 pub mod net;

@@ -84,6 +84,10 @@ struct Cli {
     /// on a terminal, control characters are shown as ^[ … and a binary body is refused.
     #[arg(long)]
     source: bool,
+    /// With --dump: print one JSON object instead (URLs, redirects, status, headers, title,
+    /// text, links, forms, timings; the README's "For scripts" lists the fields).
+    #[arg(long, requires = "dump")]
+    json: bool,
     /// Width for --dump.
     #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(10..=1000))]
     width: u16,
@@ -139,7 +143,11 @@ fn main() -> ExitCode {
         if let Some(warning) = &config_warning {
             eprintln!("margay: {}", margay::sanitize::line(warning));
         }
-        let mode = if cli.source { DumpMode::Source } else { DumpMode::Rendered };
+        let mode = match (cli.source, cli.json) {
+            (true, _) => DumpMode::Source,
+            (false, true) => DumpMode::Json,
+            (false, false) => DumpMode::Rendered,
+        };
         // Cookies live for the run, as in lynx -dump: one set on a redirect is sent on.
         let client = client.with_cookies(CookieJar::new(None).0);
         let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());

@@ -181,3 +181,88 @@ fn revalidation_with_httpbins_etag() {
     d.open(&url);
     assert!(d.screen().contains("304 Not Modified"), "{}", d.screen());
 }
+
+/// `--dump --json`: one JSON object on one line, with the exit code of the text dump.
+fn dump_json(url: &str) -> (Run, serde_json::Value) {
+    let out = dump(&["--json", url]);
+    assert_eq!(out.stdout.lines().count(), 1, "one object on one line: {}", out.stdout);
+    let value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("JSON ({e}): {}", out.stdout));
+    (out, value)
+}
+
+#[test]
+fn json_output_has_the_redirect_chain_the_page_and_the_exit_code() {
+    let Some(httpbin) = servers::httpbin() else { return };
+    let (out, v) = dump_json(&format!("{}/redirect/2", httpbin.base));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["requested_url"], format!("{}/redirect/2", httpbin.base));
+    assert_eq!(v["final_url"], format!("{}/get", httpbin.base));
+    let hops = v["redirects"].as_array().expect("a list of hops");
+    assert_eq!(hops.len(), 2, "{v}");
+    assert!(hops.iter().all(|h| h["status"] == 302 && h["method"] == "GET"), "{v}");
+    assert_eq!(hops[0]["url"], format!("{}/redirect/2", httpbin.base));
+    assert_eq!((v["status"].as_u64(), v["reason"].as_str()), (Some(200), Some("OK")));
+    assert_eq!((v["outcome"].as_str(), v["exit_code"].as_u64()), (Some("page"), Some(0)));
+    assert!(v["text"].as_str().is_some_and(|t| t.contains("\"url\": \"http://127.0.0.1")), "{v}");
+    let content_type = v["headers"].as_array().and_then(|h| {
+        h.iter().find(|pair| pair[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case("content-type")))
+    });
+    assert_eq!(content_type.map(|pair| &pair[1]), Some(&serde_json::json!("application/json")), "{v}");
+    assert!(v["timings"]["total_ms"].as_f64().is_some_and(|ms| ms > 0.0), "{v}");
+
+    let (out, v) = dump_json(&format!("{}/status/404", httpbin.base));
+    assert_eq!(out.code, Some(3));
+    assert_eq!(
+        (v["status"].as_u64(), v["outcome"].as_str(), v["exit_code"].as_u64()),
+        (Some(404), Some("error page"), Some(3))
+    );
+    assert!(v["title"].as_str().is_some_and(|t| t.contains("404")), "the diagnostic page: {v}");
+
+    let (out, v) = dump_json(&format!("{}/status/204", httpbin.base));
+    assert_eq!(out.code, Some(0));
+    assert_eq!((v["status"].as_u64(), v["outcome"].as_str()), (Some(204), Some("no content")), "{v}");
+    assert_eq!(v["text"], "");
+}
+
+#[test]
+fn json_output_lists_links_and_forms_with_their_numbers() {
+    let Some(httpbin) = servers::httpbin() else { return };
+    let (out, v) = dump_json(&format!("{}/forms/post", httpbin.base));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let form = &v["forms"][0];
+    assert_eq!(
+        (form["method"].as_str(), form["action"].as_str()),
+        (Some("POST"), Some(format!("{}/post", httpbin.base).as_str())),
+        "{v}"
+    );
+    let fields = form["fields"].as_array().expect("fields");
+    let custname = fields.iter().find(|f| f["name"] == "custname").expect("the customer name field");
+    assert_eq!(custname["kind"], "text");
+    let number = custname["number"].as_u64().expect("shown with a number");
+    let text = v["text"].as_str().unwrap_or("");
+    assert!(text.contains(&format!("[{number}]")), "the field's [n] is in the text: {text}");
+    let sizes: Vec<_> = fields.iter().filter(|f| f["name"] == "size").collect();
+    assert!(sizes.len() == 3 && sizes.iter().all(|f| f["kind"] == "radio" && f["checked"] == false), "{v}");
+
+    let (_, v) = dump_json(&format!("{}/links/3/0", httpbin.base));
+    let links = v["links"].as_array().expect("links");
+    assert_eq!(links.len(), 2, "{v}");
+    assert_eq!((links[0]["number"].as_u64(), links[0]["text"].as_str()), (Some(1), Some("1")), "{v}");
+    assert_eq!(links[0]["url"], format!("{}/links/3/1", httpbin.base));
+}
+
+#[test]
+fn json_output_of_a_failed_load_is_an_object_too() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("its port").port();
+    drop(listener);
+    let (out, v) = dump_json(&format!("http://127.0.0.1:{port}/"));
+    assert_eq!(out.code, Some(1));
+    assert_eq!(
+        (v["outcome"].as_str(), v["exit_code"].as_u64(), v["status"].as_u64()),
+        (Some("failed"), Some(1), None)
+    );
+    assert!(v["message"].as_str().is_some_and(|m| m.contains("nothing accepts connections")), "{v}");
+    assert!(out.stderr.contains("nothing accepts connections"), "said on stderr as well: {}", out.stderr);
+}
