@@ -355,6 +355,7 @@ fn stream_source(client: &Client, nav: &Navigation, verbose: bool, out: &mut dyn
             head,
             body: std::sync::Arc::new(note),
             elapsed: started.elapsed(),
+            first_byte: Some(started.elapsed()),
             truncated: false,
             proxy,
             from_proxy,

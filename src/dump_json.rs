@@ -97,7 +97,8 @@ struct FieldEntry {
 struct Timings {
     /// From the start of the run to the page laid out.
     total_ms: f64,
-    /// The last response: from its request to its last body byte.
+    /// The last response: from its request to its head, and to its last body byte.
+    first_byte_ms: Option<f64>,
     last_response_ms: Option<f64>,
 }
 
@@ -151,6 +152,7 @@ pub fn write_shown(
         other_fields,
         timings: Timings {
             total_ms: millis(end.started.elapsed()),
+            first_byte_ms: info.first_byte.map(millis),
             last_response_ms: info.elapsed.map(millis),
         },
     };
@@ -186,7 +188,11 @@ pub fn write_ending(
         links: Vec::new(),
         forms: Vec::new(),
         other_fields: Vec::new(),
-        timings: Timings { total_ms: millis(end.started.elapsed()), last_response_ms: None },
+        timings: Timings {
+            total_ms: millis(end.started.elapsed()),
+            first_byte_ms: None,
+            last_response_ms: None,
+        },
     };
     emit(out, &report)
 }

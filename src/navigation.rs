@@ -38,6 +38,8 @@ pub struct PageInfo {
     pub charset: Option<String>,
     pub size: usize,
     pub elapsed: Option<Duration>,
+    /// From the request to the answer's head.
+    pub first_byte: Option<Duration>,
     pub cache: CacheState,
     /// 203: not the origin's definitive copy.
     pub partial: bool,
@@ -157,6 +159,7 @@ impl Navigation {
             info.headers = r.head.headers.clone();
             info.size = r.body.len();
             info.elapsed = Some(r.elapsed);
+            info.first_byte = r.first_byte;
             info.proxy = r.proxy.clone();
             info.from_proxy = r.from_proxy;
             info.truncated = r.truncated;

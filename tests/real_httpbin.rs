@@ -209,7 +209,10 @@ fn json_output_has_the_redirect_chain_the_page_and_the_exit_code() {
         h.iter().find(|pair| pair[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case("content-type")))
     });
     assert_eq!(content_type.map(|pair| &pair[1]), Some(&serde_json::json!("application/json")), "{v}");
-    assert!(v["timings"]["total_ms"].as_f64().is_some_and(|ms| ms > 0.0), "{v}");
+    let timing = |name: &str| v["timings"][name].as_f64().unwrap_or(-1.0);
+    assert!(timing("total_ms") > 0.0, "{v}");
+    assert!(0.0 < timing("first_byte_ms") && timing("first_byte_ms") <= timing("last_response_ms"), "{v}");
+    assert!(timing("last_response_ms") <= timing("total_ms"), "{v}");
 
     let (out, v) = dump_json(&format!("{}/status/404", httpbin.base));
     assert_eq!(out.code, Some(3));

@@ -437,6 +437,7 @@ fn an_https_to_http_redirect_is_flagged() {
             head,
             body: b"<p>plain</p>".to_vec().into(),
             elapsed: std::time::Duration::ZERO,
+            first_byte: None,
             truncated: false,
             proxy: None,
             from_proxy: false,

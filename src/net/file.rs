@@ -74,6 +74,7 @@ pub fn fetch(
         head: ResponseHead { status: 200, reason: "OK".into(), headers },
         body: std::sync::Arc::new(body),
         elapsed: started.elapsed(),
+        first_byte: None,
         truncated,
         proxy: None,
         from_proxy: false,

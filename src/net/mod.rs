@@ -73,6 +73,9 @@ pub struct FetchResponse {
     pub head: ResponseHead,
     pub body: Body,
     pub elapsed: Duration,
+    /// From the request to its answer's head (time to first byte, as curl's
+    /// `time_starttransfer`); `None` where nothing was sent (a file).
+    pub first_byte: Option<Duration>,
     /// The body reached the cap and was cut there.
     pub truncated: bool,
     /// The proxy the request went through (`host:port`).
@@ -259,6 +262,7 @@ impl Client {
         watch: &mut dyn FnMut(&Arriving) -> bool,
     ) -> Result<FetchResponse, TransportFailure> {
         let Opened { head, mut body, proxy, from_proxy } = self.open(req)?;
+        let first_byte = started.elapsed();
         // Only an unencoded body's length is the length of what is read.
         let announced = head
             .header("content-length")
@@ -274,6 +278,7 @@ impl Client {
             head,
             body: Arc::new(body),
             elapsed: started.elapsed(),
+            first_byte: Some(first_byte),
             truncated,
             proxy,
             from_proxy,
