@@ -327,6 +327,14 @@ impl Navigation {
                 self.request.url.host_str().unwrap_or("the server"),
                 diagnosis.explanation
             );
+            // The site was never asked: advice about the site would send the user the wrong way.
+            let status = response.map_or(0, |r| r.head.status);
+            if status != 407 {
+                diagnosis.advice = format!(
+                    "Ask whoever runs the proxy {proxy} to allow this, or reach {} without it (no_proxy).",
+                    self.request.url.host_str().unwrap_or("the server")
+                );
+            }
         }
         let html = document::diagnostic_html(
             &diagnosis,

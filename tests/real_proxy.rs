@@ -154,6 +154,8 @@ fn connect_refused_by_the_proxy_is_the_proxys_answer() {
     let out = dump_with(&[("https_proxy", &proxy.url)], &[&format!("{}/", nginx.expired)]);
     assert_eq!(out.code, Some(3), "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("This answer came from the proxy"), "{}", out.stdout);
+    assert!(out.stderr.contains("Ask whoever runs the proxy"), "advice about the proxy: {}", out.stderr);
+    assert!(!out.stdout.contains("ask the site's owner"), "not about the site: {}", out.stdout);
 }
 
 #[test]
