@@ -424,7 +424,10 @@ fn transport_reason(nav: &Navigation, failure: &crate::policy::TransportFailure)
     format!("{}: {url} — {what} {}", diagnosis.title, diagnosis.advice.lines().next().unwrap_or(""))
 }
 
-fn print_shown(out: &mut dyn Write, shown: Shown, width: u16, json: &mut Option<Json>) -> DumpOutcome {
+fn print_shown(out: &mut dyn Write, mut shown: Shown, width: u16, json: &mut Option<Json>) -> DumpOutcome {
+    if let (Some(status), Some(message)) = (shown.info.status, shown.message.as_mut()) {
+        *message = for_a_script(status, message);
+    }
     let rendered = shown.rendered.filter(|r| r.width == width).unwrap_or_else(|| shown.doc.render(width));
     let outcome = match (&shown.info.diagnosis, shown.info.status) {
         // An interim answer and nothing after it: nothing was loaded.
@@ -463,6 +466,21 @@ fn print_shown(out: &mut dyn Write, shown: Shown, width: u16, json: &mut Option<
     let parts = rendered.lines.len();
     crate::jobs::free_in_background((shown.doc, rendered), parts);
     write_result(written, outcome)
+}
+
+/// The one-line message of an error page, with advice a script's author can follow: the
+/// browser's ("Reload to be asked …") names keys a dump has not got.
+fn for_a_script(status: u16, message: &str) -> String {
+    let advice = match status {
+        401 => "Give the user name and password in the address: http://USER:PASSWORD@HOST/PATH.",
+        407 => "Give the proxy's user name and password in its setting: http_proxy=http://USER:PASSWORD@PROXY:PORT.",
+        402 => "The server wants payment (a ChargeTo header); --dump cannot send one.",
+        _ => return message.replace("Reload to try again", "Run it again later"),
+    };
+    match message.split_once(" — ") {
+        Some((title, _)) => format!("{title} — {advice}"),
+        None => format!("{message} — {advice}"),
+    }
 }
 
 fn is_redirect(status: u16) -> bool {

@@ -97,6 +97,20 @@ fn basic_authentication() {
     d.type_text(servers::PASSWORD);
     d.key(KeyCode::Enter);
     assert!(d.page_text().contains("\"authenticated\": true"), "{}", d.page_text());
+
+    // A script cannot be asked: it is told how to give them, and that way works.
+    let out = dump(&[&url]);
+    assert_eq!(out.code, Some(3));
+    assert!(
+        out.stderr.contains("401") && out.stderr.contains("http://USER:PASSWORD@HOST/PATH"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("Reload"), "no browser keys in a dump: {}", out.stderr);
+    let with_them = url.replacen("http://", &format!("http://{}:{}@", servers::USER, servers::PASSWORD), 1);
+    let out = dump(&[&with_them]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("\"authenticated\": true"), "{}", out.stdout);
 }
 
 #[test]
