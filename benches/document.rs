@@ -1,5 +1,6 @@
 //! Document pipeline benchmarks on large real pages (see `support`): parse, render at 80
-//! and 200 columns (the first layout, and a later one), re-render on resize in the app,
+//! and 200 columns (the first layout, and a later one), re-render on resize in the app, the
+//! first screens of a page, how soon a cancelled parse stops,
 //! `--dump` end to end in process, and the start-up of the real binary dumping a small page.
 //!
 //! `cargo bench --bench document` (a filter narrows it: `cargo bench --bench document -- parse/book`).
@@ -98,6 +99,40 @@ fn first_screen(c: &mut Criterion) {
     }
 }
 
+/// Esc during a load: from the cancel, raised while the page is being parsed, to the end of
+/// the thread that was parsing it (how soon abandoned work stops taking the processor).
+fn cancel(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cancel");
+    group.sampling_mode(SamplingMode::Flat);
+    for page in support::pages() {
+        let url = page.url();
+        group.bench_function(format!("{}/in_parse", page.name), |b| {
+            b.iter_custom(|iters| {
+                let mut stopping = std::time::Duration::ZERO;
+                for _ in 0..iters {
+                    let cancel = Cancel::new();
+                    let (started, begun) = std::sync::mpsc::channel();
+                    std::thread::scope(|scope| {
+                        let worker = scope.spawn(|| {
+                            let _ = started.send(());
+                            let doc = Document::parse(&url, Some("text/html"), &page.bytes, &cancel);
+                            doc.and_then(|doc| doc.layout(80, &cancel)).map(|r| r.lines.len())
+                        });
+                        let _ = begun.recv();
+                        // Well into the parse (a large page takes ten times as long).
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                        let raised = std::time::Instant::now();
+                        cancel.raise();
+                        let _ = black_box(worker.join());
+                        stopping += raised.elapsed();
+                    });
+                }
+                stopping
+            })
+        });
+    }
+}
+
 /// `--dump` as the binary runs it, minus process start-up: load the file, parse, lay out,
 /// format the text and the References list.
 fn dump_in_process(c: &mut Criterion) {
@@ -137,6 +172,6 @@ fn startup(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = support::big_inputs();
-    targets = parse, render, resize, first_screen, dump_in_process, startup
+    targets = parse, render, resize, first_screen, cancel, dump_in_process, startup
 }
 criterion_main!(benches);
