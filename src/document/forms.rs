@@ -515,7 +515,13 @@ mod tests {
 
     #[test]
     fn a_page_is_looked_through_for_fields_only_when_it_has_a_field_tag() {
-        for html in ["<INPUT name=q>", "<p>x<form action=/s>", "<Button>Go</Button>", "<select\nname=s>", "<textarea>"] {
+        for html in [
+            "<INPUT name=q>",
+            "<p>x<form action=/s>",
+            "<Button>Go</Button>",
+            "<select\nname=s>",
+            "<textarea>",
+        ] {
             assert!(may_have_fields(html), "{html}");
         }
         for html in ["<p>input and form</p>", "<inputs>", "<form-field>", "<formula>", "x < form", "<input"] {
