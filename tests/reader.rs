@@ -150,3 +150,22 @@ fn reader_needs_dump() {
     let out = margay(&["--reader", "http://127.0.0.1:9/"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The real binary in a pseudo-terminal: `r` is answered by the reader thread through the
+/// browser's own loop, and `r` again brings the whole page back.
+#[test]
+fn r_in_a_real_terminal() {
+    use common::pty::{fresh_home, Run, Session};
+    let s = server();
+    let mut t = Session::spawn(&[&s.url("/article")], 80, 24, &[], fresh_home("reader"), Run::Direct);
+    t.wait_text("Subscribe");
+    t.send(b"r");
+    t.wait_text("Reader view: r shows the whole page.");
+    assert!(!t.screen().contains("Subscribe"), "{}", t.screen());
+    t.send(b"r");
+    t.wait_text("Subscribe");
+    t.send(b"r");
+    t.wait_text("Reader view: r shows the whole page.");
+    t.send(b"Q");
+    t.finish();
+}
