@@ -11,8 +11,8 @@ network (lynx and w3m are given the files, margay file:// addresses).
 Per page and per program, at a width of 80 columns:
 - first-paragraph line: the line of the dump (1 = the first) where the article's first
   paragraph starts. The first paragraph is the first <p> of expected.html with at least
-  eight words; it is found as its first six words in a row (case, punctuation and line
-  breaks ignored). "-" when not found.
+  eight words; it is found as its first six words in a row (fifteen characters in Chinese
+  or Japanese; case, punctuation and line breaks ignored). "-" when not found.
 - words kept: the share of expected.html's words (as a multiset) found in the dump, before
   its list of link addresses.
 
@@ -76,7 +76,13 @@ def article_of(expected_html):
     parser.feed(expected_html)
     parser.close()
     first = next((p for p in parser.paragraphs if len(words(p)) >= 8), None)
-    return words("".join(parser.text)), (words(first)[:6] if first else None)
+    if first is None:
+        return words("".join(parser.text)), None
+    opening = words(first)
+    # Six words of a language written without spaces are six characters: too few to be
+    # found only where the paragraph is.
+    length = 15 if sum(len(w) == 1 for w in opening) * 2 > len(opening) else 6
+    return words("".join(parser.text)), opening[:length]
 
 
 LINK_NUMBER = re.compile(r"\[\d+\]")
