@@ -65,6 +65,7 @@ pub const EXIT_STATUS: &[(&str, &str)] = &[
     ("1", "Failed: the page could not be loaded (network or file failure, or no final answer; the reason is on stderr); the browser could not use the terminal; a subcommand failed (bookmarks check: some bookmark is not ok; config: a file has a mistake)."),
     ("2", "Wrong command line."),
     ("3", "--dump, --source: the server answered with an error (4xx, 5xx) or a redirect that cannot be followed; its diagnostic page is printed and its title said on stderr."),
+    ("4", "--dump --reader: the page has no article; the whole page is printed, and that said on stderr."),
 ];
 
 /// The environment variables margay reads.

@@ -7,7 +7,7 @@
 //! `sanitize::line`, and `--source` on a terminal shows control characters as `^[` and
 //! refuses binary bodies. `--source` into a pipe or a file passes the bytes as received.
 
-use crate::document::Rendered;
+use crate::document::{Cancel, ReaderView, Rendered};
 use crate::navigation::{Navigation, Shown, Step};
 use crate::net::{self, Client};
 use crate::policy::DiagnosisKind;
@@ -18,6 +18,8 @@ use std::io::Write;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DumpMode {
     Rendered,
+    /// The page's article alone (`--reader`): the whole page when it has none.
+    Reader,
     Source,
     /// The rendered page and what is known about its loading as one JSON object (`dump_json`).
     Json,
@@ -33,6 +35,8 @@ pub enum DumpOutcome {
     HttpError(u16),
     /// Nothing could be loaded (network, file, bad address); the reason went to stderr.
     Failed(String),
+    /// `--reader` on a page without an article: the whole page was printed, and said so.
+    NoArticle,
 }
 
 impl DumpOutcome {
@@ -42,6 +46,7 @@ impl DumpOutcome {
             DumpOutcome::Printed => "page",
             DumpOutcome::NoContent => "no content",
             DumpOutcome::HttpError(_) => "error page",
+            DumpOutcome::NoArticle => "no article",
             DumpOutcome::Failed(_) => "failed",
         }
     }
@@ -51,6 +56,7 @@ impl DumpOutcome {
             DumpOutcome::Printed | DumpOutcome::NoContent => 0,
             DumpOutcome::Failed(_) => 1,
             DumpOutcome::HttpError(_) => 3,
+            DumpOutcome::NoArticle => 4,
         }
     }
 }
@@ -256,9 +262,9 @@ fn dump(
                             "{status}: the server asks to send {method} data again to {to}"
                         ))
                     }
-                    Step::Show(shown) => return print_shown(out, *shown, width, json),
+                    Step::Show(shown) => return print_shown(out, *shown, width, mode, json),
                     Step::AskCredentials { on_cancel, .. } => {
-                        return print_shown(out, *on_cancel, width, json)
+                        return print_shown(out, *on_cancel, width, mode, json)
                     }
                     Step::Keep { .. } => return DumpOutcome::NoContent,
                 },
@@ -315,9 +321,9 @@ fn dump(
                 }
                 return DumpOutcome::NoContent;
             }
-            Step::Show(shown) => return print_shown(out, *shown, width, json),
+            Step::Show(shown) => return print_shown(out, *shown, width, mode, json),
             // A script cannot be asked: a 401 prints its diagnostic page.
-            Step::AskCredentials { on_cancel, .. } => return print_shown(out, *on_cancel, width, json),
+            Step::AskCredentials { on_cancel, .. } => return print_shown(out, *on_cancel, width, mode, json),
             Step::AskResend { status, method, to } => {
                 return DumpOutcome::Failed(format!(
                     "{status}: the server asks to send {method} data again to {to}"
@@ -424,11 +430,16 @@ fn transport_reason(nav: &Navigation, failure: &crate::policy::TransportFailure)
     format!("{}: {url} — {what} {}", diagnosis.title, diagnosis.advice.lines().next().unwrap_or(""))
 }
 
-fn print_shown(out: &mut dyn Write, mut shown: Shown, width: u16, json: &mut Option<Json>) -> DumpOutcome {
+fn print_shown(
+    out: &mut dyn Write,
+    mut shown: Shown,
+    width: u16,
+    mode: DumpMode,
+    json: &mut Option<Json>,
+) -> DumpOutcome {
     if let (Some(status), Some(message)) = (shown.info.status, shown.message.as_mut()) {
         *message = for_a_script(status, message);
     }
-    let rendered = shown.rendered.filter(|r| r.width == width).unwrap_or_else(|| shown.doc.render(width));
     let outcome = match (&shown.info.diagnosis, shown.info.status) {
         // An interim answer and nothing after it: nothing was loaded.
         (Some(DiagnosisKind::Transport(_) | DiagnosisKind::Interim), _) | (Some(_), None) => {
@@ -449,22 +460,41 @@ fn print_shown(out: &mut dyn Write, mut shown: Shown, width: u16, json: &mut Opt
     {
         warn(message);
     }
+    // An error page is printed as it is; a page's reader view only when it has an article.
+    let Shown { doc, rendered: laid, address, info, message, .. } = shown;
+    let (doc, rendered, outcome) = match (mode, outcome) {
+        (DumpMode::Reader, DumpOutcome::Printed) => match reader_view(&doc, width) {
+            Some((article, rendered)) => (article, rendered, DumpOutcome::Printed),
+            None => {
+                warn(&format!(
+                    "{}: no article found on this page; the whole page was printed.",
+                    sanitize::display_url(&address)
+                ));
+                let rendered = whole(&doc, laid, width);
+                (doc, rendered, DumpOutcome::NoArticle)
+            }
+        },
+        (_, outcome) => {
+            let rendered = whole(&doc, laid, width);
+            (doc, rendered, outcome)
+        }
+    };
     let mut buffered = std::io::BufWriter::with_capacity(64 << 10, out);
     let written = match json.as_mut() {
         Some(json) => {
             json.written = true;
             let message = match &outcome {
                 DumpOutcome::Failed(reason) => Some(reason.as_str()),
-                _ => shown.message.as_deref(),
+                _ => message.as_deref(),
             };
-            let end = json.ending(&shown.info.chain, &outcome, message);
-            crate::dump_json::write_shown(&mut buffered, &end, &shown.doc, &shown.info, &rendered)
+            let end = json.ending(&info.chain, &outcome, message);
+            crate::dump_json::write_shown(&mut buffered, &end, &doc, &info, &rendered)
         }
         None => write_rendered(&mut buffered, &rendered).and_then(|()| buffered.flush()),
     };
     drop(buffered);
     let parts = rendered.lines.len();
-    crate::jobs::free_in_background((shown.doc, rendered), parts);
+    crate::jobs::free_in_background((doc, rendered), parts);
     write_result(written, outcome)
 }
 
@@ -480,6 +510,25 @@ fn for_a_script(status: u16, message: &str) -> String {
     match message.split_once(" — ") {
         Some((title, _)) => format!("{title} — {advice}"),
         None => format!("{message} — {advice}"),
+    }
+}
+
+/// The whole page laid out for `width` (the loader's layout when it made one for it).
+fn whole(doc: &crate::document::Document, laid: Option<Rendered>, width: u16) -> Rendered {
+    laid.filter(|r| r.width == width).unwrap_or_else(|| doc.render(width))
+}
+
+/// The page's article laid out for `width`, found on a thread of its own (its stack fits the
+/// deepest page); `None` when there is none, or finding it failed.
+fn reader_view(doc: &crate::document::Document, width: u16) -> Option<(crate::document::Document, Rendered)> {
+    let view = crate::jobs::run(crate::jobs::Kind::Reader, || doc.reader_view(width, &Cancel::new()));
+    match view {
+        Ok(Some(ReaderView::Article(article))) => Some(*article),
+        Ok(_) => None,
+        Err(panicked) => {
+            warn(&format!("the reader view failed ({panicked})"));
+            None
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! The one owner of margay's threads. Every thread margay starts — a page's load (fetch,
-//! parse, lay out), a layout for a new width, a download, the bookmark checker's workers,
+//! parse, lay out), a layout for a new width, a reader view, a download, the bookmark checker's workers,
 //! freeing a large value, the terminal's input, the clock tick, the signal watcher — is
 //! started here, named `margay-KIND`, and (for work) has its panics caught: a panic ends
 //! that job as a failure the user sees, never the browser or the terminal's state.
@@ -29,6 +29,8 @@ pub enum Kind {
     Load,
     /// Lay a page out again (a new width, or back to a page whose layout was let go).
     Layout,
+    /// Find a page's article and lay it out (the reader view).
+    Reader,
     /// Stream a body to a file.
     Download,
     /// Check bookmarks.
@@ -50,6 +52,7 @@ impl Kind {
         match self {
             Kind::Load => "margay-load",
             Kind::Layout => "margay-layout",
+            Kind::Reader => "margay-reader",
             Kind::Download => "margay-download",
             Kind::Check => "margay-check",
             Kind::Free => "margay-free",
@@ -61,7 +64,7 @@ impl Kind {
     }
 
     fn stack(self) -> Option<usize> {
-        matches!(self, Kind::Load | Kind::Layout).then_some(DOCUMENT_STACK)
+        matches!(self, Kind::Load | Kind::Layout | Kind::Reader).then_some(DOCUMENT_STACK)
     }
 
     /// Work whose panic is caught and reported; the others are the browser's own machinery.
@@ -254,7 +257,7 @@ pub fn quiet_worker_panics() {
     let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
         let on_work = std::thread::current().name().is_some_and(|name| {
-            [Kind::Load, Kind::Layout, Kind::Download, Kind::Check, Kind::Free, Kind::Wait]
+            [Kind::Load, Kind::Layout, Kind::Reader, Kind::Download, Kind::Check, Kind::Free, Kind::Wait]
                 .iter()
                 .any(|k| k.is_work() && k.name() == name)
         });

@@ -80,6 +80,10 @@ struct Cli {
     /// Print the rendered page to stdout, with a numbered list of its links, and exit.
     #[arg(long, conflicts_with = "source")]
     dump: bool,
+    /// With --dump: print only the page's article (title, byline, text), as the reader view
+    /// (r) shows it. A page without one is printed whole, said on stderr, exit status 4.
+    #[arg(long, requires = "dump", conflicts_with = "json")]
+    reader: bool,
     /// Print the body as received, and exit. Into a pipe or a file the bytes pass unchanged;
     /// on a terminal, control characters are shown as ^[ … and a binary body is refused.
     #[arg(long)]
@@ -143,10 +147,11 @@ fn main() -> ExitCode {
         if let Some(warning) = &config_warning {
             eprintln!("margay: {}", margay::sanitize::line(warning));
         }
-        let mode = match (cli.source, cli.json) {
-            (true, _) => DumpMode::Source,
-            (false, true) => DumpMode::Json,
-            (false, false) => DumpMode::Rendered,
+        let mode = match (cli.source, cli.json, cli.reader) {
+            (true, _, _) => DumpMode::Source,
+            (false, true, _) => DumpMode::Json,
+            (false, false, true) => DumpMode::Reader,
+            (false, false, false) => DumpMode::Rendered,
         };
         // Cookies live for the run, as in lynx -dump: one set on a redirect is sent on.
         let client = client.with_cookies(CookieJar::new(None).0);
@@ -327,6 +332,8 @@ fn event_loop(
         let _ = laid.send(Msg::Laid { doc, width, rendered });
     });
     let mut downloads: HashMap<u64, net::download::DownloadHandle> = HashMap::new();
+    // The reader view being made (one at a time: a newer one stops the older).
+    let mut reader: Option<(u64, margay::document::Cancel)> = None;
     let mut bookmarks = margay::shell::BookmarkShell::open(bookmark_file);
     // Files handed to viewers live here until margay ends (a viewer may read them late).
     let mut viewer_files: Option<std::io::Result<tempfile::TempDir>> = None;
@@ -383,6 +390,37 @@ fn event_loop(
                 Effect::Layout { doc, width } => {
                     layouts.request(doc, width);
                     laying_out = true;
+                }
+                Effect::Reader { id, doc, width } => {
+                    let cancel = margay::document::Cancel::new();
+                    if let Some((_, older)) = reader.replace((id, cancel.clone())) {
+                        older.raise();
+                    }
+                    let (answer, stop) = (tx.clone(), cancel.clone());
+                    let started = margay::jobs::spawn(
+                        margay::jobs::Kind::Reader,
+                        move || doc.reader_view(width, &stop),
+                        move |view| {
+                            // A stopped job answers nothing.
+                            let view = match view {
+                                Ok(Some(view)) => Ok(view),
+                                Ok(None) => return,
+                                Err(panicked) => Err(panicked.to_string()),
+                            };
+                            if !cancel.raised() {
+                                let _ = answer.send(Msg::Reader { id, view });
+                            }
+                        },
+                    );
+                    if !started {
+                        let why = "no thread could be started (the machine is short of memory)".to_string();
+                        let _ = tx.send(Msg::Reader { id, view: Err(why) });
+                    }
+                }
+                Effect::CancelReader { id } => {
+                    if let Some((_, cancel)) = reader.take_if(|(running, _)| *running == id) {
+                        cancel.raise();
+                    }
                 }
                 Effect::EditText { field, text } => {
                     let result = terminal::edit_externally(terminal, &gate, &text);

@@ -295,3 +295,36 @@ fn the_bookmark_checker_on_a_compressing_server() {
         "the permanent move is relinked: {after}"
     );
 }
+
+#[test]
+fn the_reader_view_of_an_article_nginx_serves() {
+    let Some(nginx) = servers::nginx() else { return };
+    let article = format!("{}/article.html", nginx.http);
+    let out = dump(&["--reader", &article]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.starts_with("Night trains return to the valley\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("For the first time in thirty years"), "{}", out.stdout);
+    assert!(!out.stdout.contains("Subscribe") && !out.stdout.contains("Copyright"), "{}", out.stdout);
+    // The links resolve against the address nginx served the page from.
+    assert!(out.stdout.contains(&format!("1. {}/reports/tunnel.pdf", nginx.http)), "{}", out.stdout);
+
+    let links = dump(&["--reader", &format!("{}/links.html", nginx.http)]);
+    assert_eq!(links.code, Some(4), "no article: {}", links.stderr);
+    assert!(
+        links.stdout.contains("Sections") && links.stderr.contains("no article found"),
+        "{}",
+        links.stderr
+    );
+
+    // In the browser, r and r again: the article is found in the page as loaded, not fetched
+    // again (nginx saw the page twice: the dump above, and this load).
+    let mut d = driver();
+    d.open(&article);
+    d.char('r');
+    assert!(d.app.page().is_some_and(|p| p.is_reader), "{}", d.screen());
+    assert!(!d.page_text().contains("Subscribe"));
+    d.char('r');
+    assert!(d.page_text().contains("Subscribe"));
+    let log = std::fs::read_to_string(nginx.run.join("nginx-access.log")).unwrap_or_default();
+    assert_eq!(log.lines().filter(|l| l.contains("GET /article.html")).count(), 2, "{log}");
+}

@@ -17,6 +17,7 @@ mod layout;
 mod pages;
 mod parse;
 mod preview;
+pub mod reader;
 mod text;
 mod textual;
 
@@ -149,6 +150,15 @@ impl Rendered {
     pub fn line_at(&self, position: u32) -> usize {
         self.positions.partition_point(|&p| p <= position).saturating_sub(1)
     }
+}
+
+/// What a page's reader view is.
+#[derive(Debug)]
+pub enum ReaderView {
+    /// The article as a document of its own (its address the page's), and its layout.
+    Article(Box<(Document, Rendered)>),
+    /// Readability found no article: the page stays as it is.
+    NoArticle,
 }
 
 /// What kind of body a document was made from.
@@ -370,6 +380,26 @@ impl Document {
                 layout::lay_out(tree, &self.base, width, cancel, &again)
             }
         }
+    }
+
+    /// The page's reader view, laid out for `width`: its article (title, byline, text) as a
+    /// document of its own, or [`ReaderView::NoArticle`]; `None` when `cancel` was raised.
+    pub fn reader_view(&self, width: u16, cancel: &Cancel) -> Option<ReaderView> {
+        let Body::Html(html) = &self.body else { return Some(ReaderView::NoArticle) };
+        if self.kind != SourceKind::Html {
+            return Some(ReaderView::NoArticle);
+        }
+        let (source, _, _) = Html::source(&html.body, html.content_type.as_deref());
+        let found = reader::article(&source, &self.url);
+        drop(source);
+        if cancel.raised() {
+            return None;
+        }
+        let Some(article) = found else { return Some(ReaderView::NoArticle) };
+        let mut doc = Document::from_html_source(&self.url, reader::page_html(&article), cancel)?;
+        doc.charset = self.charset.clone();
+        let rendered = doc.layout(width, cancel)?;
+        Some(ReaderView::Article(Box::new((doc, rendered))))
     }
 
     /// Let go of the render tree (a page left behind in history): a later layout parses the

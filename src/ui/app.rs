@@ -58,6 +58,12 @@ pub enum Msg {
         width: u16,
         rendered: Option<Rendered>,
     },
+    /// A reader view was made (after `Effect::Reader`), or why not. A cancelled one answers
+    /// nothing.
+    Reader {
+        id: u64,
+        view: Result<crate::document::ReaderView, String>,
+    },
     /// A certificate was trusted for `host_port` (after `Effect::TrustCertificate`), or why not.
     CertificateTrusted {
         host_port: String,
@@ -110,6 +116,16 @@ pub enum Effect {
     Layout {
         doc: Arc<Document>,
         width: u16,
+    },
+    /// Find `doc`'s article and lay it out for `width`, off the thread that draws; answer
+    /// with `Msg::Reader`. A newer one stops this one.
+    Reader {
+        id: u64,
+        doc: Arc<Document>,
+        width: u16,
+    },
+    CancelReader {
+        id: u64,
     },
     /// Edit a textarea's text in the user's editor ($VISUAL, $EDITOR, or vi).
     EditText {
@@ -172,6 +188,8 @@ pub struct Page {
     pub body: Option<crate::net::Body>,
     /// This page is the source view of the page before it.
     pub is_source: bool,
+    /// This page is the reader view of the page before it.
+    pub is_reader: bool,
     /// Only the start of the page is here: its first screens, shown while it loaded, and the
     /// load was stopped (`loading` while it goes on).
     pub partial: bool,
@@ -212,6 +230,7 @@ impl Page {
             form_values,
             body: None,
             is_source: false,
+            is_reader: false,
             wanted: None,
             anchor: Anchor::Stay,
             partial: false,
@@ -329,6 +348,8 @@ pub struct App {
     pub warning_until_key: Option<String>,
     /// Automatic retries in a row that led to the page shown (see [`MAX_AUTO_RETRIES`]).
     pub retries: u32,
+    /// The reader view being made: for which page, while which load was pending.
+    pub(super) reader_job: Option<super::reader::ReaderJob>,
     pub(super) next_id: u64,
     /// Effects asked for along the way (a layout for a page just shown), handed out with
     /// those `update` returns.
@@ -363,6 +384,7 @@ impl App {
             retry_countdown: None,
             warning_until_key: None,
             retries: 0,
+            reader_job: None,
             next_id: 1,
             outbox: Vec::new(),
         }
@@ -380,6 +402,7 @@ impl App {
     /// What happened, and what must happen outside because of it.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = self.handle(msg);
+        effects.extend(self.reader_left_behind());
         effects.append(&mut self.outbox);
         effects
     }
@@ -426,6 +449,10 @@ impl App {
             }
             Msg::BookmarkCheck(results) => {
                 self.show_check_results(results);
+                Vec::new()
+            }
+            Msg::Reader { id, view } => {
+                self.reader_done(id, view);
                 Vec::new()
             }
             Msg::CertificateTrusted { host_port, result } => self.certificate_trusted(&host_port, result),
@@ -505,6 +532,7 @@ impl App {
             Action::BookmarkCheck => return self.bookmark_key('C'),
             Action::SavePage => self.ask_save_page(),
             Action::ViewSource => self.view_source(),
+            Action::ReaderView => return self.toggle_reader(),
             Action::OpenExternally => return self.open_externally(),
             Action::TrustCertificate => self.ask_trust_certificate(),
             Action::Cookies => return self.ask_cookies(false),

@@ -65,6 +65,7 @@ actions! {
     BookmarkCheck = "bookmark_check": "On the bookmarks page: check every bookmark",
     SavePage = "save_page": "Save the page as received (or as text, with a .txt name)",
     ViewSource = "view_source": "Show the page's source (again: back to the page)",
+    ReaderView = "reader_view": "Reader view: only the page's article (again: the whole page)",
     OpenExternally = "open_externally": "Open an image, a PDF … with your viewer",
     TrustCertificate = "trust_certificate": "On a certificate error page: trust that certificate",
     Cookies = "cookies": "Show this site's cookies",

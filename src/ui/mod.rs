@@ -13,6 +13,7 @@ pub mod info;
 pub mod keymap;
 pub mod nav;
 pub mod prompt;
+mod reader;
 mod view;
 
 pub use app::{App, BookmarkRef, BookmarksUpdate, Effect, LoadMode, Msg, Page, Pending, StatusLine};

@@ -263,6 +263,9 @@ impl App {
 
     /// Esc: stop the load in progress, or clear the search and messages.
     pub fn cancel(&mut self) -> Vec<Effect> {
+        if let Some(effect) = self.cancel_reader() {
+            return vec![effect];
+        }
         let countdown = self.retry_countdown.is_some();
         let effects = self.cancel_pending();
         if countdown && effects.is_empty() {

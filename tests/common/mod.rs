@@ -134,6 +134,12 @@ pub struct Driver {
     pub bookmarks: Option<margay::shell::BookmarkShell>,
     /// Bodies the app asked to open in a viewer: (type, name, length).
     pub opened: Vec<(String, String, usize)>,
+    /// Keep reader views asked for in `held_readers` instead of making them at once (as a
+    /// slow page would), until `finish_readers`.
+    pub hold_readers: bool,
+    pub held_readers: Vec<(u64, std::sync::Arc<margay::document::Document>, u16)>,
+    /// The reader views the app stopped.
+    pub readers_stopped: Vec<u64>,
 }
 
 impl Driver {
@@ -154,6 +160,9 @@ impl Driver {
             progress_seen: Vec::new(),
             bookmarks: None,
             opened: Vec::new(),
+            hold_readers: false,
+            held_readers: Vec::new(),
+            readers_stopped: Vec::new(),
         }
     }
 
@@ -228,10 +237,29 @@ impl Driver {
                         next.extend(self.app.update(Msg::CertificateTrusted { host_port, result }));
                     }
                     Effect::OpenExternally { mime, name, body } => self.opened.push((mime, name, body.len())),
+                    Effect::Reader { id, doc, width } if self.hold_readers => {
+                        self.held_readers.push((id, doc, width))
+                    }
+                    Effect::Reader { id, doc, width } => {
+                        let view =
+                            doc.reader_view(width, &margay::document::Cancel::new()).expect("not stopped");
+                        next.extend(self.app.update(Msg::Reader { id, view: Ok(view) }));
+                    }
+                    Effect::CancelReader { id } => self.readers_stopped.push(id),
                     Effect::Quit => self.quit = true,
                 }
             }
             queue = next;
+        }
+    }
+
+    /// Make the reader views held so far and hand them to the app, as their threads would
+    /// (even a stopped one: the app must drop what it no longer wants).
+    pub fn finish_readers(&mut self) {
+        for (id, doc, width) in std::mem::take(&mut self.held_readers) {
+            let view = doc.reader_view(width, &margay::document::Cancel::new()).expect("not stopped");
+            let effects = self.app.update(Msg::Reader { id, view: Ok(view) });
+            self.run(effects);
         }
     }
 
