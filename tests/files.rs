@@ -270,17 +270,20 @@ fn a_body_that_is_not_a_page_is_saved_as_it_came_whatever_its_name() {
         let name = match req.path.as_str() {
             "/notes" => "attachment; filename=\"notes.txt\"",
             "/latin1" => "attachment; filename*=iso-8859-1''%E9t%E9.bin",
+            // A name from the address, without a dot: not made a .txt name.
+            "/bytes/4096" => "",
             // An override that would show the name as "exe.gpj" reversed … or hide ".exe".
             _ => "attachment; filename*=UTF-8''report%E2%80%AEgpj.exe",
         };
-        Reply::new(200)
-            .header("Content-Type", "application/octet-stream")
-            .header("Content-Disposition", name)
-            .body(&served)
+        let reply = Reply::new(200).header("Content-Type", "application/octet-stream");
+        let reply = if name.is_empty() { reply } else { reply.header("Content-Disposition", name) };
+        reply.body(&served)
     });
     let mut d = Driver::new(120, 20);
     d.app.download_dir = dir.clone();
-    for (path, name) in [("/notes", "notes.txt"), ("/latin1", "été.bin"), ("/bidi", "reportgpj.exe")] {
+    for (path, name) in
+        [("/notes", "notes.txt"), ("/latin1", "été.bin"), ("/bidi", "reportgpj.exe"), ("/bytes/4096", "4096")]
+    {
         d.open(&s.url(path));
         d.char('p');
         let offered = format!("Save as (a .txt name saves the text): {}", dir.join(name).display());
@@ -294,7 +297,7 @@ fn a_body_that_is_not_a_page_is_saved_as_it_came_whatever_its_name() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["notes.txt", "reportgpj.exe", "été.bin"]);
+    assert_eq!(names, ["4096", "notes.txt", "reportgpj.exe", "été.bin"]);
 }
 
 #[test]

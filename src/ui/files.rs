@@ -119,7 +119,10 @@ impl App {
     pub(super) fn ask_save_page(&mut self) {
         let Some(page) = self.page() else { return };
         let mut name = self.suggested_body_name().unwrap_or_else(|| suggested_name(None, page.final_url()));
-        if page.body.is_none() || !name.contains('.') {
+        // A body that is not a page (an image, an archive) is saved as it came: a .txt name
+        // would only say it is text.
+        let binary = matches!(page.doc.kind, crate::document::SourceKind::Other { .. });
+        if page.body.is_none() || (!name.contains('.') && !binary) {
             name = format!("{}.txt", if name == "download" { "page" } else { &name });
         }
         self.prompt =
