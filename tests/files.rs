@@ -167,6 +167,9 @@ fn a_cancelled_download_leaves_nothing() {
     let mut d = Driver::new(100, 20);
     d.app.download_dir = dir.clone();
     d.open(&format!("{base}/"));
+    // A message on the status line gives way to the download's gauge.
+    d.key(KeyCode::Left);
+    assert!(d.screen().contains("Already at the first page."), "{}", d.screen());
     d.char('d');
     d.key(KeyCode::Enter);
     // Wait until bytes arrived, then press Esc.
@@ -185,6 +188,9 @@ fn a_cancelled_download_leaves_nothing() {
     d.key(KeyCode::Esc);
     *gate.lock().unwrap() = true;
     d.wait_downloads(1);
+    let screen = d.screen();
+    assert!(screen.contains("Download of big.bin cancelled; nothing was kept."), "{screen}");
+    assert!(!screen.contains("Download failed"), "the thread's late word is not a failure: {screen}");
     assert!(!dir.join("big.bin").exists(), "no file under the final name");
     assert!(!part.exists(), "no partial file left behind");
     server.unblock();

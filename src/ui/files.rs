@@ -165,6 +165,9 @@ impl App {
                 });
                 let mut request = FetchRequest::get(url);
                 self.attach_credentials(&mut request);
+                // The status line shows the download's progress from now on, not what was
+                // said before it.
+                self.status = StatusLine::None;
                 vec![Effect::Download { id, request, path, overwrite }]
             }
             // Only the start of the body was kept: fetch it again, whole, straight to the file.
@@ -223,6 +226,10 @@ impl App {
                     (d.bytes, d.total, d.elapsed) = (bytes, total, elapsed);
                 }
             }
+            // A download the user cancelled was already said to be: its thread's late word
+            // (it stops only once the server answers) would contradict nothing useful.
+            DownloadEvent::Done { id, result: Err(DownloadError::Cancelled) }
+                if !self.downloads.iter().any(|d| d.id == id) => {}
             DownloadEvent::Done { id, result } => {
                 let url = self.downloads.iter().find(|d| d.id == id).map(|d| d.url.clone());
                 self.downloads.retain(|d| d.id != id);
