@@ -136,8 +136,9 @@ impl App {
 
     pub fn go_back(&mut self) -> Vec<Effect> {
         let effects = self.cancel_pending(self.active);
+        let typed = self.typed_values();
         if self.tab_mut().history.back() {
-            self.after_history_move();
+            self.after_history_move(typed);
         } else {
             self.status = StatusLine::Info("Already at the first page.".into());
         }
@@ -146,17 +147,32 @@ impl App {
 
     pub fn go_forward(&mut self) -> Vec<Effect> {
         let effects = self.cancel_pending(self.active);
+        let typed = self.typed_values();
         if self.tab_mut().history.forward() {
-            self.after_history_move();
+            self.after_history_move(typed);
         } else {
             self.status = StatusLine::Info("No page ahead.".into());
         }
         effects
     }
 
+    /// The document shown and what was typed into its fields.
+    fn typed_values(&self) -> Option<(crate::document::DocId, Vec<crate::document::forms::FieldValue>)> {
+        self.page().map(|p| (p.doc.id, p.form_values.clone()))
+    }
+
     /// Back or forward: the page as it was, laid out for this screen, its selection a link
-    /// on screen (the screen may have changed since).
-    fn after_history_move(&mut self) {
+    /// on screen (the screen may have changed since). Entries of one document (a jump to a
+    /// fragment) are one page: what was typed in one is in the other.
+    fn after_history_move(
+        &mut self,
+        typed: Option<(crate::document::DocId, Vec<crate::document::forms::FieldValue>)>,
+    ) {
+        if let (Some((doc, values)), Some(page)) = (typed, self.tab_mut().page_mut()) {
+            if page.doc.id == doc {
+                page.form_values = values;
+            }
+        }
         self.status = StatusLine::None;
         self.ensure_rendered();
         let screen = self.screen();

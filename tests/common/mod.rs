@@ -220,6 +220,15 @@ impl Driver {
 
     /// Carry out `effects` and everything that follows from them, until nothing is owed.
     pub fn run(&mut self, effects: Vec<Effect>) {
+        self.carry_out(effects, true);
+    }
+
+    /// Carry out `effects` and what follows at once, leaving loads and layouts running.
+    pub fn begin(&mut self, effects: Vec<Effect>) {
+        self.carry_out(effects, false);
+    }
+
+    fn carry_out(&mut self, effects: Vec<Effect>, wait: bool) {
         let mut effects = effects;
         loop {
             for effect in &effects {
@@ -239,7 +248,7 @@ impl Driver {
             if !effects.is_empty() {
                 continue;
             }
-            if self.runner.owed() == 0 {
+            if self.runner.owed() == 0 || !wait {
                 return;
             }
             let msg = self.answers.recv_timeout(ANSWER_DEADLINE).expect("an answer from the runner");
@@ -283,6 +292,24 @@ impl Driver {
             self.run(effects);
         }
         self.downloads_waited += n;
+    }
+
+    /// A key, its effects started but not waited for (a load goes on meanwhile).
+    pub fn key_started(&mut self, code: KeyCode) {
+        let effects = self.app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self.begin(effects);
+    }
+
+    /// Feed the runner's messages to the app, without waiting for loads to end, until `done`.
+    pub fn wait_until(&mut self, what: &str, done: impl Fn(&Driver) -> bool) {
+        while !done(self) {
+            let msg = self
+                .answers
+                .recv_timeout(ANSWER_DEADLINE)
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}; screen:\n{}", self.screen()));
+            let effects = self.feed(msg);
+            self.begin(effects);
+        }
     }
 
     /// Wait for one message from the runner (a late answer), and carry out what follows.
