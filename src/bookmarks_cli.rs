@@ -187,7 +187,10 @@ fn remove(mut store: BookmarkStore, url: &str) -> anyhow::Result<ExitCode> {
 }
 
 fn import(mut store: BookmarkStore, file: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => bail!("cannot read {}: {}; check the path", file.display(), crate::plain::io(&e)),
+    };
     let other =
         Bookmarks::parse_bytes(&bytes).with_context(|| format!("cannot import {}", file.display()))?;
     let total = other.len();

@@ -204,10 +204,14 @@ fn stream_source(client: &Client, nav: &Navigation, verbose: bool, out: &mut dyn
         (Err(e), _) if e.get_ref().is_some_and(|inner| inner.is::<net::encoding::DecodeFailed>()) => {
             DumpOutcome::Failed(format!("{url}: {}", e.get_ref().map_or(String::new(), |i| i.to_string())))
         }
-        (Err(e), _) => {
-            DumpOutcome::Failed(format!("{url}: the transfer broke off ({e}); what arrived was written"))
-        }
-        (Ok(_), Err(e)) => DumpOutcome::Failed(format!("cannot write the output: {e}")),
+        (Err(e), _) => DumpOutcome::Failed(format!(
+            "{url}: the transfer broke off ({}); what arrived was written, try again for the rest",
+            crate::plain::io(&e)
+        )),
+        (Ok(_), Err(e)) => DumpOutcome::Failed(format!(
+            "cannot write the output: {}; check where it goes (a full disk?)",
+            crate::plain::io(&e)
+        )),
         (Ok(n), Ok(())) if announced.is_some_and(|a| n < a) => DumpOutcome::Failed(format!(
             "{url}: the transfer was cut after {n} of {} bytes",
             announced.unwrap_or(0)
@@ -300,6 +304,9 @@ fn write_result(written: std::io::Result<()>, outcome: DumpOutcome) -> DumpOutco
         Ok(()) => outcome,
         // A closed pipe (`margay --dump URL | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => outcome,
-        Err(e) => DumpOutcome::Failed(format!("cannot write the output: {e}")),
+        Err(e) => DumpOutcome::Failed(format!(
+            "cannot write the output: {}; check where it goes (a full disk?)",
+            crate::plain::io(&e)
+        )),
     }
 }

@@ -66,16 +66,10 @@ mod allocator_tests {
     name = "margay",
     version,
     about = "A terminal hypertext browser",
-    after_help = "Exit status with --dump and --source:\n  \
-                  0  the page was printed (or the server answered 204 No Content: nothing to print)\n  \
-                  1  the page could not be loaded: network or file failure, or no final answer (the\n     \
-                     reason is on stderr)\n  \
-                  2  wrong command line\n  \
-                  3  the server's answer is an error (4xx, 5xx) or cannot be followed (a redirect loop,\n     \
-                     a redirect margay refuses); the diagnostic page is printed and its title said\n     \
-                     on stderr\n\n\
-                  Environment: WWW_HOME sets the start page, NO_COLOR turns colours off,\n\
-                  XDG_CONFIG_HOME/margay/keymap.toml overrides keys."
+    long_about = "A terminal hypertext browser.\n\n\
+                  margay opens URL (or the start page) full-screen; press ? there for its keys.\n\
+                  --dump and --source print a page for scripts. The commands manage bookmarks,\n\
+                  trusted certificates, settings and keys."
 )]
 #[command(args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -104,14 +98,32 @@ enum Command {
     Bookmarks(margay::bookmarks_cli::BookmarksArgs),
     /// List or remove the certificates trusted in the browser.
     Certs(margay::certs_cli::CertsArgs),
+    /// Say where the settings and keymap files are and check them; print a sample settings file.
+    Config(margay::cli::ConfigArgs),
+    /// List the keys in effect; print the default keymap.
+    Keys(margay::cli::KeysArgs),
+    /// Make the man page or a shell's completions (for packaging; see the README).
+    #[command(hide = true)]
+    Generate(margay::cli::GenerateArgs),
+}
+
+/// The command line as `--help`, the man page and the completions show it.
+fn command() -> clap::Command {
+    margay::cli::describe(<Cli as clap::CommandFactory>::command())
 }
 
 fn main() -> ExitCode {
     configure_allocator();
-    let cli = Cli::parse();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match cli.command {
         Some(Command::Bookmarks(args)) => return margay::bookmarks_cli::run(args),
         Some(Command::Certs(args)) => return margay::certs_cli::run(args),
+        Some(Command::Config(args)) => return margay::cli::config(args),
+        Some(Command::Keys(args)) => return margay::cli::keys(args),
+        Some(Command::Generate(args)) => return margay::cli::generate(args, command()),
         None => {}
     }
     let paths = Paths::from_env();
@@ -192,21 +204,7 @@ struct Session {
 }
 
 fn load_keymap(paths: &Paths) -> (Keymap, Option<String>) {
-    let Some(file) = paths.keymap_file() else { return (Keymap::defaults(), None) };
-    // A FIFO or a device would block the read forever (issue: hostile input).
-    let text = if std::fs::metadata(&file).is_ok_and(|m| !m.is_file()) {
-        Err(std::io::Error::other("not a regular file"))
-    } else {
-        std::fs::read_to_string(&file)
-    };
-    match text {
-        Ok(text) => match Keymap::with_overrides(&text, &file.display().to_string()) {
-            Ok(map) => (map, None),
-            Err(e) => (Keymap::defaults(), Some(format!("{e} — using the default keys."))),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Keymap::defaults(), None),
-        Err(e) => (Keymap::defaults(), Some(format!("{}: {e} — using the default keys.", file.display()))),
-    }
+    Keymap::load(paths.keymap_file().as_deref())
 }
 
 /// Why this terminal cannot show the full-screen browser, if it cannot: `TERM` unset,
@@ -354,7 +352,7 @@ fn event_loop(
         }
     }
     if let Some(warning) = warning {
-        app.warn(warning);
+        app.warn_until_key(warning);
     }
     let mut viewer_files = None;
     loop {

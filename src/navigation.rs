@@ -397,7 +397,7 @@ fn created_page(response: &FetchResponse, location: &Url) -> Document {
     let mime = document::mime_of(content_type, &response.url, &response.body);
     let body = match document::kind_of(&mime) {
         _ if response.body.is_empty() => String::new(),
-        document::BodyKind::Html => document::decode(&response.body, content_type, true).text,
+        document::BodyKind::Html => document::decode(&response.body, content_type, true).text.into_owned(),
         document::BodyKind::Text { json } => format!(
             "<pre>{}</pre>",
             document::escape_html(&document::readable_text(&response.body, content_type, json).0)

@@ -82,7 +82,11 @@ fn extreme_settings_are_clamped_not_obeyed() {
     std::fs::write(&path, "[network]\nread_timeout_secs = 5\nbody_cap_mb = 0\n").unwrap();
     let (_, warning) = Config::load(Some(&path));
     let warning = warning.expect("a message");
-    assert!(warning.contains("line 3") && warning.contains("body_cap_mb must be at least 1"), "{warning}");
+    assert!(
+        warning.contains("line 3")
+            && warning.contains("body_cap_mb must be a whole number of megabytes, 1 or more"),
+        "{warning}"
+    );
     let (config, warning) = {
         std::fs::write(
             &path,
@@ -178,7 +182,7 @@ fn a_data_directory_that_cannot_be_written_gives_an_error_not_a_crash() {
             .expect_err("saving into a file cannot succeed")
             .to_string(),
     };
-    assert!(error.contains("bookmarks.html") && error.contains("directory"), "{error}");
+    assert!(error.contains("bookmarks.html") && error.contains("not a folder"), "{error}");
     assert_eq!(std::fs::read(&not_a_dir).unwrap(), b"I am a file");
 
     // The HTTP cache and the cookie jar only lose their disk copy.

@@ -39,7 +39,8 @@ fn a_user_file_overrides_one_action_and_keeps_the_rest() {
 #[test]
 fn errors_name_the_line() {
     let err = Keymap::with_overrides("# comment\nback = [\"Left\"]\nfly = [\"x\"]\n", "k.toml").unwrap_err();
-    assert_eq!((err.line, err.message.as_str()), (3, "unknown action 'fly'"));
+    assert_eq!(err.line, 3);
+    assert!(err.message.starts_with("unknown action 'fly'"), "{err}");
     let err = Keymap::with_overrides("\nback = [\"Hyper-Q\"]\n", "k.toml").unwrap_err();
     assert_eq!(err.line, 2);
     assert!(err.message.contains("unknown key 'Hyper-Q'"));

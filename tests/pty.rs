@@ -220,6 +220,29 @@ fn a_bad_keymap_names_its_line_and_the_browser_still_starts() {
 }
 
 #[test]
+fn a_settings_warning_stays_over_the_first_page_until_a_key() {
+    let server = TestServer::start(|_| Reply::html("<title>Landed</title><p>the page arrived</p>"));
+    let home = fresh_home("pty-warning");
+    std::fs::create_dir_all(home.join("config/margay")).unwrap();
+    std::fs::write(home.join("config/margay/config.toml"), "[network]\nbody_cap_mb = \"ten\"\n").unwrap();
+    let mut s = Session::spawn(&[&server.url("/")], 200, 24, &[], home, Run::ThenStty);
+    let status = |s: &Session| s.screen().lines().nth(23).unwrap_or("").to_string();
+    // The page has landed and its frame is complete: the status line no longer says Loading.
+    s.wait_for("the page, drawn whole", |s| {
+        s.screen().contains("the page arrived")
+            && !status(s).contains("Loading")
+            && !status(s).trim().is_empty()
+    });
+    assert!(status(&s).contains("line 2: body_cap_mb must be a whole number"), "{}", s.screen());
+    // A key's own message replaces it (back, on the first page).
+    s.send(b"\x1b[D");
+    s.wait_for("the key's message", |s| status(s).contains("Already at the first page"));
+    s.send(b"Q");
+    let raw = s.wait_exit();
+    assert_restored(&s, &raw);
+}
+
+#[test]
 fn mouse_click_follows_a_link() {
     let server = TestServer::start(|req| match req.path.as_str() {
         "/" => Reply::html("<title>Mouse</title><p><a href=\"/clicked\">click me</a></p>"),

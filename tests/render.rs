@@ -271,7 +271,7 @@ fn charset_precedence() {
     // A BOM beats the header; the header beats <meta>.
     let with_bom = b"\xEF\xBB\xBF<p>\xC3\xA9</p>";
     let d = decode(with_bom, Some("text/html; charset=windows-1252"), true);
-    assert_eq!((d.text.as_str(), d.encoding), ("<p>é</p>", "UTF-8"));
+    assert_eq!((&*d.text, d.encoding), ("<p>é</p>", "UTF-8"));
     let d = decode(b"<meta charset=koi8-r>\xe9", Some("text/html; charset=latin1"), true);
     assert_eq!(d.encoding, "windows-1252");
     // Undeclared: UTF-8 when valid, else windows-1252; <meta> is not read for text.

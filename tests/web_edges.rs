@@ -158,7 +158,7 @@ fn mistakes_in_what_is_typed_are_named_for_what_they_are() {
     let home = tempfile::tempdir().unwrap();
     let missing = home.path().join("no-such-file.html");
     for (address, title, detail) in [
-        (missing.to_str().unwrap(), "Cannot read the file", "No such file or directory"),
+        (missing.to_str().unwrap(), "Cannot read the file", "no-such-file.html: it does not exist"),
         ("ftp://127.0.0.1/x", "Address not supported", "margay cannot open ftp: addresses"),
         ("javascript:alert(1)", "Address not supported", "javascript:"),
         ("http://127.0.0.1:99999/", "not a valid address", "invalid port number"),

@@ -22,7 +22,7 @@ impl BenchPage {
     }
 }
 
-/// The three pages of the issue, biggest last: the Vec page, the book, the reference.
+/// The three pages of the speed targets (docs/performance.md), biggest last: the Vec page, the book, the reference.
 pub fn pages() -> Vec<BenchPage> {
     let docs = docs_dir();
     [

@@ -9,10 +9,11 @@
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED};
 
-/// Text decoded from a body, with the name of the encoding used (encoding_rs's name).
+/// Text decoded from a body, with the name of the encoding used (encoding_rs's name). UTF-8
+/// without errors is the body itself, not a copy (a large page would be held twice).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: std::borrow::Cow<'a, str>,
     pub encoding: &'static str,
 }
 
@@ -20,7 +21,7 @@ pub struct Decoded {
 const PRESCAN_LIMIT: usize = 1024;
 
 /// Decode a body. `content_type` is the raw Content-Type header value, if any.
-pub fn decode(bytes: &[u8], content_type: Option<&str>, is_html: bool) -> Decoded {
+pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, is_html: bool) -> Decoded<'a> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return decode_with(encoding, &bytes[bom_len..]);
     }
@@ -33,9 +34,9 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, is_html: bool) -> Decode
     decode_with(encoding, bytes)
 }
 
-fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+fn decode_with<'a>(encoding: &'static Encoding, bytes: &'a [u8]) -> Decoded<'a> {
     let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
-    Decoded { text: text.into_owned(), encoding: encoding.name() }
+    Decoded { text, encoding: encoding.name() }
 }
 
 /// The value of a `charset=` parameter in a Content-Type value, unquoted.

@@ -124,7 +124,7 @@ fn server_body_html(head: &ResponseHead, body: &[u8], url: &Url) -> String {
     let content_type = head.header("content-type");
     let mime = mime_of(content_type, url, body);
     match kind_of(&mime) {
-        BodyKind::Html => without_title(decode(body, content_type, true).text),
+        BodyKind::Html => without_title(decode(body, content_type, true).text.into_owned()),
         BodyKind::Text { json } => {
             format!("<pre>{}</pre>", escape_html(&readable_text(body, content_type, json).0))
         }

@@ -138,12 +138,30 @@ fn text_content(node: &Handle) -> String {
     while let Some(n) = stack.pop() {
         if matches!(n.data, html2text::Element { .. }) {
             stack.extend(n.children.borrow().iter().rev().cloned());
-        } else if let Some(text) = RcDom::node_as_dom_string(&n).strip_prefix("Text:") {
-            // html2text's dump ends each text node with a newline of its own.
-            out.push_str(text.strip_suffix('\n').unwrap_or(text));
+        } else if let html2text::Text { contents } = &n.data {
+            out.push_str(&contents.borrow());
         }
     }
     out
+}
+
+/// The tags [`extract`] looks for.
+const FIELD_TAGS: [&[u8]; 5] = [b"form", b"input", b"select", b"textarea", b"button"];
+
+/// Whether `html` has a start tag of a form or a field: when not, [`extract`] (a walk of every
+/// node) has nothing to find. Most large pages have none; looking costs a small part of the
+/// walk.
+pub fn may_have_fields(html: &str) -> bool {
+    let b = html.as_bytes();
+    memchr::memchr_iter(b'<', b).any(|at| {
+        let rest = &b[at + 1..];
+        FIELD_TAGS.iter().any(|tag| {
+            rest.len() > tag.len()
+                && rest[..tag.len()].eq_ignore_ascii_case(tag)
+                && !rest[tag.len()].is_ascii_alphanumeric()
+                && rest[tag.len()] != b'-'
+        })
+    })
 }
 
 /// Find the page's forms and put a placeholder link in place of each visible control.
@@ -487,6 +505,27 @@ pub fn submit(
                 body: Some(body),
                 parts: None,
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_have_fields;
+
+    #[test]
+    fn a_page_is_looked_through_for_fields_only_when_it_has_a_field_tag() {
+        for html in [
+            "<INPUT name=q>",
+            "<p>x<form action=/s>",
+            "<Button>Go</Button>",
+            "<select\nname=s>",
+            "<textarea>",
+        ] {
+            assert!(may_have_fields(html), "{html}");
+        }
+        for html in ["<p>input and form</p>", "<inputs>", "<form-field>", "<formula>", "x < form", "<input"] {
+            assert!(!may_have_fields(html), "{html}");
         }
     }
 }

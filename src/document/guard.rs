@@ -448,13 +448,13 @@ mod tests {
                             _ => 0,
                         }
                 }
-                _ => {
-                    let text = html2text::RcDom::node_as_dom_string(&node);
-                    if text.strip_prefix("Text:").is_some_and(|t| !t.trim().is_empty()) {
+                html2text::Text { contents } => {
+                    if !contents.borrow().trim().is_empty() {
                         work += depth;
                     }
                     depth
                 }
+                _ => depth,
             };
             stack.extend(node.children.borrow().iter().map(|c| (c.clone(), depth)));
         }

@@ -39,29 +39,38 @@ type Tweak = fn(Config<Decorator>) -> Config<Decorator>;
 
 /// Lay `tree` out for `width` columns (at least 1); `None` when `cancel` was raised on the
 /// way. The tree is used up; a caller that lays out again keeps a copy.
-pub fn lay_out(tree: RenderTree, base: &Url, width: u16, cancel: &Cancel) -> Option<Rendered> {
+///
+/// When deep nesting leaves too little room, the layout is tried again without table layout
+/// (raw mode reads tables as one column), and then letting lines overflow the width. Each
+/// retry takes a new tree from `again` (the caller parses once more): rare, and cheaper than
+/// a copy of every tree kept in case (on a large page the copy was a third of the peak
+/// memory).
+pub fn lay_out(
+    tree: RenderTree,
+    base: &Url,
+    width: u16,
+    cancel: &Cancel,
+    again: &dyn Fn() -> Option<RenderTree>,
+) -> Option<Rendered> {
     let width = width.max(1);
-    // When deep nesting leaves too little room, first give up table layout (raw mode reads
-    // tables as one column), and only then let lines overflow the width. A retry needs the
-    // tree again: it is copied only when a first attempt fails (rare).
     let attempts: [Tweak; 3] = [|c| c, |c| c.raw_mode(true), |c| c.allow_width_overflow()];
     let mut tree = Some(tree);
-    for (i, tweak) in attempts.iter().enumerate() {
+    for tweak in attempts {
         if cancel.raised() {
             return None;
         }
-        let Some(this) = tree.take() else { break };
-        let spare = (i + 1 < attempts.len()).then(|| this.clone());
+        let this = match tree.take().or_else(again) {
+            Some(this) => this,
+            None if cancel.raised() => return None,
+            None => break,
+        };
         let decorator = Decorator::default();
         let hrefs = decorator.hrefs.clone();
-        match tweak(config(decorator)).render_to_lines(this, usize::from(width)) {
-            Ok(lines) => {
-                if cancel.raised() {
-                    return None;
-                }
-                return Some(convert(lines, hrefs.take(), base, width));
+        if let Ok(lines) = tweak(config(decorator)).render_to_lines(this, usize::from(width)) {
+            if cancel.raised() {
+                return None;
             }
-            Err(_) => tree = spare,
+            return Some(convert(lines, hrefs.take(), base, width));
         }
     }
     Some(Rendered {
@@ -89,8 +98,7 @@ pub(super) fn config(decorator: Decorator) -> Config<Decorator> {
 /// Convert laid-out lines to spans, links, anchors and reading positions.
 fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, width: u16) -> Rendered {
     let Converted { lines: out, first_line, mut anchors, pending, positions } =
-        convert_part(&lines, 0, hrefs.len());
-    drop(lines);
+        convert_lines(lines, hrefs.len());
     let last = out.len().saturating_sub(1);
     for name in pending {
         anchors.entry(name).or_insert(last);
@@ -123,8 +131,9 @@ struct Converted {
     positions: Vec<u32>,
 }
 
-/// Convert `lines`, the first of which is line `offset` of the page, for `links` links.
-fn convert_part(lines: &[TaggedLine<Vec<Ann>>], offset: usize, links: usize) -> Converted {
+/// Convert `lines` for `links` links; each line's text is let go of once converted, so the
+/// page is not held twice over.
+fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links: usize) -> Converted {
     let mut first_line: Vec<Option<usize>> = vec![None; links];
     let mut anchors = HashMap::new();
     // html2text often leaves a block's fragment marker at the end of the line before the
@@ -133,7 +142,8 @@ fn convert_part(lines: &[TaggedLine<Vec<Ann>>], offset: usize, links: usize) -> 
     let mut out = Vec::with_capacity(lines.len());
     let mut positions = Vec::with_capacity(lines.len());
     let mut position: u32 = 0;
-    for (index, line) in (offset..).zip(lines) {
+    for (index, line) in lines.into_iter().enumerate() {
+        let line = &line;
         let has_text = |e: &TaggedLineElement<Vec<Ann>>| !e.as_str().trim().is_empty();
         let last_text = line.iter().enumerate().filter(|(_, e)| has_text(e)).last();
         if last_text.is_some() {
@@ -385,7 +395,7 @@ mod tests {
     fn laid_out(html: &str, width: u16) -> Rendered {
         let url = Url::parse("http://example.com/").expect("constant URL");
         let parsed = super::super::parse::parse(&url, html, &Cancel::new()).expect("parsed");
-        lay_out(parsed.tree, &parsed.base, width, &Cancel::new()).expect("laid out")
+        lay_out(parsed.tree, &parsed.base, width, &Cancel::new(), &|| None).expect("laid out")
     }
 
     #[test]
@@ -406,11 +416,29 @@ mod tests {
     }
 
     #[test]
+    fn a_layout_without_room_is_tried_again_on_a_new_tree() {
+        let url = Url::parse("http://example.com/").expect("constant URL");
+        let html = format!("{}deep text{}", "<blockquote>".repeat(30), "</blockquote>".repeat(30));
+        let tree = || Some(super::super::parse::parse(&url, &html, &Cancel::new())?.tree);
+        let asked = std::cell::Cell::new(0);
+        let again = || {
+            asked.set(asked.get() + 1);
+            tree()
+        };
+        let rendered = lay_out(tree().expect("parsed"), &url, 20, &Cancel::new(), &again).expect("laid out");
+        let text: Vec<String> = rendered.lines.iter().map(|l| l.text()).collect();
+        assert!(asked.get() >= 1, "the first attempt fitted: {text:?}");
+        assert!(text[0].ends_with("dee") && text[2].ends_with("tex"), "{text:?}");
+        let nothing = lay_out(tree().expect("parsed"), &url, 20, &Cancel::new(), &|| None).expect("laid out");
+        assert_eq!(nothing.lines[0].text(), "[this page could not be laid out]");
+    }
+
+    #[test]
     fn a_raised_flag_stops_the_layout() {
         let url = Url::parse("http://example.com/").expect("constant URL");
         let parsed = super::super::parse::parse(&url, "<p>x</p>", &Cancel::new()).expect("parsed");
         let cancel = Cancel::new();
         cancel.raise();
-        assert!(lay_out(parsed.tree, &parsed.base, 40, &cancel).is_none());
+        assert!(lay_out(parsed.tree, &parsed.base, 40, &cancel, &|| None).is_none());
     }
 }

@@ -29,6 +29,7 @@ pub use pages::{directory_listing_html, escape_html, human_size, non_text_page_h
 pub use preview::{preview, Preview, PREVIEW_BYTES};
 pub use textual::{describe as describe_type, kind_of, pretty_json, readable_text, BodyKind};
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -211,13 +212,13 @@ const KEEP_TREE_NODES: usize = 250_000;
 impl Html {
     /// The source as the parser reads it (decoded, guarded), its encoding, and whether its
     /// tree is small enough to keep a copy of.
-    fn source(body: &[u8], content_type: Option<&str>) -> (String, &'static str, bool) {
+    fn source<'a>(body: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>, &'static str, bool) {
         let decoded = decode(guard::bytes(body), content_type, true);
         let scanned = guard::scan(&decoded.text);
         let keep = scanned.nodes <= KEEP_TREE_NODES;
         let source = match scanned.html {
-            std::borrow::Cow::Borrowed(_) => decoded.text,
-            std::borrow::Cow::Owned(guarded) => guarded,
+            Cow::Borrowed(_) => decoded.text,
+            Cow::Owned(guarded) => Cow::Owned(guarded),
         };
         (source, decoded.encoding, keep)
     }
@@ -354,20 +355,21 @@ impl Document {
             Body::Text(text) => Some(text::render(text, width)),
             Body::Html(html) => {
                 let kept = html.tree.lock().ok().and_then(|mut t| t.take());
+                // The source again: for a tree let go of (an old history entry), or a retry.
+                let again = || {
+                    let (source, _, _) = Html::source(&html.body, html.content_type.as_deref());
+                    Some(parse::parse(&self.url, &source, cancel)?.tree)
+                };
                 let tree = match kept {
                     Some(tree) => tree,
-                    // Let go of (an old history entry): the source again.
-                    None => {
-                        let (source, _, _) = Html::source(&html.body, html.content_type.as_deref());
-                        parse::parse(&self.url, &source, cancel)?.tree
-                    }
+                    None => again()?,
                 };
                 if keep && html.keep_tree {
                     if let Ok(mut slot) = html.tree.lock() {
                         slot.get_or_insert_with(|| tree.clone());
                     }
                 }
-                layout::lay_out(tree, &self.base, width, cancel)
+                layout::lay_out(tree, &self.base, width, cancel, &again)
             }
         }
     }

@@ -39,7 +39,7 @@ pub fn parse(url: &Url, html: &str, cancel: &Cancel) -> Option<Parsed> {
     if cancel.raised() {
         return None;
     }
-    Some(from_dom(url, dom))
+    Some(from_dom(url, dom, super::forms::may_have_fields(html)))
 }
 
 /// The DOM of a page, read in pieces of [`PIECE`] bytes, each cut at a character boundary.
@@ -73,10 +73,11 @@ fn dom_parser() -> html5ever::driver::Parser<RcDom> {
     html5ever::parse_document(RcDom::default(), opts)
 }
 
-fn from_dom(url: &Url, dom: RcDom) -> Parsed {
+/// `fields`: the page may have form fields (a walk of the whole DOM finds them).
+fn from_dom(url: &Url, dom: RcDom, fields: bool) -> Parsed {
     let cfg = super::layout::config(super::layout::Decorator::default());
     let (title, base) = inspect(&dom, url);
-    let forms = super::forms::extract(&dom, &base);
+    let forms = if fields { super::forms::extract(&dom, &base) } else { Default::default() };
     let tree = cfg.dom_into_render_tree(dom).unwrap_or_else(|_| empty_tree(&cfg));
     Parsed { title, base, forms, tree }
 }
@@ -238,7 +239,7 @@ mod tests {
             "<title> A\n  title </title><a href=/x aria-label='Home page'><svg></svg></a><a href=/y> </a>";
         let parsed = parse(&url, html, &Cancel::new()).expect("parsed");
         assert_eq!(parsed.title, "A title");
-        let rendered = super::super::layout::lay_out(parsed.tree, &parsed.base, 40, &Cancel::new());
+        let rendered = super::super::layout::lay_out(parsed.tree, &parsed.base, 40, &Cancel::new(), &|| None);
         let text: Vec<String> = rendered.expect("laid out").lines.iter().map(|l| l.text()).collect();
         assert!(text.join("\n").contains("[1]Home page") && text.join("\n").contains("[LINK]"), "{text:?}");
     }

@@ -75,7 +75,10 @@ pub fn kind_of(mime: &str) -> BodyKind {
 /// (a body that is not valid JSON is shown as it came).
 pub fn readable_text(bytes: &[u8], content_type: Option<&str>, json: bool) -> (String, &'static str) {
     let decoded = decode(bytes, content_type, false);
-    let text = if json { pretty_json(&decoded.text).unwrap_or(decoded.text) } else { decoded.text };
+    let text = match json {
+        true => pretty_json(&decoded.text).unwrap_or_else(|| decoded.text.into_owned()),
+        false => decoded.text.into_owned(),
+    };
     (text, decoded.encoding)
 }
 

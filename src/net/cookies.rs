@@ -35,19 +35,31 @@ impl CookieJar {
     pub fn new(file: Option<PathBuf>) -> (CookieJar, Option<String>) {
         let mut warning = None;
         let store = match &file {
-            // A FIFO or a device would block the read forever (issue: hostile input).
+            // A FIFO or a device would block the read forever (tests/hostile_files.rs).
             Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) => {
-                warning = Some(format!("{}: not a regular file; starting with no cookies", path.display()));
+                warning = Some(format!(
+                    "{}: not a regular file, so no cookies were read or will be kept; remove it to keep cookies again",
+                    path.display()
+                ));
                 CookieStore::default()
             }
             Some(path) => match std::fs::File::open(path) {
-                Ok(f) => cookie_store::serde::json::load(std::io::BufReader::new(f)).unwrap_or_else(|e| {
-                    warning = Some(format!("{}: {e}; starting with no cookies", path.display()));
+                // serde's words about types would say nothing to the user: the file is not
+                // one margay wrote.
+                Ok(f) => cookie_store::serde::json::load(std::io::BufReader::new(f)).unwrap_or_else(|_| {
+                    warning = Some(format!(
+                        "{}: not a cookie file margay can read; starting with no cookies and leaving it as it is (remove it to keep cookies again)",
+                        path.display()
+                    ));
                     CookieStore::default()
                 }),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => CookieStore::default(),
                 Err(e) => {
-                    warning = Some(format!("{}: {e}; starting with no cookies", path.display()));
+                    warning = Some(format!(
+                        "{}: cannot be read ({}); starting with no cookies",
+                        path.display(),
+                        crate::plain::io(&e)
+                    ));
                     CookieStore::default()
                 }
             },
@@ -135,7 +147,9 @@ impl CookieJar {
             .unwrap_or(Ok(()))
             .map_err(|e| e.to_string())?;
         let dir = path.parent().ok_or("the cookie file has no folder")?;
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            format!("cannot make the folder {} for cookies: {}", dir.display(), crate::plain::io(&e))
+        })?;
         let temp = path.with_extension(format!("tmp{}", std::process::id()));
         let write = || -> std::io::Result<()> {
             let mut options = std::fs::OpenOptions::new();
@@ -149,7 +163,7 @@ impl CookieJar {
         };
         write().map_err(|e| {
             let _ = std::fs::remove_file(&temp);
-            format!("cannot save cookies to {}: {e}", path.display())
+            format!("cannot save cookies to {}: {}", path.display(), crate::plain::io(&e))
         })
     }
 }

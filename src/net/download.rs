@@ -106,13 +106,18 @@ fn download(
         return Err(DownloadError::Exists(path.to_path_buf()));
     }
     let started = Instant::now();
-    let failed = |what: &str, e: &dyn std::fmt::Display| DownloadError::Failed(format!("{what}: {e}"));
+    let failed = |what: &str, e: &std::io::Error| {
+        DownloadError::Failed(format!("{what}: {}; choose another place to save it", crate::plain::io(e)))
+    };
     // Redirects are followed by the same policy as pages (no prompts: a download is a GET).
     let mut ctx = Context::default();
     let (head, mut reader) = loop {
         let super::Opened { head, body: reader, .. } = client.open(&request).map_err(|e| {
             let diagnosis = policy::diagnose_transport(&request.url, &e, &ctx.chain);
-            DownloadError::Failed(format!("{}: {}", diagnosis.title, diagnosis.explanation))
+            DownloadError::Failed(format!(
+                "{}: {} {}",
+                diagnosis.title, diagnosis.explanation, diagnosis.advice
+            ))
         })?;
         let info = RequestInfo::get(request.url.clone());
         match policy::decide(&info, &head, &[], &ctx) {
@@ -123,8 +128,9 @@ fn download(
             }
             _ => {
                 return Err(DownloadError::Failed(format!(
-                    "the server answered {} {}",
-                    head.status, head.reason
+                    "the server answered {} {}; open the link to see its page",
+                    head.status,
+                    crate::sanitize::line(&head.reason)
                 )))
             }
         }
@@ -132,7 +138,8 @@ fn download(
     let total = head.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     let part = part_path(path);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| failed(&format!("cannot create {}", dir.display()), &e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| failed(&format!("cannot make the folder {}", dir.display()), &e))?;
     }
     let mut part_slot = handle.part.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if cancelled.load(Ordering::Relaxed) {
@@ -185,10 +192,19 @@ fn copy(
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(DownloadError::Failed(format!("the download broke off: {e}"))),
+            Err(e) => {
+                return Err(DownloadError::Failed(format!(
+                    "the download broke off ({}); try again",
+                    crate::plain::io(&e)
+                )))
+            }
         };
-        file.write_all(&buffer[..n])
-            .map_err(|e| DownloadError::Failed(format!("cannot write the file: {e}")))?;
+        file.write_all(&buffer[..n]).map_err(|e| {
+            DownloadError::Failed(format!(
+                "cannot write the file: {}; choose another place to save it",
+                crate::plain::io(&e)
+            ))
+        })?;
         bytes += n as u64;
         if last_report.is_none_or(|t| t.elapsed() >= Duration::from_millis(100)) {
             last_report = Some(Instant::now());
@@ -197,7 +213,7 @@ fn copy(
     }
     if total.is_some_and(|t| bytes < t) {
         return Err(DownloadError::Failed(format!(
-            "the server sent {bytes} of {} bytes",
+            "the server sent {bytes} of {} bytes; try again",
             total.unwrap_or(0)
         )));
     }

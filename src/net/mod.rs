@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use url::Url;
 
-/// The largest body read before the load stops (issue: hostile pages). 50 MB.
+/// The largest body read before the load stops (tests/hostile_network.rs). 50 MB.
 pub const DEFAULT_BODY_CAP: u64 = 50 * 1024 * 1024;
 
 /// One request as the user's navigation asks for it.
@@ -528,11 +528,7 @@ pub(crate) fn read_capped(
 
 /// An I/O error in words, without the "(os error N)" a user has no use for.
 pub(crate) fn plain_io(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" (os error ") {
-        Some(at) if text.ends_with(')') => text[..at].to_string(),
-        _ => text,
-    }
+    crate::plain::io(e)
 }
 
 /// What a ureq timeout was waiting for.
@@ -602,7 +598,27 @@ fn transport_failure(e: ureq::Error, url: &Url) -> TransportFailure {
             TransportFailure::HeadTooLarge(format!("more than {} KB of headers", limit / 1024))
         }
         E::Protocol(p) => TransportFailure::Protocol(p.to_string()),
-        other => TransportFailure::Protocol(other.to_string()),
+        other => TransportFailure::Protocol(ureq_words(&other)),
+    }
+}
+
+/// ureq's other errors in words: its own texts start with the variant's name ("http: …",
+/// "bad uri: …", "other: …") or carry another library's debug formatting.
+fn ureq_words(e: &ureq::Error) -> String {
+    use ureq::Error as E;
+    match e {
+        E::Http(e) => {
+            format!("the request could not be made ({})", crate::plain::debug_words(&e.to_string()))
+        }
+        E::BadUri(uri) => format!("the address cannot be sent ({uri})"),
+        E::InvalidProxyUrl => "the proxy's address is not usable".to_string(),
+        E::ConnectProxyFailed(why) => format!("the proxy did not open a connection ({why})"),
+        E::LargeResponseHeader(_, limit) => format!("the answer's headers are larger than {limit} bytes"),
+        E::TlsRequired => "the connection needed TLS but was plain".to_string(),
+        E::RequireHttpsOnly(why) => format!("only https is allowed ({why})"),
+        E::Io(io) => plain_io(io),
+        E::Other(other) => crate::plain::debug_words(&other.to_string()),
+        other => crate::plain::debug_words(&other.to_string()),
     }
 }
 

@@ -66,7 +66,12 @@ impl Tls {
                 let _ = self.notes.set(notes);
                 WebPkiServerVerifier::builder_with_provider(Arc::new(roots), self.provider.clone())
                     .build()
-                    .map_err(|e| format!("no usable certificate authorities ({e})"))
+                    .map_err(|e| {
+                        format!(
+                            "no usable certificate authorities ({})",
+                            crate::plain::debug_words(&e.to_string())
+                        )
+                    })
             })
             .clone()
     }
@@ -82,7 +87,10 @@ fn load_roots(settings: &TlsSettings) -> (RootCertStore, Vec<String>) {
     let mut notes = Vec::new();
     let native = rustls_native_certs::load_native_certs();
     for error in native.errors.iter().take(3) {
-        notes.push(format!("the system's certificate store: {error}"));
+        notes.push(format!(
+            "the system's certificate store: {}",
+            crate::plain::debug_words(&error.to_string())
+        ));
     }
     roots.add_parsable_certificates(native.certs);
     if let Some(file) = &settings.ca_file {
@@ -94,7 +102,11 @@ fn load_roots(settings: &TlsSettings) -> (RootCertStore, Vec<String>) {
                     notes.push(format!("ca_file {}: no certificate in it could be used", file.display()));
                 }
             }
-            Err(e) => notes.push(format!("ca_file {}: cannot be read ({e})", file.display())),
+            Err(e) => notes.push(format!(
+                "ca_file {}: cannot be read ({})",
+                file.display(),
+                crate::plain::debug_words(&e.to_string())
+            )),
         }
     }
     (roots, notes)
@@ -191,7 +203,7 @@ fn problem_of(error: &rustls::Error, end_entity: &CertificateDer<'_>) -> TlsProb
             }
             other => TlsProblem::Other(describe_certificate_error(other)),
         },
-        other => TlsProblem::Other(other.to_string()),
+        other => TlsProblem::Other(describe_rustls_error(other)),
     }
 }
 
@@ -202,7 +214,48 @@ fn describe_certificate_error(e: &CertificateError) -> String {
         CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
             "the certificate is not meant for a web server".into()
         }
-        other => format!("the certificate was refused: {other}"),
+        CertificateError::BadSignature => "the certificate's signature does not match its issuer".into(),
+        CertificateError::UnsupportedSignatureAlgorithmContext { .. } => {
+            "the certificate is signed in a way margay does not support".into()
+        }
+        CertificateError::UnhandledCriticalExtension => {
+            "the certificate has a critical extension margay does not know".into()
+        }
+        CertificateError::ApplicationVerificationFailure => "the certificate was refused".into(),
+        // webpki's reasons print as their enum names (`UnsupportedCertVersion`).
+        CertificateError::Other(other) => {
+            format!("the certificate was refused: {}", crate::plain::debug_words(&other.to_string()))
+        }
+        other => format!("the certificate was refused: {}", crate::plain::debug_words(&other.to_string())),
+    }
+}
+
+/// A TLS error other than a refused certificate, in words. rustls prints most of its reasons
+/// as enum names (`received fatal alert: HandshakeFailure`).
+pub(crate) fn describe_rustls_error(e: &rustls::Error) -> String {
+    use rustls::Error as E;
+    let words = |debug: String| crate::plain::camel_words(&debug);
+    match e {
+        E::InvalidCertificate(e) => describe_certificate_error(e),
+        E::AlertReceived(alert) => {
+            format!("the server ended the TLS handshake ({})", words(format!("{alert:?}")))
+        }
+        E::PeerIncompatible(why) => {
+            format!(
+                "the server and margay have no TLS version or cipher in common ({})",
+                words(format!("{why:?}"))
+            )
+        }
+        E::PeerMisbehaved(why) => {
+            format!("the server broke the TLS protocol ({})", words(format!("{why:?}")))
+        }
+        E::InvalidMessage(why) => {
+            format!("the server sent something that is not valid TLS ({})", words(format!("{why:?}")))
+        }
+        E::NoCertificatesPresented => "the server presented no certificate".to_string(),
+        E::DecryptError => "the server's messages could not be decrypted".to_string(),
+        E::General(why) => crate::plain::debug_words(why),
+        other => crate::plain::debug_words(&other.to_string()),
     }
 }
 
@@ -272,8 +325,8 @@ pub(super) fn failure_for(host_port: &str, error: &std::io::Error) -> TlsFailure
         | Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidEmptyPayload)) => {
             TlsProblem::PlainHttp
         }
-        Some(e) => TlsProblem::Other(e.to_string()),
-        None => TlsProblem::Other(error.to_string()),
+        Some(e) => TlsProblem::Other(describe_rustls_error(e)),
+        None => TlsProblem::Other(crate::plain::io(error)),
     };
     TlsFailure { host_port: host_port.to_string(), problem, certificate }
 }
@@ -314,7 +367,7 @@ impl<In: Transport> Connector<In> for TlsConnector {
         let verifier = Verifier { webpki, trusted: self.tls.trusted.clone(), host_port: host_port.clone() };
         let mut config = ClientConfig::builder_with_provider(self.tls.provider.clone())
             .with_safe_default_protocol_versions()
-            .map_err(|e| refuse(TlsFailure::other(&host_port, e.to_string())))?
+            .map_err(|e| refuse(TlsFailure::other(&host_port, describe_rustls_error(&e))))?
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier))
             .with_no_client_auth();
@@ -324,7 +377,7 @@ impl<In: Transport> Connector<In> for TlsConnector {
         })?;
         PRESENTED.with(|p| *p.borrow_mut() = None);
         let mut conn = ClientConnection::new(Arc::new(config), name)
-            .map_err(|e| refuse(TlsFailure::other(&host_port, e.to_string())))?;
+            .map_err(|e| refuse(TlsFailure::other(&host_port, describe_rustls_error(&e))))?;
         let mut sock = TransportAdapter::new(transport.boxed(), details.current_time.clone());
         sock.set_timeout(details.timeout);
         if let Err(e) = conn.complete_io(&mut sock) {

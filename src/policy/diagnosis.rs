@@ -345,6 +345,8 @@ pub fn diagnose_transport(url: &Url, failure: &TransportFailure, chain: &[Hop]) 
 fn transport_text(f: &TransportFailure, url: &Url) -> (String, String, String) {
     let host = url.host_str().unwrap_or("the server");
     let port = url.port_or_known_default().map_or_else(String::new, |p| format!(" on port {p}"));
+    // Details come from the system and libraries: their words, without debug formatting.
+    let clean = |d: &str| clean(&crate::plain::debug_words(d));
     let detail = |d: &str| {
         let d = clean(d.trim());
         if d.is_empty() {

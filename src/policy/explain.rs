@@ -56,7 +56,7 @@ const ROWS: &[Row] = &[
     Row(401, "Unauthorized", "The document is protected: a user name and password (or other credentials) are needed.",
         Some("Unauthorized: the response names the acceptable authorization schemes; retry with a suitable Authorization header."), false),
     Row(402, "Payment Required", "Access requires payment. The code was reserved for future use and few servers send it.",
-        Some("PaymentRequired: the response names the acceptable charging schemes; the client may retry with a suitable ChargeTo header."), true),
+        Some("Payment required: the response names the acceptable charging schemes; the client may retry with a suitable ChargeTo header."), true),
     Row(403, "Forbidden", "The server understood the request but refuses it; logging in will not help.",
         Some("Forbidden: the request is for something forbidden; authorization will not help."), false),
     Row(404, "Not Found", "The server has nothing at this address.",

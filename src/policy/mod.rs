@@ -5,8 +5,8 @@
 //! redirect, choose between addresses, use the cached copy, ask for credentials, or show a
 //! diagnostic page. The TUI and `--dump` both call it, so they cannot disagree.
 //!
-//! The specification is the 1992 status-code document (`shared/spec/http-status-codes-1992.md`),
-//! with RFC 9110 meanings where the two differ; `shared/DESIGN.md` has the contract table.
+//! The specification is the 1992 status-code document, with RFC 9110 meanings where the two
+//! differ; `docs/design.md` has the contract table and what that document asks.
 //! An unrecognised code is treated like the x00 code of its class, as RFC 9110 §15 requires.
 //!
 //! This module must never do I/O: no network, no disk, no terminal, no ureq types. The only
@@ -31,7 +31,7 @@ use std::fmt;
 use std::time::SystemTime;
 use url::Url;
 
-/// How many redirects one navigation may follow (issue 3, point 5).
+/// How many redirects one navigation may follow (as many as Firefox and Chrome follow).
 pub const DEFAULT_MAX_HOPS: usize = 20;
 /// How many times rejected credentials are asked for again before the 401 diagnostic page.
 pub const MAX_AUTH_ATTEMPTS: u32 = 3;

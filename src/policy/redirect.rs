@@ -1,4 +1,4 @@
-//! The redirect rules (issue 3, point 5): which 3xx responses are followed, with which method
+//! The redirect rules (the contract in `docs/design.md`): which 3xx responses are followed, with which method
 //! and body, what the UI must do along the way (keep the original link, offer a bookmark
 //! relink, strip credentials, warn about a downgrade, ask before re-sending form data), and
 //! when a chain must stop (refused scheme, loop, hop limit, missing or malformed target).

@@ -55,7 +55,14 @@ impl TrustedCerts {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 (TrustedCerts { path, ..Default::default() }, None)
             }
-            Err(e) => (TrustedCerts { path, ..Default::default() }, Some(format!("{}: {e}", file.display()))),
+            Err(e) => (
+                TrustedCerts { path, ..Default::default() },
+                Some(format!(
+                    "{}: cannot be read ({}), so no certificate is trusted beyond the usual authorities; make it a text file or remove it",
+                    file.display(),
+                    crate::plain::io(&e)
+                )),
+            ),
         }
     }
 
@@ -172,7 +179,7 @@ impl TrustedCerts {
         }
         let written = super::save::save_atomically(&path, text.as_bytes(), true)
             .map(|_| ())
-            .map_err(|(p, e, _)| format!("{}: {e}", p.display()));
+            .map_err(|(p, e, _)| format!("{}: {}", p.display(), crate::plain::debug_words(&e)));
         self.seen = stamp(&path);
         written
     }

@@ -84,6 +84,9 @@ pub struct App {
     pub(super) visited: Visited,
     /// The visited links changed since they were last handed out to be saved.
     pub(super) visited_dirty: bool,
+    /// A problem with the settings found at start: it stays on the status line, even over
+    /// the first page's own message, until a key is pressed.
+    pub(super) warning_until_key: Option<String>,
     next_id: u64,
     next_tab: u64,
     /// Effects asked for along the way (a layout for a page just shown), handed out with
@@ -111,6 +114,7 @@ impl App {
             downloads: Vec::new(),
             visited: Visited::default(),
             visited_dirty: false,
+            warning_until_key: None,
             next_id: 1,
             next_tab: 2,
             outbox: Vec::new(),
@@ -174,11 +178,6 @@ impl App {
 
     pub fn status(&self) -> &StatusLine {
         &self.status
-    }
-
-    /// A problem to show at once (a settings file with a mistake).
-    pub fn warn(&mut self, message: impl Into<String>) {
-        self.status = StatusLine::Error(message.into());
     }
 
     pub fn visited(&self) -> &Visited {
@@ -310,7 +309,15 @@ impl App {
         self.tab_mut().clamp_scroll(screen);
     }
 
+    /// Show a problem found at start (a settings or keymap file with a mistake) until the
+    /// user presses a key, whatever a load says meanwhile.
+    pub fn warn_until_key(&mut self, warning: String) {
+        self.status = StatusLine::Error(warning.clone());
+        self.warning_until_key = Some(warning);
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.warning_until_key = None;
         match std::mem::replace(&mut self.mode, Mode::Browse) {
             Mode::Browse => self.on_browse_key(key),
             Mode::Prompt(prompt) => self.on_prompt_key(prompt, key),

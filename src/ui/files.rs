@@ -97,7 +97,8 @@ impl App {
                 self.push_page(page, LoadMode::Push);
                 self.status = StatusLine::Info(format!("The output of {viewer}; Left goes back."));
             }
-            Err(e) => self.status = StatusLine::Error(e),
+            // The viewer's failure comes from the system: its words, without the error number.
+            Err(e) => self.status = StatusLine::Error(crate::plain::debug_words(&e)),
         }
     }
 
@@ -205,7 +206,11 @@ impl App {
                 self.ask(Prompt::Choice(Choice::Overwrite { what, path: path.display().to_string() }));
             }
             Err((path, message, false)) => {
-                self.status = StatusLine::Error(format!("Could not save {}: {message}", path.display()))
+                self.status = StatusLine::Error(format!(
+                    "Could not save {}: {}; choose another name or folder",
+                    path.display(),
+                    crate::plain::debug_words(&message)
+                ))
             }
         }
     }
@@ -262,7 +267,7 @@ impl App {
             return;
         };
         let content_type = page.info.content_type().map(str::to_string);
-        let text = decode(&body, content_type.as_deref(), true).text;
+        let text = decode(&body, content_type.as_deref(), true).text.into_owned();
         let mut doc = Document::from_text(&page.address, text);
         doc.title = format!(
             "Source of {}",

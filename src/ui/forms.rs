@@ -137,7 +137,7 @@ impl App {
                     *value = FieldValue::Text(text);
                 }
             }
-            Err(message) => self.status = StatusLine::Error(message),
+            Err(message) => self.status = StatusLine::Error(crate::plain::debug_words(&message)),
         }
     }
 

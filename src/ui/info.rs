@@ -115,6 +115,6 @@ pub fn page_info_html(page: &Page) -> String {
 }
 
 fn link(url: &str) -> String {
-    // A password in the address is not shown (issue: hostile input); the link still works.
+    // A password in the address is not shown (tests/hostile_injection.rs); the link still works.
     format!("<a href=\"{}\">{}</a>", escape_html(url), escape_html(&crate::sanitize::display_url_str(url)))
 }

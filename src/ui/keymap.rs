@@ -264,9 +264,13 @@ impl Keymap {
             line: line_of(offset),
             message,
         };
+        check_shape(text).map_err(|(offset, message)| err(offset, message))?;
         let raw: BTreeMap<Spanned<String>, RawEntry> = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            err(offset, e.message().trim().to_string())
+            err(
+                offset,
+                format!("this line cannot be used ({})", crate::plain::debug_words(e.message().trim())),
+            )
         })?;
         // Every action named, with its keys and where it was named.
         let mut named: Vec<(Action, &Keys, usize)> = Vec::new();
@@ -274,15 +278,8 @@ impl Keymap {
             match entry {
                 RawEntry::Keys(keys) => named.push((action_named(name, &err)?, keys, name.span().start)),
                 RawEntry::Section(section) => {
-                    let layer = Layer::from_section(name.get_ref()).ok_or_else(|| {
-                        err(
-                            name.span().start,
-                            format!(
-                                "unknown section '[{}]' (the sections are [bookmarks_page], [cookies_page] and [history_page])",
-                                name.get_ref()
-                            ),
-                        )
-                    })?;
+                    let layer = Layer::from_section(name.get_ref())
+                        .ok_or_else(|| err(name.span().start, unknown_section(name.get_ref())))?;
                     for (action_name, keys) in section {
                         let action = action_named(action_name, &err)?;
                         if action.layer() != layer {
@@ -301,7 +298,7 @@ impl Keymap {
             let mut parsed = Vec::new();
             for key in list.iter() {
                 let k = Key::parse(key.get_ref())
-                    .ok_or_else(|| err(key.span().start, format!("unknown key '{}'", key.get_ref())))?;
+                    .ok_or_else(|| err(key.span().start, unknown_key(key.get_ref())))?;
                 parsed.push(k);
             }
             keys.insert(*action, parsed);
@@ -332,6 +329,44 @@ impl Keymap {
         Ok(Keymap { by_key, keys })
     }
 
+    /// The user's keymap file laid over the defaults, or the defaults with a message saying
+    /// why the file was not used.
+    pub fn load(file: Option<&std::path::Path>) -> (Keymap, Option<String>) {
+        let Some(file) = file else { return (Keymap::defaults(), None) };
+        // A FIFO or a device would block the read forever (tests/hostile_files.rs).
+        let text = if std::fs::metadata(file).is_ok_and(|m| !m.is_file()) {
+            Err(std::io::Error::other("not a regular file"))
+        } else {
+            std::fs::read_to_string(file)
+        };
+        match text {
+            Ok(text) => match Keymap::with_overrides(&text, &file.display().to_string()) {
+                Ok(map) => (map, None),
+                Err(e) => (
+                    Keymap::defaults(),
+                    Some(format!(
+                        "{e} — using the default keys until it is fixed (margay keys --print-default shows them all)."
+                    )),
+                ),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Keymap::defaults(), None),
+            Err(e) => {
+                let why = if e.kind() == std::io::ErrorKind::InvalidData {
+                    "it is not UTF-8 text".to_string()
+                } else {
+                    crate::plain::io(&e)
+                };
+                (
+                    Keymap::defaults(),
+                    Some(format!(
+                        "{}: {why} — using the default keys; make it a readable text file, or remove it.",
+                        file.display()
+                    )),
+                )
+            }
+        }
+    }
+
     /// What a key does on a page of this layer: the layer's own keys first, then those of
     /// every page.
     pub fn action_for(&self, layer: Layer, ev: &KeyEvent) -> Option<Action> {
@@ -359,6 +394,73 @@ fn action_named(
     name: &Spanned<String>,
     err: &impl Fn(usize, String) -> KeymapError,
 ) -> Result<Action, KeymapError> {
-    Action::from_name(name.get_ref())
-        .ok_or_else(|| err(name.span().start, format!("unknown action '{}'", name.get_ref())))
+    Action::from_name(name.get_ref()).ok_or_else(|| err(name.span().start, unknown_action(name.get_ref())))
+}
+
+/// The file is TOML, and every entry is an action's name with a list of keys in quotes, or a
+/// section of a kind of page holding such entries; the first problem with its offset. Words
+/// for the user, not serde's words about Rust types.
+fn check_shape(text: &str) -> Result<(), (usize, String)> {
+    use toml::de::DeValue;
+    let table = toml::de::DeTable::parse(text)
+        .map_err(|e| (e.span().map_or(0, |s| s.start), crate::plain::toml_syntax(e.message())))?;
+    for (name, value) in table.get_ref() {
+        let name_text: &str = name.get_ref().as_ref();
+        if let DeValue::Table(section) = value.get_ref() {
+            if Layer::from_section(name_text).is_none() {
+                return Err((name.span().start, unknown_section(name_text)));
+            }
+            for (name, value) in section {
+                check_entry(name.get_ref().as_ref(), name.span().start, value)?;
+            }
+            continue;
+        }
+        check_entry(name_text, name.span().start, value)?;
+    }
+    Ok(())
+}
+
+/// One `action = ["key", …]` line.
+fn check_entry(
+    name: &str,
+    at: usize,
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+) -> Result<(), (usize, String)> {
+    use toml::de::DeValue;
+    if Action::from_name(name).is_none() {
+        return Err((at, unknown_action(name)));
+    }
+    let DeValue::Array(keys) = value.get_ref() else {
+        return Err((
+            value.span().start,
+            format!("{name} must be a list of keys in brackets, such as {name} = [\"x\", \"Ctrl-X\"]"),
+        ));
+    };
+    if let Some(key) = keys.iter().find(|k| !matches!(k.get_ref(), DeValue::String(_))) {
+        return Err((
+            key.span().start,
+            "a key is written in quotes, such as \"g\" or \"Ctrl-R\"".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+fn unknown_section(name: &str) -> String {
+    let name: String = name.chars().filter(|c| !c.is_control()).take(60).collect();
+    format!(
+        "unknown section '[{name}]' (the sections are [bookmarks_page], [cookies_page] and [history_page])"
+    )
+}
+
+fn unknown_action(name: &str) -> String {
+    let name: String = name.chars().filter(|c| !c.is_control()).take(60).collect();
+    format!("unknown action '{name}'; margay keys --print-default lists the actions")
+}
+
+fn unknown_key(key: &str) -> String {
+    let key: String = key.chars().filter(|c| !c.is_control()).take(60).collect();
+    format!(
+        "unknown key '{key}'; a key is one character, Ctrl-x, F1 to F12, or one of Enter, Esc, Tab, BackTab, \
+         Backspace, Delete, Space, Up, Down, Left, Right, PageUp, PageDown, Home, End"
+    )
 }

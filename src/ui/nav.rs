@@ -84,6 +84,8 @@ impl App {
             }
         }
         if url.scheme() == "file" && !may_open_files {
+            // A remote page must not open local files (a link could read them); typed addresses and
+            // links on local pages may.
             self.status = StatusLine::Error(format!("A web page cannot open local files ({url})."));
             return Vec::new();
         }
@@ -469,6 +471,10 @@ impl App {
         // A body margay does not display is described; saving or opening it waits for a key.
         if let (Some(mime), true) = (not_shown, ti != self.active || self.status == StatusLine::None) {
             self.say(ti, StatusLine::Info(format!("{mime}: p saves it, o opens it with your viewer.")));
+        }
+        // A settings problem found at start is not replaced by the first page's message.
+        if let Some(warning) = &self.warning_until_key {
+            self.status = StatusLine::Error(warning.clone());
         }
     }
 

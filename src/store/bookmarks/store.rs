@@ -29,12 +29,12 @@ pub enum StoreError {
     /// The file exists but is not a bookmark file margay can read; it is left untouched.
     #[error("{}: {error}; the file is left untouched and the bookmarks are read-only until it is fixed", path.display())]
     Unparseable { path: PathBuf, error: ParseError },
-    #[error("cannot read {}: {error}", path.display())]
+    #[error("cannot read {}: {}; check the path (or name another file with --bookmarks)", path.display(), crate::plain::io(error))]
     Read { path: PathBuf, error: io::Error },
-    #[error("cannot lock {}: {error}", path.display())]
+    #[error("cannot lock {}: {}; check that its folder can be written", path.display(), crate::plain::io(error))]
     Lock { path: PathBuf, error: io::Error },
     /// Writing failed; the file it was replacing is as it was.
-    #[error("cannot save the bookmarks to {}: {error}; the file is unchanged", path.display())]
+    #[error("cannot save the bookmarks to {}: {}; the file is unchanged (check the disk and the folder)", path.display(), crate::plain::io(error))]
     Write { path: PathBuf, error: io::Error },
     /// An import file cannot be parsed.
     #[error("{}: {error}", path.display())]
@@ -223,7 +223,7 @@ impl BookmarkStore {
                 path: self.path.clone(),
                 error: io::Error::new(
                     e.kind(),
-                    format!("the backup {} cannot be written ({e})", backup.display()),
+                    format!("the backup {} cannot be written ({})", backup.display(), crate::plain::io(&e)),
                 ),
             })?;
         }
@@ -237,7 +237,7 @@ impl BookmarkStore {
 
     /// The parsed file and its bytes (`None` when there is no file yet).
     fn read_disk(&self) -> Result<(Bookmarks, Option<Vec<u8>>), StoreError> {
-        // A FIFO or a device would block the read forever (issue: hostile input).
+        // A FIFO or a device would block the read forever (tests/hostile_files.rs).
         if fs::metadata(&self.path).is_ok_and(|m| !m.is_file()) {
             let error = io::Error::other("not a regular file");
             return Err(StoreError::Read { path: self.path.clone(), error });
