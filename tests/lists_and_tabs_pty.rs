@@ -120,3 +120,17 @@ fn tabs_in_a_real_terminal() {
     let raw = s.wait_exit();
     assert_restored(&s, &raw);
 }
+
+#[test]
+fn www_home_may_be_an_about_page() {
+    let mut s =
+        Session::spawn(&[], 90, 20, &[("WWW_HOME", "about:bookmarks")], fresh_home("about"), Run::ThenStty);
+    s.wait_text("Bookmarks — about:bookmarks");
+    // Ctrl-R makes the same page again, not the start page.
+    s.send(b"\x12");
+    s.wait_text("Bookmarks — about:bookmarks");
+    assert!(!s.screen().contains("Welcome to margay"), "{}", s.screen());
+    s.send(b"Q");
+    let raw = s.wait_exit();
+    assert_restored(&s, &raw);
+}
