@@ -35,8 +35,7 @@ fn colour_of(s: &Session, text: &str) -> vt100::Color {
     let screen = s.parser.screen();
     let (rows, cols) = screen.size();
     for row in 0..rows {
-        let line: String =
-            (0..cols).map(|c| screen.cell(row, c).map_or(" ".into(), |c| c.contents())).collect();
+        let line: String = (0..cols).map(|c| screen.cell(row, c).map_or(" ", |c| c.contents())).collect();
         if let Some(at) = line.find(text) {
             let col = line[..at].chars().count() as u16;
             return screen.cell(row, col).unwrap().fgcolor();

@@ -173,7 +173,7 @@ fn a_load_in_a_background_tab_shows_its_progress_in_the_tab_bar() {
     // How much had come when the last report was made varies; the rest of the screen does not.
     let shown = d
         .screen()
-        .replace(&server.url("/").trim_end_matches('/'), "http://127.0.0.1:PORT")
+        .replace(server.url("/").trim_end_matches('/'), "http://127.0.0.1:PORT")
         .replace(&format!("⟳ {done}%"), "⟳ NN%");
     insta::assert_snapshot!(shown);
     release.send(()).unwrap();
