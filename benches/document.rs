@@ -9,7 +9,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingM
 use margay::document::{preview, Cancel, Document};
 use margay::dump::{self, DumpMode};
 use margay::net::{Client, NetConfig};
-use margay::ui::{App, Effect, Keymap, Msg};
+use margay::ui::{App, Effect, Keymap, Msg, PageKind};
 use std::hint::black_box;
 
 #[path = "support/mod.rs"]
@@ -70,7 +70,11 @@ fn resize(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     for page in support::pages() {
         let mut app = App::new(Keymap::defaults(), 80, 40);
-        app.show_document(page.url(), Document::from_bytes(&page.url(), Some("text/html"), &page.bytes));
+        app.show_document(
+            page.url(),
+            PageKind::Web,
+            Document::from_bytes(&page.url(), Some("text/html"), &page.bytes),
+        );
         let effects = app.pending_effects();
         run_layouts(&mut app, effects);
         let mut wide = false;

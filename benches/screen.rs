@@ -7,7 +7,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use margay::document::Document;
-use margay::ui::{Action, App, Keymap, Msg};
+use margay::ui::{Action, App, Effect, Keymap, Msg, PageKind};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -19,18 +19,24 @@ mod support;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];
 
+/// The app showing the page, laid out (the layout it asks for is made here, in turn).
 fn app_with(page: &support::BenchPage, width: u16, height: u16) -> App {
     let mut app = App::new(Keymap::defaults(), width, height);
-    app.show_document(page.url(), Document::from_bytes(&page.url(), Some("text/html"), &page.bytes));
+    let doc = Document::from_bytes(&page.url(), Some("text/html"), &page.bytes);
+    app.show_document(page.url(), PageKind::Web, doc);
+    for effect in app.pending_effects() {
+        if let Effect::Layout { doc, width } = effect {
+            let rendered = doc.layout(width, &margay::document::Cancel::new());
+            app.update(Msg::Laid { doc: doc.id, width, rendered });
+        }
+    }
     app
 }
 
 fn scroll_to(app: &mut App, fraction: f64) {
     let body = app.body_height();
-    if let Some(p) = app.history.current_mut() {
-        let max = p.rendered.lines.len().saturating_sub(body);
-        p.scroll = (max as f64 * fraction) as usize;
-    }
+    let lines = app.page().map_or(0, |p| p.rendered.lines.len());
+    app.scroll_to((lines.saturating_sub(body) as f64 * fraction) as usize);
 }
 
 fn key(app: &mut App, code: KeyCode) {

@@ -9,7 +9,7 @@
 //! terminal; `export` into a file or a pipe writes the bookmark file's bytes unchanged.
 
 use crate::net::{Client, NetConfig};
-use crate::store::bookmarks::check::{self, Category, Verdict};
+use crate::shell::bookmark_check::{self, Category, Verdict};
 use crate::store::bookmarks::{Added, Bookmark, BookmarkStore, Bookmarks, Folder, Item};
 use crate::store::config::Config;
 use crate::store::paths::Paths;
@@ -247,7 +247,7 @@ fn check(
             let _ = std::io::stderr().flush();
         }
     };
-    let verdicts = check::check_all(&client, &urls, jobs, &mut progress);
+    let verdicts = bookmark_check::check_all(&client, &urls, jobs, &mut progress);
     if tty {
         eprint!("\r\x1b[2K");
     }

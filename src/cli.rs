@@ -11,7 +11,7 @@
 use crate::net::NetConfig;
 use crate::store::config::{self, Config};
 use crate::store::paths::Paths;
-use crate::ui::keymap::{Action, Keymap, DEFAULT_KEYMAP};
+use crate::ui::keymap::{Action, Keymap, Layer, DEFAULT_KEYMAP};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -184,10 +184,14 @@ pub fn keys(args: KeysArgs) -> ExitCode {
     }
     let (keymap, warning) = Keymap::load(Paths::from_env().keymap_file().as_deref());
     let mut out = std::io::stdout().lock();
-    for action in Action::ALL {
-        let keys: Vec<String> = keymap.keys_for(*action).iter().map(|k| k.label()).collect();
-        let keys = if keys.is_empty() { "(not bound)".to_string() } else { keys.join(", ") };
-        let _ = writeln!(out, "{:<18} {:<22} {}", action.name(), keys, action.description());
+    // By kind of page, as the help page shows them: a key of the bookmarks page acts only there.
+    for layer in Layer::ALL {
+        let _ = writeln!(out, "{}:", layer.title());
+        for action in Action::ALL.iter().filter(|a| a.layer() == *layer) {
+            let keys: Vec<String> = keymap.keys_for(*action).iter().map(|k| k.label()).collect();
+            let keys = if keys.is_empty() { "(not bound)".to_string() } else { keys.join(", ") };
+            let _ = writeln!(out, "{:<18} {:<22} {}", action.name(), keys, action.description());
+        }
     }
     match warning {
         Some(warning) => {

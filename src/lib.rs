@@ -2,7 +2,8 @@
 //!
 //! The crate is split into a pure core (document rendering, status-code policy, history,
 //! keymap, app state) and a thin shell (terminal, network, disk) so that tests and benches
-//! can drive the core directly. `docs/design.md` describes the shape.
+//! can drive the core directly; `runner` carries out the app's effects for the binary and the
+//! tests alike. `docs/design.md` describes the shape.
 
 pub mod bookmarks_cli;
 pub mod certs_cli;
@@ -15,6 +16,7 @@ pub mod navigation;
 pub mod net;
 pub mod plain;
 pub mod policy;
+pub mod runner;
 pub mod sanitize;
 pub mod shell;
 pub mod store;

@@ -10,13 +10,13 @@ use clap::Parser;
 use margay::dump::{self, DumpMode};
 use margay::net::cache::{Cache, DEFAULT_DISK_CAP, DEFAULT_MEMORY_CAP};
 use margay::net::cookies::CookieJar;
-use margay::net::{self, Client, NetConfig};
+use margay::net::{Client, NetConfig};
+use margay::runner::{Handover, Runner};
 use margay::store::config::Config;
 use margay::store::paths::Paths;
-use margay::ui::{self, App, Effect, Keymap, Msg};
+use margay::ui::{self, App, Keymap, Msg, Settings};
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
-use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
@@ -186,6 +186,7 @@ fn main() -> ExitCode {
         warning: keymap_warning.or(config_warning).or(cookie_warning),
         download_dir,
         bookmark_file: config.bookmarks.file.clone().or_else(|| paths.bookmarks_file()),
+        visited_file: paths.visited_file(),
         page_colours: config.display.page_colours,
     };
     let result = run_tui(session);
@@ -210,6 +211,8 @@ struct Session {
     warning: Option<String>,
     download_dir: std::path::PathBuf,
     bookmark_file: Option<std::path::PathBuf>,
+    /// Where the visited links are kept (none: not kept).
+    visited_file: Option<std::path::PathBuf>,
     page_colours: bool,
 }
 
@@ -293,194 +296,94 @@ fn run_tui(session: Session) -> anyhow::Result<()> {
     result
 }
 
+/// The terminal's side of the runner: the user's editor and viewer get the terminal.
+struct TerminalHandover<'a> {
+    terminal: &'a mut ratatui::DefaultTerminal,
+    gate: &'a terminal::InputGate,
+    /// Files handed to viewers live here until margay ends (a viewer may read them late).
+    viewer_files: &'a mut Option<std::io::Result<tempfile::TempDir>>,
+}
+
+impl Handover for TerminalHandover<'_> {
+    fn edit_text(&mut self, text: &str) -> Result<String, String> {
+        terminal::edit_externally(self.terminal, self.gate, text)
+    }
+
+    fn open_externally(
+        &mut self,
+        body: &[u8],
+        mime: &str,
+        name: &str,
+        late: mpsc::Sender<Msg>,
+    ) -> Result<margay::ui::files::OpenedWith, String> {
+        let dir = self
+            .viewer_files
+            .get_or_insert_with(|| tempfile::Builder::new().prefix("margay-").tempdir())
+            .as_ref()
+            .map_err(|e| format!("cannot make a folder for the viewer's files: {e}"))?;
+        terminal::open_externally(self.terminal, self.gate, dir.path(), body, mime, name, late)
+    }
+}
+
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     session: Session,
     tx: mpsc::Sender<Msg>,
     rx: mpsc::Receiver<Msg>,
 ) -> anyhow::Result<()> {
-    let Session { client, start, keymap, warning, download_dir, bookmark_file, page_colours } = session;
-    let gate = terminal::spawn_input(tx.clone());
+    let Session { client, start, keymap, warning, download_dir, bookmark_file, visited_file, page_colours } =
+        session;
+    let gate = terminal::spawn_input(tx.clone()).context("cannot read the keyboard")?;
     let ticks = tx.clone();
-    std::thread::spawn(move || loop {
+    margay::jobs::spawn_service(margay::jobs::Kind::Tick, move || loop {
         std::thread::sleep(std::time::Duration::from_secs(1));
         if ticks.send(Msg::Tick).is_err() {
             break;
         }
-    });
+    })
+    .context("cannot start the clock")?;
 
     let size = terminal.size()?;
-    let mut app = App::new(keymap, size.width, size.height);
-    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    app.page_colours = page_colours;
-    app.download_dir = download_dir;
+    let settings = Settings {
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        page_colours,
+        download_dir,
+    };
+    let mut app = App::new(keymap, size.width, size.height).with_settings(settings);
+    let mut runner = Runner::new(client, tx, bookmark_file, visited_file);
+    // The bookmarks and visited links first, so that a first page of them shows them.
+    let mut effects = Vec::new();
+    for msg in runner.start() {
+        effects.extend(app.update(msg));
+    }
     let start = start.or_else(|| std::env::var("WWW_HOME").ok().filter(|s| !s.trim().is_empty()));
-    let mut effects = match start {
-        Some(url) => app.open_typed(&url),
+    match start {
+        Some(url) => effects.extend(app.open_typed(&url)),
         None => {
             app.show_start_page();
-            app.pending_effects()
+            effects.extend(app.pending_effects());
         }
-    };
-
+    }
     if let Some(warning) = warning {
         app.warn_until_key(warning);
     }
-    let mut loads: HashMap<u64, net::FetchHandle> = HashMap::new();
-    let laid = tx.clone();
-    let mut layouts = margay::jobs::Layouts::new(move |doc, width, rendered| {
-        let _ = laid.send(Msg::Laid { doc, width, rendered });
-    });
-    let mut downloads: HashMap<u64, net::download::DownloadHandle> = HashMap::new();
-    // The reader view being made (one at a time: a newer one stops the older).
-    let mut reader: Option<(u64, margay::document::Cancel)> = None;
-    let mut bookmarks = margay::shell::BookmarkShell::open(bookmark_file);
-    // Files handed to viewers live here until margay ends (a viewer may read them late).
-    let mut viewer_files: Option<std::io::Result<tempfile::TempDir>> = None;
-    effects.extend(app.update(Msg::Bookmarks(bookmarks.update(None, None))));
+    let mut viewer_files = None;
     loop {
-        let mut laying_out = false;
-        for effect in effects.drain(..) {
-            match effect {
-                Effect::Fetch { id, request, width } => {
-                    let tx = tx.clone();
-                    let handle = net::spawn_fetch(client.clone(), id, request, width, move |ev| {
-                        let _ = tx.send(Msg::Fetch(ev));
-                    });
-                    loads.insert(id, handle);
-                }
-                Effect::Cancel { id } => {
-                    if let Some(handle) = loads.remove(&id) {
-                        handle.cancel();
-                    }
-                }
-                Effect::Download { id, request, path, overwrite } => {
-                    let tx = tx.clone();
-                    let path = margay::store::save::expand_tilde(&path);
-                    let handle = net::download::spawn_download(
-                        client.clone(),
-                        id,
-                        request,
-                        path,
-                        overwrite,
-                        move |ev| {
-                            let _ = tx.send(Msg::Download(ev));
-                        },
-                    );
-                    downloads.insert(id, handle);
-                }
-                Effect::CancelDownload { id } => {
-                    if let Some(handle) = downloads.remove(&id) {
-                        handle.cancel();
-                    }
-                }
-                Effect::SaveFile { path, bytes, overwrite, what } => {
-                    let result = margay::store::save::save_atomically(&path, &bytes, overwrite);
-                    let _ = tx.send(Msg::Saved { what, result });
-                }
-                Effect::ShowCookies { site } => {
-                    let cookies = client.cookies().map(|jar| jar.list_for(&site)).unwrap_or_default();
-                    let _ = tx.send(Msg::Cookies { site, cookies, cleared: None });
-                }
-                Effect::ClearCookies { site } => {
-                    let cleared = client.cookies().map(|jar| jar.clear_for(&site));
-                    let cookies = client.cookies().map(|jar| jar.list_for(&site)).unwrap_or_default();
-                    let _ = tx.send(Msg::Cookies { site, cookies, cleared });
-                }
-                Effect::Layout { doc, width } => {
-                    layouts.request(doc, width);
-                    laying_out = true;
-                }
-                Effect::Reader { id, doc, width } => {
-                    let cancel = margay::document::Cancel::new();
-                    if let Some((_, older)) = reader.replace((id, cancel.clone())) {
-                        older.raise();
-                    }
-                    let (answer, stop) = (tx.clone(), cancel.clone());
-                    let started = margay::jobs::spawn(
-                        margay::jobs::Kind::Reader,
-                        move || doc.reader_view(width, &stop),
-                        move |view| {
-                            // A stopped job answers nothing.
-                            let view = match view {
-                                Ok(Some(view)) => Ok(view),
-                                Ok(None) => return,
-                                Err(panicked) => Err(panicked.to_string()),
-                            };
-                            if !cancel.raised() {
-                                let _ = answer.send(Msg::Reader { id, view });
-                            }
-                        },
-                    );
-                    if !started {
-                        let why = "no thread could be started (the machine is short of memory)".to_string();
-                        let _ = tx.send(Msg::Reader { id, view: Err(why) });
-                    }
-                }
-                Effect::CancelReader { id } => {
-                    if let Some((_, cancel)) = reader.take_if(|(running, _)| *running == id) {
-                        cancel.raise();
-                    }
-                }
-                Effect::EditText { field, text } => {
-                    let result = terminal::edit_externally(terminal, &gate, &text);
-                    let _ = tx.send(Msg::TextEdited { field, result });
-                }
-                Effect::CheckBookmarks { urls } => {
-                    let (tx, client, list) = (tx.clone(), client.clone(), app.bookmarks.clone());
-                    std::thread::spawn(move || {
-                        let _ = tx
-                            .send(Msg::BookmarkCheck(margay::shell::check_bookmarks(&client, &list, &urls)));
-                    });
-                }
-                Effect::TrustCertificate { host_port, sha256, subject } => {
-                    let cert = margay::store::trusted_certs::TrustedCert {
-                        host_port: host_port.clone(),
-                        sha256,
-                        added: margay::store::trusted_certs::today(),
-                        subject,
-                    };
-                    let result = match client.trusted_certs().write() {
-                        Ok(mut trusted) => trusted.add(cert),
-                        Err(_) => Err("the list of trusted certificates is unusable".to_string()),
-                    };
-                    let _ = tx.send(Msg::CertificateTrusted { host_port, result });
-                }
-                Effect::OpenExternally { body, mime, name } => {
-                    let result = viewer_files
-                        .get_or_insert_with(|| tempfile::Builder::new().prefix("margay-").tempdir())
-                        .as_ref()
-                        .map_err(|e| format!("cannot make a folder for the viewer's files: {e}"))
-                        .and_then(|dir| {
-                            terminal::open_externally(
-                                terminal,
-                                &gate,
-                                dir.path(),
-                                &body,
-                                &mime,
-                                &name,
-                                tx.clone(),
-                            )
-                        });
-                    let _ = tx.send(Msg::Opened(result));
-                }
-                Effect::Quit => {
-                    // Quitting (or a signal) during a download keeps nothing of it.
-                    for handle in downloads.values() {
-                        handle.abandon();
-                    }
-                    return Ok(());
-                }
-                other => {
-                    if let Some(update) = bookmarks.apply(&other) {
-                        let _ = tx.send(Msg::Bookmarks(update));
-                    }
-                }
+        let mut handover = TerminalHandover { terminal, gate: &gate, viewer_files: &mut viewer_files };
+        let ran = runner.run(std::mem::take(&mut effects), &mut handover);
+        if ran.quit {
+            return Ok(());
+        }
+        // Answers known at once go to the app before anything else is looked at.
+        if !ran.ready.is_empty() {
+            for msg in ran.ready {
+                effects.extend(app.update(msg));
             }
+            continue;
         }
         // A layout just asked for (a page margay made, a resize) usually takes a few
         // milliseconds: drawing before it comes would flash an empty page.
-        let first = match laying_out {
+        let first = match ran.laying_out {
             true => rx.recv_timeout(std::time::Duration::from_millis(30)).ok(),
             false => None,
         };
@@ -500,16 +403,8 @@ fn event_loop(
             if matches!(msg, Msg::Resize(..)) && Some(i) != last_resize {
                 continue;
             }
-            if let Msg::Fetch(net::FetchEvent::Done { id, .. }) = &msg {
-                loads.remove(id);
-            }
-            if let Msg::Laid { .. } = &msg {
-                layouts.answered();
-            }
-            if matches!(msg, Msg::Tick) {
-                if let Some(update) = bookmarks.refresh_if_changed() {
-                    effects.extend(app.update(Msg::Bookmarks(update)));
-                }
+            if let Some(extra) = runner.observe(&msg) {
+                effects.extend(app.update(extra));
             }
             effects.extend(app.update(msg));
         }

@@ -3,6 +3,10 @@
 //! redirect), show a page, keep the current view, ask the user something, or show a
 //! diagnostic page. Pure: the caller does the fetching and the asking.
 
+mod typed;
+
+pub use typed::{resolve_in, resolve_typed, Places};
+
 use crate::document::{self, Document, Rendered};
 use crate::net::{FetchRequest, FetchResponse, Loaded};
 use crate::policy::{

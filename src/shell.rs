@@ -1,14 +1,18 @@
-//! The browser's disk side for bookmarks: the effects the app asks for (add, change, undo,
-//! relink, check) carried out through the bookmark store, each answered with the file as it
-//! now is; and noticing when another process (`margay bookmarks add`, another browser)
-//! changed the file, so the app sees — and offers relinks for — what is there now. Used by
-//! the terminal loop and by the tests' driver alike.
+//! The browser's disk side for bookmarks: the changes the app asks for (add, change, remove
+//! an empty folder, undo, relink) carried out through the bookmark store, each answered with
+//! the file as it now is; noticing when another process (`margay bookmarks add`, another
+//! browser) changed the file, so the app sees — and offers relinks for — what is there now;
+//! and the bookmark checker, which visits them (`bookmark_check`). Used by the runner, for
+//! the terminal and the tests' driver alike.
+
+pub mod bookmark_check;
 
 use crate::net::Client;
-use crate::store::bookmarks::check::check_all;
+use crate::shell::bookmark_check::check_all;
 use crate::store::bookmarks::{Added, Bookmark, BookmarkStore};
 use crate::ui::bookmarks::{BookmarkChange, CheckResult};
-use crate::ui::{BookmarkRef, BookmarksUpdate, Effect};
+use crate::ui::prompt::plural;
+use crate::ui::{BookmarkOp, BookmarkRef, BookmarksUpdate};
 use std::path::PathBuf;
 
 pub struct BookmarkShell {
@@ -74,23 +78,17 @@ impl BookmarkShell {
         let read_only = store.read_only().map(|e| {
             format!("{}: {e}; the file is left untouched until it is fixed", store.path().display())
         });
-        BookmarksUpdate { list, read_only, message, error }
+        let empty_folders = store.bookmarks().empty_folders();
+        BookmarksUpdate { list, empty_folders, read_only, message, error }
     }
 
-    /// Carry out a bookmark effect; `None` for effects that are not about bookmarks.
-    pub fn apply(&mut self, effect: &Effect) -> Option<BookmarksUpdate> {
+    /// Carry out a change, answered with the file as it now is.
+    pub fn apply(&mut self, op: &BookmarkOp) -> BookmarksUpdate {
         let Some(store) = self.store.as_mut() else {
-            let is_ours = matches!(
-                effect,
-                Effect::AddBookmark { .. }
-                    | Effect::ChangeBookmark { .. }
-                    | Effect::UndoBookmark
-                    | Effect::RelinkBookmarks { .. }
-            );
-            return is_ours.then(|| self.update(None, self.problem.clone()));
+            return self.update(None, self.problem.clone());
         };
-        let result = match effect {
-            Effect::AddBookmark { url, title, folder } => {
+        let result = match op {
+            BookmarkOp::Add { url, title, folder } => {
                 store.add(folder, Bookmark::new(url, title)).map(|added| match added {
                     Added::Added => format!("Bookmarked '{title}'."),
                     Added::Exists { title, folder } if folder.is_empty() => {
@@ -101,7 +99,7 @@ impl BookmarkShell {
                     }
                 })
             }
-            Effect::ChangeBookmark { url, change } => match change {
+            BookmarkOp::Change { url, change } => match change {
                 BookmarkChange::Rename(t) => store.rename(url, t).map(|_| format!("Renamed to '{t}'.")),
                 BookmarkChange::SetUrl(u) => {
                     store.set_url(url, u).map(|_| format!("The bookmark now points at {u}."))
@@ -111,44 +109,50 @@ impl BookmarkShell {
                 }
                 BookmarkChange::Delete => store.remove(url).map(|_| "Deleted (U undoes).".to_string()),
             },
-            Effect::UndoBookmark => store.undo().map(|undone| {
+            BookmarkOp::RemoveEmptyFolder { folder } => {
+                store.update(|doc| doc.remove_empty_folder(folder)).map(|removed| {
+                    if removed {
+                        format!("Removed the folder '{}' (U undoes).", folder.join("/"))
+                    } else {
+                        format!("The folder '{}' is not empty now; it was kept.", folder.join("/"))
+                    }
+                })
+            }
+            BookmarkOp::Undo => store.undo().map(|undone| {
                 if undone {
                     "The last change was undone.".to_string()
                 } else {
                     "Nothing to undo.".to_string()
                 }
             }),
-            Effect::RelinkBookmarks { old, new } => {
-                store.relink(old, new.as_str()).map(|n| format!("Relinked {n} bookmark(s) to {new}."))
-            }
-            _ => return None,
+            BookmarkOp::Relink { old, new } => store
+                .relink(old, new.as_str())
+                .map(|n| format!("Relinked {} to {new}.", plural(n, "bookmark", "bookmarks"))),
         };
         self.seen = self.store.as_ref().and_then(|s| stamp(s.path()));
-        Some(match result {
+        match result {
             Ok(message) => self.update(Some(message), None),
             Err(e) => self.update(None, Some(e.to_string())),
-        })
+        }
     }
 }
 
 /// Check bookmarks (HEAD, then GET where refused), a few at a time.
-pub fn check_bookmarks(client: &Client, bookmarks: &[BookmarkRef], urls: &[String]) -> Vec<CheckResult> {
-    let verdicts = check_all(client, urls, 8, &mut |_, _| {});
-    urls.iter()
+pub fn check_bookmarks(client: &Client, bookmarks: &[BookmarkRef]) -> Vec<CheckResult> {
+    let urls: Vec<String> = bookmarks.iter().map(|b| b.url.clone()).collect();
+    let verdicts = check_all(client, &urls, 8, &mut |_, _| {});
+    bookmarks
+        .iter()
         .zip(verdicts)
-        .map(|(url, verdict)| {
-            let bookmark = bookmarks.iter().find(|b| b.url == *url).cloned().unwrap_or_else(|| BookmarkRef {
-                title: url.clone(),
-                url: url.clone(),
-                folder: Vec::new(),
-            });
+        .map(|(bookmark, verdict)| {
+            let bookmark = bookmark.clone();
             let detail = match &verdict {
-                crate::store::bookmarks::check::Verdict::MovedPermanently { to, .. }
-                | crate::store::bookmarks::check::Verdict::MovedTemporarily { to, .. } => {
+                crate::shell::bookmark_check::Verdict::MovedPermanently { to, .. }
+                | crate::shell::bookmark_check::Verdict::MovedTemporarily { to, .. } => {
                     format!("now at {to}")
                 }
-                crate::store::bookmarks::check::Verdict::Failing { reason, .. }
-                | crate::store::bookmarks::check::Verdict::Skipped { reason } => reason.clone(),
+                crate::shell::bookmark_check::Verdict::Failing { reason, .. }
+                | crate::shell::bookmark_check::Verdict::Skipped { reason } => reason.clone(),
                 other => other.status().map_or(String::new(), |s| s.to_string()),
             };
             CheckResult { bookmark, category: verdict.category().label().to_string(), detail }

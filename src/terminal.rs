@@ -61,10 +61,10 @@ impl InputGate {
 }
 
 /// Read keys, mouse and resize events into the app's channel until it closes.
-pub fn spawn_input(tx: mpsc::Sender<Msg>) -> InputGate {
+pub fn spawn_input(tx: mpsc::Sender<Msg>) -> std::io::Result<InputGate> {
     let gate = InputGate(Arc::new((Mutex::new(Gate::Running), Condvar::new())));
     let thread_gate = gate.clone();
-    std::thread::spawn(move || loop {
+    let started = margay::jobs::spawn_service(margay::jobs::Kind::Input, move || loop {
         thread_gate.checkpoint();
         match event::poll(Duration::from_millis(50)) {
             Ok(true) => {}
@@ -82,7 +82,7 @@ pub fn spawn_input(tx: mpsc::Sender<Msg>) -> InputGate {
             break;
         }
     });
-    gate
+    started.map(|()| gate)
 }
 
 /// Give the terminal to the user's editor ($VISUAL, $EDITOR, else vi) for `text`, and

@@ -6,7 +6,7 @@ mod common;
 
 use common::{Reply, Seen, TestServer};
 use margay::net::{Client, NetConfig};
-use margay::store::bookmarks::check::{check_all, check_url, Category, Verdict};
+use margay::shell::bookmark_check::{check_all, check_url, Category, Verdict};
 use margay::store::bookmarks::{Bookmark, Bookmarks, Match};
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -32,32 +32,30 @@ fn clear_line(d: &mut Driver) {
 fn adding_the_page_the_final_address_or_the_link() {
     let s = site();
     let path = file("add");
-    let mut d = Driver::new(100, 24).with_bookmarks(&path);
+    let mut d = Driver::new(120, 24).with_bookmarks(&path);
     d.open(&s.url("/one"));
     d.key(KeyCode::Tab); // keep the link selected: `a` then offers it
     d.char('a');
-    let screen = d.screen();
-    assert!(screen.contains("Bookmark d)ocument, l)ink [1], c)ancel?"), "{screen}");
-    d.char('d');
-    assert!(d.screen().contains("Bookmark title: Page /one"), "{}", d.screen());
-    d.key(KeyCode::Enter);
+    let status = d.status_line();
+    assert!(status.starts_with("Bookmark the page as: Page /one  in folder: (top)"), "{status}");
+    assert!(status.contains("Up/Down: page or link"), "{status}");
+    // Tab goes to the folder, typed in the same prompt.
+    d.key(KeyCode::Tab);
     d.type_text("Work/Reading");
     d.key(KeyCode::Enter);
     assert!(d.screen().contains("Bookmarked 'Page /one'."), "{}", d.screen());
-    // The link, with a title of our own, in the same folder (offered again).
+    // The link, with its text as title, in the same folder (offered again).
     d.char('a');
-    d.char('l');
-    clear_line(&mut d);
-    d.type_text("The link");
+    d.key(KeyCode::Down);
+    let status = d.status_line();
+    assert!(status.starts_with("Bookmark link [1] as: a link  in folder: Work/Reading"), "{status}");
     d.key(KeyCode::Enter);
-    assert!(d.screen().contains("Work/Reading"));
-    d.key(KeyCode::Enter);
-    // A 302 page: the original address by default, the final one on request.
+    // A 302 page: the original address by default, the final one on request, at the top.
     d.open(&s.url("/short"));
     d.char('a');
-    assert!(d.screen().contains("f)inal address"), "{}", d.screen());
-    d.char('f');
-    d.key(KeyCode::Enter);
+    d.key(KeyCode::Down);
+    assert!(d.status_line().starts_with("Bookmark the final address as: Long"), "{}", d.status_line());
+    d.key(KeyCode::Tab);
     clear_line(&mut d);
     d.key(KeyCode::Enter);
     let saved = std::fs::read_to_string(&path).unwrap();
@@ -66,7 +64,7 @@ fn adding_the_page_the_final_address_or_the_link() {
         "{saved}"
     );
     assert!(saved.contains(&format!("HREF=\"{}\"", s.url("/one"))), "{saved}");
-    assert!(saved.contains(&format!("HREF=\"{}\"", s.url("/linked"))) && saved.contains(">The link</A>"));
+    assert!(saved.contains(&format!("HREF=\"{}\"", s.url("/linked"))) && saved.contains(">a link</A>"));
     assert!(saved.contains(&format!("HREF=\"{}\"", s.url("/long/address"))), "{saved}");
     assert!(!saved.contains(&format!("HREF=\"{}\"", s.url("/short"))));
 }
@@ -92,7 +90,7 @@ fn the_bookmarks_page_renames_moves_deletes_and_undoes() {
     assert!(text.contains("3 bookmarks") && text.contains("Site a") && text.contains("Old"), "{text}");
     // Select "Site c" by number, then rename it.
     let n = d.app.page().unwrap().rendered.links.iter().position(|l| l.href.ends_with("/c")).unwrap();
-    d.app.history.current_mut().unwrap().selected = Some(n);
+    d.app.select_link(n);
     d.char('R');
     clear_line(&mut d);
     d.type_text("Renamed C");
@@ -101,14 +99,14 @@ fn the_bookmarks_page_renames_moves_deletes_and_undoes() {
     assert!(std::fs::read_to_string(&path).unwrap().contains(">Renamed C</A>"));
     // Move it into a folder.
     let n = d.app.page().unwrap().rendered.links.iter().position(|l| l.href.ends_with("/c")).unwrap();
-    d.app.history.current_mut().unwrap().selected = Some(n);
+    d.app.select_link(n);
     d.char('M');
     d.type_text("New");
     d.key(KeyCode::Enter);
     assert!(d.page_text().contains("New"));
     // Delete asks first.
     let n = d.app.page().unwrap().rendered.links.iter().position(|l| l.href.ends_with("/a")).unwrap();
-    d.app.history.current_mut().unwrap().selected = Some(n);
+    d.app.select_link(n);
     d.char('X');
     assert!(d.screen().contains("Delete the bookmark 'Site a'? (y/n)"));
     d.char('n');
@@ -176,7 +174,7 @@ fn prompts_show_bidi_overrides_from_the_file_visibly() {
     let mut d = Driver::new(120, 20).with_bookmarks(&path);
     d.char('v');
     let n = d.app.page().unwrap().rendered.links.iter().position(|l| l.href.ends_with("/x")).unwrap();
-    d.app.history.current_mut().unwrap().selected = Some(n);
+    d.app.select_link(n);
     d.char('X');
     let status = d.screen().lines().last().unwrap().to_string();
     assert!(status.contains("Delete the bookmark 'admin⟨RLO⟩nimda'"), "{status}");

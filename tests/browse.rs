@@ -48,7 +48,7 @@ fn load_follow_back_forward() {
     d.char('u');
     assert_eq!(d.address(), server.url("/b"));
     assert_eq!(server.seen().len(), requests, "forward must not refetch");
-    d.key(KeyCode::Backspace);
+    d.key(KeyCode::Left);
     assert_eq!(d.address(), server.url("/"));
 }
 
@@ -110,7 +110,7 @@ fn reload_fetches_again_and_keeps_the_place() {
     d.key_mod(KeyCode::Char('r'), KeyModifiers::CONTROL);
     assert_eq!(server.seen().len(), before + 1);
     assert_eq!(d.app.page().unwrap().scroll, 1);
-    assert_eq!(d.app.history.len(), 1, "reload replaces the entry");
+    assert_eq!(d.app.tab().history().len(), 1, "reload replaces the entry");
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn goto_prompt_resolves_relative_and_recalls() {
     d.key(KeyCode::Up);
     assert!(d.screen().contains("URL to open: a"), "{}", d.screen());
     d.key(KeyCode::Esc);
-    assert!(d.app.prompt.is_none());
+    assert!(d.app.prompt().is_none());
 }
 
 #[test]
@@ -149,7 +149,7 @@ fn a_new_navigation_supersedes_one_still_loading() {
     let effects = d.app.update(Msg::Fetch(FetchEvent::Done { id, result }));
     assert!(effects.is_empty());
     assert_eq!(d.address(), server.url("/b"));
-    assert_eq!(d.app.history.len(), 1);
+    assert_eq!(d.app.tab().history().len(), 1);
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn esc_cancels_a_load_and_progress_shows_bytes() {
     let effects = d.app.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
     assert!(matches!(effects.as_slice(), [Effect::Cancel { id: c }] if *c == id));
     assert!(d.screen().contains("Load cancelled"));
-    assert!(d.app.pending.is_none());
+    assert!(d.app.tab().pending().is_none());
 }
 
 #[test]

@@ -44,6 +44,8 @@ fn cookies_are_set_sent_back_and_scoped() {
     let text = d.page_text();
     assert!(text.contains("session = abc") && text.contains("path /admin"), "{text}");
     d.char('D');
+    assert!(d.status_line().contains("Forget 2 cookies of 127.0.0.1? (y/n)"), "asks first: {}", d.screen());
+    d.char('y');
     assert!(d.screen().contains("Forgot 2 cookies of 127.0.0.1."), "{}", d.screen());
     d.open(&s.url("/page"));
     assert!(d.page_text().contains("cookie: none"));
@@ -63,13 +65,13 @@ fn persistent_cookies_survive_a_restart_when_asked() {
         let (jar, warning) = margay::net::cookies::CookieJar::new(Some(file.clone()));
         assert!(warning.is_none());
         let mut d = Driver::new(80, 20);
-        d.client = d.client.clone().with_cookies(jar);
+        d.set_client(d.client.clone().with_cookies(jar));
         d.open(&s.url("/set"));
     }
     assert!(std::fs::read_to_string(&file).unwrap().contains("keep"));
     let (jar, _) = margay::net::cookies::CookieJar::new(Some(file.clone()));
     let mut d = Driver::new(80, 20);
-    d.client = d.client.clone().with_cookies(jar);
+    d.set_client(d.client.clone().with_cookies(jar));
     d.open(&s.url("/check"));
     assert!(d.page_text().contains("cookie: keep=yes"), "session cookies are not kept: {}", d.page_text());
     // A jar file that cannot be read is reported and left alone.
@@ -137,7 +139,7 @@ fn a_five_megabyte_download_with_progress() {
     let dir = temp_dir("download");
     let (server, base) = download_server(None);
     let mut d = Driver::new(100, 20);
-    d.app.download_dir = dir.clone();
+    d.app.settings_mut().download_dir = dir.clone();
     d.open(&format!("{base}/"));
     d.char('d');
     let screen = d.screen();
@@ -165,7 +167,7 @@ fn a_cancelled_download_leaves_nothing() {
     let gate = Arc::new(Mutex::new(false));
     let (server, base) = download_server(Some(gate.clone()));
     let mut d = Driver::new(100, 20);
-    d.app.download_dir = dir.clone();
+    d.app.settings_mut().download_dir = dir.clone();
     d.open(&format!("{base}/"));
     // A message on the status line gives way to the download's gauge.
     d.key(KeyCode::Left);
@@ -174,14 +176,8 @@ fn a_cancelled_download_leaves_nothing() {
     d.key(KeyCode::Enter);
     // Wait until bytes arrived, then press Esc.
     let part = margay::net::download::part_path(&dir.join("big.bin"));
-    loop {
-        let event = d.download_events.recv_timeout(std::time::Duration::from_secs(30)).expect("progress");
-        let arrived =
-            matches!(event, margay::net::download::DownloadEvent::Progress { bytes, .. } if bytes > 0);
-        d.app.update(margay::ui::Msg::Download(event));
-        if arrived {
-            break;
-        }
+    while !d.progress_seen.iter().any(|(bytes, _)| *bytes > 0) {
+        d.wait_message();
     }
     let screen = d.screen();
     assert!(screen.contains("Downloading big.bin:") && screen.contains("of 5.0 MiB"), "the gauge: {screen}");
@@ -207,10 +203,10 @@ fn a_binary_answer_is_described_and_saved_or_opened_only_on_a_key() {
         _ => Reply::html("<title>Page</title><h1>Hello</h1><p>Saved <b>text</b></p>"),
     });
     let mut d = Driver::new(100, 20);
-    d.app.download_dir = dir.clone();
+    d.app.settings_mut().download_dir = dir.clone();
     d.open(&s.url("/report"));
     let screen = d.screen();
-    assert!(d.app.prompt.is_none(), "no save prompt pops up on landing: {screen}");
+    assert!(d.app.prompt().is_none(), "no save prompt pops up on landing: {screen}");
     assert!(screen.contains("This is a PDF document (application/pdf, 17 bytes)"), "{screen}");
     assert!(screen.contains("application/pdf: p saves it, o opens it with your viewer."), "{screen}");
     d.char('o');
@@ -258,7 +254,7 @@ fn a_download_creates_its_folder() {
     let dir = temp_dir("newdir").join("not/yet/there");
     let (server, base) = download_server(None);
     let mut d = Driver::new(100, 20);
-    d.app.download_dir = dir.clone();
+    d.app.settings_mut().download_dir = dir.clone();
     d.open(&format!("{base}/"));
     d.char('d');
     d.key(KeyCode::Enter);
@@ -286,7 +282,7 @@ fn a_body_that_is_not_a_page_is_saved_as_it_came_whatever_its_name() {
         reply.body(&served)
     });
     let mut d = Driver::new(120, 20);
-    d.app.download_dir = dir.clone();
+    d.app.settings_mut().download_dir = dir.clone();
     for (path, name) in
         [("/notes", "notes.txt"), ("/latin1", "été.bin"), ("/bidi", "reportgpj.exe"), ("/bytes/4096", "4096")]
     {

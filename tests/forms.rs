@@ -126,7 +126,7 @@ fn no_content_after_post_keeps_the_form_and_what_was_typed() {
     activate(&mut d, 2);
     assert_eq!(s.seen().last().unwrap().method, "POST");
     assert_eq!(d.address(), s.url("/nothing"));
-    assert_eq!(d.app.history.len(), 1);
+    assert_eq!(d.app.tab().history().len(), 1);
     let screen = d.screen();
     assert!(screen.contains("[1]typed") && screen.contains("204 No Content"), "{screen}");
 }

@@ -33,7 +33,7 @@ fn get(client: &Client, url: &str) -> Result<net::FetchResponse, TransportFailur
 
 fn driver_with(config: NetConfig) -> Driver {
     let mut d = Driver::new(100, 40);
-    d.client = Client::new(config);
+    d.set_client(Client::new(config));
     d
 }
 
@@ -179,14 +179,14 @@ fn esc_cancels_a_stalled_load_at_once_and_its_late_answer_is_dropped() {
         }
     }
     drop(events_tx);
-    assert!(app.pending.is_some());
+    assert!(app.tab().pending().is_some());
     // Esc answers while the worker is still blocked (the server has not sent the rest).
     let effects = app.update(key(KeyCode::Esc));
     assert!(effects.iter().any(|e| matches!(e, Effect::Cancel { .. })), "{effects:?}");
     for handle in &handles {
         handle.cancel();
     }
-    assert!(app.pending.is_none());
+    assert!(app.tab().pending().is_none());
     assert!(margay::ui::draw::status_text(&app).0.contains("cancelled"));
     // Now the answer comes, late. The worker reads it and ends without reporting it: its
     // channel closes when its thread is gone, which proves it has finished.
@@ -201,7 +201,7 @@ fn esc_cancels_a_stalled_load_at_once_and_its_late_answer_is_dropped() {
             Err(mpsc::RecvTimeoutError::Timeout) => panic!("the cancelled worker never finished"),
         }
     }
-    assert!(app.pending.is_none() && app.page().is_none());
+    assert!(app.tab().pending().is_none() && app.page().is_none());
 }
 
 /// Open `url` in the app within `limit`; the page or the status line must say something.

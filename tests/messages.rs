@@ -638,7 +638,7 @@ fn a_failed_save_is_said_in_words() {
         assert!(result.is_err(), "{}: saved", path.display());
         let mut app = App::new(Keymap::defaults(), 80, 24);
         app.update(Msg::Saved { what: SaveWhat::Body, result });
-        match &app.status {
+        match app.status() {
             StatusLine::Error(message) => one_line(&format!("save to {}", path.display()), message),
             other => panic!("{}: {other:?}", path.display()),
         }

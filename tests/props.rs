@@ -1,9 +1,9 @@
 //! Property tests: URL resolution (what the user types, link targets joined to a base) and
 //! the history's invariants, against a simple model.
 
+use margay::navigation::resolve_typed;
 use margay::sanitize;
 use margay::store::history::History;
-use margay::ui::nav::resolve_typed;
 use proptest::prelude::*;
 use url::Url;
 

@@ -39,7 +39,7 @@ fn r_shows_the_article_and_r_again_the_whole_page() {
     d.char('r');
     let reader = screen(&d, &s);
     insta::assert_snapshot!("reader_view", reader);
-    assert!(d.app.page().is_some_and(|p| p.is_reader));
+    assert!(d.app.page().is_some_and(|p| p.kind == margay::ui::tab::PageKind::Reader));
     let text = d.page_text();
     for chrome in ["Subscribe", "Sign in", "Copy link", "Bridge repairs", "Privacy", "Copyright"] {
         assert!(!text.contains(chrome), "{chrome} is not the article: {text}");
@@ -51,7 +51,7 @@ fn r_shows_the_article_and_r_again_the_whole_page() {
 
     d.char('r');
     assert_eq!(screen(&d, &s), whole, "r again: the whole page, as it was");
-    assert!(d.app.page().is_some_and(|p| !p.is_reader));
+    assert!(d.app.page().is_some_and(|p| p.kind != margay::ui::tab::PageKind::Reader));
 }
 
 #[test]
@@ -64,8 +64,8 @@ fn a_page_without_an_article_says_so_and_stays_as_it_is() {
     insta::assert_snapshot!("no_article", screen(&d, &s));
     assert!(d.screen().contains("No article found on this page"), "{}", d.screen());
     assert_eq!(d.page_text(), before);
-    assert!(d.app.page().is_some_and(|p| !p.is_reader));
-    assert_eq!(d.app.history.len(), 1, "nothing was added to the history");
+    assert!(d.app.page().is_some_and(|p| p.kind != margay::ui::tab::PageKind::Reader));
+    assert_eq!(d.app.tab().history().len(), 1, "nothing was added to the history");
 }
 
 #[test]
@@ -85,7 +85,10 @@ fn the_page_stays_usable_while_its_article_is_found_and_leaving_it_stops_that() 
     assert_eq!(d.readers_stopped, vec![d.held_readers[0].0]);
     d.finish_readers();
     assert_eq!(d.address(), s.url("/other"));
-    assert!(d.app.page().is_some_and(|p| !p.is_reader), "no reader view of a page left");
+    assert!(
+        d.app.page().is_some_and(|p| p.kind != margay::ui::tab::PageKind::Reader),
+        "no reader view of a page left"
+    );
     assert!(!d.screen().contains("Finding the article"));
 }
 
@@ -100,8 +103,11 @@ fn esc_stops_the_reader_view_being_made() {
     assert_eq!(d.readers_stopped.len(), 1);
     assert!(d.screen().contains("Reader view stopped"), "{}", d.screen());
     d.finish_readers();
-    assert!(d.app.page().is_some_and(|p| !p.is_reader), "a stopped reader view is not shown");
-    assert_eq!(d.app.history.len(), 1);
+    assert!(
+        d.app.page().is_some_and(|p| p.kind != margay::ui::tab::PageKind::Reader),
+        "a stopped reader view is not shown"
+    );
+    assert_eq!(d.app.tab().history().len(), 1);
 }
 
 #[test]

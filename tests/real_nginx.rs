@@ -20,7 +20,7 @@ fn dump(args: &[&str]) -> Run {
 
 fn driver() -> Driver {
     let mut d = Driver::new(100, 60);
-    d.client = Client::new(NetConfig::default()).with_cache(Cache::new(None, 1 << 24, 1 << 24));
+    d.set_client(Client::new(NetConfig::default()).with_cache(Cache::new(None, 1 << 24, 1 << 24)));
     d
 }
 
@@ -124,7 +124,7 @@ fn auth_basic_asks_and_remembers() {
     // Remembered for the session: no question the second time.
     d.open(&format!("{}/index.html", nginx.http));
     d.open(&url);
-    assert!(d.app.prompt.is_none() && d.page_text().contains("Only for those"), "{}", d.screen());
+    assert!(d.app.prompt().is_none() && d.page_text().contains("Only for those"), "{}", d.screen());
 }
 
 #[test]
@@ -216,9 +216,9 @@ fn bodies_margay_does_not_display_wait_for_a_key() {
     let Some(nginx) = servers::nginx() else { return };
     let downloads = tempfile::tempdir().unwrap();
     let mut d = driver();
-    d.app.download_dir = downloads.path().to_path_buf();
+    d.app.settings_mut().download_dir = downloads.path().to_path_buf();
     d.open(&format!("{}/image.png", nginx.http));
-    assert!(d.app.prompt.is_none(), "no save prompt on landing");
+    assert!(d.app.prompt().is_none(), "no save prompt on landing");
     assert!(d.page_text().contains("This is a PNG image (image/png, 69 bytes)"), "{}", d.page_text());
     d.char('p');
     d.key(KeyCode::Enter);
@@ -238,8 +238,8 @@ fn a_body_over_the_size_limit_is_saved_whole_and_source_streams_it() {
 
     let downloads = tempfile::tempdir().unwrap();
     let mut d = Driver::new(100, 40);
-    d.client = Client::new(NetConfig { body_cap: 1 << 20, ..NetConfig::default() });
-    d.app.download_dir = downloads.path().to_path_buf();
+    d.set_client(Client::new(NetConfig { body_cap: 1 << 20, ..NetConfig::default() }));
+    d.app.settings_mut().download_dir = downloads.path().to_path_buf();
     d.open(&url);
     d.char('p');
     d.key(KeyCode::Enter);
@@ -321,7 +321,7 @@ fn the_reader_view_of_an_article_nginx_serves() {
     let mut d = driver();
     d.open(&article);
     d.char('r');
-    assert!(d.app.page().is_some_and(|p| p.is_reader), "{}", d.screen());
+    assert!(d.app.page().is_some_and(|p| p.kind == margay::ui::tab::PageKind::Reader), "{}", d.screen());
     assert!(!d.page_text().contains("Subscribe"));
     d.char('r');
     assert!(d.page_text().contains("Subscribe"));

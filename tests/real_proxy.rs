@@ -29,7 +29,7 @@ fn driver_via(vars: &[(&str, &str)], ca_file: Option<std::path::PathBuf>) -> Dri
     let mut d = Driver::new(120, 60);
     let mut config = NetConfig { proxies: settings(vars), ..NetConfig::default() };
     config.tls.ca_file = ca_file;
-    d.client = Client::new(config);
+    d.set_client(Client::new(config));
     d
 }
 
@@ -194,10 +194,10 @@ fn a_proxy_asking_for_credentials() {
     d.key(KeyCode::Enter);
     assert!(d.page_text().contains("margay test site"), "{}", d.screen());
     d.open(&format!("{}/dir/", nginx.http));
-    assert!(d.app.prompt.is_none() && d.page_text().contains("The index of dir/"), "{}", d.screen());
+    assert!(d.app.prompt().is_none() && d.page_text().contains("The index of dir/"), "{}", d.screen());
     // The same proxy for https: the remembered credentials go into the CONNECT.
     d.open(&format!("{}/index.html", nginx.private_ca));
-    assert!(d.app.prompt.is_none() && d.page_text().contains("margay test site"), "{}", d.screen());
+    assert!(d.app.prompt().is_none() && d.page_text().contains("margay test site"), "{}", d.screen());
     let log = std::fs::read_to_string(nginx.run.join("nginx-access.log")).unwrap_or_default();
     assert!(!log.contains("Basic"), "the proxy's credentials never reach the server");
 }

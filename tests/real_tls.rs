@@ -26,7 +26,7 @@ fn driver(trusted_file: &std::path::Path, ca_file: Option<std::path::PathBuf>) -
     let mut config =
         NetConfig { trusted: TrustedCerts::load(Some(trusted_file.to_path_buf())).0, ..NetConfig::default() };
     config.tls.ca_file = ca_file;
-    d.client = Client::new(config);
+    d.set_client(Client::new(config));
     d
 }
 
@@ -154,7 +154,7 @@ fn the_browser_trusts_a_certificate_after_the_user_saw_it() {
     assert!(text.contains("Certificate changed") && text.contains("NOT the one you trusted"), "{text}");
     assert!(text.contains(&format!("margay certs remove {other}")) && !text.contains("Press A"), "{text}");
     d.char('A');
-    assert!(d.app.prompt.is_none(), "no way to trust a changed certificate from the page");
+    assert!(d.app.prompt().is_none(), "no way to trust a changed certificate from the page");
 
     let mut remove = margay(home.path());
     remove.args(["certs", "remove", &format!("https://{other}/index.html")]);

@@ -586,7 +586,7 @@ Sub"
     );
     assert_eq!((span(&r, 0, "Title").style.heading_level, span(&r, 23, "Sub").style.heading_level), (1, 2));
     // A dump has no bold: its headings are underlined, doubly for the first level.
-    let dump = margay::dump::format_rendered(&r);
+    let dump = margay::document::format_rendered(&r);
     assert!(dump.starts_with("Title\n═════\n\nText"), "{dump}");
     assert!(dump.ends_with("\nSub\n───\n"), "{dump}");
 }

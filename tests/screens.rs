@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 
 fn buffer(d: &Driver) -> ratatui::buffer::Buffer {
-    let backend = ratatui::backend::TestBackend::new(d.app.width, d.app.height);
+    let backend = ratatui::backend::TestBackend::new(d.app.width(), d.app.height());
     let mut terminal = ratatui::Terminal::new(backend).unwrap();
     terminal.draw(|f| margay::ui::draw::draw(&d.app, f)).unwrap();
     terminal.backend().buffer().clone()
@@ -81,7 +81,7 @@ fn search_highlights_matches() {
     d.key(KeyCode::Enter);
     insta::assert_snapshot!(d.screen());
     let buf = buffer(&d);
-    let search = d.app.search.as_ref().unwrap();
+    let search = d.app.tab().search().unwrap();
     assert!(search.matches.len() >= 2);
     let current = search.current.unwrap();
     let (line, start, _) = search.matches[current];
@@ -90,15 +90,15 @@ fn search_highlights_matches() {
     assert_eq!(cell.bg, Color::LightRed, "the current match is marked");
     // n goes to the next match, which then becomes the marked one.
     d.char('n');
-    assert_eq!(d.app.search.as_ref().unwrap().current, Some(current + 1));
+    assert_eq!(d.app.tab().search().unwrap().current, Some(current + 1));
     d.char('N');
-    assert_eq!(d.app.search.as_ref().unwrap().current, Some(current));
+    assert_eq!(d.app.tab().search().unwrap().current, Some(current));
 }
 
 #[test]
 fn no_color_uses_no_colours() {
     let mut d = Driver::new(80, 24);
-    d.app.no_color = true;
+    d.app.settings_mut().no_color = true;
     d.start_page();
     let buf = buffer(&d);
     for cell in buf.content() {
@@ -127,7 +127,7 @@ fn page_colours_are_drawn_only_when_asked_for() {
     };
     // Off by default: the page's colours could be unreadable on the terminal's background.
     assert_eq!(colours(&d), (Color::Reset, Color::Reset));
-    d.app.page_colours = true;
+    d.app.settings_mut().page_colours = true;
     assert_eq!(colours(&d), (Color::Rgb(255, 0, 0), Color::Rgb(0, 0, 255)));
 }
 

@@ -41,7 +41,7 @@ fn no_content_keeps_the_view_exactly() {
     let (scroll, selected) = (d.app.page().unwrap().scroll, d.app.page().unwrap().selected);
     let before = d.screen();
     d.open(&s.url("/nothing"));
-    assert_eq!(d.app.history.len(), 1, "history unchanged");
+    assert_eq!(d.app.tab().history().len(), 1, "history unchanged");
     assert_eq!(d.address(), s.url("/long"));
     let p = d.app.page().unwrap();
     assert_eq!((p.scroll, p.selected), (scroll, selected));
@@ -83,7 +83,7 @@ fn moved_permanently_follows_offers_relink_and_updates_history() {
     assert!(saved.contains(&format!("HREF=\"{}\"", s.url("/new"))), "{saved}");
     assert!(saved.contains(&format!("FORMER_HREF=\"{}\"", s.url("/old"))), "{saved}");
     assert!(d.screen().contains("Relinked 1 bookmark"), "{}", d.screen());
-    assert!(d.app.prompt.is_none());
+    assert!(d.app.prompt().is_none());
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn wrong_credentials_ask_again_three_times_then_diagnose() {
         d.type_text("wrong");
         d.key(KeyCode::Enter);
     }
-    assert!(d.app.prompt.is_none(), "{}", d.screen());
+    assert!(d.app.prompt().is_none(), "{}", d.screen());
     let text = d.page_text();
     assert!(text.contains("401") && text.contains("go away"), "{text}");
     assert_eq!(s.seen().len(), 4);
@@ -483,12 +483,12 @@ fn retry_after_counts_down_and_retries() {
         d.run(effects);
     }
     assert!(d.page_text().contains("ready now"), "{}", d.page_text());
-    assert_eq!(d.app.history.len(), 1, "the retry replaces the error page");
+    assert_eq!(d.app.tab().history().len(), 1, "the retry replaces the error page");
     // Esc stops a countdown.
     hits.store(0, std::sync::atomic::Ordering::SeqCst);
     d.open(&s.url("/again"));
     d.key(KeyCode::Esc);
-    assert!(d.app.retry_countdown.is_none());
+    assert!(d.app.tab().retry_countdown().is_none());
     assert!(d.screen().contains("No automatic retry"));
 }
 
@@ -534,11 +534,11 @@ fn retry_after_zero_is_retried_a_few_times_then_waits_for_the_user() {
             1 + margay::ui::app::MAX_AUTO_RETRIES as usize,
             "Retry-After: {retry_after}"
         );
-        assert!(d.app.retry_countdown.is_none());
+        assert!(d.app.tab().retry_countdown().is_none());
         assert!(d.screen().contains("stopped after 3 automatic retries. Ctrl-R reloads."), "{}", d.screen());
         // Ctrl-R still reloads, and a reload the user asked for may be retried again.
         d.key_mod(KeyCode::Char('r'), KeyModifiers::CONTROL);
         assert_eq!(s.seen().len(), 2 + margay::ui::app::MAX_AUTO_RETRIES as usize);
-        assert!(d.app.retry_countdown.is_some(), "{}", d.screen());
+        assert!(d.app.tab().retry_countdown().is_some(), "{}", d.screen());
     }
 }

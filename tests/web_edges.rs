@@ -95,8 +95,8 @@ fn no_decoder_runs_on_an_answer_without_a_body() {
         _ => Reply::new(200).header("Content-Type", "text/html").body(b"<p>x</p>"),
     });
     let client = margay::net::Client::new(margay::net::NetConfig::default());
-    let verdict = margay::store::bookmarks::check::check_url(&client, &s.url("/"));
-    assert_eq!(verdict, margay::store::bookmarks::check::Verdict::Ok { status: 200 });
+    let verdict = margay::shell::bookmark_check::check_url(&client, &s.url("/"));
+    assert_eq!(verdict, margay::shell::bookmark_check::Verdict::Ok { status: 200 });
     // A 204 and a 304 with Content-Encoding too.
     let s = TestServer::start(|req| match req.path.as_str() {
         "/nothing" => Reply::new(204).header("Content-Encoding", "gzip"),
@@ -114,7 +114,7 @@ fn a_head_that_misleads_is_checked_with_get() {
         _ => Reply::html("<p>here</p>"),
     });
     let client = margay::net::Client::new(margay::net::NetConfig::default());
-    use margay::store::bookmarks::check::{check_url, Verdict};
+    use margay::shell::bookmark_check::{check_url, Verdict};
     assert_eq!(check_url(&client, &s.url("/page")), Verdict::Ok { status: 200 });
     assert!(matches!(check_url(&client, &s.url("/gone")), Verdict::Gone { status: 410, .. }));
     let gets = s.seen().iter().filter(|r| r.method == "GET").count();

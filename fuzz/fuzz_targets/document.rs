@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
             let text = line.text();
             assert!(!text.chars().any(|c| c.is_control()), "control character in {text:?}");
         }
-        let dump = margay::dump::format_rendered(&rendered);
+        let dump = margay::document::format_rendered(&rendered);
         assert!(margay::sanitize::is_clean(&dump), "dump not clean: {dump:?}");
         for link in &rendered.links {
             assert!(link.line <= rendered.lines.len());

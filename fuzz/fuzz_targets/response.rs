@@ -57,7 +57,7 @@ fn check(shown: &Shown) {
             let text = line.text();
             assert!(!text.chars().any(|c| c.is_control()), "control character in {text:?}");
         }
-        let dump = margay::dump::format_rendered(&rendered);
+        let dump = margay::document::format_rendered(&rendered);
         assert!(margay::sanitize::is_clean(&dump), "dump not clean: {dump:?}");
     }
 }

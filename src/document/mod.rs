@@ -9,6 +9,7 @@
 //!
 //! Nothing here does I/O or starts a thread: `crate::jobs` runs this work.
 
+mod as_text;
 mod charset;
 mod diagnostic;
 pub mod forms;
@@ -21,6 +22,7 @@ pub mod reader;
 mod text;
 mod textual;
 
+pub use as_text::{format_rendered, write_rendered};
 pub use charset::{decode, Decoded};
 pub use diagnostic::{choice_page_html, diagnostic_html};
 pub use layout::MIN_WIDTH;

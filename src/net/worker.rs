@@ -141,13 +141,19 @@ pub fn load_with(
     }
     let mut previewed = !options.preview;
     let mut last_report: Option<Instant> = None;
+    let mut last_percent = None;
     let response = client.fetch_watching(&request, &mut |arriving| {
         if cancel.raised() {
             return false;
         }
-        if last_report.is_none_or(|t| t.elapsed() >= Duration::from_millis(50)) {
+        // Every 50 ms at most, and each new percent of a known length (a hundred reports more
+        // at most): a server that stalls leaves the percent it reached shown, not an older one.
+        let bytes = arriving.body.len() as u64;
+        let percent = arriving.total.filter(|t| *t > 0).map(|t| bytes.min(t) * 100 / t);
+        if last_report.is_none_or(|t| t.elapsed() >= Duration::from_millis(50)) || percent > last_percent {
             last_report = Some(Instant::now());
-            on(LoadEvent::Progress { bytes: arriving.body.len() as u64, total: arriving.total });
+            last_percent = percent;
+            on(LoadEvent::Progress { bytes, total: arriving.total });
         }
         // A page the user will see whole (not a redirect, not an error page), once enough of
         // it is here for many screens.

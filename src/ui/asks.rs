@@ -1,10 +1,11 @@
 //! The questions a navigation asks the user along the way, and what their answers do:
 //! credentials for a 401 (remembered per protection space for the session), re-sending a
-//! form after a 307/308, relinking bookmarks after a 301/308, and a ChargeTo retry after
-//! a 402.
+//! form after a 307/308, relinking bookmarks after a 301/308, a ChargeTo retry after a 402 —
+//! and the answer to every one-key question, matched question by question.
 
-use super::app::{App, BookmarkRef, Effect, LoadMode, StatusLine};
-use super::prompt::{Prompt, PromptKind};
+use super::app::{App, StatusLine};
+use super::msg::{BookmarkOp, BookmarkRef, Effect, LoadMode};
+use super::prompt::{Choice, Prompt, Reply, TextAsk, TextPrompt};
 use crate::navigation::Navigation;
 use crate::net::FetchRequest;
 use crate::policy::{normalize_for_compare, DiagnosisKind, TransportFailure};
@@ -16,67 +17,93 @@ fn origin_of(url: &Url) -> String {
 }
 
 impl App {
-    pub(super) fn answer_choice(&mut self, kind: PromptKind, answer: char) -> Vec<Effect> {
-        match kind {
-            PromptKind::ConfirmQuit if answer == 'y' => vec![Effect::Quit],
-            PromptKind::Resend { .. } => {
-                let Some(mut pending) = self.pending.take() else { return Vec::new() };
-                if answer == 'y' {
-                    match pending.nav.resend() {
-                        Some(request) => self.fetch_next(pending, request),
-                        None => Vec::new(),
-                    }
-                } else {
-                    self.status = StatusLine::Info("The form data was not sent again.".into());
-                    Vec::new()
+    pub(super) fn answer_choice(&mut self, choice: Choice, reply: Reply) -> Vec<Effect> {
+        let yes = reply != Reply::No;
+        match choice {
+            Choice::ConfirmQuit { .. } => {
+                if yes {
+                    return self.quit();
                 }
             }
-            PromptKind::Overwrite { what, path } if answer == 'y' => self.answer_save(what, &path, true),
-            PromptKind::Overwrite { path, .. } => {
+            Choice::Resend { .. } => {
+                let ti = self.active;
+                let Some(mut pending) = self.tabs[ti].pending.take() else { return Vec::new() };
+                if !yes {
+                    self.status = StatusLine::Info("The form data was not sent again.".into());
+                    return Vec::new();
+                }
+                if let Some(request) = pending.nav.resend() {
+                    return self.fetch_next(ti, pending, request);
+                }
+            }
+            Choice::Overwrite { what, path } => {
+                if yes {
+                    return self.answer_save(what, &path, true);
+                }
                 self.status = StatusLine::Info(format!("Not saved; {path} is as it was."));
-                Vec::new()
             }
-            kind @ PromptKind::BookmarkWhat { .. } => {
-                self.answer_bookmark_what(kind, answer);
-                Vec::new()
+            Choice::DeleteBookmark { bookmark } => {
+                if yes {
+                    let change = super::bookmarks::BookmarkChange::Delete;
+                    return vec![Effect::Bookmark(BookmarkOp::Change { url: bookmark.url, change })];
+                }
             }
-            PromptKind::BookmarkDelete { bookmark } if answer == 'y' => {
-                vec![Effect::ChangeBookmark {
-                    url: bookmark.url,
-                    change: super::bookmarks::BookmarkChange::Delete,
-                }]
+            Choice::RemoveFolder { folder } => {
+                if yes {
+                    return vec![Effect::Bookmark(BookmarkOp::RemoveEmptyFolder { folder })];
+                }
             }
-            PromptKind::TrustCertificate { host_port, sha256, subject } if answer == 'y' => {
-                vec![Effect::TrustCertificate { host_port, sha256, subject }]
+            Choice::TrustCertificate { host_port, sha256, subject } => {
+                if yes {
+                    return vec![Effect::TrustCertificate { host_port, sha256, subject }];
+                }
             }
-            PromptKind::Relink { old, new, .. } => {
+            Choice::ForgetCookies { site, .. } => {
+                if yes {
+                    return vec![Effect::ClearCookies { site }];
+                }
+                self.status = StatusLine::Info("The cookies are kept.".into());
+            }
+            Choice::ForgetVisited { .. } => {
+                if yes {
+                    return self.forget_visited();
+                }
+            }
+            Choice::Relink { old, new, .. } => {
                 let mut effects = Vec::new();
-                match (answer, Url::parse(&new)) {
-                    ('y', Ok(new)) => effects.push(Effect::RelinkBookmarks { old, new }),
-                    ('a', Ok(new)) => {
-                        effects.push(Effect::RelinkBookmarks { old, new });
-                        for (bookmark, new) in self.relink_queue.drain(..) {
-                            effects.push(Effect::RelinkBookmarks { old: bookmark.url, new });
-                        }
+                if let (true, Ok(new)) = (yes, Url::parse(&new)) {
+                    effects.push(Effect::Bookmark(BookmarkOp::Relink { old, new }));
+                }
+                if reply == Reply::All {
+                    for (bookmark, new) in self.relink_queue.drain(..) {
+                        effects.push(Effect::Bookmark(BookmarkOp::Relink { old: bookmark.url, new }));
                     }
-                    _ => {}
                 }
                 self.next_relink_question();
-                effects
+                return effects;
             }
-            _ => Vec::new(),
         }
+        Vec::new()
     }
 
     /// Esc or an empty Backspace at a text prompt.
-    pub(super) fn prompt_cancelled(&mut self, kind: PromptKind) -> Vec<Effect> {
-        if matches!(kind, PromptKind::Username { .. } | PromptKind::Password { .. }) {
-            // The 401's diagnostic page, with the server's body, at once.
-            if let Some(mut pending) = self.pending.take() {
-                if let Some(shown) = pending.on_cancel.take() {
-                    self.land(&pending, *shown);
+    pub(super) fn text_cancelled(&mut self, ask: TextAsk) -> Vec<Effect> {
+        match ask {
+            TextAsk::Username { .. } | TextAsk::Password { .. } => {
+                // The 401's diagnostic page, with the server's body, at once.
+                let ti = self.active;
+                if let Some(mut pending) = self.tabs[ti].pending.take() {
+                    if let Some(shown) = pending.on_cancel.take() {
+                        self.land(ti, &pending, *shown);
+                    }
                 }
             }
+            TextAsk::Url
+            | TextAsk::LinkNumber
+            | TextAsk::Search
+            | TextAsk::ChargeTo
+            | TextAsk::SavePath { .. }
+            | TextAsk::BookmarkEdit { .. } => {}
         }
         Vec::new()
     }
@@ -87,7 +114,8 @@ impl App {
         user: &str,
         password: &str,
     ) -> Vec<Effect> {
-        let Some(mut pending) = self.pending.take() else { return Vec::new() };
+        let ti = self.active;
+        let Some(mut pending) = self.tabs[ti].pending.take() else { return Vec::new() };
         let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         let header = format!("Basic {token}");
         let origin = origin_of(&pending.nav.request.url);
@@ -95,7 +123,7 @@ impl App {
         self.auth.push((origin, realm, header.clone()));
         let request = pending.nav.retry_with("Authorization", &header);
         pending.on_cancel = None;
-        self.fetch_next(pending, request)
+        self.fetch_next(ti, pending, request)
     }
 
     /// 407: the proxy's credentials, kept for the session and sent only to that proxy.
@@ -105,14 +133,15 @@ impl App {
         user: &str,
         password: &str,
     ) -> Vec<Effect> {
-        let Some(mut pending) = self.pending.take() else { return Vec::new() };
+        let ti = self.active;
+        let Some(mut pending) = self.tabs[ti].pending.take() else { return Vec::new() };
         let credential =
             crate::net::ProxyCredential { proxy, user: user.to_string(), password: password.to_string() };
         self.proxy_auth.retain(|c| c.proxy != credential.proxy);
         self.proxy_auth.push(credential.clone());
         let request = pending.nav.retry_with_proxy_credentials(credential);
         pending.on_cancel = None;
-        self.fetch_next(pending, request)
+        self.fetch_next(ti, pending, request)
     }
 
     pub(super) fn forget_credentials(&mut self, url: &Url, realm: &Option<String>) {
@@ -153,12 +182,11 @@ impl App {
         match failure {
             Some(failure) if failure.can_be_trusted() => {
                 let cert = failure.certificate.unwrap_or_default();
-                let kind = PromptKind::TrustCertificate {
+                self.ask(Prompt::Choice(Choice::TrustCertificate {
                     host_port: failure.host_port,
                     sha256: cert.sha256,
                     subject: cert.subject,
-                };
-                self.prompt = Some(Prompt::new(kind, ""));
+                }));
             }
             Some(_) => {
                 self.status = StatusLine::Error(
@@ -191,7 +219,7 @@ impl App {
         let is_402 =
             self.page().is_some_and(|p| matches!(p.info.diagnosis, Some(DiagnosisKind::PaymentRequired)));
         if is_402 {
-            self.prompt = Some(Prompt::new(PromptKind::ChargeTo, ""));
+            self.ask(Prompt::Text(TextPrompt::new(TextAsk::ChargeTo, "")));
         } else {
             self.status = StatusLine::Info("ChargeTo is for a 402 Payment Required page.".into());
         }
@@ -209,7 +237,7 @@ impl App {
     /// A 301/308 was followed: history entries of the old address move with it, and every
     /// bookmark of the old address is offered a relink.
     pub(super) fn moved_permanently(&mut self, old: &Url, new: &Url) {
-        for page in self.history.iter_mut() {
+        for page in self.tabs.iter_mut().flat_map(|t| t.history.iter_mut()) {
             if page.address == *old {
                 page.address = new.clone();
             }
@@ -217,6 +245,7 @@ impl App {
         let old_key = normalize_for_compare(old);
         let matches: Vec<BookmarkRef> = self
             .bookmarks
+            .list
             .iter()
             .filter(|b| Url::parse(&b.url).is_ok_and(|u| normalize_for_compare(&u) == old_key))
             .cloned()
@@ -224,17 +253,20 @@ impl App {
         for bookmark in matches {
             self.relink_queue.push((bookmark, new.clone()));
         }
-        if self.prompt.is_none() {
+        if self.mode == super::app::Mode::Browse {
             self.next_relink_question();
         }
     }
 
-    fn next_relink_question(&mut self) {
+    pub(super) fn next_relink_question(&mut self) {
         if self.relink_queue.is_empty() {
             return;
         }
         let (bookmark, new) = self.relink_queue.remove(0);
-        let kind = PromptKind::Relink { title: bookmark.title, old: bookmark.url, new: new.to_string() };
-        self.prompt = Some(Prompt::new(kind, ""));
+        self.ask(Prompt::Choice(Choice::Relink {
+            title: bookmark.title,
+            old: bookmark.url,
+            new: new.to_string(),
+        }));
     }
 }

@@ -1,8 +1,10 @@
 //! Drawing a frame: a pure function of the app's state. It only slices the lines already laid
 //! out for this width, so a frame costs what the screen holds, not what the page holds.
 
-use super::app::{App, Page, StatusLine};
+use super::app::{App, Mode};
 use super::forms::SelectList;
+use super::status::{clean, draw_status, truncate};
+use super::tab::{Page, Tab};
 use crate::document::columns;
 use crate::document::forms;
 pub use crate::document::human_size;
@@ -13,14 +15,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
+pub use super::status::status_text;
+
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let top = Rect { height: 1, ..area };
+    let tab_rows = u16::from(app.shows_tab_bar() && area.height > 3);
+    if tab_rows == 1 {
+        draw_tab_bar(app, frame, Rect { height: 1, ..area });
+    }
+    let top = Rect { y: area.y + tab_rows, height: 1, ..area };
     let status = Rect { y: area.y + area.height.saturating_sub(1), height: 1, ..area };
-    let body = Rect { y: area.y + 1, height: area.height.saturating_sub(2), ..area };
+    let body = Rect { y: area.y + tab_rows + 1, height: area.height.saturating_sub(2 + tab_rows), ..area };
     draw_top_bar(app, frame, top);
     if body.height > 0 {
         draw_body(app, frame, body);
@@ -30,8 +38,43 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
 }
 
+/// One line, one cell a tab: its number and title, what its load has received so far, `?`
+/// when it waits for an answer; the tab shown stands out.
+fn draw_tab_bar(app: &App, frame: &mut Frame, area: Rect) {
+    let n = app.tabs().len();
+    let room = (area.width as usize / n.max(1)).max(4);
+    let mut spans = Vec::with_capacity(n);
+    for (i, tab) in app.tabs().iter().enumerate() {
+        let label = truncate(&format!(" {}:{} ", i + 1, tab_label(tab)), room.saturating_sub(1));
+        let style = if i == app.active_tab() {
+            bar_style(app).add_modifier(Modifier::BOLD)
+        } else if app.settings().no_color {
+            Style::new()
+        } else {
+            Style::new().fg(Color::Black).bg(Color::Gray)
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// What a tab's cell says: its progress while it loads, then its title.
+fn tab_label(tab: &Tab) -> String {
+    let waiting = if tab.has_question() { "? " } else { "" };
+    let progress = match tab.pending() {
+        Some(p) if !p.asking => match p.total {
+            Some(total) if total > 0 => format!("{}% ", (p.bytes.min(total) * 100 / total)),
+            _ => format!("{} ", human_size(p.bytes)),
+        },
+        Some(_) | None => String::new(),
+    };
+    let loading = if progress.is_empty() { "" } else { "⟳ " };
+    format!("{waiting}{loading}{progress}{}", clean(&tab.title()))
+}
+
 fn bar_style(app: &App) -> Style {
-    if app.no_color {
+    if app.settings.no_color {
         Style::new().add_modifier(Modifier::REVERSED)
     } else {
         Style::new().fg(Color::Black).bg(Color::Cyan)
@@ -43,20 +86,36 @@ fn draw_top_bar(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(" margay").style(bar_style(app)), area);
         return;
     };
-    let total_pages = page.rendered.lines.len().div_ceil(app.body_height()).max(1);
-    let this_page = (page.scroll / app.body_height() + 1).min(total_pages);
+    let height = app.body_height();
+    let total_pages = page.rendered.lines.len().div_ceil(height).max(1);
+    // The last screen is the last page, even when it starts less than a screen below the one
+    // before (End shows "(p3 of 3)", not "(p2 of 3)").
+    let this_page = if app.tab().at_end(app.screen()) {
+        total_pages
+    } else {
+        (page.scroll / height + 1).min(total_pages)
+    };
     let position = format!(" (p{this_page} of {total_pages}) ");
     let address = crate::sanitize::display_url(&page.address);
-    let title = if page.doc.title.is_empty() { address.clone() } else { clean(&page.doc.title) };
     let room = (area.width as usize).saturating_sub(columns(&position) + 1);
-    let mut left = format!(" {title}");
+    let mut title = if page.doc.title.is_empty() { String::new() } else { clean(&page.doc.title) };
     if page.info.partial {
-        // 203: the marker goes first so that truncation never hides it.
-        left = format!(" [partial information]{left}");
+        // 203: the marker goes first so that shortening never hides it.
+        title = format!("[partial information] {title}");
     }
-    if columns(&left) + 3 + columns(&address) <= room {
-        left = format!("{left} — {address}");
-    }
+    let left = if title.is_empty() {
+        format!(" {}", shorten_middle(&address, room.saturating_sub(1)))
+    } else {
+        // The title and the address both stay: a long address is shortened in its middle,
+        // and a long title gives up room until the address has a fair part of the line.
+        let title_width = columns(&title);
+        let fair = (room / 2).min(columns(&address)).max(12);
+        let address_room = room.saturating_sub(title_width + 4).max(fair.min(room.saturating_sub(8)));
+        let address = shorten_middle(&address, address_room);
+        let title_room = room.saturating_sub(columns(&address) + 4);
+        let title = if title_width > title_room { shorten_end(&title, title_room) } else { title };
+        format!(" {title} — {address}")
+    };
     let left = truncate(&left, room);
     let pad = (area.width as usize).saturating_sub(columns(&left) + columns(&position));
     let line = Line::from(vec![
@@ -67,11 +126,46 @@ fn draw_top_bar(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// `s` in `width` columns at most, its middle given up for "…": the start of an address (its
+/// site) and its end (the page) stay.
+fn shorten_middle(s: &str, width: usize) -> String {
+    if columns(s) <= width {
+        return s.to_string();
+    }
+    if width < 2 {
+        return truncate(s, width);
+    }
+    let head_width = (width - 1) / 2;
+    let head = truncate(s, head_width);
+    let tail_width = width - 1 - columns(&head);
+    let chars: Vec<char> = s.chars().collect();
+    let mut tail = String::new();
+    let mut used = 0;
+    for c in chars.iter().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+        if used + w > tail_width {
+            break;
+        }
+        used += w;
+        tail.insert(0, *c);
+    }
+    format!("{head}…{tail}")
+}
+
+/// `s` in `width` columns at most, ending in "…" when it was cut.
+fn shorten_end(s: &str, width: usize) -> String {
+    if columns(s) <= width {
+        return s.to_string();
+    }
+    format!("{}…", truncate(s, width.saturating_sub(1)))
+}
+
 fn draw_body(app: &App, frame: &mut Frame, area: Rect) {
     let Some(page) = app.page() else { return };
     let start = page.scroll.min(page.rendered.lines.len());
     let end = (start + area.height as usize).min(page.rendered.lines.len());
-    let matches = app.search.as_ref().map_or(&[][..], |s| s.matches.as_slice());
+    let search = app.tab().search();
+    let matches = search.map_or(&[][..], |s| s.matches.as_slice());
     // Matches are in line order: the visible ones are found by bisection, so a frame costs
     // what the screen shows, however many matches the page has.
     let first_match = matches.partition_point(|m| m.0 < start);
@@ -83,9 +177,7 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect) {
                 .enumerate()
                 .take_while(|(_, m)| m.0 <= i)
                 .filter(|(_, m)| m.0 == i)
-                .map(|(k, m)| {
-                    (m.1, m.2, app.search.as_ref().is_some_and(|s| s.current == Some(first_match + k)))
-                })
+                .map(|(k, m)| (m.1, m.2, search.is_some_and(|s| s.current == Some(first_match + k))))
                 .collect();
             let spans = with_field_values(app, page, &page.rendered.lines[i].spans);
             if let Some(x) = spans.1 {
@@ -94,14 +186,14 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect) {
                     y: area.y + (i - start) as u16,
                 });
             }
-            styled_line(app, &spans.0, page.selected, &hits)
+            styled_line(app, page, &spans.0, &hits)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
     if let Some(position) = cursor {
         frame.set_cursor_position(position);
     }
-    if let Some(list) = &app.choosing {
+    if let Mode::ChooseOption(list) = &app.mode {
         draw_select_list(app, page, list, frame, area);
     }
 }
@@ -131,7 +223,11 @@ fn with_field_values<'a>(
             if let (Some(field), Some(value)) =
                 (page.doc.forms.fields.get(index), page.form_values.get(index))
             {
-                let shown = match app.editing.as_ref().filter(|e| e.field == index) {
+                let editing = match &app.mode {
+                    Mode::EditField(edit) if edit.field == index => Some(edit),
+                    _ => None,
+                };
+                let shown = match editing {
                     Some(edit) => {
                         // Show the part of the text around the cursor that fits the field.
                         let chars: Vec<char> = edit.editor.text.chars().collect();
@@ -192,22 +288,35 @@ fn draw_select_list(app: &App, page: &Page, list: &SelectList, frame: &mut Frame
     let y = if below + height <= area.height { area.y + below } else { area.y + area.height - height };
     let rect = Rect { x: area.x + 2.min(area.width), y, width: width.min(area.width), height };
     frame.render_widget(Clear, rect);
-    let style = if app.no_color { Style::new() } else { Style::new().fg(Color::White).bg(Color::Blue) };
+    let style =
+        if app.settings.no_color { Style::new() } else { Style::new().fg(Color::White).bg(Color::Blue) };
     let block = Block::bordered().style(style);
     frame.render_widget(Paragraph::new(items.into_iter().skip(skip).collect::<Vec<_>>()).block(block), rect);
 }
 
-/// One document line as ratatui spans, with the selected link and search hits marked.
-fn styled_line(
-    app: &App,
-    spans: &[DocSpan],
-    selected: Option<usize>,
-    hits: &[(usize, usize, bool)],
-) -> Line<'static> {
+/// How a span of a link is drawn.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LinkState {
+    NotALink,
+    Unvisited,
+    Visited,
+}
+
+/// One document line as ratatui spans, with the selected link, visited links and search hits
+/// marked.
+fn styled_line(app: &App, page: &Page, spans: &[DocSpan], hits: &[(usize, usize, bool)]) -> Line<'static> {
     let mut out = Vec::with_capacity(spans.len());
     let mut offset = 0usize; // in chars from the start of the line
     for span in spans {
-        let base = span_style(app, &span.style, span.style.link.is_some() && span.style.link == selected);
+        let link = span.style.link.map_or(LinkState::NotALink, |i| {
+            let target = page.rendered.links.get(i).and_then(|l| l.target.as_ref());
+            match target {
+                Some(url) if app.visited.contains(url) => LinkState::Visited,
+                _ => LinkState::Unvisited,
+            }
+        });
+        let selected = span.style.link.is_some() && span.style.link == page.selected;
+        let base = span_style(app, &span.style, link, selected);
         let len = span.text.chars().count();
         if hits.iter().all(|h| h.1 <= offset || h.0 >= offset + len) {
             out.push(Span::styled(span.text.clone(), base));
@@ -237,16 +346,22 @@ fn styled_line(
     Line::from(out)
 }
 
+/// Without colours a match is underlined and never reversed, so that it still shows inside
+/// the selected link (reversed), where a search leaves the selection.
 fn match_style(app: &App, current: bool) -> Style {
-    match (app.no_color, current) {
-        (true, true) => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED),
-        (true, false) => Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+    match (app.settings.no_color, current) {
+        (true, true) => Style::new()
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED | Modifier::ITALIC)
+            .remove_modifier(Modifier::REVERSED),
+        (true, false) => Style::new()
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            .remove_modifier(Modifier::REVERSED),
         (false, true) => Style::new().fg(Color::Black).bg(Color::LightRed),
         (false, false) => Style::new().fg(Color::Black).bg(Color::Yellow),
     }
 }
 
-fn span_style(app: &App, s: &SpanStyle, selected: bool) -> Style {
+fn span_style(app: &App, s: &SpanStyle, link: LinkState, selected: bool) -> Style {
     let mut style = Style::new();
     let mut mods = Modifier::empty();
     if s.bold || s.heading {
@@ -258,7 +373,7 @@ fn span_style(app: &App, s: &SpanStyle, selected: bool) -> Style {
     if s.strike {
         mods |= Modifier::CROSSED_OUT;
     }
-    if !app.no_color {
+    if !app.settings.no_color {
         if s.heading {
             style = style.fg(Color::Yellow);
         } else if s.code || s.pre {
@@ -266,11 +381,13 @@ fn span_style(app: &App, s: &SpanStyle, selected: bool) -> Style {
         } else if s.image {
             style = style.fg(Color::Magenta);
         }
-        if s.link.is_some() {
-            style = style.fg(Color::Cyan);
+        match link {
+            LinkState::Unvisited => style = style.fg(Color::Cyan),
+            LinkState::Visited => style = style.fg(Color::LightBlue),
+            LinkState::NotALink => {}
         }
         // The page's colours, when asked for, over margay's.
-        if app.page_colours {
+        if app.settings.page_colours {
             if let Some([r, g, b]) = s.fg {
                 style = style.fg(Color::Rgb(r, g, b));
             }
@@ -278,133 +395,15 @@ fn span_style(app: &App, s: &SpanStyle, selected: bool) -> Style {
                 style = style.bg(Color::Rgb(r, g, b));
             }
         }
-    } else if s.link.is_some() {
-        mods |= Modifier::UNDERLINED;
+    } else {
+        match link {
+            LinkState::Unvisited => mods |= Modifier::UNDERLINED,
+            LinkState::Visited => mods |= Modifier::UNDERLINED | Modifier::DIM,
+            LinkState::NotALink => {}
+        }
     }
     if selected {
         mods |= Modifier::REVERSED;
     }
     style.add_modifier(mods)
-}
-
-fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
-    if let Some(prompt) = &app.prompt {
-        let label = clean(&prompt.label());
-        let masked: String;
-        let text = if prompt.masked() {
-            masked = "*".repeat(prompt.editor.text.chars().count());
-            &masked
-        } else {
-            &prompt.editor.text
-        };
-        // Keep the cursor on screen when the text is longer than the line.
-        let before: String = text.chars().take(prompt.editor.cursor).collect();
-        let room = (area.width as usize).saturating_sub(columns(&label) + 1);
-        let skip = columns(&before).saturating_sub(room);
-        let visible: String = skip_width(text, skip);
-        let label_width = columns(&label);
-        let line = Line::from(vec![
-            Span::styled(label.as_str(), Style::new().add_modifier(Modifier::BOLD)),
-            Span::raw(visible),
-        ]);
-        frame.render_widget(Paragraph::new(line), area);
-        let x = area.x + (label_width + columns(&before) - skip).min(area.width as usize - 1) as u16;
-        frame.set_cursor_position(Position { x, y: area.y });
-        return;
-    }
-    let (text, style) = status_text(app);
-    frame.render_widget(Paragraph::new(truncate(&text, area.width as usize)).style(style), area);
-}
-
-/// What the bottom line says when no prompt is open.
-pub fn status_text(app: &App) -> (String, Style) {
-    if let Some(p) = &app.pending {
-        let size = match p.total {
-            Some(total) => format!("{} of {}", human_size(p.bytes), human_size(total)),
-            None => human_size(p.bytes),
-        };
-        return (
-            format!("Loading {} … {size} (Esc cancels)", crate::sanitize::display_url(&p.nav.request.url)),
-            Style::new().add_modifier(Modifier::BOLD),
-        );
-    }
-    if let Some(seconds) = app.retry_countdown {
-        let what = app.page().and_then(|p| p.info.status).map_or(String::new(), |s| format!("{s}: "));
-        return (
-            format!(
-                "{what}the server asks to come back later — retrying in {seconds} s (Ctrl-R: now, Esc: stay)"
-            ),
-            Style::new().add_modifier(Modifier::BOLD),
-        );
-    }
-    if let (Some(d), StatusLine::None) = (app.downloads.last(), &app.status) {
-        return (download_gauge(d), Style::new().add_modifier(Modifier::BOLD));
-    }
-    match &app.status {
-        StatusLine::Info(m) => return (clean(m), Style::new()),
-        StatusLine::Error(m) => {
-            let style = if app.no_color {
-                Style::new().add_modifier(Modifier::BOLD)
-            } else {
-                Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD)
-            };
-            return (clean(m), style);
-        }
-        StatusLine::None => {}
-    }
-    if let Some((n, link)) =
-        app.page().and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s).map(|l| (s + 1, l))))
-    {
-        let target = link.target.as_ref().map_or_else(|| clean(&link.href), crate::sanitize::display_url);
-        return (format!("[{n}] {target}"), Style::new());
-    }
-    (
-        "Arrows/Tab: links  Enter: follow  g: go to URL  /: search  ?: help  q: quit".to_string(),
-        Style::new().add_modifier(Modifier::DIM),
-    )
-}
-
-/// "Downloading x.zip: 1.2 MB of 5.0 MB, 800.0 KB/s, 5 s left (Esc cancels)".
-fn download_gauge(d: &crate::ui::files::DownloadState) -> String {
-    let seconds = d.elapsed.as_secs_f64();
-    let rate = if seconds > 0.0 { (d.bytes as f64 / seconds) as u64 } else { 0 };
-    let amount = match d.total {
-        Some(total) => format!("{} of {}", human_size(d.bytes), human_size(total)),
-        None => human_size(d.bytes),
-    };
-    let left = match (d.total, rate) {
-        (Some(total), r) if r > 0 && total > d.bytes => format!(", {} s left", (total - d.bytes) / r),
-        _ => String::new(),
-    };
-    format!("Downloading {}: {amount}, {}/s{left} (Esc cancels)", clean(&d.name), human_size(rate))
-}
-
-/// Text from outside (titles, messages) with control characters made harmless.
-pub fn clean(s: &str) -> String {
-    crate::sanitize::line(s).into_owned()
-}
-
-fn truncate(s: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out
-}
-
-fn skip_width(s: &str, skip: usize) -> String {
-    let mut used = 0;
-    s.chars()
-        .skip_while(|c| {
-            let keep_skipping = used < skip;
-            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
-            keep_skipping
-        })
-        .collect()
 }

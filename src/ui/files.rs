@@ -2,8 +2,10 @@
 //! from a page, and the questions on the way (where to, overwrite?). The writing itself is
 //! the shell's (effects); answers come back as messages.
 
-use super::app::{App, Effect, LoadMode, StatusLine};
-use super::prompt::{Prompt, PromptKind};
+use super::app::{App, StatusLine};
+use super::msg::{Effect, LoadMode};
+use super::prompt::{plural, Choice, Prompt, TextAsk, TextPrompt};
+use super::tab::{Page, PageKind};
 use crate::document::{decode, escape_html, Document};
 use crate::net::cookies::CookieInfo;
 use crate::net::download::{suggested_name, DownloadError, DownloadEvent};
@@ -47,7 +49,7 @@ pub enum OpenedWith {
 
 impl App {
     fn default_path(&self, name: &str) -> String {
-        self.download_dir.join(name).display().to_string()
+        self.settings.download_dir.join(name).display().to_string()
     }
 
     /// The name the server suggests for the page's body (Content-Disposition, else the URL).
@@ -91,7 +93,7 @@ impl App {
                     "{} (through {viewer})",
                     self.page().map_or(String::new(), |p| p.doc.title.clone())
                 );
-                let page = super::app::Page::waiting(address, std::sync::Arc::new(doc));
+                let page = Page::waiting(address, PageKind::ViewerOutput, std::sync::Arc::new(doc));
                 self.push_page(page, LoadMode::Push);
                 self.status = StatusLine::Info(format!("The output of {viewer}; Left goes back."));
             }
@@ -109,7 +111,8 @@ impl App {
         match target.filter(|u| matches!(u.scheme(), "http" | "https")) {
             Some(url) => {
                 let path = self.default_path(&suggested_name(None, &url));
-                self.prompt = Some(Prompt::new(PromptKind::SavePath { what: SaveWhat::Download(url) }, path));
+                let ask = TextAsk::SavePath { what: SaveWhat::Download(url) };
+                self.ask(Prompt::Text(TextPrompt::new(ask, path)));
             }
             None => self.status = StatusLine::Info("Select a web link to download it.".into()),
         }
@@ -125,8 +128,8 @@ impl App {
         if page.body.is_none() || (!name.contains('.') && !binary) {
             name = format!("{}.txt", if name == "download" { "page" } else { &name });
         }
-        self.prompt =
-            Some(Prompt::new(PromptKind::SavePath { what: SaveWhat::Body }, self.default_path(&name)));
+        let path = self.default_path(&name);
+        self.ask(Prompt::Text(TextPrompt::new(TextAsk::SavePath { what: SaveWhat::Body }, path)));
     }
 
     pub(super) fn answer_save(&mut self, what: SaveWhat, path: &str, overwrite: bool) -> Vec<Effect> {
@@ -195,7 +198,7 @@ impl App {
             },
             SaveWhat::PageText => {
                 let Some(page) = self.page() else { return Vec::new() };
-                let text = crate::dump::format_rendered(&page.rendered);
+                let text = crate::document::format_rendered(&page.rendered);
                 vec![Effect::SaveFile { path, bytes: text.into_bytes(), overwrite, what: SaveWhat::PageText }]
             }
         }
@@ -206,8 +209,7 @@ impl App {
         match result {
             Ok(path) => self.status = StatusLine::Info(format!("Saved to {}.", path.display())),
             Err((path, _, true)) => {
-                let kind = PromptKind::Overwrite { what, path: path.display().to_string() };
-                self.prompt = Some(Prompt::new(kind, ""));
+                self.ask(Prompt::Choice(Choice::Overwrite { what, path: path.display().to_string() }));
             }
             Err((path, message, false)) => {
                 self.status = StatusLine::Error(format!(
@@ -242,11 +244,10 @@ impl App {
                     )),
                     Err(DownloadError::Exists(path)) => {
                         if let Some(url) = url {
-                            let kind = PromptKind::Overwrite {
+                            self.ask(Prompt::Choice(Choice::Overwrite {
                                 what: SaveWhat::Download(url),
                                 path: path.display().to_string(),
-                            };
-                            self.prompt = Some(Prompt::new(kind, ""));
+                            }));
                         }
                         StatusLine::None
                     }
@@ -266,8 +267,8 @@ impl App {
     /// `\`: the page's source as text; on a source view, back to the page.
     pub(super) fn view_source(&mut self) {
         let Some(page) = self.page() else { return };
-        if page.is_source {
-            self.history.back();
+        if page.kind == PageKind::Source {
+            self.tab_mut().history.back();
             self.ensure_rendered();
             return;
         }
@@ -284,26 +285,33 @@ impl App {
         );
         let address = page.address.clone();
         let info = page.info.clone();
-        let mut source = super::app::Page::waiting(address, std::sync::Arc::new(doc));
+        let mut source = Page::waiting(address, PageKind::Source, std::sync::Arc::new(doc));
         source.info = info;
         source.body = Some(body);
-        source.is_source = true;
         self.push_page(source, LoadMode::Push);
     }
 
-    /// Ctrl-K: this site's cookies (the shell reads the jar).
-    pub(super) fn ask_cookies(&mut self, clear: bool) -> Vec<Effect> {
-        let site =
-            self.page().map(|p| p.final_url().clone()).filter(|u| matches!(u.scheme(), "http" | "https"));
-        let site = match (site, self.cookie_site.clone()) {
-            (_, Some(site)) if self.page().is_some_and(|p| p.address.as_str() == "about:cookies") => site,
-            (Some(site), _) => site,
+    /// Ctrl-K: this site's cookies (the shell reads the jar); on a cookie page, again.
+    pub(super) fn ask_cookies(&mut self) -> Vec<Effect> {
+        let site = match self.page().map(|p| (&p.kind, p.final_url())) {
+            Some((PageKind::Cookies { site, .. }, _)) => site.clone(),
+            Some((PageKind::Web, url)) if matches!(url.scheme(), "http" | "https") => url.clone(),
             _ => {
                 self.status = StatusLine::Info("Cookies belong to web sites; this is not one.".into());
                 return Vec::new();
             }
         };
-        vec![if clear { Effect::ClearCookies { site } } else { Effect::ShowCookies { site } }]
+        vec![Effect::ShowCookies { site }]
+    }
+
+    /// D on a cookie page: forget the site's cookies, after asking.
+    pub(super) fn ask_forget_cookies(&mut self) {
+        let Some(PageKind::Cookies { site, count }) = self.page().map(|p| p.kind.clone()) else { return };
+        if count == 0 {
+            self.status = StatusLine::Info("This site has no cookies to forget.".into());
+            return;
+        }
+        self.ask(Prompt::Choice(Choice::ForgetCookies { site, count }));
     }
 
     pub fn show_cookies(&mut self, site: Url, cookies: Vec<CookieInfo>, cleared: Option<usize>) {
@@ -315,7 +323,7 @@ impl App {
         if cookies.is_empty() {
             html.push_str("<p>This site has no cookies in the jar.</p>\n");
         } else {
-            html.push_str("<ul>\n");
+            let _ = writeln!(html, "<p>{}.</p>\n<ul>", plural(cookies.len(), "cookie", "cookies"));
             for c in &cookies {
                 let value: String = c.value.chars().take(40).collect();
                 let _ = writeln!(
@@ -330,17 +338,21 @@ impl App {
                     if c.http_only { ", HttpOnly" } else { "" }
                 );
             }
-            html.push_str("</ul>\n<p>Press D to forget all of this site's cookies.</p>\n");
+            let key = escape_html(&self.keymap.key_label(super::keymap::Action::ClearCookies));
+            let _ = writeln!(
+                html,
+                "</ul>\n<p>Press {key} to forget all of this site's cookies (it asks first).</p>"
+            );
         }
         html.push_str("<p>Press Left to go back.</p>");
         let url = Url::parse("about:cookies").expect("a constant URL");
         let doc = Document::from_html(&url, &html);
-        let replace = self.page().is_some_and(|p| p.address == url);
-        let page = super::app::Page::waiting(url, std::sync::Arc::new(doc));
+        let replace = matches!(self.page().map(|p| &p.kind), Some(PageKind::Cookies { .. }));
+        let kind = PageKind::Cookies { site, count: cookies.len() };
+        let page = Page::waiting(url, kind, std::sync::Arc::new(doc));
         self.push_page(page, if replace { LoadMode::Replace } else { LoadMode::Push });
-        self.cookie_site = Some(site);
         if let Some(n) = cleared {
-            self.status = StatusLine::Info(format!("Forgot {n} cookies of {host}."));
+            self.status = StatusLine::Info(format!("Forgot {} of {host}.", plural(n, "cookie", "cookies")));
         }
     }
 }

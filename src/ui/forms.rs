@@ -3,7 +3,8 @@
 //! user's editor, submit buttons submit. Values live in the page, so going back and forth
 //! (or a 204 answer) keeps what was typed.
 
-use super::app::{App, Effect, LoadMode, StatusLine};
+use super::app::{App, Mode, StatusLine};
+use super::msg::{Effect, LoadMode};
 use super::prompt::{Edit, LineEditor};
 use crate::document::forms::{self, FieldKind, FieldValue, FormMethod};
 use crate::navigation::Navigation;
@@ -27,7 +28,7 @@ pub struct SelectList {
 
 impl App {
     pub(super) fn activate_field(&mut self, index: usize) -> Vec<Effect> {
-        let Some(page) = self.history.current_mut() else { return Vec::new() };
+        let Some(page) = self.tabs[self.active].page_mut() else { return Vec::new() };
         let Some(field) = page.doc.forms.fields.get(index).cloned() else { return Vec::new() };
         if field.disabled {
             self.status = StatusLine::Info("This field is disabled.".into());
@@ -36,7 +37,8 @@ impl App {
         let Some(value) = page.form_values.get_mut(index) else { return Vec::new() };
         match (&field.kind, value) {
             (FieldKind::Text | FieldKind::Password | FieldKind::File, FieldValue::Text(text)) => {
-                self.editing = Some(FieldEdit { field: index, editor: LineEditor::new(text.clone()) });
+                self.mode =
+                    Mode::EditField(FieldEdit { field: index, editor: LineEditor::new(text.clone()) });
                 self.status = StatusLine::Info("Editing the field: Enter keeps it, Esc undoes.".into());
             }
             (FieldKind::Checkbox, FieldValue::Checked(on)) => *on = !*on,
@@ -51,7 +53,7 @@ impl App {
             }
             (FieldKind::Select { multiple, .. }, FieldValue::Selected(selected)) => {
                 let cursor = selected.first().copied().unwrap_or(0);
-                self.choosing = Some(SelectList { field: index, cursor });
+                self.mode = Mode::ChooseOption(SelectList { field: index, cursor });
                 let hint = if *multiple { "Space toggles, Enter closes" } else { "Enter chooses" };
                 self.status = StatusLine::Info(format!("Up/Down move, {hint}, Esc closes."));
             }
@@ -65,7 +67,7 @@ impl App {
             }
             (FieldKind::Reset, _) => {
                 if let Some(form) = field.form {
-                    self.reset_form(form);
+                    self.reset_form(self.active, form);
                 }
             }
             _ => {}
@@ -73,26 +75,23 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_field_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(mut edit) = self.editing.take() else { return Vec::new() };
+    pub(super) fn on_field_key(&mut self, mut edit: FieldEdit, key: KeyEvent) -> Vec<Effect> {
         match edit.editor.handle(&key) {
             Edit::Submit => {
-                if let Some(value) =
-                    self.history.current_mut().and_then(|p| p.form_values.get_mut(edit.field))
+                if let Some(value) = self.tab_mut().page_mut().and_then(|p| p.form_values.get_mut(edit.field))
                 {
                     *value = FieldValue::Text(edit.editor.text);
                 }
                 self.status = StatusLine::None;
             }
             Edit::Cancel => self.status = StatusLine::None,
-            Edit::Changed | Edit::Other => self.editing = Some(edit),
+            Edit::Changed | Edit::Other => self.mode = Mode::EditField(edit),
         }
         Vec::new()
     }
 
-    pub(super) fn on_list_key(&mut self, key: KeyEvent) {
-        let Some(mut list) = self.choosing.take() else { return };
-        let Some(page) = self.history.current_mut() else { return };
+    pub(super) fn on_list_key(&mut self, mut list: SelectList, key: KeyEvent) {
+        let Some(page) = self.tabs[self.active].page_mut() else { return };
         let Some(FieldKind::Select { options, multiple }) =
             page.doc.forms.fields.get(list.field).map(|f| &f.kind)
         else {
@@ -128,13 +127,13 @@ impl App {
             }
             _ => {}
         }
-        self.choosing = Some(list);
+        self.mode = Mode::ChooseOption(list);
     }
 
     pub(super) fn text_edited(&mut self, field: usize, result: Result<String, String>) {
         match result {
             Ok(text) => {
-                if let Some(value) = self.history.current_mut().and_then(|p| p.form_values.get_mut(field)) {
+                if let Some(value) = self.tab_mut().page_mut().and_then(|p| p.form_values.get_mut(field)) {
                     *value = FieldValue::Text(text);
                 }
             }
@@ -142,8 +141,8 @@ impl App {
         }
     }
 
-    pub(super) fn reset_form(&mut self, form: usize) {
-        if let Some(page) = self.history.current_mut() {
+    pub(super) fn reset_form(&mut self, ti: usize, form: usize) {
+        if let Some(page) = self.tabs[ti].page_mut() {
             for (i, field) in page.doc.forms.fields.iter().enumerate() {
                 if field.form == Some(form) {
                     page.form_values[i] = field.initial.clone();
@@ -157,7 +156,7 @@ impl App {
         let Some(submission) = forms::submit(&page.doc.forms, &page.form_values, form, submitter) else {
             return Vec::new();
         };
-        let local_page = matches!(page.address.scheme(), "file" | "about");
+        let local_page = page.kind.may_open_files(&page.address);
         if !matches!(submission.url.scheme(), "http" | "https") {
             self.status = StatusLine::Error(format!("A form cannot be sent to {}", submission.url));
             return Vec::new();
@@ -172,7 +171,7 @@ impl App {
             request.multipart = submission.parts;
         }
         let effects = self.start(Navigation::with_request(request, local_page), LoadMode::Push);
-        if let Some(pending) = self.pending.as_mut() {
+        if let Some(pending) = self.tab_mut().pending.as_mut() {
             pending.form = Some(form);
         }
         effects

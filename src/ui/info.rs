@@ -2,7 +2,7 @@
 //! addresses, the redirect chain, status, headers, type, charset, size, cache state and
 //! timing — as a page of its own.
 
-use super::app::Page;
+use super::tab::Page;
 use crate::document::{escape_html, SourceKind};
 use crate::navigation::CacheState;
 use crate::ui::draw::human_size;

@@ -1,15 +1,58 @@
 //! Keys → actions, as data. The defaults live in `assets/keymap.toml`; a user file may
-//! override any action's keys. Every action carries a description, which the help page
-//! shows, so the help can never disagree with the keys that work.
+//! override any action's keys. Every action carries a description and the layer it belongs
+//! to, which the help page shows, so the help can never disagree with the keys that work.
+//!
+//! Keys are in layers by the kind of page they act on: the keys of every page, and those of
+//! the bookmarks, cookie and history pages, which act only there (and may reuse a key that
+//! means something else on other pages). A key is looked up in the page's layer first.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::{BTreeMap, HashMap};
 use toml::Spanned;
 
 pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
+/// The kinds of page that have keys of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    /// Every page.
+    Page,
+    Bookmarks,
+    Cookies,
+    History,
+}
+
+impl Layer {
+    pub const ALL: &'static [Layer] = &[Layer::Page, Layer::Bookmarks, Layer::Cookies, Layer::History];
+
+    /// The section of a keymap file (none for the keys of every page).
+    pub fn section(self) -> Option<&'static str> {
+        match self {
+            Layer::Page => None,
+            Layer::Bookmarks => Some("bookmarks_page"),
+            Layer::Cookies => Some("cookies_page"),
+            Layer::History => Some("history_page"),
+        }
+    }
+
+    /// Where its keys work, as the help page says it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Layer::Page => "On every page",
+            Layer::Bookmarks => "On the bookmarks page (v)",
+            Layer::Cookies => "On a cookie page (Ctrl-K)",
+            Layer::History => "On the history page (Backspace)",
+        }
+    }
+
+    fn from_section(name: &str) -> Option<Layer> {
+        Layer::ALL.iter().copied().find(|l| l.section() == Some(name))
+    }
+}
+
 macro_rules! actions {
-    ($($variant:ident = $name:literal : $description:literal,)*) => {
+    ($($variant:ident = $name:literal in $layer:ident : $description:literal,)*) => {
         /// What the user wants, independent of the key that asked for it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Action { $($variant,)* }
@@ -26,6 +69,11 @@ macro_rules! actions {
                 match self { $(Action::$variant => $description,)* }
             }
 
+            /// The kind of page the action works on.
+            pub fn layer(self) -> Layer {
+                match self { $(Action::$variant => Layer::$layer,)* }
+            }
+
             pub fn from_name(name: &str) -> Option<Action> {
                 match name { $($name => Some(Action::$variant),)* _ => None }
             }
@@ -34,45 +82,52 @@ macro_rules! actions {
 }
 
 actions! {
-    NextLink = "next_link": "Select the next link",
-    PrevLink = "prev_link": "Select the previous link",
-    FollowLink = "follow_link": "Follow the selected link",
-    Back = "back": "Go back to the previous page",
-    Forward = "forward": "Go forward again after going back",
-    GotoUrl = "goto_url": "Open a URL (relative URLs resolve against this page)",
-    EditUrl = "edit_url": "Open a URL, starting from the current one",
-    Reload = "reload": "Load the current page again",
-    PageDown = "page_down": "Scroll down one screen",
-    PageUp = "page_up": "Scroll up one screen",
-    LineDown = "line_down": "Scroll down one line",
-    LineUp = "line_up": "Scroll up one line",
-    Top = "top": "Go to the top of the page",
-    Bottom = "bottom": "Go to the end of the page",
-    Search = "search": "Search the page's text",
-    SearchNext = "search_next": "Go to the next match",
-    SearchPrev = "search_prev": "Go to the previous match",
-    Help = "help": "Show this help",
-    PageInfo = "page_info": "Show page info: addresses, redirects, status, headers, cache",
-    ChargeTo = "charge_to": "On a 402 Payment Required page: retry with a ChargeTo header",
-    Download = "download": "Download the selected link's target to a file",
-    AddBookmark = "add_bookmark": "Bookmark this page (or its final address, or the selected link)",
-    ViewBookmarks = "view_bookmarks": "Show the bookmarks page",
-    BookmarkRename = "bookmark_rename": "On the bookmarks page: rename the selected bookmark",
-    BookmarkEditUrl = "bookmark_edit_url": "On the bookmarks page: change the selected bookmark's address",
-    BookmarkMove = "bookmark_move": "On the bookmarks page: move the selected bookmark to a folder",
-    BookmarkDelete = "bookmark_delete": "On the bookmarks page: delete the selected bookmark",
-    BookmarkUndo = "bookmark_undo": "On the bookmarks page: undo the last change",
-    BookmarkCheck = "bookmark_check": "On the bookmarks page: check every bookmark",
-    SavePage = "save_page": "Save the page as received (or as text, with a .txt name)",
-    ViewSource = "view_source": "Show the page's source (again: back to the page)",
-    ReaderView = "reader_view": "Reader view: only the page's article (again: the whole page)",
-    OpenExternally = "open_externally": "Open an image, a PDF … with your viewer",
-    TrustCertificate = "trust_certificate": "On a certificate error page: trust that certificate",
-    Cookies = "cookies": "Show this site's cookies",
-    ClearCookies = "clear_cookies": "On the cookie page: forget all of the site's cookies",
-    Cancel = "cancel": "Cancel the load in progress, or close a prompt",
-    AskQuit = "ask_quit": "Quit, after asking",
-    Quit = "quit": "Quit at once",
+    NextLink = "next_link" in Page: "Select the next link",
+    PrevLink = "prev_link" in Page: "Select the previous link",
+    FollowLink = "follow_link" in Page: "Follow the selected link",
+    Back = "back" in Page: "Go back to the previous page",
+    Forward = "forward" in Page: "Go forward again after going back",
+    HistoryPage = "history" in Page: "Show this tab's pages, newest first",
+    ListLinks = "list_links" in Page: "List the page's links as a page",
+    GotoUrl = "goto_url" in Page: "Open a URL, or a file (/path, ~/path)",
+    EditUrl = "edit_url" in Page: "Open a URL, starting from the current one",
+    Reload = "reload" in Page: "Load the current page again",
+    PageDown = "page_down" in Page: "Scroll down one screen",
+    PageUp = "page_up" in Page: "Scroll up one screen",
+    LineDown = "line_down" in Page: "Scroll down one line",
+    LineUp = "line_up" in Page: "Scroll up one line",
+    Top = "top" in Page: "Go to the top of the page",
+    Bottom = "bottom" in Page: "Go to the end of the page",
+    Search = "search" in Page: "Search the page's text (Up: earlier searches)",
+    SearchNext = "search_next" in Page: "Go to the next match",
+    SearchPrev = "search_prev" in Page: "Go to the previous match",
+    NewTab = "new_tab" in Page: "Open the selected link in a new tab",
+    PrevTab = "prev_tab" in Page: "Show the tab to the left",
+    NextTab = "next_tab" in Page: "Show the tab to the right",
+    CloseTab = "close_tab" in Page: "Close this tab (the last one: quit, after asking)",
+    Help = "help" in Page: "Show this help",
+    PageInfo = "page_info" in Page: "Page info: addresses, redirects, status, headers",
+    ChargeTo = "charge_to" in Page: "On a 402 page: retry with a ChargeTo header",
+    Download = "download" in Page: "Download the selected link's target to a file",
+    AddBookmark = "add_bookmark" in Page: "Bookmark this page, its final address or a link",
+    ViewBookmarks = "view_bookmarks" in Page: "Show the bookmarks page",
+    SavePage = "save_page" in Page: "Save the page as received (a .txt name: as text)",
+    ViewSource = "view_source" in Page: "Show the page's source (again: back to the page)",
+    ReaderView = "reader_view" in Page: "Reader view: the page's article alone (again: all of it)",
+    OpenExternally = "open_externally" in Page: "Open an image, a PDF … with your viewer",
+    TrustCertificate = "trust_certificate" in Page: "On a certificate error page: trust that certificate",
+    Cookies = "cookies" in Page: "Show this site's cookies",
+    Cancel = "cancel" in Page: "Cancel the load in progress, or close a prompt",
+    AskQuit = "ask_quit" in Page: "Quit, after asking",
+    Quit = "quit" in Page: "Quit at once",
+    BookmarkRename = "bookmark_rename" in Bookmarks: "Rename the selected bookmark",
+    BookmarkEditUrl = "bookmark_edit_url" in Bookmarks: "Change the selected bookmark's address",
+    BookmarkMove = "bookmark_move" in Bookmarks: "Move the selected bookmark to a folder",
+    BookmarkDelete = "bookmark_delete" in Bookmarks: "Delete the selected bookmark or empty folder",
+    BookmarkUndo = "bookmark_undo" in Bookmarks: "Undo the last change",
+    BookmarkCheck = "bookmark_check" in Bookmarks: "Check every bookmark",
+    ClearCookies = "clear_cookies" in Cookies: "Forget all of the site's cookies (asks first)",
+    ForgetVisited = "forget_visited" in History: "Forget every visited link (asks first)",
 }
 
 /// A key as written in a keymap file, normalised for lookup.
@@ -153,12 +208,40 @@ pub struct KeymapError {
 
 #[derive(Clone, Debug)]
 pub struct Keymap {
-    by_key: HashMap<Key, Action>,
+    by_key: HashMap<(Layer, Key), Action>,
     /// Keys per action in the order written, for the help page.
     keys: BTreeMap<Action, Vec<Key>>,
 }
 
-type RawKeymap = BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>;
+type Keys = Vec<Spanned<String>>;
+
+/// One line of a keymap file: an action's keys, or a section of a page's actions.
+enum RawEntry {
+    Keys(Keys),
+    Section(BTreeMap<Spanned<String>, Keys>),
+}
+
+impl<'de> Deserialize<'de> for RawEntry {
+    // By hand rather than `#[serde(untagged)]`, which would buffer the values and lose the
+    // places in the file that errors name.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawEntry, D::Error> {
+        struct EntryVisitor;
+        impl<'de> Visitor<'de> for EntryVisitor {
+            type Value = RawEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of keys, or a section such as [bookmarks_page]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RawEntry, A::Error> {
+                Keys::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(RawEntry::Keys)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawEntry, A::Error> {
+                BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawEntry::Section)
+            }
+        }
+        deserializer.deserialize_any(EntryVisitor)
+    }
+}
 
 impl Keymap {
     /// The built-in keys.
@@ -183,36 +266,53 @@ impl Keymap {
             message,
         };
         check_shape(text).map_err(|(offset, message)| err(offset, message))?;
-        let raw: RawKeymap = toml::from_str(text).map_err(|e| {
+        let raw: BTreeMap<Spanned<String>, RawEntry> = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             err(
                 offset,
                 format!("this line cannot be used ({})", crate::plain::debug_words(e.message().trim())),
             )
         })?;
+        // Every action named, with its keys and where it was named.
+        let mut named: Vec<(Action, &Keys, usize)> = Vec::new();
+        for (name, entry) in &raw {
+            match entry {
+                RawEntry::Keys(keys) => named.push((action_named(name, &err)?, keys, name.span().start)),
+                RawEntry::Section(section) => {
+                    let layer = Layer::from_section(name.get_ref())
+                        .ok_or_else(|| err(name.span().start, unknown_section(name.get_ref())))?;
+                    for (action_name, keys) in section {
+                        let action = action_named(action_name, &err)?;
+                        if action.layer() != layer {
+                            return Err(err(
+                                action_name.span().start,
+                                format!("'{}' is not a key of [{}]", action.name(), name.get_ref()),
+                            ));
+                        }
+                        named.push((action, keys, action_name.span().start));
+                    }
+                }
+            }
+        }
         let mut keys = base.map(|b| b.keys).unwrap_or_default();
-        let mut overridden = Vec::new();
-        for (name, list) in &raw {
-            let action = Action::from_name(name.get_ref())
-                .ok_or_else(|| err(name.span().start, unknown_action(name.get_ref())))?;
+        for (action, list, _) in &named {
             let mut parsed = Vec::new();
-            for key in list.get_ref() {
+            for key in list.iter() {
                 let k = Key::parse(key.get_ref())
                     .ok_or_else(|| err(key.span().start, unknown_key(key.get_ref())))?;
-                parsed.push((k, key.span().start));
+                parsed.push(k);
             }
-            overridden.push(action);
-            keys.insert(action, parsed.iter().map(|(k, _)| *k).collect());
+            keys.insert(*action, parsed);
         }
         let mut by_key = HashMap::new();
         for (action, list) in &keys {
             for key in list {
-                if let Some(other) = by_key.insert(*key, *action) {
+                if let Some(other) = by_key.insert((action.layer(), *key), *action) {
                     // Name the line in this file that made the clash.
-                    let offset = raw
+                    let offset = named
                         .iter()
-                        .filter(|(n, _)| n.get_ref() == action.name() || n.get_ref() == other.name())
-                        .map(|(n, _)| n.span().start)
+                        .filter(|(a, _, _)| *a == *action || *a == other)
+                        .map(|(_, _, at)| *at)
                         .max()
                         .unwrap_or(0);
                     return Err(err(
@@ -268,40 +368,89 @@ impl Keymap {
         }
     }
 
-    pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
-        self.by_key.get(&Key::from_event(ev)).copied()
+    /// What a key does on a page of this layer: the layer's own keys first, then those of
+    /// every page.
+    pub fn action_for(&self, layer: Layer, ev: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev);
+        self.by_key.get(&(layer, key)).or_else(|| self.by_key.get(&(Layer::Page, key))).copied()
+    }
+
+    /// What a key does on another kind of page, to say where it works.
+    pub fn action_elsewhere(&self, ev: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev);
+        Layer::ALL.iter().find_map(|layer| self.by_key.get(&(*layer, key))).copied()
     }
 
     pub fn keys_for(&self, action: Action) -> &[Key] {
         self.keys.get(&action).map_or(&[], |v| v.as_slice())
     }
+
+    /// The first key of an action, as the help shows it (for messages that name a key).
+    pub fn key_label(&self, action: Action) -> String {
+        self.keys_for(action).first().map_or_else(|| format!("({})", action.name()), Key::label)
+    }
 }
 
-/// The file is TOML, and every entry is an action's name with a list of keys in quotes; the
-/// first problem with its offset. Words for the user, not serde's words about Rust types.
+fn action_named(
+    name: &Spanned<String>,
+    err: &impl Fn(usize, String) -> KeymapError,
+) -> Result<Action, KeymapError> {
+    Action::from_name(name.get_ref()).ok_or_else(|| err(name.span().start, unknown_action(name.get_ref())))
+}
+
+/// The file is TOML, and every entry is an action's name with a list of keys in quotes, or a
+/// section of a kind of page holding such entries; the first problem with its offset. Words
+/// for the user, not serde's words about Rust types.
 fn check_shape(text: &str) -> Result<(), (usize, String)> {
     use toml::de::DeValue;
     let table = toml::de::DeTable::parse(text)
         .map_err(|e| (e.span().map_or(0, |s| s.start), crate::plain::toml_syntax(e.message())))?;
     for (name, value) in table.get_ref() {
         let name_text: &str = name.get_ref().as_ref();
-        if Action::from_name(name_text).is_none() {
-            return Err((name.span().start, unknown_action(name_text)));
+        if let DeValue::Table(section) = value.get_ref() {
+            if Layer::from_section(name_text).is_none() {
+                return Err((name.span().start, unknown_section(name_text)));
+            }
+            for (name, value) in section {
+                check_entry(name.get_ref().as_ref(), name.span().start, value)?;
+            }
+            continue;
         }
-        let DeValue::Array(keys) = value.get_ref() else {
-            return Err((
-                value.span().start,
-                format!("{name_text} must be a list of keys in brackets, such as {name_text} = [\"x\", \"Ctrl-X\"]"),
-            ));
-        };
-        if let Some(key) = keys.iter().find(|k| !matches!(k.get_ref(), DeValue::String(_))) {
-            return Err((
-                key.span().start,
-                "a key is written in quotes, such as \"g\" or \"Ctrl-R\"".to_string(),
-            ));
-        }
+        check_entry(name_text, name.span().start, value)?;
     }
     Ok(())
+}
+
+/// One `action = ["key", …]` line.
+fn check_entry(
+    name: &str,
+    at: usize,
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+) -> Result<(), (usize, String)> {
+    use toml::de::DeValue;
+    if Action::from_name(name).is_none() {
+        return Err((at, unknown_action(name)));
+    }
+    let DeValue::Array(keys) = value.get_ref() else {
+        return Err((
+            value.span().start,
+            format!("{name} must be a list of keys in brackets, such as {name} = [\"x\", \"Ctrl-X\"]"),
+        ));
+    };
+    if let Some(key) = keys.iter().find(|k| !matches!(k.get_ref(), DeValue::String(_))) {
+        return Err((
+            key.span().start,
+            "a key is written in quotes, such as \"g\" or \"Ctrl-R\"".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+fn unknown_section(name: &str) -> String {
+    let name: String = name.chars().filter(|c| !c.is_control()).take(60).collect();
+    format!(
+        "unknown section '[{name}]' (the sections are [bookmarks_page], [cookies_page] and [history_page])"
+    )
 }
 
 fn unknown_action(name: &str) -> String {

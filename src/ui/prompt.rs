@@ -1,9 +1,12 @@
-//! The one-line prompts at the bottom of the screen (URL, link number, search, confirm) and
-//! the line editor they share. A prompt carries what it is for, so answering it hands the
-//! pending action back to the app.
+//! The one-line prompts at the bottom of the screen and the line editor they share. There are
+//! three shapes, each its own type: a line of text (an address, a search, a password …), one
+//! key among a few (y/n, y/n/a), and the form that adds a bookmark (title and folder in one
+//! line). A prompt carries what it is for, so answering it hands the pending action back to
+//! the app; a prompt always concerns the tab that is shown (keys cannot switch tabs while one
+//! is open).
 
-use super::app::BookmarkRef;
 use super::files::SaveWhat;
+use super::msg::BookmarkRef;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use url::Url;
 
@@ -88,17 +91,31 @@ impl LineEditor {
     }
 }
 
-/// What the open prompt is asking for.
+/// The open prompt.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PromptKind {
-    /// A URL to open; `recall` is the position while Up/Down walk earlier entries.
-    Url {
-        recall: Option<usize>,
-    },
+pub enum Prompt {
+    Text(TextPrompt),
+    Choice(Choice),
+    Bookmark(BookmarkForm),
+}
+
+/// A prompt answered with a line of text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextPrompt {
+    pub ask: TextAsk,
+    pub editor: LineEditor,
+    /// Where Up/Down are in the earlier answers (URL and search prompts).
+    pub recall: Option<usize>,
+}
+
+/// What a text prompt asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextAsk {
+    /// A URL or a file to open.
+    Url,
     /// A link number, started by typing a digit.
     LinkNumber,
     Search,
-    ConfirmQuit,
     /// 401: the user name for a protection space (407: for the proxy `host`).
     Username {
         realm: Option<String>,
@@ -112,7 +129,35 @@ pub enum PromptKind {
         user: String,
         proxy: bool,
     },
-    /// 307/308 after a form: send the data again? (y/n)
+    /// 402: the ChargeTo header to retry with.
+    ChargeTo,
+    /// Where to save (a download, the page's body, or its text).
+    SavePath {
+        what: SaveWhat,
+    },
+    /// A new title, address or folder for a bookmark.
+    BookmarkEdit {
+        bookmark: BookmarkRef,
+        field: BookmarkField,
+    },
+}
+
+/// What of a bookmark is changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookmarkField {
+    Title,
+    Address,
+    Folder,
+}
+
+/// A question answered with one key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// Quit? (`last_tab`: asked because the last tab is being closed.)
+    ConfirmQuit {
+        last_tab: bool,
+    },
+    /// 307/308 after a form: send the data again?
     Resend {
         status: u16,
         method: String,
@@ -124,78 +169,124 @@ pub enum PromptKind {
         old: String,
         new: String,
     },
-    /// 402: the ChargeTo header to retry with.
-    ChargeTo,
-    /// Where to save (a download, the page's body, or its text).
-    SavePath {
-        what: SaveWhat,
-    },
-    /// The file exists: write over it? (y/n)
+    /// The file exists: write over it?
     Overwrite {
         what: SaveWhat,
         path: String,
     },
-    /// `a`: the page, its final address, or the selected link? (d/f/l/c)
-    BookmarkWhat {
-        document: Url,
-        final_url: Option<Url>,
-        link: Option<(usize, Url)>,
-        title: String,
-    },
-    BookmarkTitle {
-        url: String,
-    },
-    BookmarkFolder {
-        url: String,
-        title: String,
-    },
-    /// A new title, address or folder for a bookmark.
-    BookmarkEdit {
-        url: String,
-        field: &'static str,
-    },
-    /// Delete this bookmark? (y/n)
-    BookmarkDelete {
+    DeleteBookmark {
         bookmark: BookmarkRef,
     },
-    /// Trust this certificate for this host and port? (y/n)
+    /// Remove this empty folder?
+    RemoveFolder {
+        folder: Vec<String>,
+    },
+    /// Trust this certificate for this host and port?
     TrustCertificate {
         host_port: String,
         sha256: String,
         subject: String,
     },
+    /// Forget the site's cookies?
+    ForgetCookies {
+        site: Url,
+        count: usize,
+    },
+    /// Forget every visited link?
+    ForgetVisited {
+        count: usize,
+    },
 }
 
-impl PromptKind {
-    /// Answered by one key rather than a line of text.
-    pub fn is_choice(&self) -> bool {
-        matches!(
-            self,
-            PromptKind::ConfirmQuit
-                | PromptKind::Resend { .. }
-                | PromptKind::Relink { .. }
-                | PromptKind::Overwrite { .. }
-                | PromptKind::BookmarkWhat { .. }
-                | PromptKind::BookmarkDelete { .. }
-                | PromptKind::TrustCertificate { .. }
-        )
+/// An answer to a [`Choice`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reply {
+    Yes,
+    No,
+    /// Yes to this and every question like it still to come (relinks).
+    All,
+}
+
+impl Choice {
+    /// What a key answers; `None` leaves the question open, so that a key typed ahead is
+    /// neither taken as an answer nor passed to the page. Enter says yes only where yes loses
+    /// nothing; a question that forgets or overwrites wants its `y`.
+    pub fn reply(&self, key: &KeyEvent) -> Option<Reply> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c' | 'g') if ctrl => Some(Reply::No),
+            KeyCode::Esc => Some(Reply::No),
+            KeyCode::Enter => match self {
+                Choice::ConfirmQuit { .. } | Choice::Relink { .. } => Some(Reply::Yes),
+                _ => None,
+            },
+            KeyCode::Char(c) => match c.to_ascii_lowercase() {
+                'y' => Some(Reply::Yes),
+                'n' => Some(Reply::No),
+                'a' if matches!(self, Choice::Relink { .. }) => Some(Reply::All),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Choice::ConfirmQuit { last_tab: false } => "Are you sure you want to quit? (y/n) ".into(),
+            Choice::ConfirmQuit { last_tab: true } => "This is the last tab. Quit margay? (y/n) ".into(),
+            Choice::Resend { status, method, to } => {
+                format!("{status}: the server asks to send the form data again ({method}) to {to}. Send it? (y/n) ")
+            }
+            Choice::Relink { title, new, .. } => {
+                format!("Bookmark '{title}' moved permanently to {new} — relink? (y/n/a) ")
+            }
+            Choice::Overwrite { path, .. } => format!("{path} exists. Write over it? (y/n) "),
+            Choice::DeleteBookmark { bookmark } => {
+                format!("Delete the bookmark '{}'? (y/n) ", bookmark.title)
+            }
+            Choice::RemoveFolder { folder } => {
+                format!("Remove the empty folder '{}'? (y/n) ", folder.join("/"))
+            }
+            Choice::TrustCertificate { host_port, sha256, .. } => {
+                // The whole fingerprint is on the page; its ends fit any prompt line.
+                let short = match (sha256.get(..11), sha256.get(sha256.len().saturating_sub(11)..)) {
+                    (Some(head), Some(tail)) if sha256.len() > 30 => format!("{head}…{tail}"),
+                    _ => sha256.clone(),
+                };
+                format!("Trust this certificate (SHA-256 {short}) for {host_port} from now on? (y/n) ")
+            }
+            Choice::ForgetCookies { site, count } => format!(
+                "Forget {} of {}? (y/n) ",
+                plural(*count, "cookie", "cookies"),
+                site.host_str().unwrap_or("this site")
+            ),
+            Choice::ForgetVisited { count } => {
+                format!(
+                    "Forget {} (drawn as visited)? (y/n) ",
+                    plural(*count, "visited link", "visited links")
+                )
+            }
+        }
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Prompt {
-    pub kind: PromptKind,
-    pub editor: LineEditor,
+/// "1 bookmark", "2 bookmarks", "no bookmarks".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
 }
 
-impl Prompt {
-    pub fn new(kind: PromptKind, text: impl Into<String>) -> Prompt {
-        Prompt { kind, editor: LineEditor::new(text) }
+impl TextPrompt {
+    pub fn new(ask: TextAsk, text: impl Into<String>) -> TextPrompt {
+        TextPrompt { ask, editor: LineEditor::new(text), recall: None }
     }
 
     /// Passwords are drawn as stars, never as typed.
     pub fn masked(&self) -> bool {
-        matches!(self.kind, PromptKind::Password { .. })
+        matches!(self.ask, TextAsk::Password { .. })
     }
 
     pub fn label(&self) -> String {
@@ -206,52 +297,138 @@ impl Prompt {
                 None => host,
             }
         };
-        match &self.kind {
-            PromptKind::Url { .. } => "URL to open: ".into(),
-            PromptKind::LinkNumber => "Follow link number: ".into(),
-            PromptKind::Search => "Search for: ".into(),
-            PromptKind::ConfirmQuit => "Are you sure you want to quit? (y/n) ".into(),
-            PromptKind::Username { realm, host, proxy } => {
+        match &self.ask {
+            TextAsk::Url => "URL to open: ".into(),
+            TextAsk::LinkNumber => "Follow link number: ".into(),
+            TextAsk::Search => "Search for: ".into(),
+            TextAsk::Username { realm, host, proxy } => {
                 format!("User name for {}: ", space(realm, host, proxy))
             }
-            PromptKind::Password { realm, host, user, proxy } => {
+            TextAsk::Password { realm, host, user, proxy } => {
                 format!("Password for {user} at {}: ", space(realm, host, proxy))
             }
-            PromptKind::Resend { status, method, to } => {
-                format!("{status}: the server asks to send the form data again ({method}) to {to}. Send it? (y/n) ")
-            }
-            PromptKind::Relink { title, new, .. } => {
-                format!("Bookmark '{title}' moved permanently to {new} — relink? (y/n/a) ")
-            }
-            PromptKind::ChargeTo => "402 Payment Required — ChargeTo: ".into(),
-            PromptKind::SavePath { what: SaveWhat::Download(_) } => "Download to: ".into(),
-            PromptKind::SavePath { .. } => "Save as (a .txt name saves the text): ".into(),
-            PromptKind::Overwrite { path, .. } => format!("{path} exists. Write over it? (y/n) "),
-            PromptKind::BookmarkWhat { final_url, link, .. } => {
-                let mut choices = vec!["d)ocument".to_string()];
-                if final_url.is_some() {
-                    choices.push("f)inal address".into());
-                }
-                if let Some((n, _)) = link {
-                    choices.push(format!("l)ink [{n}]"));
-                }
-                choices.push("c)ancel".into());
-                format!("Bookmark {}? ", choices.join(", "))
-            }
-            PromptKind::BookmarkTitle { .. } => "Bookmark title: ".into(),
-            PromptKind::BookmarkFolder { .. } => "Folder (empty: the top; A/B: a subfolder): ".into(),
-            PromptKind::BookmarkEdit { field, .. } => format!("New {field}: "),
-            PromptKind::BookmarkDelete { bookmark } => {
-                format!("Delete the bookmark '{}'? (y/n) ", bookmark.title)
-            }
-            PromptKind::TrustCertificate { host_port, sha256, .. } => {
-                // The whole fingerprint is on the page; its ends fit any prompt line.
-                let short = match (sha256.get(..11), sha256.get(sha256.len().saturating_sub(11)..)) {
-                    (Some(head), Some(tail)) if sha256.len() > 30 => format!("{head}…{tail}"),
-                    _ => sha256.clone(),
-                };
-                format!("Trust this certificate (SHA-256 {short}) for {host_port} from now on? (y/n) ")
+            TextAsk::ChargeTo => "402 Payment Required — ChargeTo: ".into(),
+            TextAsk::SavePath { what: SaveWhat::Download(_) } => "Download to: ".into(),
+            TextAsk::SavePath { .. } => "Save as (a .txt name saves the text): ".into(),
+            TextAsk::BookmarkEdit { field: BookmarkField::Title, .. } => "New title: ".into(),
+            TextAsk::BookmarkEdit { field: BookmarkField::Address, .. } => "New address: ".into(),
+            TextAsk::BookmarkEdit { field: BookmarkField::Folder, .. } => {
+                "New folder (empty: the top; A/B: a subfolder): ".into()
             }
         }
+    }
+}
+
+/// What `a` can bookmark here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookmarkTarget {
+    /// "the page", "the final address", "link [3]".
+    pub what: String,
+    pub url: Url,
+    pub title: String,
+}
+
+/// Which part of the bookmark form has the keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormFocus {
+    Title,
+    Folder,
+}
+
+/// Adding a bookmark, in one line: what (Up/Down), its title, and its folder (Tab goes to
+/// it, and then through the folders there are). Enter adds it with what the line shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookmarkForm {
+    pub targets: Vec<BookmarkTarget>,
+    pub target: usize,
+    pub title: LineEditor,
+    pub folder: LineEditor,
+    pub focus: FormFocus,
+    /// Folders there are, for Tab to go through (the top level as "").
+    pub folders: Vec<String>,
+}
+
+/// What a key did to the bookmark form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormKey {
+    Changed,
+    Submit,
+    Cancel,
+}
+
+impl BookmarkForm {
+    pub fn new(
+        targets: Vec<BookmarkTarget>,
+        target: usize,
+        folder: &str,
+        folders: Vec<String>,
+    ) -> BookmarkForm {
+        let title = targets.get(target).map_or(String::new(), |t| t.title.clone());
+        BookmarkForm {
+            targets,
+            target,
+            title: LineEditor::new(title),
+            folder: LineEditor::new(folder),
+            focus: FormFocus::Title,
+            folders,
+        }
+    }
+
+    pub fn handle(&mut self, key: &KeyEvent) -> FormKey {
+        match key.code {
+            KeyCode::Tab if self.focus == FormFocus::Title => self.focus = FormFocus::Folder,
+            KeyCode::Tab => {
+                // The next folder there is after the one shown.
+                let at = self.folders.iter().position(|f| *f == self.folder.text);
+                let next = at.map_or(0, |i| (i + 1) % self.folders.len().max(1));
+                if let Some(folder) = self.folders.get(next) {
+                    self.folder.set(folder.clone());
+                }
+            }
+            KeyCode::BackTab => self.focus = FormFocus::Title,
+            KeyCode::Up | KeyCode::Down if self.targets.len() > 1 => {
+                let n = self.targets.len();
+                self.target =
+                    if key.code == KeyCode::Down { (self.target + 1) % n } else { (self.target + n - 1) % n };
+                self.title.set(self.targets[self.target].title.clone());
+            }
+            _ => {
+                let editor = match self.focus {
+                    FormFocus::Title => &mut self.title,
+                    FormFocus::Folder => &mut self.folder,
+                };
+                return match editor.handle(key) {
+                    Edit::Submit => FormKey::Submit,
+                    Edit::Cancel => FormKey::Cancel,
+                    Edit::Changed | Edit::Other => FormKey::Changed,
+                };
+            }
+        }
+        FormKey::Changed
+    }
+
+    pub fn chosen(&self) -> Option<&BookmarkTarget> {
+        self.targets.get(self.target)
+    }
+
+    /// The parts of the line: label, title, the folder's label, folder, the hint.
+    pub fn parts(&self) -> [String; 5] {
+        let what = self.chosen().map_or("this", |t| t.what.as_str());
+        let mut hint = String::from("  (Tab: folder");
+        if self.targets.len() > 1 {
+            hint.push_str(", Up/Down: page or link");
+        }
+        hint.push_str(", Enter adds)");
+        [
+            format!("Bookmark {what} as: "),
+            self.title.text.clone(),
+            "  in folder: ".into(),
+            if self.folder.text.is_empty() && self.focus == FormFocus::Title {
+                "(top)".into()
+            } else {
+                self.folder.text.clone()
+            },
+            hint,
+        ]
     }
 }

@@ -5,7 +5,11 @@
 //!
 //! Nothing here finds articles (`document::reader` does) or waits for one.
 
-use super::app::{App, Effect, LoadMode, Page, StatusLine};
+use super::app::App;
+use super::app::StatusLine;
+use super::msg::Effect;
+use super::msg::LoadMode;
+use super::tab::{Page, PageKind};
 use crate::document::{DocId, ReaderView};
 use std::sync::Arc;
 
@@ -29,15 +33,15 @@ impl App {
             return vec![effect];
         }
         let Some(page) = self.page() else { return Vec::new() };
-        if page.is_reader {
-            self.history.back();
+        if page.kind == PageKind::Reader {
+            self.tab_mut().history.back();
             self.status = StatusLine::None;
             self.ensure_rendered();
-            self.refresh_search();
+            self.tab_mut().refresh_search();
             return Vec::new();
         }
-        if page.is_source || page.loading.is_some() {
-            let why = if page.is_source {
+        if page.kind == PageKind::Source || page.loading.is_some() {
+            let why = if page.kind == PageKind::Source {
                 "This is the page's source; \\ shows the page, then r its article."
             } else {
                 "The page is still loading; press r when it is here."
@@ -47,7 +51,8 @@ impl App {
         }
         let doc = page.doc.clone();
         let id = self.new_id();
-        self.reader_job = Some(ReaderJob { id, doc: doc.id, pending: self.pending.as_ref().map(|p| p.id) });
+        self.reader_job =
+            Some(ReaderJob { id, doc: doc.id, pending: self.tab().pending.as_ref().map(|p| p.id) });
         self.status = StatusLine::Info("Finding the article… (Esc stops)".into());
         vec![Effect::Reader { id, doc, width: self.width }]
     }
@@ -64,7 +69,7 @@ impl App {
     pub(super) fn reader_left_behind(&mut self) -> Option<Effect> {
         let job = self.reader_job?;
         let shown = self.page().map(|p| p.doc.id);
-        let pending = self.pending.as_ref().map(|p| p.id);
+        let pending = self.tab().pending.as_ref().map(|p| p.id);
         if shown == Some(job.doc) && (pending == job.pending || pending.is_none()) {
             return None;
         }
@@ -83,11 +88,10 @@ impl App {
         match view {
             Ok(ReaderView::Article(article)) => {
                 let (doc, rendered) = *article;
-                let mut reader = Page::new(page.address.clone(), Arc::new(doc), rendered);
+                let mut reader = Page::new(page.address.clone(), PageKind::Reader, Arc::new(doc), rendered);
                 reader.info = page.info.clone();
                 reader.body = page.body.clone();
                 reader.request = page.request.clone();
-                reader.is_reader = true;
                 self.status = StatusLine::Info("Reader view: r shows the whole page.".into());
                 self.push_page(reader, LoadMode::Push);
             }

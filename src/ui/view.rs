@@ -1,67 +1,86 @@
-//! Moving around a page: scrolling, link selection, search, the mouse, and re-wrapping when
-//! the terminal's width changes (once per width, never per frame).
+//! Moving around a tab's page: scrolling, link selection, search, the link under a cell, and
+//! taking a new layout (once per width, never per frame). Pure functions of a tab and its
+//! screen; what the status line should say comes back as a value.
 
-use super::app::{Anchor, App, Effect, Search, StatusLine};
-use crate::document::Rendered;
-use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use super::app::StatusLine;
+use super::msg::Effect;
+use super::tab::{Anchor, Screen, Search, Tab};
+use crate::document::{DocId, Rendered};
 
 /// How many history entries on each side of the current one keep their layout.
 const KEPT_LAYOUTS: usize = 3;
 
-/// Lines scrolled by one turn of the mouse wheel.
-const WHEEL_STEP: isize = 3;
-
-impl App {
-    fn max_scroll(&self) -> usize {
-        self.page().map_or(0, |p| p.rendered.lines.len().saturating_sub(self.body_height()))
+impl Tab {
+    fn max_scroll(&self, screen: Screen) -> usize {
+        self.page().map_or(0, |p| p.rendered.lines.len().saturating_sub(screen.body_height))
     }
 
-    pub(super) fn clamp_scroll(&mut self) {
-        let max = self.max_scroll();
-        if let Some(p) = self.history.current_mut() {
+    /// The view is at the end of the page (the last screen shows the last line).
+    pub fn at_end(&self, screen: Screen) -> bool {
+        self.page().is_some_and(|p| p.scroll >= self.max_scroll(screen))
+    }
+
+    pub(super) fn clamp_scroll(&mut self, screen: Screen) {
+        let max = self.max_scroll(screen);
+        if let Some(p) = self.page_mut() {
             p.scroll = p.scroll.min(max);
         }
     }
 
-    pub(super) fn scroll_to(&mut self, line: usize) {
-        let max = self.max_scroll();
-        if let Some(p) = self.history.current_mut() {
+    pub(super) fn scroll_to(&mut self, line: usize, screen: Screen) {
+        let max = self.max_scroll(screen);
+        if let Some(p) = self.page_mut() {
             p.scroll = line.min(max);
         }
-        self.keep_selection_visible();
+        self.keep_selection_visible(screen);
     }
 
-    pub(super) fn scroll_by(&mut self, delta: isize) {
+    pub(super) fn scroll_by(&mut self, delta: isize, screen: Screen) {
         let Some(scroll) = self.page().map(|p| p.scroll) else { return };
-        self.scroll_to(scroll.saturating_add_signed(delta));
+        self.scroll_to(scroll.saturating_add_signed(delta), screen);
     }
 
-    fn visible(&self, line: usize) -> bool {
-        self.page().is_some_and(|p| line >= p.scroll && line < p.scroll + self.body_height())
+    fn visible(&self, line: usize, screen: Screen) -> bool {
+        self.page().is_some_and(|p| line >= p.scroll && line < p.scroll + screen.body_height)
     }
 
-    /// After a scroll, a selected link that went off screen gives way to the first visible one.
-    fn keep_selection_visible(&mut self) {
+    /// A selected link that went off screen (or none) gives way to the first visible one.
+    pub(super) fn keep_selection_visible(&mut self, screen: Screen) {
         let selected_line =
             self.page().and_then(|p| p.selected.and_then(|s| p.rendered.links.get(s)).map(|l| l.line));
-        if selected_line.is_none_or(|line| !self.visible(line)) {
-            self.select_first_visible();
+        if selected_line.is_none_or(|line| !self.visible(line, screen)) {
+            self.select_first_visible(screen);
         }
     }
 
-    pub(super) fn select_first_visible(&mut self) {
-        let height = self.body_height();
-        if let Some(p) = self.history.current_mut() {
-            let (top, bottom) = (p.scroll, p.scroll + height);
+    pub(super) fn select_first_visible(&mut self, screen: Screen) {
+        if let Some(p) = self.page_mut() {
+            let (top, bottom) = (p.scroll, p.scroll + screen.body_height);
             p.selected = p.rendered.links.iter().position(|l| l.line >= top && l.line < bottom);
+        }
+    }
+
+    /// Select link `index` (scrolling to it when it is off screen).
+    pub(super) fn select(&mut self, index: usize, screen: Screen) {
+        let Some(line) = self.page().and_then(|p| p.rendered.links.get(index)).map(|l| l.line) else {
+            return;
+        };
+        if let Some(p) = self.page_mut() {
+            p.selected = Some(index);
+        }
+        if !self.visible(line, screen) {
+            let max = self.max_scroll(screen);
+            if let Some(p) = self.page_mut() {
+                p.scroll = line.saturating_sub(screen.body_height / 3).min(max);
+            }
         }
     }
 
     /// Down / Tab: the next link; when it lies beyond the next screen, page down instead, as
     /// lynx does, so long stretches of text are still read screen by screen.
-    pub(super) fn next_link(&mut self) {
-        let height = self.body_height();
-        let Some(p) = self.history.current_mut() else { return };
+    pub(super) fn next_link(&mut self, screen: Screen) {
+        let height = screen.body_height;
+        let Some(p) = self.page_mut() else { return };
         let next = match p.selected {
             Some(s) => s + 1,
             None => p.rendered.links.iter().position(|l| l.line >= p.scroll).unwrap_or(usize::MAX),
@@ -73,13 +92,13 @@ impl App {
                     p.scroll = link.line + 1 - height;
                 }
             }
-            _ => self.scroll_by(height as isize),
+            _ => self.scroll_by(height as isize, screen),
         }
     }
 
-    pub(super) fn prev_link(&mut self) {
-        let height = self.body_height();
-        let Some(p) = self.history.current_mut() else { return };
+    pub(super) fn prev_link(&mut self, screen: Screen) {
+        let height = screen.body_height;
+        let Some(p) = self.page_mut() else { return };
         let prev = match p.selected {
             Some(0) => None,
             Some(s) => Some(s - 1),
@@ -92,50 +111,30 @@ impl App {
                     p.scroll = line;
                 }
             }
-            _ => self.scroll_by(-(height as isize)),
+            _ => self.scroll_by(-(height as isize), screen),
         }
     }
 
-    /// The current page laid out for the current width (a history entry may have been laid
-    /// out for another, or let its layout go): asked for when it is not.
-    pub(super) fn ensure_rendered(&mut self) {
-        self.request_layout();
-        self.clamp_scroll();
-    }
-
-    /// Ask for the current page's layout for the current width, unless it has it or it is
-    /// on its way. Until it comes, the page's older layout stays on screen.
-    pub(super) fn request_layout(&mut self) {
-        let width = self.width.max(crate::document::MIN_WIDTH);
-        let Some(p) = self.history.current_mut() else { return };
+    /// Ask for the current page's layout for this width, unless it has it or it is on its
+    /// way. Until it comes, the page's older layout stays on screen.
+    pub(super) fn request_layout(&mut self, width: u16) -> Option<Effect> {
+        let width = width.max(crate::document::MIN_WIDTH);
+        let p = self.page_mut()?;
         // First screens shown while the page loads: the page's own layout is coming.
         if p.rendered.width == width || p.wanted == Some(width) || p.loading.is_some() {
-            return;
+            return None;
         }
         // The reader's place, to find again in the new layout.
         if p.anchor == Anchor::Stay && !p.rendered.lines.is_empty() {
             p.anchor = Anchor::Position(p.rendered.position_of(p.scroll));
         }
         p.wanted = Some(width);
-        let doc = p.doc.clone();
-        self.outbox.push(Effect::Layout { doc, width });
-    }
-
-    pub(super) fn resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
-        let width_changed = width != self.width;
-        self.width = width;
-        self.height = height;
-        if width_changed {
-            self.request_layout();
-        }
-        self.clamp_scroll();
-        Vec::new()
+        Some(Effect::Layout { doc: p.doc.clone(), width })
     }
 
     /// A layout came back: every history entry of that document waiting for that width takes
-    /// it, its view put back where the reader was.
-    pub(super) fn laid(&mut self, doc: crate::document::DocId, width: u16, rendered: Option<Rendered>) {
-        let Some(rendered) = rendered else { return };
+    /// it, its view put back where the reader was. True when the page shown took it.
+    pub(super) fn laid(&mut self, doc: DocId, width: u16, rendered: &Rendered, screen: Screen) -> bool {
         let current = self.history.index();
         let mut current_changed = false;
         for (i, p) in self.history.iter_mut().enumerate() {
@@ -152,10 +151,11 @@ impl App {
             current_changed |= i == current;
         }
         if current_changed {
-            self.clamp_scroll();
+            self.clamp_scroll(screen);
             self.refresh_search();
-            self.keep_selection_visible();
+            self.keep_selection_visible(screen);
         }
+        current_changed
     }
 
     /// History keeps the layouts of the pages next to the current one and only the source of
@@ -178,63 +178,63 @@ impl App {
         }
     }
 
-    pub(super) fn start_search(&mut self, query: &str) {
+    /// A new search; what the status line says of it.
+    pub(super) fn start_search(&mut self, query: &str, screen: Screen) -> StatusLine {
         if query.is_empty() {
             self.search = None;
-            return;
+            return StatusLine::None;
         }
         let mut search = Search { query: query.to_string(), ..Search::default() };
         if let Some(p) = self.page() {
             search.matches = find_matches(&p.rendered, query);
         }
-        self.search = Some(search);
-        if self.search.as_ref().is_some_and(|s| s.matches.is_empty()) {
-            self.status = StatusLine::Error(format!("'{query}' not found."));
-            return;
+        if search.matches.is_empty() {
+            self.search = Some(search);
+            return StatusLine::Error(format!("'{query}' not found."));
         }
         // The first match at or below the top of the screen, as lynx does.
         let top = self.page().map_or(0, |p| p.scroll);
-        let first = self.search.as_ref().and_then(|s| s.matches.iter().position(|m| m.0 >= top)).unwrap_or(0);
-        self.show_match(first);
+        let first = search.matches.iter().position(|m| m.0 >= top).unwrap_or(0);
+        self.search = Some(search);
+        self.show_match(first, false, screen)
     }
 
-    pub(super) fn search_step(&mut self, forward: bool) {
+    pub(super) fn search_step(&mut self, forward: bool, screen: Screen) -> StatusLine {
         let Some(search) = &self.search else {
-            self.status = StatusLine::Info("No search yet: press / to search.".into());
-            return;
+            return StatusLine::Info("No search yet: press / to search.".into());
         };
         let n = search.matches.len();
         if n == 0 {
-            self.status = StatusLine::Error(format!("'{}' not found.", search.query));
-            return;
+            return StatusLine::Error(format!("'{}' not found.", search.query));
         }
         let next = match (search.current, forward) {
             (Some(i), true) => (i + 1) % n,
             (Some(i), false) => (i + n - 1) % n,
             (None, _) => 0,
         };
-        if forward && search.current.is_some_and(|i| next <= i)
-            || !forward && search.current.is_some_and(|i| next >= i)
-        {
-            self.status = StatusLine::Info("Search wrapped around.".into());
-        }
-        self.show_match(next);
+        let wrapped = search.current.is_some_and(|i| if forward { next <= i } else { next >= i });
+        self.show_match(next, wrapped, screen)
     }
 
-    fn show_match(&mut self, index: usize) {
-        let Some(line) = self.search.as_mut().and_then(|s| {
-            s.current = Some(index);
-            s.matches.get(index).map(|m| m.0)
-        }) else {
-            return;
-        };
-        if !self.visible(line) {
-            let height = self.body_height();
-            self.scroll_to(line.saturating_sub(height / 3));
+    /// Show match `index`: on screen, and the link holding it (if one does) selected, so
+    /// that Enter follows what was found, as in lynx.
+    fn show_match(&mut self, index: usize, wrapped: bool, screen: Screen) -> StatusLine {
+        let Some(search) = self.search.as_mut() else { return StatusLine::None };
+        search.current = Some(index);
+        let Some(&(line, start, end)) = search.matches.get(index) else { return StatusLine::None };
+        let total = search.matches.len();
+        if !self.visible(line, screen) {
+            self.scroll_to(line.saturating_sub(screen.body_height / 3), screen);
         }
-        let (n, total) = self.search.as_ref().map_or((0, 0), |s| (index + 1, s.matches.len()));
-        if !matches!(self.status, StatusLine::Info(ref m) if m.starts_with("Search wrapped")) {
-            self.status = StatusLine::Info(format!("Match {n} of {total}."));
+        if let Some(p) = self.page_mut() {
+            if let Some(link) = p.rendered.lines.get(line).and_then(|l| link_holding(l, start, end)) {
+                p.selected = Some(link);
+            }
+        }
+        if wrapped {
+            StatusLine::Info("Search wrapped around.".into())
+        } else {
+            StatusLine::Info(format!("Match {} of {total}.", index + 1))
         }
     }
 
@@ -248,27 +248,10 @@ impl App {
         }
     }
 
-    pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
-        match mouse.kind {
-            MouseEventKind::ScrollDown => self.scroll_by(WHEEL_STEP),
-            MouseEventKind::ScrollUp => self.scroll_by(-WHEEL_STEP),
-            MouseEventKind::Down(MouseButton::Left) if self.prompt.is_none() => {
-                if let Some(link) = self.link_at(mouse.column, mouse.row) {
-                    return self.follow_link(link);
-                }
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    /// The link drawn at a screen cell, if any. Row 0 is the top bar.
-    pub fn link_at(&self, column: u16, row: u16) -> Option<usize> {
+    /// The link drawn at a cell of the page's area (`row` 0 is its first row), if any.
+    pub fn link_at(&self, column: u16, row: usize) -> Option<usize> {
         let p = self.page()?;
-        if row == 0 || row as usize > self.body_height() {
-            return None;
-        }
-        let line = p.rendered.lines.get(p.scroll + row as usize - 1)?;
+        let line = p.rendered.lines.get(p.scroll + row)?;
         let mut x = 0usize;
         for span in &line.spans {
             let w = crate::document::columns(&span.text);
@@ -279,6 +262,19 @@ impl App {
         }
         None
     }
+}
+
+/// The link whose text holds the characters `start..end` of a line, if one does.
+fn link_holding(line: &crate::document::Line, start: usize, end: usize) -> Option<usize> {
+    let mut offset = 0usize;
+    for span in &line.spans {
+        let len = span.text.chars().count();
+        if span.style.link.is_some() && offset < end && start < offset + len {
+            return span.style.link;
+        }
+        offset += len;
+    }
+    None
 }
 
 /// Case-insensitive matches of `query` in each line, as char ranges.

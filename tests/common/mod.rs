@@ -1,5 +1,5 @@
 //! Shared test helpers: a real HTTP server on 127.0.0.1 that records what it received, and a
-//! driver that runs the app's update loop with real fetches against it.
+//! driver that runs the app with the browser's own effect runner against it.
 #![allow(dead_code)]
 
 pub mod pty;
@@ -7,9 +7,11 @@ pub mod servers;
 
 use margay::net::cache::Cache;
 use margay::net::cookies::CookieJar;
-use margay::net::download::{spawn_download, DownloadEvent, DownloadHandle};
-use margay::net::{self, Client, FetchEvent, NetConfig};
-use margay::ui::{App, Effect, Keymap, Msg};
+use margay::net::download::DownloadEvent;
+use margay::net::{Client, NetConfig};
+use margay::runner::{Handover, Runner};
+use margay::ui::files::OpenedWith;
+use margay::ui::{App, BookmarkOp, Effect, Keymap, Msg};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -117,21 +119,16 @@ impl Drop for TestServer {
     }
 }
 
-/// Runs the app as the terminal loop does, but fetches synchronously: each Fetch effect is
-/// carried out at once against the real server and its answer fed back as messages.
+/// Runs the app with the runner the browser uses (`margay::runner`), against real servers:
+/// each step carries out the effects and feeds the answers back until nothing is owed (no
+/// load, layout or check still running), as the terminal loop would between two keys.
 pub struct Driver {
     pub app: App,
     pub client: Client,
     pub quit: bool,
     /// Bookmark relinks the app asked for, (old, new).
     pub relinked: Vec<(String, String)>,
-    /// Downloads running on their threads, reporting here.
-    pub download_events: std::sync::mpsc::Receiver<DownloadEvent>,
-    download_sender: std::sync::mpsc::Sender<DownloadEvent>,
-    download_handles: Vec<(u64, DownloadHandle)>,
     pub progress_seen: Vec<(u64, Option<u64>)>,
-    /// The bookmark file's side, when the test gave one.
-    pub bookmarks: Option<margay::shell::BookmarkShell>,
     /// Bodies the app asked to open in a viewer: (type, name, length).
     pub opened: Vec<(String, String, usize)>,
     /// Keep reader views asked for in `held_readers` instead of making them at once (as a
@@ -140,116 +137,147 @@ pub struct Driver {
     pub held_readers: Vec<(u64, std::sync::Arc<margay::document::Document>, u16)>,
     /// The reader views the app stopped.
     pub readers_stopped: Vec<u64>,
+    runner: Runner,
+    answers: std::sync::mpsc::Receiver<Msg>,
+    sender: std::sync::mpsc::Sender<Msg>,
+    downloads_done: usize,
+    downloads_waited: usize,
 }
+
+/// The terminal's part, faked: the "editor" gives the text back in capitals, a "viewer" is
+/// noted and said to have run.
+struct FakeTerminal<'a> {
+    opened: &'a mut Vec<(String, String, usize)>,
+}
+
+impl Handover for FakeTerminal<'_> {
+    fn edit_text(&mut self, text: &str) -> Result<String, String> {
+        Ok(text.to_uppercase())
+    }
+
+    fn open_externally(
+        &mut self,
+        body: &[u8],
+        mime: &str,
+        name: &str,
+        _late: std::sync::mpsc::Sender<Msg>,
+    ) -> Result<OpenedWith, String> {
+        self.opened.push((mime.to_string(), name.to_string(), body.len()));
+        Ok(OpenedWith::Started("the test viewer".into()))
+    }
+}
+
+/// How long an answer may take to come.
+const ANSWER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(90);
 
 impl Driver {
     pub fn new(width: u16, height: u16) -> Driver {
-        let (download_sender, download_events) = std::sync::mpsc::channel();
         let (jar, _) = CookieJar::new(None);
         let client = Client::new(NetConfig::default())
             .with_cache(Cache::new(None, 1 << 24, 1 << 24))
             .with_cookies(jar);
+        Driver::with_client(client, width, height)
+    }
+
+    /// A driver whose loads go through `client`.
+    pub fn with_client(client: Client, width: u16, height: u16) -> Driver {
+        let (sender, answers) = std::sync::mpsc::channel();
         Driver {
             app: App::new(Keymap::defaults(), width, height),
+            runner: Runner::new(client.clone(), sender.clone(), None, None),
             client,
             quit: false,
             relinked: Vec::new(),
-            download_events,
-            download_sender,
-            download_handles: Vec::new(),
             progress_seen: Vec::new(),
-            bookmarks: None,
             opened: Vec::new(),
             hold_readers: false,
             held_readers: Vec::new(),
             readers_stopped: Vec::new(),
+            answers,
+            sender,
+            downloads_done: 0,
+            downloads_waited: 0,
         }
     }
 
+    /// Load through `client` from now on.
+    pub fn set_client(&mut self, client: Client) {
+        self.client = client;
+        self.runner = Runner::new(self.client.clone(), self.sender.clone(), None, None);
+    }
+
+    /// Keep bookmarks in this file and visited links in that one, as the browser does at
+    /// start (a visited file of `None`: not kept).
+    pub fn with_files(
+        mut self,
+        bookmarks: Option<&std::path::Path>,
+        visited: Option<&std::path::Path>,
+    ) -> Driver {
+        self.runner = Runner::new(
+            self.client.clone(),
+            self.sender.clone(),
+            bookmarks.map(|p| p.to_path_buf()),
+            visited.map(|p| p.to_path_buf()),
+        );
+        let mut effects = Vec::new();
+        for msg in self.runner.start() {
+            effects.extend(self.app.update(msg));
+        }
+        self.run(effects);
+        self
+    }
+
+    /// Carry out `effects` and everything that follows from them, until nothing is owed.
     pub fn run(&mut self, effects: Vec<Effect>) {
-        let mut queue = effects;
-        while !queue.is_empty() {
-            let mut next = Vec::new();
-            for effect in queue {
+        self.carry_out(effects, true);
+    }
+
+    /// Carry out `effects` and what follows at once, leaving loads and layouts running.
+    pub fn begin(&mut self, effects: Vec<Effect>) {
+        self.carry_out(effects, false);
+    }
+
+    fn carry_out(&mut self, effects: Vec<Effect>, wait: bool) {
+        let mut effects = effects;
+        loop {
+            for effect in &effects {
                 match effect {
-                    Effect::Fetch { id, request, width } => {
-                        let result = net::load(&self.client, &request, width, &mut |_, _| true).map(Box::new);
-                        next.extend(self.app.update(Msg::Fetch(FetchEvent::Done { id, result })));
+                    Effect::Bookmark(BookmarkOp::Relink { old, new }) => {
+                        self.relinked.push((old.clone(), new.to_string()))
                     }
-                    Effect::Cancel { .. } => {}
-                    Effect::Layout { doc, width } => {
-                        let rendered = doc.layout(width, &margay::document::Cancel::new());
-                        next.extend(self.app.update(Msg::Laid { doc: doc.id, width, rendered }));
-                    }
-                    Effect::Download { id, request, path, overwrite } => {
-                        let tx = self.download_sender.clone();
-                        let handle =
-                            spawn_download(self.client.clone(), id, request, path, overwrite, move |e| {
-                                let _ = tx.send(e);
-                            });
-                        self.download_handles.push((id, handle));
-                    }
-                    Effect::CancelDownload { id } => {
-                        if let Some((_, h)) = self.download_handles.iter().find(|(i, _)| *i == id) {
-                            h.cancel();
-                        }
-                    }
-                    Effect::SaveFile { path, bytes, overwrite, what } => {
-                        let result = margay::store::save::save_atomically(&path, &bytes, overwrite);
-                        next.extend(self.app.update(Msg::Saved { what, result }));
-                    }
-                    Effect::ShowCookies { site } => {
-                        let cookies = self.client.cookies().map(|j| j.list_for(&site)).unwrap_or_default();
-                        next.extend(self.app.update(Msg::Cookies { site, cookies, cleared: None }));
-                    }
-                    Effect::ClearCookies { site } => {
-                        let cleared = self.client.cookies().map(|j| j.clear_for(&site));
-                        let cookies = self.client.cookies().map(|j| j.list_for(&site)).unwrap_or_default();
-                        next.extend(self.app.update(Msg::Cookies { site, cookies, cleared }));
-                    }
-                    Effect::CheckBookmarks { urls } => {
-                        let results =
-                            margay::shell::check_bookmarks(&self.client, &self.app.bookmarks, &urls);
-                        next.extend(self.app.update(Msg::BookmarkCheck(results)));
-                    }
-                    other @ (Effect::AddBookmark { .. }
-                    | Effect::ChangeBookmark { .. }
-                    | Effect::UndoBookmark
-                    | Effect::RelinkBookmarks { .. }) => {
-                        if let Effect::RelinkBookmarks { old, new } = &other {
-                            self.relinked.push((old.clone(), new.to_string()));
-                        }
-                        if let Some(update) = self.bookmarks.as_mut().and_then(|b| b.apply(&other)) {
-                            next.extend(self.app.update(Msg::Bookmarks(update)));
-                        }
-                    }
-                    // Tests stand in for the user's editor: the text comes back in capitals.
-                    Effect::EditText { field, text } => next
-                        .extend(self.app.update(Msg::TextEdited { field, result: Ok(text.to_uppercase()) })),
-                    Effect::TrustCertificate { host_port, sha256, subject } => {
-                        let cert = margay::store::trusted_certs::TrustedCert {
-                            host_port: host_port.clone(),
-                            sha256,
-                            added: margay::store::trusted_certs::today(),
-                            subject,
-                        };
-                        let result = self.client.trusted_certs().write().unwrap().add(cert);
-                        next.extend(self.app.update(Msg::CertificateTrusted { host_port, result }));
-                    }
-                    Effect::OpenExternally { mime, name, body } => self.opened.push((mime, name, body.len())),
-                    Effect::Reader { id, doc, width } if self.hold_readers => {
-                        self.held_readers.push((id, doc, width))
-                    }
-                    Effect::Reader { id, doc, width } => {
-                        let view =
-                            doc.reader_view(width, &margay::document::Cancel::new()).expect("not stopped");
-                        next.extend(self.app.update(Msg::Reader { id, view: Ok(view) }));
-                    }
-                    Effect::CancelReader { id } => self.readers_stopped.push(id),
-                    Effect::Quit => self.quit = true,
+                    Effect::CancelReader { id } => self.readers_stopped.push(*id),
+                    _ => {}
                 }
             }
-            queue = next;
+            // Held reader views stay here, as on a slow page, until `finish_readers`.
+            if self.hold_readers {
+                let (held, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut effects)
+                    .into_iter()
+                    .partition(|e| matches!(e, Effect::Reader { .. }));
+                for effect in held {
+                    if let Effect::Reader { id, doc, width } = effect {
+                        self.held_readers.push((id, doc, width));
+                    }
+                }
+                effects = rest;
+            }
+            let ran =
+                self.runner.run(std::mem::take(&mut effects), &mut FakeTerminal { opened: &mut self.opened });
+            if ran.quit {
+                self.quit = true;
+                return;
+            }
+            for msg in ran.ready {
+                effects.extend(self.app.update(msg));
+            }
+            if !effects.is_empty() {
+                continue;
+            }
+            if self.runner.owed() == 0 || !wait {
+                return;
+            }
+            let msg = self.answers.recv_timeout(ANSWER_DEADLINE).expect("an answer from the runner");
+            effects = self.feed(msg);
         }
     }
 
@@ -263,30 +291,67 @@ impl Driver {
         }
     }
 
-    /// Use this bookmark file, as the browser does at start.
-    pub fn with_bookmarks(mut self, path: &std::path::Path) -> Driver {
-        let shell = margay::shell::BookmarkShell::open(Some(path.to_path_buf()));
-        let effects = self.app.update(Msg::Bookmarks(shell.update(None, None)));
-        self.bookmarks = Some(shell);
-        self.run(effects);
-        self
+    /// A message from the channel, as the terminal loop hands it to the app.
+    fn feed(&mut self, msg: Msg) -> Vec<Effect> {
+        match &msg {
+            Msg::Download(DownloadEvent::Done { .. }) => self.downloads_done += 1,
+            Msg::Download(DownloadEvent::Progress { bytes, total, .. }) => {
+                self.progress_seen.push((*bytes, *total))
+            }
+            _ => {}
+        }
+        let mut effects = Vec::new();
+        if let Some(extra) = self.runner.observe(&msg) {
+            effects.extend(self.app.update(extra));
+        }
+        effects.extend(self.app.update(msg));
+        effects
     }
 
-    /// Feed download reports to the app until `n` downloads have finished.
+    /// Give the app a message, and carry out what follows.
+    pub fn send(&mut self, msg: Msg) {
+        let effects = self.feed(msg);
+        self.run(effects);
+    }
+
+    /// Use this bookmark file, as the browser does at start.
+    pub fn with_bookmarks(self, path: &std::path::Path) -> Driver {
+        self.with_files(Some(path), None)
+    }
+
+    /// Feed reports to the app until `n` more downloads have finished.
     pub fn wait_downloads(&mut self, n: usize) {
-        let mut done = 0;
-        while done < n {
-            let event = self
-                .download_events
-                .recv_timeout(std::time::Duration::from_secs(30))
-                .expect("a download report");
-            match &event {
-                DownloadEvent::Done { .. } => done += 1,
-                DownloadEvent::Progress { bytes, total, .. } => self.progress_seen.push((*bytes, *total)),
-            }
-            let effects = self.app.update(Msg::Download(event));
+        while self.downloads_done < self.downloads_waited + n {
+            let msg = self.answers.recv_timeout(ANSWER_DEADLINE).expect("a download report");
+            let effects = self.feed(msg);
             self.run(effects);
         }
+        self.downloads_waited += n;
+    }
+
+    /// A key, its effects started but not waited for (a load goes on meanwhile).
+    pub fn key_started(&mut self, code: KeyCode) {
+        let effects = self.app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self.begin(effects);
+    }
+
+    /// Feed the runner's messages to the app, without waiting for loads to end, until `done`.
+    pub fn wait_until(&mut self, what: &str, done: impl Fn(&Driver) -> bool) {
+        while !done(self) {
+            let msg = self
+                .answers
+                .recv_timeout(ANSWER_DEADLINE)
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}; screen:\n{}", self.screen()));
+            let effects = self.feed(msg);
+            self.begin(effects);
+        }
+    }
+
+    /// Wait for one message from the runner (a late answer), and carry out what follows.
+    pub fn wait_message(&mut self) {
+        let msg = self.answers.recv_timeout(ANSWER_DEADLINE).expect("a message from the runner");
+        let effects = self.feed(msg);
+        self.run(effects);
     }
 
     /// The built-in start page, laid out.
@@ -322,7 +387,7 @@ impl Driver {
 
     /// The visible screen as text, drawn through the same draw function as the terminal.
     pub fn screen(&self) -> String {
-        let backend = ratatui::backend::TestBackend::new(self.app.width, self.app.height);
+        let backend = ratatui::backend::TestBackend::new(self.app.width(), self.app.height());
         let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
         terminal.draw(|f| margay::ui::draw::draw(&self.app, f)).expect("draw");
         let buffer = terminal.backend().buffer().clone();
@@ -340,6 +405,19 @@ impl Driver {
 
     pub fn address(&self) -> String {
         self.app.page().map(|p| p.address.to_string()).unwrap_or_default()
+    }
+
+    /// The visible screen as a buffer, to look at styles.
+    pub fn buffer(&self) -> ratatui::buffer::Buffer {
+        let backend = ratatui::backend::TestBackend::new(self.app.width(), self.app.height());
+        let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
+        terminal.draw(|f| margay::ui::draw::draw(&self.app, f)).expect("draw");
+        terminal.backend().buffer().clone()
+    }
+
+    /// The bottom line of the screen.
+    pub fn status_line(&self) -> String {
+        self.screen().lines().last().unwrap_or("").to_string()
     }
 
     pub fn page_text(&self) -> String {

@@ -74,6 +74,7 @@ impl Session {
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("XDG_CACHE_HOME", home.join("cache"));
+        cmd.env("XDG_STATE_HOME", home.join("state"));
         cmd.env_remove("WWW_HOME");
         for (k, v) in env {
             cmd.env(k, v);

@@ -308,6 +308,7 @@ pub fn margay(home: &Path) -> Command {
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_STATE_HOME", home.join("state"))
         .env("HOME", home)
         .env("NO_COLOR", "1");
     for var in ["http_proxy", "https_proxy", "all_proxy", "no_proxy"] {

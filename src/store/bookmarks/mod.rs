@@ -9,12 +9,11 @@
 //! - [`BookmarkStore`] is the file on disk (`store.rs`): every change re-reads the file under
 //!   an advisory lock, applies itself to what is there now, and replaces the file atomically,
 //!   keeping the previous version as a backup. A file that cannot be parsed is never written.
-//! - [`check`] visits every bookmark and classifies the answers with the status-code policy.
 //!
-//! The model and the format never do I/O; only `store.rs` touches the disk and only
-//! `check.rs` the network.
+//! The model and the format never do I/O; only `store.rs` touches the disk. Nothing here
+//! uses the network: the checker that visits bookmarks is the shell's
+//! (`crate::shell::bookmark_check`).
 
-pub mod check;
 mod lex;
 mod ops;
 mod parse;

@@ -223,6 +223,32 @@ impl Bookmarks {
         false
     }
 
+    /// Folders that hold no bookmark and no other folder (separators aside), from the top.
+    pub fn empty_folders(&self) -> Vec<Vec<String>> {
+        fn walk(items: &[Item], path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+            for item in items {
+                if let Item::Folder(f) = item {
+                    path.push(f.title.clone());
+                    if f.items.iter().all(|i| matches!(i, Item::Separator)) {
+                        out.push(path.clone());
+                    }
+                    walk(&f.items, path, out);
+                    path.pop();
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.root.items, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// Remove the folder at `path` if it holds nothing (separators aside): a folder another
+    /// margay filled meanwhile is kept. True when it was removed.
+    pub fn remove_empty_folder<S: AsRef<str>>(&mut self, path: &[S]) -> bool {
+        let empty = self.folder(path).is_some_and(|f| f.items.iter().all(|i| matches!(i, Item::Separator)));
+        empty && self.remove_folder(path).is_some()
+    }
+
     /// Remove the folder at `path` with everything in it, and return it.
     pub fn remove_folder<S: AsRef<str>>(&mut self, path: &[S]) -> Option<Folder> {
         let (last, parent) = path.split_last()?;

@@ -1,0 +1,365 @@
+//! A tab: one browsing context — its back/forward history of pages, the load in flight, the
+//! search, the pages it showed — and the page as shown in it (document, layout, scroll,
+//! selection, typed form values). Everything a session must keep of a tab is here, and
+//! [`Tab::state`] says it as plain data (addresses, reading positions, selections, form
+//! values); nothing here knows of other tabs or of the terminal.
+
+use super::bookmarks::BookmarkItem;
+use super::msg::LoadMode;
+use super::prompt::Prompt;
+use crate::document::forms::FieldValue;
+use crate::document::{Document, Rendered};
+use crate::navigation::{CacheState, Navigation, PageInfo};
+use crate::net::FetchRequest;
+use crate::store::history::History;
+use std::sync::Arc;
+use url::Url;
+
+/// How many pages the history page of a tab lists at most.
+pub const MAX_VISITS: usize = 500;
+
+/// A tab's name for the life of the browser (positions change as tabs close).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TabId(pub u64);
+
+/// The screen a tab is drawn on: the width, and the rows between the bars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Screen {
+    pub width: u16,
+    pub body_height: usize,
+}
+
+/// What a page is, which says which keys act on it and how it is made again (Ctrl-R).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageKind {
+    /// From the web or a file (a diagnostic page in its place too).
+    Web,
+    /// The source of the page before it.
+    Source,
+    /// The reader view (the article alone) of the page before it.
+    Reader,
+    Start,
+    Help,
+    Blank,
+    /// Page info of the page before it.
+    Info,
+    /// The bookmarks page: its links are these items, in order.
+    Bookmarks {
+        items: Vec<BookmarkItem>,
+    },
+    BookmarkCheck,
+    /// A site's cookies.
+    Cookies {
+        site: Url,
+        count: usize,
+    },
+    /// The pages of this tab, newest first.
+    History,
+    /// The links of the page before it; `local`: that page was local, so its file links
+    /// may be followed from here.
+    Links {
+        local: bool,
+    },
+    /// What a viewer wrote about a body.
+    ViewerOutput,
+}
+
+impl PageKind {
+    /// The keys that act on this kind of page besides those of every page.
+    pub fn layer(&self) -> super::keymap::Layer {
+        use super::keymap::Layer;
+        match self {
+            PageKind::Bookmarks { .. } => Layer::Bookmarks,
+            PageKind::Cookies { .. } => Layer::Cookies,
+            PageKind::History => Layer::History,
+            _ => Layer::Page,
+        }
+    }
+
+    /// The page's links may open local files: it is margay's own, or a listing of a local
+    /// page's links.
+    pub fn may_open_files(&self, address: &Url) -> bool {
+        match self {
+            PageKind::Web | PageKind::Source | PageKind::Reader | PageKind::ViewerOutput => {
+                address.scheme() == "file"
+            }
+            PageKind::Links { local } => *local,
+            _ => true,
+        }
+    }
+}
+
+/// A page as shown: the document, its layout for the current width, and where the reader is.
+pub struct Page {
+    /// The address the user asked for: shown in the top bar, used by reload and bookmarks
+    /// (the original URL after a 302/307).
+    pub address: Url,
+    pub kind: PageKind,
+    pub doc: Arc<Document>,
+    /// The layout shown: for the current width, or (while a new one is made) an older one.
+    pub rendered: Rendered,
+    /// The width a layout was asked for and has not come yet.
+    pub wanted: Option<u16>,
+    /// Where the view goes when the next layout comes.
+    pub anchor: Anchor,
+    pub scroll: usize,
+    pub selected: Option<usize>,
+    pub info: PageInfo,
+    /// The request that brought the page, to repeat it (402 ChargeTo retry).
+    pub request: Option<FetchRequest>,
+    /// What the user typed or chose in the page's form fields.
+    pub form_values: Vec<FieldValue>,
+    /// The body as received, for view source and saving.
+    pub body: Option<crate::net::Body>,
+    /// Only the start of the page is here: its first screens, shown while it loaded, and the
+    /// load was stopped (`loading` while it goes on).
+    pub partial: bool,
+    /// The load still going on for this page (it shows its first screens meanwhile).
+    pub loading: Option<u64>,
+}
+
+/// Where the view goes when a page's next layout comes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Anchor {
+    /// Where it is (the first layout of a page: the top).
+    #[default]
+    Stay,
+    /// The line holding this place in the page's text (a resize, back to a page whose layout
+    /// was let go): the same text at the top, whatever the width.
+    Position(u32),
+    /// A fragment of the page (`#name`).
+    Fragment(String),
+}
+
+impl Page {
+    /// A page whose layout is yet to come (`push_page` asks for it).
+    pub fn waiting(address: Url, kind: PageKind, doc: Arc<Document>) -> Page {
+        Page::new(address, kind, doc, Rendered::default())
+    }
+
+    pub fn new(address: Url, kind: PageKind, doc: Arc<Document>, rendered: Rendered) -> Page {
+        let info = PageInfo { cache: CacheState::Local, charset: doc.charset.clone(), ..PageInfo::default() };
+        let form_values = doc.forms.fields.iter().map(|f| f.initial.clone()).collect();
+        Page {
+            address,
+            kind,
+            doc,
+            rendered,
+            scroll: 0,
+            selected: None,
+            info,
+            request: None,
+            form_values,
+            body: None,
+            wanted: None,
+            anchor: Anchor::Stay,
+            partial: false,
+            loading: None,
+        }
+    }
+
+    /// Where the body came from (differs from `address` after a redirect).
+    pub fn final_url(&self) -> &Url {
+        self.info.final_url.as_ref().unwrap_or(&self.address)
+    }
+
+    /// The reading position of the top of the screen: what a session keeps of the scroll.
+    pub fn reading_position(&self) -> u32 {
+        match &self.anchor {
+            Anchor::Position(p) if self.wanted.is_some() || self.rendered.lines.is_empty() => *p,
+            _ => self.rendered.position_of(self.scroll),
+        }
+    }
+
+    /// The text of link `index` as the page shows it, without its `[n]` marker.
+    pub fn link_text(&self, index: usize) -> String {
+        let Some(link) = self.rendered.links.get(index) else { return String::new() };
+        let marker = format!("[{}]", index + 1);
+        let mut text = String::new();
+        for line in self.rendered.lines.iter().skip(link.line).take(4) {
+            for span in line.spans.iter().filter(|s| s.style.link == Some(index)) {
+                text.push_str(&span.text);
+                text.push(' ');
+            }
+        }
+        let text = text.trim();
+        let text = text.strip_prefix(&marker).unwrap_or(text);
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// A navigation in flight.
+pub struct Pending {
+    pub id: u64,
+    pub nav: Navigation,
+    pub mode: LoadMode,
+    pub bytes: u64,
+    pub total: Option<u64>,
+    /// No request in flight: waiting for the user's answer to a prompt.
+    pub asking: bool,
+    /// 401: the page to show when the user cancels the credentials prompt.
+    pub on_cancel: Option<Box<crate::navigation::Shown>>,
+    /// The form this navigation submits, to reset it on a 205.
+    pub form: Option<usize>,
+    /// Automatic retries (Retry-After) in a row that led to this load; 0 when the user
+    /// asked for it.
+    pub retries: u32,
+}
+
+/// An active search: its matches as (line, first char, end char).
+#[derive(Clone, Debug, Default)]
+pub struct Search {
+    pub query: String,
+    pub matches: Vec<(usize, usize, usize)>,
+    pub current: Option<usize>,
+}
+
+/// A page a tab showed, for its history page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Visit {
+    pub address: Url,
+    pub title: String,
+}
+
+/// What the status line said of a tab while it was not shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    Info(String),
+    Error(String),
+}
+
+pub struct Tab {
+    pub(super) id: TabId,
+    pub(super) history: History<Page>,
+    pub(super) pending: Option<Pending>,
+    pub(super) search: Option<Search>,
+    /// Seconds until a page that asked for a later retry (503/429 Retry-After) is reloaded.
+    pub(super) retry_countdown: Option<u64>,
+    /// Automatic retries in a row that led to the page shown (see `MAX_AUTO_RETRIES`).
+    pub(super) retries: u32,
+    /// The pages this tab showed, oldest first, at most [`MAX_VISITS`].
+    pub(super) visits: Vec<Visit>,
+    /// What its last load said while the tab was in the background.
+    pub(super) note: Option<Note>,
+    /// A question its load asked while it was in the background, asked when it is shown.
+    pub(super) question: Option<Prompt>,
+}
+
+/// One history entry as a session keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryState {
+    pub address: Url,
+    pub kind: PageKind,
+    /// The reading position at the top of the screen (a place in the text, whatever the width).
+    pub position: u32,
+    pub selected: Option<usize>,
+    pub form_values: Vec<FieldValue>,
+}
+
+/// A tab as a session keeps it: its history entries and which one is shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TabState {
+    pub entries: Vec<EntryState>,
+    pub current: usize,
+}
+
+impl Tab {
+    pub(super) fn new(id: TabId) -> Tab {
+        Tab {
+            id,
+            history: History::default(),
+            pending: None,
+            search: None,
+            retry_countdown: None,
+            retries: 0,
+            visits: Vec::new(),
+            note: None,
+            question: None,
+        }
+    }
+
+    pub fn id(&self) -> TabId {
+        self.id
+    }
+
+    pub fn page(&self) -> Option<&Page> {
+        self.history.current()
+    }
+
+    pub(super) fn page_mut(&mut self) -> Option<&mut Page> {
+        self.history.current_mut()
+    }
+
+    pub fn history(&self) -> &History<Page> {
+        &self.history
+    }
+
+    pub fn pending(&self) -> Option<&Pending> {
+        self.pending.as_ref()
+    }
+
+    pub fn search(&self) -> Option<&Search> {
+        self.search.as_ref()
+    }
+
+    pub fn retry_countdown(&self) -> Option<u64> {
+        self.retry_countdown
+    }
+
+    /// The pages this tab showed, newest first.
+    pub fn visits(&self) -> impl Iterator<Item = &Visit> {
+        self.visits.iter().rev()
+    }
+
+    /// A question waits for this tab to be shown.
+    pub fn has_question(&self) -> bool {
+        self.question.is_some()
+    }
+
+    /// The tab's title for the tab bar: the page's title, else its address.
+    pub fn title(&self) -> String {
+        match self.page() {
+            Some(p) if !p.doc.title.trim().is_empty() => p.doc.title.clone(),
+            Some(p) => crate::sanitize::display_url(&p.address),
+            None => match &self.pending {
+                Some(p) => crate::sanitize::display_url(&p.nav.request.url),
+                None => "(empty)".into(),
+            },
+        }
+    }
+
+    /// Record a page shown, for the history page (a reload or a fragment of the page shown
+    /// last is the same visit).
+    pub(super) fn record_visit(&mut self, address: &Url, title: &str) {
+        let mut without = address.clone();
+        without.set_fragment(None);
+        if self.visits.last().is_some_and(|v| v.address == without) {
+            if let Some(last) = self.visits.last_mut() {
+                last.title = title.to_string();
+            }
+            return;
+        }
+        self.visits.push(Visit { address: without, title: title.to_string() });
+        if self.visits.len() > MAX_VISITS {
+            self.visits.remove(0);
+        }
+    }
+
+    /// The tab as a session keeps it.
+    pub fn state(&self) -> TabState {
+        TabState {
+            entries: self
+                .history
+                .iter()
+                .map(|p| EntryState {
+                    address: p.address.clone(),
+                    kind: p.kind.clone(),
+                    position: p.reading_position(),
+                    selected: p.selected,
+                    form_values: p.form_values.clone(),
+                })
+                .collect(),
+            current: self.history.index(),
+        }
+    }
+}
