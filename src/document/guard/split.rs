@@ -25,7 +25,7 @@ pub struct Split {
 }
 
 /// Where a [`Split`] is best, in hundredths of the page.
-const TARGET: usize = 56;
+const TARGET: usize = 50;
 
 /// The elements a [`Split`] may be inside: html2text lays them out as plain containers.
 const INSIDE: &[&str] = &["div", "main", "article", "section"];
