@@ -16,7 +16,9 @@
 //! layout work would pass [`layout_budget`], with a note saying so at the end (after every
 //! open element is closed, so that the note is not itself nested out of sight). Text bodies are cut at [`MAX_BYTES`] too. Bidirectional formatting characters are made
 //! visible here, once, so that every rendered page, title and dump shows them (see
-//! `crate::sanitize`). Ordinary pages pass through unchanged, without a copy.
+//! `crate::sanitize`). Ordinary pages pass through unchanged, without a copy. Asked to
+//! ([`scan_splitting`]), the scan also finds where a large page can be cut in two halves
+//! that are made apart (`split`); it changes nothing the scan does.
 
 mod split;
 mod token;
