@@ -1,15 +1,16 @@
 //! The one owner of margay's threads. Every thread margay starts — a page's load (fetch,
-//! parse, lay out), a layout for a new width, a reader view, a download, the bookmark checker's workers,
-//! freeing a large value, the terminal's input, the clock tick, the signal watcher — is
-//! started here, named `margay-KIND`, and (for work) has its panics caught: a panic ends
-//! that job as a failure the user sees, never the browser or the terminal's state.
+//! parse, lay out), a layout for a new width, the second half of a large page laid out once
+//! (`--dump`), a reader view, a download, the bookmark checker's workers, freeing a large
+//! value, the terminal's input, the clock tick, the signal watcher — is started here, named
+//! `margay-KIND`, and (for work) has its panics caught: a panic ends that job as a failure
+//! the user sees, never the browser or the terminal's state.
 //!
 //! How much runs at once is decided once, at start-up ([`init`]): one thread of document work
 //! per processor, or one in all with `MARGAY_ONE_THREAD=1`.
 //!
 //! This module must never decide what a job does; it only runs jobs.
 
-use crate::document::{Cancel, DocId, Document, Rendered};
+use crate::document::{Cancel, DocId, Document, Fork, Rendered};
 use std::collections::{HashMap, VecDeque};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,6 +32,8 @@ pub enum Kind {
     Layout,
     /// Find a page's article and lay it out (the reader view).
     Reader,
+    /// Parse and lay out the second half of a page while its load thread does the first.
+    Half,
     /// Stream a body to a file.
     Download,
     /// Check bookmarks.
@@ -53,6 +56,7 @@ impl Kind {
             Kind::Load => "margay-load",
             Kind::Layout => "margay-layout",
             Kind::Reader => "margay-reader",
+            Kind::Half => "margay-half",
             Kind::Download => "margay-download",
             Kind::Check => "margay-check",
             Kind::Free => "margay-free",
@@ -64,7 +68,7 @@ impl Kind {
     }
 
     fn stack(self) -> Option<usize> {
-        matches!(self, Kind::Load | Kind::Layout | Kind::Reader).then_some(DOCUMENT_STACK)
+        matches!(self, Kind::Load | Kind::Layout | Kind::Half | Kind::Reader).then_some(DOCUMENT_STACK)
     }
 
     /// Work whose panic is caught and reported; the others are the browser's own machinery.
@@ -170,6 +174,31 @@ impl<'scope> Spawner<'scope, '_> {
     }
 }
 
+/// Two pieces of document work at once: the second on a [`Kind::Half`] thread.
+struct TwoThreads;
+
+impl Fork for TwoThreads {
+    fn both<'a>(&self, here: Box<dyn FnOnce() + 'a>, there: Box<dyn FnOnce() + Send + 'a>) -> bool {
+        std::thread::scope(|scope| match builder(Kind::Half).spawn_scoped(scope, move || catch(there)) {
+            Ok(handle) => {
+                here();
+                matches!(handle.join(), Ok(Ok(())))
+            }
+            Err(_) => {
+                here();
+                false
+            }
+        })
+    }
+}
+
+/// What runs two pieces of document work at once, unless the parallelism is one
+/// (`MARGAY_ONE_THREAD=1`, or one processor).
+pub fn fork() -> Option<&'static dyn Fork> {
+    static TWO: TwoThreads = TwoThreads;
+    (parallelism().0 > 1).then_some(&TWO as &'static dyn Fork)
+}
+
 /// Values with fewer parts than this are freed where they are: a thread costs more.
 pub const WORTH_A_THREAD: usize = 1000;
 
@@ -269,9 +298,18 @@ pub fn quiet_worker_panics() {
     let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
         let on_work = std::thread::current().name().is_some_and(|name| {
-            [Kind::Load, Kind::Layout, Kind::Reader, Kind::Download, Kind::Check, Kind::Free, Kind::Wait]
-                .iter()
-                .any(|k| k.is_work() && k.name() == name)
+            [
+                Kind::Load,
+                Kind::Layout,
+                Kind::Half,
+                Kind::Reader,
+                Kind::Download,
+                Kind::Check,
+                Kind::Free,
+                Kind::Wait,
+            ]
+            .iter()
+            .any(|k| k.is_work() && k.name() == name)
         });
         if !on_work {
             previous(info);

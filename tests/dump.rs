@@ -154,3 +154,28 @@ fn a_long_page_dumps_the_same_over_http_and_from_a_file() {
     let text = |dump: &str| dump.split("\nReferences\n").next().unwrap_or("").to_string();
     assert!(text(&served) == text(&read), "the page reads the same");
 }
+
+#[test]
+fn a_long_page_dumps_the_same_in_halves_and_whole() {
+    let book = long_book();
+    assert!(book.len() > 256 << 10, "large enough to be laid out in halves: {}", book.len());
+    let s = TestServer::start(move |_| Reply::html(&book));
+    let dump = |one_thread: bool, width: &str| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_margay"));
+        command.args(["--dump", "--width", width, &s.url("/book")]).env("NO_COLOR", "1");
+        if one_thread {
+            command.env("MARGAY_ONE_THREAD", "1");
+        } else {
+            command.env_remove("MARGAY_ONE_THREAD");
+        }
+        let out = command.output().expect("run margay");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    for width in ["60", "97"] {
+        let (halves, whole) = (dump(false, width), dump(true, width));
+        let text = String::from_utf8_lossy(&whole);
+        assert!(text.contains("Chapter 1199") && text.contains(&format!("{}/c1199", s.base)));
+        assert!(halves == whole, "at width {width} the dump in halves differs from the whole page's");
+    }
+}

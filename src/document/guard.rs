@@ -16,12 +16,18 @@
 //! layout work would pass [`layout_budget`], with a note saying so at the end (after every
 //! open element is closed, so that the note is not itself nested out of sight). Text bodies are cut at [`MAX_BYTES`] too. Bidirectional formatting characters are made
 //! visible here, once, so that every rendered page, title and dump shows them (see
-//! `crate::sanitize`). Ordinary pages pass through unchanged, without a copy.
+//! `crate::sanitize`). Ordinary pages pass through unchanged, without a copy. Asked to
+//! ([`scan_splitting`]), the scan also finds where a large page can be cut in two halves
+//! that are made apart (`split`); it changes nothing the scan does.
 
+mod split;
 mod token;
 mod tree;
 
+pub use split::Split;
+
 use crate::sanitize::{bidi_name, visible_bidi};
+use split::Finder;
 use std::borrow::Cow;
 use token::{raw_text_end, token_at, Token};
 use tree::{Start, Tree};
@@ -95,23 +101,39 @@ fn structure_note() -> String {
 
 /// [`html`] with other limits (for tests).
 pub fn html_with(source: &str, max_depth: usize, max_nodes: usize, max_bytes: usize) -> Cow<'_, str> {
-    scan_with(source, max_depth, max_nodes, max_bytes).html
+    scan_with(source, max_depth, max_nodes, max_bytes, None).html
 }
 
-/// A page as the guard passed it, and how many nodes the parser will make of it.
+/// A page as the guard passed it, how many nodes the parser will make of it, and where it
+/// can be cut in two (when that was asked).
 pub struct Scanned<'s> {
     pub html: Cow<'s, str>,
     pub nodes: usize,
+    /// Only where the guard passes the page unchanged.
+    pub split: Option<Split>,
 }
 
 /// [`html`], and the number of nodes the parser will make of the page.
 pub fn scan(source: &str) -> Scanned<'_> {
-    scan_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES)
+    scan_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, None)
+}
+
+/// [`scan`], also finding where a page of at least `split_from` bytes can be cut in two
+/// ([`Split`]).
+pub fn scan_splitting(source: &str, split_from: usize) -> Scanned<'_> {
+    scan_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, Some(split_from))
 }
 
 /// The scan behind [`html`] (see the module documentation), with other limits.
-fn scan_with<'s>(source: &'s str, max_depth: usize, max_nodes: usize, max_bytes: usize) -> Scanned<'s> {
+fn scan_with<'s>(
+    source: &'s str,
+    max_depth: usize,
+    max_nodes: usize,
+    max_bytes: usize,
+    split_from: Option<usize>,
+) -> Scanned<'s> {
     let b = source.as_bytes();
+    let mut finder = split_from.filter(|&from| source.len() >= from).map(|_| Finder::new(source));
     let max_cost = layout_budget(source.len().min(max_bytes));
     let mut tree = Tree::default();
     let mut out = Edit { src: source, out: None, copied: 0 };
@@ -121,8 +143,12 @@ fn scan_with<'s>(source: &'s str, max_depth: usize, max_nodes: usize, max_bytes:
         let next = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |p| i + p);
         if next > i {
             tree.text();
-            if !b[i..next].iter().all(u8::is_ascii_whitespace) {
+            let blank = b[i..next].iter().all(u8::is_ascii_whitespace);
+            if !blank {
                 tree.content();
+            }
+            if let Some(finder) = &mut finder {
+                finder.text(blank);
             }
         }
         if next > max_bytes || tree.nodes > max_nodes || tree.layout_cost > max_cost {
@@ -136,6 +162,9 @@ fn scan_with<'s>(source: &'s str, max_depth: usize, max_nodes: usize, max_bytes:
         let (token, mut end) = token_at(b, next);
         match token {
             Token::Start { name, attrs, self_closing } => {
+                if let Some(finder) = &mut finder {
+                    finder.start(&name, attrs, self_closing, next, end, &tree);
+                }
                 match tree.start(&name, attrs, self_closing, max_depth) {
                     Start::LeftOut => out.leave_out(next, end),
                     Start::Kept
@@ -159,13 +188,25 @@ fn scan_with<'s>(source: &'s str, max_depth: usize, max_nodes: usize, max_bytes:
                 }
             }
             Token::End { name } => {
+                if let Some(finder) = &mut finder {
+                    finder.end(&name, next);
+                }
                 if tree.end(&name) {
                     out.leave_out(next, end);
                 }
             }
-            Token::Node => tree.count_node(),
+            Token::Node => {
+                if let Some(finder) = &mut finder {
+                    finder.node(next, end);
+                }
+                tree.count_node();
+            }
             // A `<` that starts nothing is text.
-            Token::Nothing => {}
+            Token::Nothing => {
+                if let Some(finder) = &mut finder {
+                    finder.nothing();
+                }
+            }
         }
         if end > max_bytes || tree.nodes > max_nodes || tree.layout_cost > max_cost {
             cut = Some(next);
@@ -180,7 +221,12 @@ fn scan_with<'s>(source: &'s str, max_depth: usize, max_nodes: usize, max_bytes:
                 Cow::Borrowed(_) => bidi_references(source),
                 Cow::Owned(shown) => Cow::Owned(bidi_references(&shown).into_owned()),
             };
-            return Scanned { html, nodes };
+            // A page the guard passes as it is (no bidirectional character made visible).
+            let split = match html {
+                Cow::Borrowed(_) => finder.and_then(Finder::found),
+                Cow::Owned(_) => None,
+            };
+            return Scanned { html, nodes, split };
         }
         (Some(done), None) => done + &source[out.copied..],
         (done, Some(at)) => done.unwrap_or_default() + &source[out.copied.min(at)..at],
@@ -199,7 +245,7 @@ fn scan_with<'s>(source: &'s str, max_depth: usize, max_nodes: usize, max_bytes:
         Cow::Borrowed(_) => html,
         Cow::Owned(shown) => shown,
     };
-    Scanned { html: Cow::Owned(bidi_references(&html).into_owned()), nodes }
+    Scanned { html: Cow::Owned(bidi_references(&html).into_owned()), nodes, split: None }
 }
 
 /// Numeric character references to bidirectional formatting characters (`&#x202E;`,

@@ -95,8 +95,26 @@ pub(super) fn config(decorator: Decorator) -> Config<Decorator> {
         .css_match_limit(CSS_MATCH_STEPS)
 }
 
+/// Laid-out lines, and the hrefs of the links they number.
+pub(super) type Lines = (Vec<TaggedLine<Vec<Ann>>>, Vec<String>);
+
+/// Lay `tree` out for `width` columns (at least 1) in html2text's first setup only (no
+/// fallback), its links numbered after `links_before` others (a page's second half, after
+/// the first half's). `None` when it does not fit: the caller then lays the whole page out.
+pub(super) fn lines(tree: RenderTree, width: u16, links_before: usize) -> Option<Lines> {
+    let decorator = Decorator { links_before, ..Decorator::default() };
+    let hrefs = decorator.hrefs.clone();
+    let lines = config(decorator).render_to_lines(tree, usize::from(width.max(1))).ok()?;
+    Some((lines, hrefs.take()))
+}
+
 /// Convert laid-out lines to spans, links, anchors and reading positions.
-fn convert(lines: Vec<TaggedLine<Vec<Ann>>>, hrefs: Vec<String>, base: &Url, width: u16) -> Rendered {
+pub(super) fn convert(
+    lines: Vec<TaggedLine<Vec<Ann>>>,
+    hrefs: Vec<String>,
+    base: &Url,
+    width: u16,
+) -> Rendered {
     let Converted { lines: out, first_line, mut anchors, pending, positions } =
         convert_lines(lines, hrefs.len());
     let last = out.len().saturating_sub(1);
@@ -302,7 +320,11 @@ pub(super) enum Ann {
 /// never starts links, so each link is numbered exactly once per layout.
 #[derive(Clone, Default)]
 pub(super) struct Decorator {
+    /// This layout's links (`links_before` come before them).
     pub(super) hrefs: Rc<RefCell<Vec<String>>>,
+    /// How many links the page has before this layout's first: its first is numbered after
+    /// them (a page's second half, laid out apart: `super::halves`).
+    pub(super) links_before: usize,
 }
 
 impl TextDecorator for Decorator {
@@ -311,7 +333,7 @@ impl TextDecorator for Decorator {
     fn decorate_link_start(&mut self, url: &str) -> (String, Ann) {
         let mut hrefs = self.hrefs.borrow_mut();
         hrefs.push(url.to_string());
-        let number = hrefs.len();
+        let number = self.links_before + hrefs.len();
         (format!("[{number}]"), Ann::Link(number - 1))
     }
     fn decorate_link_end(&mut self) -> String {
@@ -369,7 +391,7 @@ impl TextDecorator for Decorator {
     }
     fn link_decoration_width(&self, n: usize) -> usize {
         // The `[N]` of `decorate_link_start`; `n` counts the links of this layout.
-        n.to_string().len() + 2
+        (self.links_before + n).to_string().len() + 2
     }
     fn push_colour(&mut self, colour: html2text::Colour) -> Option<Ann> {
         Some(Ann::Fg(colour))

@@ -14,6 +14,7 @@ mod charset;
 mod diagnostic;
 pub mod forms;
 pub mod guard;
+mod halves;
 mod layout;
 mod pages;
 mod parse;
@@ -25,6 +26,7 @@ mod textual;
 pub use as_text::{format_rendered, write_rendered};
 pub use charset::{decode, Decoded};
 pub use diagnostic::{choice_page_html, diagnostic_html};
+pub use halves::{Fork, HALVES_FROM};
 pub use layout::MIN_WIDTH;
 pub use pages::{directory_listing_html, escape_html, human_size, non_text_page_html};
 pub use preview::{preview, Preview, PREVIEW_BYTES};
@@ -223,14 +225,28 @@ impl Html {
     /// The source as the parser reads it (decoded, guarded), its encoding, and whether its
     /// tree is small enough to keep a copy of.
     fn source<'a>(body: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>, &'static str, bool) {
+        let (source, encoding, keep, _) = Html::source_splitting(body, content_type, None);
+        (source, encoding, keep)
+    }
+
+    /// [`Html::source`], and where a page of at least `split_from` bytes can be cut in
+    /// halves (`guard::Split`).
+    fn source_splitting<'a>(
+        body: &'a [u8],
+        content_type: Option<&str>,
+        split_from: Option<usize>,
+    ) -> (Cow<'a, str>, &'static str, bool, Option<guard::Split>) {
         let decoded = decode(guard::bytes(body), content_type, true);
-        let scanned = guard::scan(&decoded.text);
-        let keep = scanned.nodes <= KEEP_TREE_NODES;
-        let source = match scanned.html {
+        let scanned = match split_from {
+            Some(from) => guard::scan_splitting(&decoded.text, from),
+            None => guard::scan(&decoded.text),
+        };
+        let guard::Scanned { html, nodes, split } = scanned;
+        let source = match html {
             Cow::Borrowed(_) => decoded.text,
             Cow::Owned(guarded) => Cow::Owned(guarded),
         };
-        (source, decoded.encoding, keep)
+        (source, decoded.encoding, nodes <= KEEP_TREE_NODES, split)
     }
 }
 
@@ -260,17 +276,7 @@ impl Document {
         match kind_of(&mime) {
             BodyKind::Html => {
                 let (source, encoding, keep_tree) = Html::source(body, content_type);
-                let parsed = parse::parse(url, &source, cancel)?;
-                drop(source);
-                let html = Html {
-                    body: body.clone(),
-                    content_type: content_type.map(str::to_string),
-                    tree: Mutex::new(Some(parsed.tree)),
-                    keep_tree,
-                };
-                let mut doc = Document::from_parsed(url, parsed.title, parsed.base, parsed.forms, html);
-                doc.charset = Some(encoding.to_string());
-                Some(doc)
+                Document::from_source(url, content_type, body, (source, encoding, keep_tree), cancel)
             }
             BodyKind::Text { json } => {
                 let (text, encoding) = readable_text(bytes, content_type, json);
@@ -285,6 +291,72 @@ impl Document {
                 Some(doc)
             }
         }
+    }
+
+    /// An HTML document from its guarded `source` (with its encoding and whether to keep its
+    /// tree), parsed whole.
+    fn from_source(
+        url: &Url,
+        content_type: Option<&str>,
+        body: &Arc<Vec<u8>>,
+        (source, encoding, keep_tree): (Cow<'_, str>, &'static str, bool),
+        cancel: &Cancel,
+    ) -> Option<Document> {
+        let parsed = parse::parse(url, &source, cancel)?;
+        drop(source);
+        let html = Html {
+            body: body.clone(),
+            content_type: content_type.map(str::to_string),
+            tree: Mutex::new(Some(parsed.tree)),
+            keep_tree,
+        };
+        let mut doc = Document::from_parsed(url, parsed.title, parsed.base, parsed.forms, html);
+        doc.charset = Some(encoding.to_string());
+        Some(doc)
+    }
+
+    /// [`Document::parse_shared`] and a layout for `width` at once, the tree given up to the
+    /// layout (nothing will lay the page out again: `--dump`); `None` when `cancel` was
+    /// raised. With a `fork` (two threads), a large page that can be cut cleanly is parsed
+    /// and laid out in two halves at once (`halves`), making what the whole page makes.
+    pub fn parse_and_lay_out_once(
+        url: &Url,
+        content_type: Option<&str>,
+        body: &Arc<Vec<u8>>,
+        width: u16,
+        cancel: &Cancel,
+        fork: Option<&dyn Fork>,
+    ) -> Option<(Document, Rendered)> {
+        let html = kind_of(&mime_of(content_type, url, body)) == BodyKind::Html;
+        let Some(fork) = fork.filter(|_| html) else {
+            let doc = Document::parse_shared(url, content_type, body, cancel)?;
+            let rendered = doc.lay_out(width, cancel, false)?;
+            return Some((doc, rendered));
+        };
+        let (source, encoding, keep_tree, split) =
+            Html::source_splitting(body, content_type, Some(halves::HALVES_FROM));
+        if let Some(split) = split {
+            let width = width.max(MIN_WIDTH);
+            match halves::lay_out(url, &source, &split, width, cancel, fork) {
+                Some(made) => {
+                    let html = Html {
+                        body: body.clone(),
+                        content_type: content_type.map(str::to_string),
+                        tree: Mutex::new(None),
+                        keep_tree,
+                    };
+                    let mut doc = Document::from_parsed(url, made.title, made.base, made.forms, html);
+                    doc.charset = Some(encoding.to_string());
+                    return Some((doc, made.rendered));
+                }
+                None if cancel.raised() => return None,
+                // The halves cannot stand for the page: it is laid out whole.
+                None => {}
+            }
+        }
+        let doc = Document::from_source(url, content_type, body, (source, encoding, keep_tree), cancel)?;
+        let rendered = doc.lay_out(width, cancel, false)?;
+        Some((doc, rendered))
     }
 
     /// Parse and lay out for `width` at once, giving the tree up to the layout (nothing will

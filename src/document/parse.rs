@@ -35,17 +35,27 @@ pub struct Parsed {
 
 /// Parse already guarded HTML; `None` when `cancel` was raised on the way.
 pub fn parse(url: &Url, html: &str, cancel: &Cancel) -> Option<Parsed> {
-    let dom = parse_dom(html, cancel)?;
+    parse_after(url, "", html, cancel)
+}
+
+/// [`parse`] of `html` read after `prefix` (tags that re-open where a page's second half
+/// starts: `super::halves`).
+pub fn parse_after(url: &Url, prefix: &str, html: &str, cancel: &Cancel) -> Option<Parsed> {
+    let dom = parse_dom(prefix, html, cancel)?;
     if cancel.raised() {
         return None;
     }
     Some(from_dom(url, dom, super::forms::may_have_fields(html)))
 }
 
-/// The DOM of a page, read in pieces of [`PIECE`] bytes, each cut at a character boundary.
-pub fn parse_dom(html: &str, cancel: &Cancel) -> Option<RcDom> {
+/// The DOM of a page, `html` read after `prefix` in pieces of [`PIECE`] bytes, each cut at
+/// a character boundary.
+fn parse_dom(prefix: &str, html: &str, cancel: &Cancel) -> Option<RcDom> {
     use html5ever::tendril::{StrTendril, TendrilSink};
     let mut parser = dom_parser();
+    if !prefix.is_empty() {
+        parser.process(StrTendril::from_slice(prefix));
+    }
     let mut at = 0;
     while at < html.len() {
         if cancel.raised() {

@@ -175,11 +175,15 @@ pub fn load_with(
         Err(TransportFailure::Cancelled) => return Err(stopped()),
         other => other?,
     };
-    let lay_out = |doc: &Document| {
+    // A page laid out once (`--dump`) gives its tree up to the layout, and a large one is
+    // made in halves at once where it can be.
+    let parse_and_lay_out = |url: &url::Url, content_type: Option<&str>, body: &super::Body| {
         if options.keep_tree {
-            doc.layout(width, cancel)
+            let doc = Document::parse_shared(url, content_type, body, cancel)?;
+            let rendered = doc.layout(width, cancel)?;
+            Some((doc, rendered))
         } else {
-            Some(doc.layout_once(width))
+            Document::parse_and_lay_out_once(url, content_type, body, width, cancel, crate::jobs::fork())
         }
     };
     let status = response.head.status;
@@ -190,9 +194,8 @@ pub fn load_with(
             let _ = client.with_cache_do(|c| c.store_entry(entry.clone()));
             let content_type = entry.header("content-type").map(str::to_string);
             let body: super::Body = std::sync::Arc::new(std::mem::take(&mut entry.body));
-            let doc = Document::parse_shared(&response.url, content_type.as_deref(), &body, cancel)
-                .ok_or_else(stopped)?;
-            let rendered = lay_out(&doc).ok_or_else(stopped)?;
+            let (doc, rendered) =
+                parse_and_lay_out(&response.url, content_type.as_deref(), &body).ok_or_else(stopped)?;
             cached_page = Some(CachedPage { doc, rendered, size: body.len(), headers: entry.headers, body });
         }
         _ if is_get && !response.truncated => {
@@ -207,10 +210,7 @@ pub fn load_with(
     let page = if response.body.is_empty() {
         None
     } else {
-        let doc = Document::parse_shared(&response.url, response.content_type(), &response.body, cancel)
-            .ok_or_else(stopped)?;
-        let rendered = lay_out(&doc).ok_or_else(stopped)?;
-        Some((doc, rendered))
+        Some(parse_and_lay_out(&response.url, response.content_type(), &response.body).ok_or_else(stopped)?)
     };
     Ok(Loaded { response, page, cached: cached_page })
 }

@@ -179,6 +179,8 @@ fn list_item_stop(name: &str) -> bool {
 
 struct Entry {
     name: Box<str>,
+    /// The tokenizer's key for its attributes (0 for an element the parser implies).
+    attrs: u64,
     /// Its entry in the list of active formatting elements.
     active: Option<u32>,
 }
@@ -238,6 +240,17 @@ pub enum Start {
 }
 
 impl Tree {
+    /// The open elements (the parser's own `<html>` and `<body>` aside) with their
+    /// attributes' keys, when each is one of `allowed`, no formatting element is active,
+    /// nothing is left out and nothing is foreign content.
+    pub fn plain_open(&self, allowed: &[&str]) -> Option<Vec<(&str, u64)>> {
+        let plain = self.foreign == 0
+            && self.active.is_empty()
+            && self.dropped.is_empty()
+            && self.kept.iter().all(|e| allowed.contains(&&*e.name));
+        plain.then(|| self.kept.iter().map(|e| (&*e.name, e.attrs)).collect())
+    }
+
     /// A run of text: the parser re-opens formatting elements before it.
     pub fn text(&mut self) {
         self.reconstruct();
@@ -298,7 +311,7 @@ impl Tree {
             self.active.push(Active::Element { id, name: name.into(), attrs, open: true });
             active = Some(id);
         }
-        self.push_kept(name, active);
+        self.push_kept(name, attrs, active);
         if self.foreign == 0 && MARKERS.contains(&name) {
             self.active.push(Active::Marker);
         }
@@ -413,10 +426,10 @@ impl Tree {
             }
         }
         for i in first..self.active.len() {
-            if let Active::Element { id, name, open, .. } = &mut self.active[i] {
+            if let Active::Element { id, name, attrs, open } = &mut self.active[i] {
                 *open = true;
-                let (id, name) = (*id, name.clone());
-                self.push_kept(&name, Some(id));
+                let (id, name, attrs) = (*id, name.clone(), *attrs);
+                self.push_kept(&name, attrs, Some(id));
             }
         }
     }
@@ -436,14 +449,14 @@ impl Tree {
         self.layout_cost += self.layout_depth as u64;
     }
 
-    fn push_kept(&mut self, name: &str, active: Option<u32>) {
+    fn push_kept(&mut self, name: &str, attrs: u64, active: Option<u32>) {
         self.layout_depth += layout_weight(name);
         self.count_node();
         if matches!(name, "svg" | "math") {
             self.foreign += 1;
         }
         *self.kept_names.entry(name.into()).or_default() += 1;
-        self.kept.push(Entry { name: name.into(), active });
+        self.kept.push(Entry { name: name.into(), attrs, active });
     }
 
     /// Pop the kept stack down to and including index `to`; what was left out above goes too.
@@ -538,12 +551,12 @@ impl Tree {
     fn imply_table_parts(&mut self, name: &str) {
         let top = self.kept.last().map(|e| e.name.clone());
         match (name, top.as_deref()) {
-            ("tr", Some("table")) => self.push_kept("tbody", None),
+            ("tr", Some("table")) => self.push_kept("tbody", 0, None),
             ("td" | "th", Some("table")) => {
-                self.push_kept("tbody", None);
-                self.push_kept("tr", None);
+                self.push_kept("tbody", 0, None);
+                self.push_kept("tr", 0, None);
             }
-            ("td" | "th", Some("tbody" | "thead" | "tfoot")) => self.push_kept("tr", None),
+            ("td" | "th", Some("tbody" | "thead" | "tfoot")) => self.push_kept("tr", 0, None),
             _ => {}
         }
     }

@@ -1,0 +1,170 @@
+//! Where a large page can be cut in two parts that are parsed and laid out apart and still
+//! make exactly what the whole page makes (`document::halves` does that). The guard's scan
+//! tells this module every token it meets, with its model of the parser's open elements;
+//! this module only watches and remembers the best place. It must never change what the
+//! scan does.
+
+use super::tree::Tree;
+use std::collections::HashSet;
+
+/// A place in the middle of a page where the parser and the layout stand in a state that
+/// can be rebuilt from scratch: at a `<p>` or heading just after a `</p>` (an empty `<div>`
+/// between them allowed: a page break), inside nothing but `<div>`, `<main>`, `<article>`
+/// and `<section>` elements, no formatting element active (so the parser will never reach
+/// back before it), in a page with no `<base>`, `<style>` or `<frameset>` that the guard
+/// passes unchanged. The second part, parsed alone after [`Split::reopen`] (the page's
+/// doctype and the open elements' start tags, without attributes), makes the same tree as
+/// the rest of the whole page does; laid out after the first part's lines and a blank line,
+/// it makes the same lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// Where the second part starts (the `<` of the paragraph or heading).
+    pub at: usize,
+    /// What the second part is parsed after.
+    pub reopen: String,
+}
+
+/// Where a [`Split`] is best, in hundredths of the page.
+const TARGET: usize = 50;
+
+/// The elements a [`Split`] may be inside: html2text lays them out as plain containers.
+const INSIDE: &[&str] = &["div", "main", "article", "section"];
+
+/// Attributes html2text heeds on a container (`hidden`, `style`, `color`, `bgcolor`): an
+/// open container with one, re-opened without it, would lay the second part out otherwise.
+/// Looked for as any attribute text holding these words.
+const HEEDED: [&[u8]; 3] = [b"hidden", b"style", b"color"];
+
+/// Tags that make a page unsplittable wherever they are: a `<base>` changes how every link
+/// resolves, a `<style>` sheet hides what it hides in the whole page, a `<frameset>` replaces
+/// the body. Looked for in the bytes (inside a script or a comment too: a page is then laid
+/// out whole, which is always right).
+const WHOLE_PAGE_TAGS: [&[u8]; 3] = [b"<base", b"<style", b"<frameset"];
+
+/// Watches the guard's scan for the [`Split`] nearest [`TARGET`] of the page, between a third
+/// and two thirds of it.
+pub struct Finder<'s> {
+    source: &'s str,
+    /// Just after a `</p>` (or an empty `<div></div>` after one), nothing else since.
+    after_p_end: bool,
+    /// Where the start tag of a `<div>` right after a `</p>` ends.
+    empty_div_ends_at: Option<usize>,
+    /// Something the parser treats as content (after which a doctype is ignored).
+    content_seen: bool,
+    doctype: Option<&'s str>,
+    /// The attribute keys of containers with an attribute html2text heeds ([`HEEDED`]).
+    heeded: HashSet<u64>,
+    before_target: Option<Split>,
+    after_target: Option<Split>,
+}
+
+impl<'s> Finder<'s> {
+    pub fn new(source: &'s str) -> Finder<'s> {
+        Finder {
+            source,
+            after_p_end: false,
+            empty_div_ends_at: None,
+            content_seen: false,
+            doctype: None,
+            heeded: HashSet::new(),
+            before_target: None,
+            after_target: None,
+        }
+    }
+
+    /// Text between two tags; `blank` when it is all white space.
+    pub fn text(&mut self, blank: bool) {
+        if !blank {
+            (self.after_p_end, self.content_seen) = (false, true);
+        }
+    }
+
+    /// A start tag from `at` to `end` (`attrs`: the tokenizer's key for its attributes),
+    /// told before `tree` sees it.
+    pub fn start(&mut self, name: &str, attrs: u64, self_closing: bool, at: usize, end: usize, tree: &Tree) {
+        let after_p_end = std::mem::take(&mut self.after_p_end);
+        self.content_seen = true;
+        if INSIDE.contains(&name) {
+            let text = &self.source.as_bytes()[at..end];
+            if HEEDED.iter().any(|word| contains_ignoring_case(text, word)) {
+                self.heeded.insert(attrs);
+            }
+        }
+        // An empty <div> (a page break) between the paragraph and the heading makes nothing:
+        // html2text drops empty containers.
+        self.empty_div_ends_at = (after_p_end && name == "div" && !self_closing).then_some(end);
+        let (third, target) = (self.source.len() / 3, self.source.len() / 100 * TARGET);
+        let wanted = after_p_end
+            && (third..=third * 2).contains(&at)
+            && self.after_target.is_none()
+            && matches!(name, "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        if !wanted {
+            return;
+        }
+        let Some(open) = tree.plain_open(INSIDE) else { return };
+        if open.iter().any(|(_, attrs)| self.heeded.contains(attrs)) {
+            return;
+        }
+        let mut reopen = self.doctype.unwrap_or_default().to_string();
+        for (name, _) in open {
+            reopen.push('<');
+            reopen.push_str(name);
+            reopen.push('>');
+        }
+        let here = Split { at, reopen };
+        if at < target {
+            self.before_target = Some(here);
+        } else {
+            self.after_target = Some(here);
+        }
+    }
+
+    /// An end tag from `at`.
+    pub fn end(&mut self, name: &str, at: usize) {
+        self.after_p_end = name == "p" || (name == "div" && self.empty_div_ends_at.take() == Some(at));
+    }
+
+    /// A comment, doctype or processing instruction from `at` to `end`.
+    pub fn node(&mut self, at: usize, end: usize) {
+        self.after_p_end = false;
+        let text = &self.source.as_bytes()[at..end];
+        if !self.content_seen
+            && self.doctype.is_none()
+            && text.len() > 9
+            && text[2..9].eq_ignore_ascii_case(b"doctype")
+        {
+            self.doctype = self.source.get(at..end);
+        }
+    }
+
+    /// A `<` that starts nothing: text.
+    pub fn nothing(&mut self) {
+        (self.after_p_end, self.content_seen) = (false, true);
+    }
+
+    /// The place found, once the whole page is scanned, unless the page has a tag that makes
+    /// it unsplittable.
+    pub fn found(self) -> Option<Split> {
+        let target = self.source.len() / 100 * TARGET;
+        let nearer = match (self.before_target, self.after_target) {
+            (Some(before), Some(after)) if target - before.at < after.at - target => before,
+            (_, Some(after)) => after,
+            (before, None) => before?,
+        };
+        let source = self.source.as_bytes();
+        let whole_page = WHOLE_PAGE_TAGS
+            .iter()
+            .any(|tag| memchr::memchr_iter(b'<', source).any(|at| starts_ignoring_case(&source[at..], tag)));
+        (!whole_page).then_some(nearer)
+    }
+}
+
+/// `text` starts with `word` (lower-case ASCII), in any case.
+fn starts_ignoring_case(text: &[u8], word: &[u8]) -> bool {
+    text.get(..word.len()).is_some_and(|start| start.eq_ignore_ascii_case(word))
+}
+
+/// `text` holds `word` (lower-case ASCII), in any case.
+fn contains_ignoring_case(text: &[u8], word: &[u8]) -> bool {
+    (0..text.len()).any(|at| starts_ignoring_case(&text[at..], word))
+}
