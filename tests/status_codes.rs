@@ -53,6 +53,29 @@ fn no_content_keeps_the_view_exactly() {
 }
 
 #[test]
+fn a_long_question_keeps_its_keys_on_a_narrow_screen() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/old" => Reply::new(301).header("Location", "/new"),
+        _ => page("New home", "the new address"),
+    });
+    let dir = std::env::temp_dir().join(format!("margay-relink-narrow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bookmarks.html");
+    let _ = std::fs::remove_file(&file);
+    let mut store = margay::store::bookmarks::BookmarkStore::open(&file).unwrap();
+    let title = format!("{}?a=very-long-query-string-that-fills-the-line", s.url("/old"));
+    store.add::<&str>(&[], margay::store::bookmarks::Bookmark::new(&s.url("/old"), &title)).unwrap();
+    let mut d = Driver::new(60, 20).with_bookmarks(&file);
+    d.open(&s.url("/old"));
+    let screen = d.screen();
+    let last = screen.lines().last().unwrap_or("");
+    assert!(last.starts_with("Bookmark '") && last.ends_with("relink? (y/n/a)"), "{screen}");
+    assert!(last.contains('…'), "the middle gives way: {last}");
+    d.char('y');
+    assert!(d.screen().contains("Relinked 1 bookmark"), "{}", d.screen());
+}
+
+#[test]
 fn moved_permanently_follows_offers_relink_and_updates_history() {
     let s = TestServer::start(|req| match req.path.as_str() {
         "/old" => Reply::new(301).header("Location", "/new"),

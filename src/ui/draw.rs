@@ -3,7 +3,7 @@
 
 use super::app::{App, Mode};
 use super::forms::SelectList;
-use super::status::{clean, draw_status, truncate};
+use super::status::{clean, draw_status, shorten_middle, truncate};
 use super::tab::{Page, Tab};
 use crate::document::columns;
 use crate::document::forms;
@@ -124,32 +124,6 @@ fn draw_top_bar(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(position, bar_style(app)),
     ]);
     frame.render_widget(Paragraph::new(line), area);
-}
-
-/// `s` in `width` columns at most, its middle given up for "…": the start of an address (its
-/// site) and its end (the page) stay.
-fn shorten_middle(s: &str, width: usize) -> String {
-    if columns(s) <= width {
-        return s.to_string();
-    }
-    if width < 2 {
-        return truncate(s, width);
-    }
-    let head_width = (width - 1) / 2;
-    let head = truncate(s, head_width);
-    let tail_width = width - 1 - columns(&head);
-    let chars: Vec<char> = s.chars().collect();
-    let mut tail = String::new();
-    let mut used = 0;
-    for c in chars.iter().rev() {
-        let w = unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
-        if used + w > tail_width {
-            break;
-        }
-        used += w;
-        tail.insert(0, *c);
-    }
-    format!("{head}…{tail}")
 }
 
 /// `s` in `width` columns at most, ending in "…" when it was cut.

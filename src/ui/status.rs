@@ -25,7 +25,10 @@ pub(super) fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     // The parts of the line, which of them holds the cursor and where in it.
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let (parts, cursor): (Vec<Part>, Option<(usize, usize)>) = match prompt {
-        Prompt::Choice(choice) => (vec![(clean(&choice.label()), bold)], None),
+        // A question's keys come last: a long one gives up the middle of what it is about.
+        Prompt::Choice(choice) => {
+            (vec![(shorten_middle(&clean(&choice.label()), area.width as usize), bold)], None)
+        }
         Prompt::Text(text) => {
             let shown = if text.masked() {
                 "*".repeat(text.editor.text.chars().count())
@@ -187,6 +190,32 @@ pub fn clean(s: &str) -> String {
 }
 
 /// The start of `s` that fits in `width` columns.
+/// `s` in `width` columns at most, its middle given up for "…": the start of an address (its
+/// site) and its end (the page) stay.
+pub(super) fn shorten_middle(s: &str, width: usize) -> String {
+    if columns(s) <= width {
+        return s.to_string();
+    }
+    if width < 2 {
+        return truncate(s, width);
+    }
+    let head_width = (width - 1) / 2;
+    let head = truncate(s, head_width);
+    let tail_width = width - 1 - columns(&head);
+    let chars: Vec<char> = s.chars().collect();
+    let mut tail = String::new();
+    let mut used = 0;
+    for c in chars.iter().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+        if used + w > tail_width {
+            break;
+        }
+        used += w;
+        tail.insert(0, *c);
+    }
+    format!("{head}…{tail}")
+}
+
 pub(super) fn truncate(s: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
