@@ -270,6 +270,38 @@ fn credentials_never_go_to_another_origin_after_a_redirect() {
 }
 
 #[test]
+fn credentials_go_only_under_the_path_that_asked_or_where_the_same_realm_asks() {
+    let s = TestServer::start(|req| {
+        let authorized = req.header("Authorization").is_some();
+        match req.path.as_str() {
+            "/area/x" | "/area/sub/z" | "/second/w" if !authorized => {
+                Reply::new(401).header("WWW-Authenticate", "Basic realm=\"r\"")
+            }
+            "/other/y" => page("Open", "anyone may read this"),
+            _ => page("In", "in"),
+        }
+    });
+    let mut d = Driver::new(100, 20);
+    d.open(&s.url("/area/x"));
+    d.type_text("u");
+    d.key(KeyCode::Enter);
+    d.type_text("p");
+    d.key(KeyCode::Enter);
+    assert!(d.page_text().contains("in"), "{}", d.page_text());
+    let sent = |path: &str| {
+        s.seen().iter().filter(|r| r.path == path).map(|r| r.header("Authorization").is_some()).collect::<Vec<_>>()
+    };
+    d.open(&s.url("/other/y"));
+    assert_eq!(sent("/other/y"), [false], "outside the protection space: not sent");
+    d.open(&s.url("/area/sub/z"));
+    assert_eq!(sent("/area/sub/z"), [true], "below it: sent at once, not asked for");
+    // Elsewhere on the site the same realm asks: the same answer, without a prompt.
+    d.open(&s.url("/second/w"));
+    assert_eq!(sent("/second/w"), [false, true]);
+    assert!(d.page_text().contains("in") && !d.screen().contains("User name"), "{}", d.screen());
+}
+
+#[test]
 fn payment_required_retries_with_charge_to() {
     let s = TestServer::start(|req| match req.header("ChargeTo") {
         Some(account) => page("Paid", &format!("charged to {account}")),

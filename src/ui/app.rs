@@ -75,7 +75,7 @@ pub struct App {
     pub(super) searches: Vec<String>,
     pub(super) bookmarks: BookmarkState,
     /// Credentials per origin for this session: (origin, realm) → Authorization value.
-    pub(super) auth: Vec<(String, Option<String>, String)>,
+    pub(super) auth: Vec<super::asks::GivenCredentials>,
     /// Credentials given to proxies this session (each goes only to its proxy).
     pub(super) proxy_auth: Vec<crate::net::ProxyCredential>,
     /// Relink offers still to ask, (bookmark, new address).

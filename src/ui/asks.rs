@@ -16,6 +16,32 @@ fn origin_of(url: &Url) -> String {
     url.origin().ascii_serialization()
 }
 
+/// A user name and password given for a 401, and where they are sent without being asked
+/// for again: the protection space of RFC 7617 §2.2, the paths at or below the directory of
+/// the address that asked. Another path of the site that asks for the same realm gets them
+/// too (and joins the space), as browsers do.
+#[derive(Clone, Debug)]
+pub struct GivenCredentials {
+    origin: String,
+    /// The path prefix (ending in `/`) they are sent under.
+    scopes: Vec<String>,
+    realm: Option<String>,
+    header: String,
+}
+
+/// The directory of `url`'s path: `/a/b` → `/a/`.
+fn directory_of(url: &Url) -> String {
+    let path = url.path();
+    path[..path.rfind('/').map_or(0, |i| i + 1)].to_string()
+}
+
+impl GivenCredentials {
+    fn covers(&self, url: &Url) -> bool {
+        self.origin == origin_of(url)
+            && self.scopes.iter().any(|scope| url.path().starts_with(scope.as_str()))
+    }
+}
+
 impl App {
     pub(super) fn answer_choice(&mut self, choice: Choice, reply: Reply) -> Vec<Effect> {
         let yes = reply != Reply::No;
@@ -118,9 +144,15 @@ impl App {
         let Some(mut pending) = self.tabs[ti].pending.take() else { return Vec::new() };
         let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         let header = format!("Basic {token}");
-        let origin = origin_of(&pending.nav.request.url);
-        self.auth.retain(|(o, r, _)| !(*o == origin && *r == realm));
-        self.auth.push((origin, realm, header.clone()));
+        let url = &pending.nav.request.url;
+        let origin = origin_of(url);
+        self.auth.retain(|c| !(c.origin == origin && c.realm == realm));
+        self.auth.push(GivenCredentials {
+            origin,
+            scopes: vec![directory_of(url)],
+            realm,
+            header: header.clone(),
+        });
         let request = pending.nav.retry_with("Authorization", &header);
         pending.on_cancel = None;
         self.fetch_next(ti, pending, request)
@@ -146,11 +178,28 @@ impl App {
 
     pub(super) fn forget_credentials(&mut self, url: &Url, realm: &Option<String>) {
         let origin = origin_of(url);
-        self.auth.retain(|(o, r, _)| !(*o == origin && (realm.is_none() || r == realm)));
+        self.auth.retain(|c| !(c.origin == origin && (realm.is_none() || c.realm == *realm)));
     }
 
-    /// Credentials go only to the origin they were given for: a request to another origin
-    /// (after a redirect, or a link) gets none.
+    /// A 401 for a realm the user already answered on this site: the same credentials, sent
+    /// from now on under this path's directory too.
+    pub(super) fn credentials_for_realm(&mut self, url: &Url, realm: &Option<String>) -> Option<String> {
+        let origin = origin_of(url);
+        let given = self
+            .auth
+            .iter_mut()
+            .rev()
+            .find(|c| c.origin == origin && c.realm == *realm && realm.is_some())?;
+        let scope = directory_of(url);
+        if !given.scopes.contains(&scope) {
+            given.scopes.push(scope);
+        }
+        Some(given.header.clone())
+    }
+
+    /// Credentials go only to the origin they were given for, under the paths they were asked
+    /// for: a request to another origin (after a redirect, or a link) or outside that space
+    /// gets none.
     pub(super) fn attach_credentials(&self, request: &mut FetchRequest) {
         for credential in &self.proxy_auth {
             if !request.proxy_credentials.iter().any(|c| c.proxy == credential.proxy) {
@@ -158,18 +207,20 @@ impl App {
             }
         }
         if request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) {
-            let given_here = self.auth.iter().any(|(o, _, h)| {
-                *o == origin_of(&request.url)
-                    && request.headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("authorization") && v == h)
+            let given_here = self.auth.iter().any(|c| {
+                c.origin == origin_of(&request.url)
+                    && request
+                        .headers
+                        .iter()
+                        .any(|(n, v)| n.eq_ignore_ascii_case("authorization") && *v == c.header)
             });
             if !given_here {
                 request.headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
             }
             return;
         }
-        let origin = origin_of(&request.url);
-        if let Some((_, _, header)) = self.auth.iter().rev().find(|(o, _, _)| *o == origin) {
-            request.headers.push(("Authorization".into(), header.clone()));
+        if let Some(given) = self.auth.iter().rev().find(|c| c.covers(&request.url)) {
+            request.headers.push(("Authorization".into(), given.header.clone()));
         }
     }
 

@@ -363,6 +363,12 @@ impl App {
                         self.proxy_auth.retain(|c| c.proxy != *name)
                     }
                     None if pending.nav.ctx.auth_attempts > 0 => self.forget_credentials(&url, &realm),
+                    None => {
+                        if let Some(header) = self.credentials_for_realm(&url, &realm) {
+                            let request = pending.nav.retry_with("Authorization", &header);
+                            return self.fetch_next(ti, pending, request);
+                        }
+                    }
                     _ => {}
                 }
                 pending.asking = true;
