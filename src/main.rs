@@ -305,6 +305,10 @@ struct TerminalHandover<'a> {
 }
 
 impl Handover for TerminalHandover<'_> {
+    fn suspend(&mut self) {
+        terminal::suspend(self.terminal, self.gate);
+    }
+
     fn edit_text(&mut self, text: &str) -> Result<String, String> {
         terminal::edit_externally(self.terminal, self.gate, text)
     }

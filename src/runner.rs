@@ -22,6 +22,9 @@ use std::sync::mpsc::Sender;
 
 /// What only the terminal can do, for the runner.
 pub trait Handover {
+    /// Stop as a shell's job (Ctrl-Z) with the terminal as it was before margay, and take it
+    /// back, the screen drawn whole, when the shell continues it.
+    fn suspend(&mut self);
     /// Give the terminal to the user's editor for `text`; the text as edited, or why not.
     fn edit_text(&mut self, text: &str) -> Result<String, String>;
     /// Hand a body to the user's viewer. `late` takes what is only known later (a viewer of
@@ -266,6 +269,7 @@ impl Runner {
                     }
                 }
             }
+            Effect::Suspend => handover.suspend(),
             Effect::Quit => {
                 // Quitting (or a signal) during a download keeps nothing of it.
                 for handle in self.downloads.values() {

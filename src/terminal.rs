@@ -121,6 +121,16 @@ pub fn edit_externally(
     result
 }
 
+/// Ctrl-Z: the terminal as it was, the process stopped until the shell continues it (`fg`),
+/// then the terminal taken back. SIGTSTP's default action stops the process; nothing in
+/// margay catches it.
+pub fn suspend(terminal: &mut ratatui::DefaultTerminal, gate: &InputGate) {
+    hand_over(terminal, gate, || {
+        // SAFETY: raise has no memory-safety preconditions.
+        unsafe { libc::raise(libc::SIGTSTP) };
+    });
+}
+
 /// Give the terminal to another program for as long as `run` takes, and take it back.
 pub fn hand_over<T>(terminal: &mut ratatui::DefaultTerminal, gate: &InputGate, run: impl FnOnce() -> T) -> T {
     gate.pause();

@@ -320,3 +320,14 @@ fn visited_links_are_drawn_apart_and_remembered_across_sessions() {
     assert_eq!(colours(&d).0.fg, Color::Cyan);
     assert!(!std::fs::read_to_string(&visited).unwrap().contains("/one"));
 }
+
+#[test]
+fn ctrl_z_hands_the_terminal_back_to_the_shell_and_leaves_the_page_as_it_was() {
+    let mut d = Driver::new(80, 20);
+    d.start_page();
+    let before = d.screen();
+    ctrl(&mut d, 'z');
+    assert_eq!(d.suspended, 1, "the terminal's side was asked to suspend");
+    assert_eq!(d.screen(), before);
+    assert!(!d.quit);
+}

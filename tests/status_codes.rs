@@ -289,7 +289,11 @@ fn credentials_go_only_under_the_path_that_asked_or_where_the_same_realm_asks() 
     d.key(KeyCode::Enter);
     assert!(d.page_text().contains("in"), "{}", d.page_text());
     let sent = |path: &str| {
-        s.seen().iter().filter(|r| r.path == path).map(|r| r.header("Authorization").is_some()).collect::<Vec<_>>()
+        s.seen()
+            .iter()
+            .filter(|r| r.path == path)
+            .map(|r| r.header("Authorization").is_some())
+            .collect::<Vec<_>>()
     };
     d.open(&s.url("/other/y"));
     assert_eq!(sent("/other/y"), [false], "outside the protection space: not sent");

@@ -413,6 +413,7 @@ impl App {
             Action::Cancel => return self.cancel(),
             Action::AskQuit => self.ask(Prompt::Choice(Choice::ConfirmQuit { last_tab: false })),
             Action::Quit => return self.quit(),
+            Action::Suspend => return vec![Effect::Suspend],
             Action::BookmarkRename => self.edit_bookmark(super::prompt::BookmarkField::Title),
             Action::BookmarkEditUrl => self.edit_bookmark(super::prompt::BookmarkField::Address),
             Action::BookmarkMove => self.edit_bookmark(super::prompt::BookmarkField::Folder),

@@ -120,6 +120,7 @@ actions! {
     Cancel = "cancel" in Page: "Cancel the load in progress, or close a prompt",
     AskQuit = "ask_quit" in Page: "Quit, after asking",
     Quit = "quit" in Page: "Quit at once",
+    Suspend = "suspend" in Page: "Suspend to the shell (fg comes back)",
     BookmarkRename = "bookmark_rename" in Bookmarks: "Rename the selected bookmark",
     BookmarkEditUrl = "bookmark_edit_url" in Bookmarks: "Change the selected bookmark's address",
     BookmarkMove = "bookmark_move" in Bookmarks: "Move the selected bookmark to a folder",

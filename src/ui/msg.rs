@@ -152,6 +152,8 @@ pub enum Effect {
     SaveVisited {
         text: String,
     },
+    /// Ctrl-Z: give the terminal back and stop, as a shell's job, until `fg`.
+    Suspend,
     Quit,
 }
 

@@ -131,6 +131,8 @@ pub struct Driver {
     pub progress_seen: Vec<(u64, Option<u64>)>,
     /// Bodies the app asked to open in a viewer: (type, name, length).
     pub opened: Vec<(String, String, usize)>,
+    /// Times the app asked to be suspended (Ctrl-Z).
+    pub suspended: usize,
     /// Keep reader views asked for in `held_readers` instead of making them at once (as a
     /// slow page would), until `finish_readers`.
     pub hold_readers: bool,
@@ -148,9 +150,14 @@ pub struct Driver {
 /// noted and said to have run.
 struct FakeTerminal<'a> {
     opened: &'a mut Vec<(String, String, usize)>,
+    suspended: &'a mut usize,
 }
 
 impl Handover for FakeTerminal<'_> {
+    fn suspend(&mut self) {
+        *self.suspended += 1;
+    }
+
     fn edit_text(&mut self, text: &str) -> Result<String, String> {
         Ok(text.to_uppercase())
     }
@@ -190,6 +197,7 @@ impl Driver {
             relinked: Vec::new(),
             progress_seen: Vec::new(),
             opened: Vec::new(),
+            suspended: 0,
             hold_readers: false,
             held_readers: Vec::new(),
             readers_stopped: Vec::new(),
@@ -261,8 +269,10 @@ impl Driver {
                 }
                 effects = rest;
             }
-            let ran =
-                self.runner.run(std::mem::take(&mut effects), &mut FakeTerminal { opened: &mut self.opened });
+            let ran = self.runner.run(
+                std::mem::take(&mut effects),
+                &mut FakeTerminal { opened: &mut self.opened, suspended: &mut self.suspended },
+            );
             if ran.quit {
                 self.quit = true;
                 return;
