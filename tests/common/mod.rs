@@ -137,6 +137,8 @@ pub struct Driver {
     pub held_readers: Vec<(u64, std::sync::Arc<margay::document::Document>, u16)>,
     /// The reader views the app stopped.
     pub readers_stopped: Vec<u64>,
+    /// What the app wrote to the terminal's clipboard, each sequence as its bytes.
+    pub clipboard: Vec<Vec<u8>>,
     runner: Runner,
     answers: std::sync::mpsc::Receiver<Msg>,
     sender: std::sync::mpsc::Sender<Msg>,
@@ -145,9 +147,10 @@ pub struct Driver {
 }
 
 /// The terminal's part, faked: the "editor" gives the text back in capitals, a "viewer" is
-/// noted and said to have run.
+/// noted and said to have run, what is written to the clipboard is kept.
 struct FakeTerminal<'a> {
     opened: &'a mut Vec<(String, String, usize)>,
+    clipboard: &'a mut Vec<Vec<u8>>,
 }
 
 impl Handover for FakeTerminal<'_> {
@@ -164,6 +167,11 @@ impl Handover for FakeTerminal<'_> {
     ) -> Result<OpenedWith, String> {
         self.opened.push((mime.to_string(), name.to_string(), body.len()));
         Ok(OpenedWith::Started("the test viewer".into()))
+    }
+
+    fn set_clipboard(&mut self, sequence: &[u8]) -> Result<(), String> {
+        self.clipboard.push(sequence.to_vec());
+        Ok(())
     }
 }
 
@@ -193,6 +201,7 @@ impl Driver {
             hold_readers: false,
             held_readers: Vec::new(),
             readers_stopped: Vec::new(),
+            clipboard: Vec::new(),
             answers,
             sender,
             downloads_done: 0,
@@ -261,8 +270,10 @@ impl Driver {
                 }
                 effects = rest;
             }
-            let ran =
-                self.runner.run(std::mem::take(&mut effects), &mut FakeTerminal { opened: &mut self.opened });
+            let ran = self.runner.run(
+                std::mem::take(&mut effects),
+                &mut FakeTerminal { opened: &mut self.opened, clipboard: &mut self.clipboard },
+            );
             if ran.quit {
                 self.quit = true;
                 return;
