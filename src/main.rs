@@ -327,6 +327,12 @@ impl Handover for TerminalHandover<'_> {
             .map_err(|e| format!("cannot make a folder for the viewer's files: {e}"))?;
         terminal::open_externally(self.terminal, self.gate, dir.path(), body, mime, name, late)
     }
+
+    fn set_clipboard(&mut self, sequence: &[u8]) -> Result<(), String> {
+        use std::io::Write;
+        let out = self.terminal.backend_mut();
+        out.write_all(sequence).and_then(|()| out.flush()).map_err(|e| margay::plain::io(&e))
+    }
 }
 
 fn event_loop(

@@ -4,10 +4,10 @@
 //! is known at once, else through the channel. The terminal loop and the tests' driver both
 //! use it, so what the tests drive is what ships.
 //!
-//! What only a terminal can do — give the user's editor or viewer the terminal — is behind
-//! [`Handover`], which the binary implements and the tests fake. Every effect is matched by
-//! name: a new one does not compile until it is carried out here. Threads are started only
-//! through `crate::jobs` (the network's workers included).
+//! What only a terminal can do — give the user's editor or viewer the terminal, write to the
+//! clipboard through it — is behind [`Handover`], which the binary implements and the tests
+//! fake. Every effect is matched by name: a new one does not compile until it is carried out
+//! here. Threads are started only through `crate::jobs` (the network's workers included).
 
 use crate::jobs::{self, Layouts};
 use crate::net::download::{spawn_download, DownloadEvent, DownloadHandle};
@@ -36,6 +36,8 @@ pub trait Handover {
         name: &str,
         late: Sender<Msg>,
     ) -> Result<OpenedWith, String>;
+    /// Write a clipboard sequence (OSC 52, made by `ui::clipboard::osc52`) to the terminal.
+    fn set_clipboard(&mut self, sequence: &[u8]) -> Result<(), String>;
 }
 
 /// What came of a batch of effects.
@@ -261,6 +263,10 @@ impl Runner {
             Effect::OpenExternally { body, mime, name } => {
                 let result = handover.open_externally(&body, &mime, &name, self.tx.clone());
                 ran.ready.push(Msg::Opened(result));
+            }
+            Effect::CopyToClipboard { text } => {
+                let result = handover.set_clipboard(&crate::ui::clipboard::osc52(&text)).map(|()| text);
+                ran.ready.push(Msg::Copied(result));
             }
             Effect::SaveVisited { text } => {
                 if let Some(path) = &self.visited_file {

@@ -40,6 +40,7 @@ fn response(url: &url::Url, bytes: &[u8]) -> FetchResponse {
         head: ResponseHead { status, reason: String::new(), headers },
         body: body.to_vec().into(),
         elapsed: Duration::from_millis(5),
+        first_byte: Some(Duration::from_millis(1)),
         truncated,
         proxy: None,
         from_proxy: false,

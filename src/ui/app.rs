@@ -58,6 +58,8 @@ pub enum Mode {
     EditField(FieldEdit),
     /// A select field's open list.
     ChooseOption(SelectList),
+    /// Link hints: the links on screen labelled, a label or text being typed.
+    Hints(super::hints::Hints),
 }
 
 pub struct App {
@@ -289,6 +291,10 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Copied(result) => {
+                self.copied(result);
+                Vec::new()
+            }
             Msg::VisitedNotSaved(problem) => {
                 self.status = StatusLine::Error(problem);
                 Vec::new()
@@ -299,6 +305,10 @@ impl App {
     }
 
     fn resize(&mut self, width: u16, height: u16) {
+        // The labels were placed for the old screen.
+        if matches!(self.mode, Mode::Hints(_)) {
+            self.mode = Mode::Browse;
+        }
         let width_changed = width != self.width;
         self.width = width;
         self.height = height;
@@ -334,6 +344,7 @@ impl App {
                 self.on_list_key(list, key);
                 Vec::new()
             }
+            Mode::Hints(hints) => self.on_hints_key(hints, key),
         }
     }
 
@@ -379,6 +390,9 @@ impl App {
             Action::Forward => return self.go_forward(),
             Action::HistoryPage => self.show_history(),
             Action::ListLinks => self.show_links(),
+            Action::LinkHints => self.start_hints(),
+            Action::CopyAddress => return self.copy_address(true),
+            Action::CopyPageAddress => return self.copy_address(false),
             Action::GotoUrl => self.ask(Prompt::Text(TextPrompt::new(TextAsk::Url, ""))),
             Action::EditUrl => {
                 let current = self.page().map(|p| p.address.to_string()).unwrap_or_default();
@@ -592,6 +606,43 @@ impl App {
             return None;
         }
         self.tab().link_at(column, (row - top) as usize)
+    }
+}
+
+impl App {
+    /// `f`: label the links and fields on screen.
+    fn start_hints(&mut self) {
+        let rows = self.body_height();
+        match self.page().and_then(|page| super::hints::Hints::new(page, rows)) {
+            Some(hints) => {
+                self.status = StatusLine::None;
+                self.mode = Mode::Hints(hints);
+            }
+            None => self.status = StatusLine::Info("There is no link or form field on this screen.".into()),
+        }
+    }
+
+    fn on_hints_key(&mut self, mut hints: super::hints::Hints, key: KeyEvent) -> Vec<Effect> {
+        use super::hints::HintKey;
+        // A load that ended meanwhile replaced the page the labels were made for.
+        if !self.page().is_some_and(|page| hints.fits(page)) {
+            let key = self.keymap.key_label(Action::LinkHints);
+            self.status = StatusLine::Info(format!("The page changed; {key} labels its links again."));
+            return Vec::new();
+        }
+        match hints.on_key(&key) {
+            HintKey::Choosing => {
+                self.mode = Mode::Hints(hints);
+                Vec::new()
+            }
+            HintKey::Follow(link) => self.follow_link(link),
+            HintKey::NoMatch => {
+                let filter = super::status::clean(&hints.filter);
+                self.status = StatusLine::Error(format!("No link on this screen has the text '{filter}'."));
+                Vec::new()
+            }
+            HintKey::Leave => Vec::new(),
+        }
     }
 }
 

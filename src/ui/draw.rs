@@ -170,6 +170,38 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect) {
     if let Mode::ChooseOption(list) = &app.mode {
         draw_select_list(app, page, list, frame, area);
     }
+    if let Mode::Hints(hints) = &app.mode {
+        draw_hints(app, page, hints, frame, area);
+    }
+}
+
+/// Each link's label over the start of the link (moved left when it would pass the edge),
+/// the letters already typed dimmed.
+fn draw_hints(app: &App, page: &Page, hints: &super::hints::Hints, frame: &mut Frame, area: Rect) {
+    if !hints.fits(page) {
+        return;
+    }
+    let style = if app.settings.no_color {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    } else {
+        Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD)
+    };
+    let typed_style = style.add_modifier(Modifier::DIM);
+    for (target, label) in hints.shown() {
+        if target.row >= area.height as usize {
+            continue;
+        }
+        let width = label.chars().count() as u16;
+        let x = (target.column as u16).min(area.width.saturating_sub(width));
+        let (typed, rest) = label.split_at(hints.typed.len().min(label.len()));
+        let line = Line::from(vec![
+            Span::styled(typed.to_string(), typed_style),
+            Span::styled(rest.to_string(), style),
+        ]);
+        let rect =
+            Rect { x: area.x + x, y: area.y + target.row as u16, width: width.min(area.width), height: 1 };
+        frame.render_widget(Paragraph::new(line), rect);
+    }
 }
 
 /// The line's spans with each form field showing its current value (or the text being

@@ -67,6 +67,8 @@ pub enum Msg {
         visited: Visited,
         problem: Option<String>,
     },
+    /// What became of `Effect::CopyToClipboard`: the text copied, or why not.
+    Copied(Result<String, String>),
     /// Writing the visited links failed (`Effect::SaveVisited`).
     VisitedNotSaved(String),
     /// A second passed (drives the Retry-After countdown and the saving of visited links).
@@ -147,6 +149,11 @@ pub enum Effect {
         body: Vec<u8>,
         mime: String,
         name: String,
+    },
+    /// Put this text on the clipboard through the terminal (OSC 52); answer with
+    /// `Msg::Copied`.
+    CopyToClipboard {
+        text: String,
     },
     /// Keep the visited links: the history file's new text, written whole and atomically.
     SaveVisited {

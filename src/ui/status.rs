@@ -85,8 +85,28 @@ pub(super) fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// What the bottom line says in hint mode: what was typed, and what keys do.
+fn hints_text(hints: &super::hints::Hints) -> String {
+    if hints.filter.is_empty() && !hints.text_only {
+        return "Type a label to follow it, or text to narrow the links (/: text); Esc: leave".into();
+    }
+    let slash = if hints.text_only { "/" } else { "" };
+    let typed = format!("Links with: {slash}{}", clean(&hints.filter));
+    match hints.matching() {
+        0 => format!("{typed} — none on this screen (Backspace: undo, Esc: leave)"),
+        1 => format!("{typed} — 1 link (Enter: follow it; Esc: leave)"),
+        n if hints.unlabelled > 0 => {
+            format!("{typed} — {n} links, {} labelled (Enter: the first)", n - hints.unlabelled)
+        }
+        n => format!("{typed} — {n} links (a label, or Enter: the first)"),
+    }
+}
+
 /// What the bottom line says when no prompt is open.
 pub fn status_text(app: &App) -> (String, Style) {
+    if let Mode::Hints(hints) = &app.mode {
+        return (hints_text(hints), Style::new().add_modifier(Modifier::BOLD));
+    }
     let tab = app.tab();
     if let Some(p) = &tab.pending {
         if !p.asking {

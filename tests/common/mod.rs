@@ -139,6 +139,8 @@ pub struct Driver {
     pub held_readers: Vec<(u64, std::sync::Arc<margay::document::Document>, u16)>,
     /// The reader views the app stopped.
     pub readers_stopped: Vec<u64>,
+    /// What the app wrote to the terminal's clipboard, each sequence as its bytes.
+    pub clipboard: Vec<Vec<u8>>,
     runner: Runner,
     answers: std::sync::mpsc::Receiver<Msg>,
     sender: std::sync::mpsc::Sender<Msg>,
@@ -147,10 +149,11 @@ pub struct Driver {
 }
 
 /// The terminal's part, faked: the "editor" gives the text back in capitals, a "viewer" is
-/// noted and said to have run.
+/// noted and said to have run, what is written to the clipboard is kept.
 struct FakeTerminal<'a> {
     opened: &'a mut Vec<(String, String, usize)>,
     suspended: &'a mut usize,
+    clipboard: &'a mut Vec<Vec<u8>>,
 }
 
 impl Handover for FakeTerminal<'_> {
@@ -171,6 +174,11 @@ impl Handover for FakeTerminal<'_> {
     ) -> Result<OpenedWith, String> {
         self.opened.push((mime.to_string(), name.to_string(), body.len()));
         Ok(OpenedWith::Started("the test viewer".into()))
+    }
+
+    fn set_clipboard(&mut self, sequence: &[u8]) -> Result<(), String> {
+        self.clipboard.push(sequence.to_vec());
+        Ok(())
     }
 }
 
@@ -201,6 +209,7 @@ impl Driver {
             hold_readers: false,
             held_readers: Vec::new(),
             readers_stopped: Vec::new(),
+            clipboard: Vec::new(),
             answers,
             sender,
             downloads_done: 0,
@@ -271,7 +280,11 @@ impl Driver {
             }
             let ran = self.runner.run(
                 std::mem::take(&mut effects),
-                &mut FakeTerminal { opened: &mut self.opened, suspended: &mut self.suspended },
+                &mut FakeTerminal {
+                    opened: &mut self.opened,
+                    suspended: &mut self.suspended,
+                    clipboard: &mut self.clipboard,
+                },
             );
             if ran.quit {
                 self.quit = true;
