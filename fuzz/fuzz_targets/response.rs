@@ -40,9 +40,11 @@ fn response(url: &url::Url, bytes: &[u8]) -> FetchResponse {
         head: ResponseHead { status, reason: String::new(), headers },
         body: body.to_vec().into(),
         elapsed: Duration::from_millis(5),
+        first_byte: None,
         truncated,
         proxy: None,
         from_proxy: false,
+        sent: Vec::new(),
     }
 }
 
@@ -86,7 +88,12 @@ fuzz_target!(|data: &[u8]| {
         let response = response(&nav.request.url, bytes);
         let page = (!response.body.is_empty())
             .then(|| Document::laid_out(&response.url, response.content_type(), &response.body, WIDTH));
-        match nav.step(Loaded { response, page, cached: None }) {
+        match nav.step(Loaded {
+            response,
+            page,
+            cached: None,
+            cache: margay::net::cache::CacheOutcome::Bypassed,
+        }) {
             Step::Fetch(next) => nav.request = next,
             Step::Show(shown) => return check(&shown),
             Step::AskCredentials { on_cancel, .. } => {
