@@ -263,7 +263,7 @@ fn stream_source(client: &Client, nav: &Navigation, verbose: bool, out: &mut dyn
         Ok(opened) => opened,
         Err(failure) => return Streamed::Done(DumpOutcome::Failed(transport_reason(nav, &failure))),
     };
-    let net::Opened { head, mut body, proxy, from_proxy } = opened;
+    let net::Opened { head, mut body, proxy, from_proxy, sent } = opened;
     if verbose {
         let via = proxy.as_ref().map_or(String::new(), |p| format!(" (through the proxy {p})"));
         warn(&format!("{} {}{via}", head.status, head.reason));
@@ -281,8 +281,14 @@ fn stream_source(client: &Client, nav: &Navigation, verbose: bool, out: &mut dyn
             truncated: false,
             proxy,
             from_proxy,
+            sent,
         };
-        return Streamed::Redirect(Box::new(net::Loaded { response, page: None, cached: None }));
+        return Streamed::Redirect(Box::new(net::Loaded {
+            response,
+            page: None,
+            cached: None,
+            cache: net::cache::CacheOutcome::Bypassed,
+        }));
     }
     let announced = head
         .header("content-length")

@@ -117,6 +117,8 @@ pub struct Navigation {
     pub typed_by_user: bool,
     pub moved_permanently: Vec<(Url, Url)>,
     pub downgraded: bool,
+    /// Diagnostic pages link to the network log (the browser has one; `--dump` has not).
+    pub network_log: bool,
     /// A redirect waiting for the user's yes before its body is re-sent.
     waiting: Option<Redirect>,
 }
@@ -136,6 +138,7 @@ impl Navigation {
             typed_by_user,
             moved_permanently: Vec::new(),
             downgraded: false,
+            network_log: false,
             waiting: None,
         }
     }
@@ -344,6 +347,7 @@ impl Navigation {
             &diagnosis,
             &self.request.url,
             response.map(|r| (&r.head, r.body.as_slice(), r.elapsed)),
+            self.network_log,
         );
         let doc = Document::from_html(&self.request.url, &html);
         let mut info = self.info(response);

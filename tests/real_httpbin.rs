@@ -283,3 +283,35 @@ fn json_output_of_a_failed_load_is_an_object_too() {
     assert!(v["message"].as_str().is_some_and(|m| m.contains("nothing accepts connections")), "{v}");
     assert!(out.stderr.contains("nothing accepts connections"), "said on stderr as well: {}", out.stderr);
 }
+
+/// The network log against a real server: httpbin's redirect that sets a cookie is two
+/// requests of one navigation, the cookie named in the log and its value masked in both
+/// heads.
+#[test]
+fn the_network_log_of_a_redirect_that_sets_a_cookie() {
+    let Some(httpbin) = servers::httpbin() else { return };
+    let mut d = Driver::new(100, 40);
+    d.open(&format!("{}/cookies/set?flavour=oatmeal", httpbin.base));
+    assert!(d.page_text().contains("\"flavour\": \"oatmeal\""), "{}", d.page_text());
+    d.char('L');
+    let log = d.page_text();
+    assert_eq!(log.matches("Navigation ").count(), 1, "{log}");
+    assert!(log.contains("GET ") && log.contains("/cookies/set?flavour=oatmeal"), "{log}");
+    assert!(log.contains("302 FOUND") && log.contains("cookies set: flavour"), "{log}");
+    assert!(log.contains("200 OK"), "{log}");
+    assert!(!log.contains("oatmeal ") && !log.contains("=oatmeal;"), "{log}");
+    let open = |d: &mut Driver, href: &str| {
+        let index = d.app.page().unwrap().rendered.links.iter().position(|l| l.href == href);
+        let mut effects = d.app.follow_link(index.unwrap_or_else(|| panic!("no {href}: {}", d.page_text())));
+        effects.extend(d.app.pending_effects());
+        d.run(effects);
+    };
+    open(&mut d, "about:network?request=1");
+    let first = d.page_text();
+    assert!(first.contains("Set-Cookie: flavour=•••; Path=/"), "{first}");
+    assert!(!first.contains("oatmeal;"), "{first}");
+    d.key(KeyCode::Left);
+    open(&mut d, "about:network?request=2");
+    let second = d.page_text();
+    assert!(second.contains("cookie: flavour=•••") && !second.contains("oatmeal"), "{second}");
+}

@@ -500,9 +500,11 @@ fn an_https_to_http_redirect_is_flagged() {
             truncated: false,
             proxy: None,
             from_proxy: false,
+            sent: Vec::new(),
         },
         page: None,
         cached: None,
+        cache: margay::net::cache::CacheOutcome::Bypassed,
     };
     let mut nav = Navigation::new(url::Url::parse("https://secure.test/").unwrap(), true);
     let step = nav.step(answer(

@@ -44,6 +44,7 @@ fn response(url: &url::Url, bytes: &[u8]) -> FetchResponse {
         truncated,
         proxy: None,
         from_proxy: false,
+        sent: Vec::new(),
     }
 }
 
@@ -87,7 +88,12 @@ fuzz_target!(|data: &[u8]| {
         let response = response(&nav.request.url, bytes);
         let page = (!response.body.is_empty())
             .then(|| Document::laid_out(&response.url, response.content_type(), &response.body, WIDTH));
-        match nav.step(Loaded { response, page, cached: None }) {
+        match nav.step(Loaded {
+            response,
+            page,
+            cached: None,
+            cache: margay::net::cache::CacheOutcome::Bypassed,
+        }) {
             Step::Fetch(next) => nav.request = next,
             Step::Show(shown) => return check(&shown),
             Step::AskCredentials { on_cancel, .. } => {

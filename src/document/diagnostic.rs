@@ -11,11 +11,13 @@ use std::time::Duration;
 use url::Url;
 
 /// The page for a diagnosis. `response` is the answer that led to it, when there was one:
-/// its head, body and how long it took.
+/// its head, body and how long it took. `network_log`: the page is shown where the browser's
+/// network log (`about:network`) can be opened, and links to it.
 pub fn diagnostic_html(
     diagnosis: &Diagnosis,
     url: &Url,
     response: Option<(&ResponseHead, &[u8], Duration)>,
+    network_log: bool,
 ) -> String {
     let mut html = String::new();
     let _ = write!(
@@ -69,6 +71,12 @@ pub fn diagnostic_html(
                 writeln!(html, "<li>{} (no answer)</li>", escape_html(&crate::sanitize::display_url(url)));
         }
         html.push_str("</ol>\n");
+    }
+    if network_log {
+        html.push_str(
+            "<p>Network log: L, or <a href=\"about:network\">every request of this tab</a>, \
+             with its headers.</p>\n",
+        );
     }
     if let Some((head, body, elapsed)) = response {
         let _ = writeln!(

@@ -89,6 +89,32 @@ impl CachedEntry {
     }
 }
 
+/// What the cache did for one response, for the network log. margay always revalidates, so
+/// no answer is ever taken from the cache unasked ("fresh"): a cached page costs a 304.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheOutcome {
+    /// The server answered 304 and the stored copy was shown.
+    Revalidated,
+    /// Not in the cache (or changed): fetched and kept with its validators.
+    Stored,
+    /// Fetched and not kept, for this reason (`no-store` among them).
+    NotStored(SkipReason),
+    /// The cache had no part: not a GET, no cache, a body cut at the size limit.
+    Bypassed,
+}
+
+impl std::fmt::Display for CacheOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CacheOutcome::Revalidated => f.write_str("revalidated: the cached copy was used"),
+            CacheOutcome::Stored => f.write_str("miss, stored"),
+            CacheOutcome::NotStored(SkipReason::NoStore) => f.write_str("no-store, not kept"),
+            CacheOutcome::NotStored(reason) => write!(f, "miss, not stored: {reason}"),
+            CacheOutcome::Bypassed => f.write_str("not cached"),
+        }
+    }
+}
+
 /// What `store` did with a response that raised no error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoreOutcome {

@@ -78,5 +78,6 @@ pub fn fetch(
         truncated,
         proxy: None,
         from_proxy: false,
+        sent: Vec::new(),
     })
 }

@@ -82,6 +82,8 @@ pub struct FetchResponse {
     pub proxy: Option<String>,
     /// The answer is the proxy's own, not the server's (a refused tunnel).
     pub from_proxy: bool,
+    /// The request's header lines as they were written (empty for a file).
+    pub sent: Vec<(String, String)>,
 }
 
 impl FetchResponse {
@@ -171,6 +173,8 @@ pub struct Opened {
     pub proxy: Option<String>,
     /// The answer is the proxy's own (it refused to connect to the server), not the server's.
     pub from_proxy: bool,
+    /// The request's header lines as they were written.
+    pub sent: Vec<(String, String)>,
 }
 
 impl Client {
@@ -261,7 +265,7 @@ impl Client {
         started: Instant,
         watch: &mut dyn FnMut(&Arriving) -> bool,
     ) -> Result<FetchResponse, TransportFailure> {
-        let Opened { head, mut body, proxy, from_proxy } = self.open(req)?;
+        let Opened { head, mut body, proxy, from_proxy, sent } = self.open(req)?;
         let first_byte = started.elapsed();
         // Only an unencoded body's length is the length of what is read.
         let announced = head
@@ -282,6 +286,7 @@ impl Client {
             truncated,
             proxy,
             from_proxy,
+            sent,
         })
     }
 
@@ -340,9 +345,10 @@ impl Client {
             None => builder.body(()).map_err(bad_request).map(|r| self.run(r, tunnel)),
         }?;
         let heads = transport::heads();
+        let sent = transport::sent();
         let response = match result {
             Ok(response) => response,
-            Err(e) => return self.refused(e, &req.url, proxy_name, heads),
+            Err(e) => return self.refused(e, &req.url, proxy_name, heads, sent),
         };
         let status = response.status().as_u16();
         let reason = heads
@@ -373,13 +379,14 @@ impl Client {
                 body: Box::new(std::io::empty()),
                 proxy: proxy_name,
                 from_proxy: false,
+                sent,
             });
         }
         let codings = encoding::codings(head.headers_all("content-encoding"))
             .map_err(|e| TransportFailure::Undecodable(e.to_string()))?;
         let reader = response.into_body().into_with_config().limit(u64::MAX).reader();
         let body = encoding::decoder(Box::new(reader), &codings);
-        Ok(Opened { head, body, proxy: proxy_name, from_proxy: false })
+        Ok(Opened { head, body, proxy: proxy_name, from_proxy: false, sent })
     }
 
     fn run<B: ureq::AsSendBody>(
@@ -402,6 +409,7 @@ impl Client {
         url: &Url,
         proxy: Option<String>,
         heads: Vec<transport::RawHead>,
+        sent: Vec<(String, String)>,
     ) -> Result<Opened, TransportFailure> {
         if let (ureq::Error::ConnectProxyFailed(_), Some(head)) =
             (&e, heads.iter().rev().find(|h| h.status != 200))
@@ -411,7 +419,7 @@ impl Client {
                 reason: head.reason.clone(),
                 headers: head.headers.clone(),
             };
-            return Ok(Opened { head, body: Box::new(std::io::empty()), proxy, from_proxy: true });
+            return Ok(Opened { head, body: Box::new(std::io::empty()), proxy, from_proxy: true, sent });
         }
         // Only interim (1xx) answers came before the connection ended: that is the answer.
         if let Some(last) = heads.last().filter(|_| heads.iter().all(|h| (100..200).contains(&h.status))) {
@@ -420,7 +428,7 @@ impl Client {
                 reason: last.reason.clone(),
                 headers: last.headers.clone(),
             };
-            return Ok(Opened { head, body: Box::new(std::io::empty()), proxy, from_proxy: false });
+            return Ok(Opened { head, body: Box::new(std::io::empty()), proxy, from_proxy: false, sent });
         }
         let failure = transport_failure(e, url);
         Err(match (proxy, failure) {

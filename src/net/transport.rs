@@ -4,7 +4,8 @@
 //!
 //! The tap exists because ureq hands on a status code but not the reason phrase the server
 //! wrote ("418 I'M A TEAPOT", "404 No Such Widget"), and a proxy's refusal of a CONNECT only
-//! as an error string; margay shows both as sent. What the tap saw is kept per thread — a
+//! as an error string; margay shows both as sent. It also keeps the request head as written
+//! (the headers ureq added included), for the network log. What the tap saw is kept per thread — a
 //! request runs on one thread from connect to response head — and read by `net` right after
 //! the request.
 //!
@@ -36,6 +37,8 @@ const KEPT_HEADS: usize = 8;
 
 thread_local! {
     static HEADS: RefCell<Vec<RawHead>> = const { RefCell::new(Vec::new()) };
+    /// The last request head written on this thread since `begin`: its header lines.
+    static SENT: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
     /// `http://host:port` to put before the path of the request being sent to a proxy.
     static ABSOLUTE_FORM: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -44,6 +47,7 @@ thread_local! {
 /// to a proxy and its request line must name this origin.
 pub(super) fn begin(origin: Option<String>) {
     HEADS.with(|h| h.borrow_mut().clear());
+    SENT.with(|s| s.borrow_mut().clear());
     ABSOLUTE_FORM.with(|a| *a.borrow_mut() = origin);
 }
 
@@ -51,6 +55,12 @@ pub(super) fn begin(origin: Option<String>) {
 pub(super) fn heads() -> Vec<RawHead> {
     ABSOLUTE_FORM.with(|a| *a.borrow_mut() = None);
     HEADS.with(|h| std::mem::take(&mut *h.borrow_mut()))
+}
+
+/// The header lines of the last request written on this thread since [`begin`] (empty when
+/// none was written).
+pub(super) fn sent() -> Vec<(String, String)> {
+    SENT.with(|s| std::mem::take(&mut *s.borrow_mut()))
 }
 
 /// margay's agent: ureq with this module's connection stack.
@@ -92,6 +102,9 @@ impl<T: Transport> Transport for Tap<T> {
         if !self.expecting {
             if let Some(origin) = ABSOLUTE_FORM.with(|a| a.borrow().clone()) {
                 amount = absolute_form(self.inner.buffers().output(), amount, origin.as_bytes())?;
+            }
+            if let Some(headers) = parse_request_head(&self.inner.buffers().output()[..amount]) {
+                SENT.with(|s| *s.borrow_mut() = headers);
             }
         }
         self.expecting = true;
@@ -159,6 +172,22 @@ fn parse_head(input: &[u8]) -> Option<RawHead> {
     }
 }
 
+/// The header lines of the request head at the start of `output`, once it is complete.
+fn parse_request_head(output: &[u8]) -> Option<Vec<(String, String)>> {
+    let mut headers = [httparse::EMPTY_HEADER; 128];
+    let mut request = httparse::Request::new(&mut headers);
+    match request.parse(output) {
+        Ok(httparse::Status::Complete(_)) => Some(
+            request
+                .headers
+                .iter()
+                .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +212,12 @@ mod tests {
         let head = parse_head(b"HTTP/1.1 418 I'M A TEAPOT\r\nX: 1\r\n\r\nbody").unwrap();
         assert_eq!((head.status, head.reason.as_str()), (418, "I'M A TEAPOT"));
         assert_eq!(head.headers, vec![("X".to_string(), "1".to_string())]);
+    }
+
+    #[test]
+    fn a_request_head_is_read_with_its_headers() {
+        assert_eq!(parse_request_head(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
+        let headers = parse_request_head(b"GET / HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\nbody").unwrap();
+        assert_eq!(headers, vec![("Host".into(), "x".into()), ("Accept".into(), "*/*".into())]);
     }
 }

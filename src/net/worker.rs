@@ -5,7 +5,7 @@
 //! piece of the body, of the parse, of the layout — and answers nothing; the app matches
 //! answers to requests by id and drops a superseded load's.
 
-use super::cache::Cache;
+use super::cache::{Cache, CacheOutcome, StoreOutcome};
 use super::{Client, FetchRequest, FetchResponse};
 use crate::document::forms::Part;
 use crate::document::{Cancel, Document, Preview, Rendered, PREVIEW_BYTES};
@@ -53,6 +53,8 @@ pub struct Loaded {
     pub page: Option<(Document, Rendered)>,
     /// After a 304: the cached copy, parsed and laid out.
     pub cached: Option<CachedPage>,
+    /// What the cache did with this response.
+    pub cache: CacheOutcome,
 }
 
 /// A cached copy shown after a 304, with the stored headers merged with the new ones.
@@ -188,7 +190,13 @@ pub fn load_with(
     };
     let status = response.head.status;
     let mut cached_page = None;
-    match (status, cached) {
+    // A disk write that failed still leaves the copy in memory: stored.
+    let outcome_of = |stored: Option<Result<StoreOutcome, _>>| match stored {
+        Some(Ok(StoreOutcome::Skipped(reason))) => CacheOutcome::NotStored(reason),
+        Some(_) => CacheOutcome::Stored,
+        None => CacheOutcome::Bypassed,
+    };
+    let cache = match (status, cached) {
         (304, Some(mut entry)) => {
             Cache::merge_not_modified(&mut entry, &response.head.headers);
             let _ = client.with_cache_do(|c| c.store_entry(entry.clone()));
@@ -197,22 +205,23 @@ pub fn load_with(
             let (doc, rendered) =
                 parse_and_lay_out(&response.url, content_type.as_deref(), &body).ok_or_else(stopped)?;
             cached_page = Some(CachedPage { doc, rendered, size: body.len(), headers: entry.headers, body });
+            CacheOutcome::Revalidated
         }
-        _ if is_get && !response.truncated => {
-            let _ = client
-                .with_cache_do(|c| c.store(&response.url, status, &response.head.headers, &response.body));
-        }
+        _ if is_get && !response.truncated => outcome_of(
+            client.with_cache_do(|c| c.store(&response.url, status, &response.head.headers, &response.body)),
+        ),
         _ if !is_get => {
             client.with_cache_do(|c| c.remove(&response.url));
+            CacheOutcome::Bypassed
         }
-        _ => {}
-    }
+        _ => CacheOutcome::Bypassed,
+    };
     let page = if response.body.is_empty() {
         None
     } else {
         Some(parse_and_lay_out(&response.url, response.content_type(), &response.body).ok_or_else(stopped)?)
     };
-    Ok(Loaded { response, page, cached: cached_page })
+    Ok(Loaded { response, page, cached: cached_page, cache })
 }
 
 /// A multipart/form-data body (RFC 7578); file fields are read now, when the form is sent.

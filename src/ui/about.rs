@@ -1,5 +1,5 @@
 //! Pages margay makes, and their `about:` addresses: the start page, help, page info, the
-//! bookmarks, a site's cookies, this tab's history, the links of a page. Each is an address
+//! bookmarks, a site's cookies, this tab's history and network log, the links of a page. Each is an address
 //! (`g about:bookmarks`, `WWW_HOME=about:bookmarks`) and Ctrl-R makes it again from what it
 //! shows — never the start page in its place.
 
@@ -13,8 +13,8 @@ use std::fmt::Write as _;
 use url::Url;
 
 /// The `about:` pages there are.
-const ABOUT_PAGES: &str = "about:start, about:help, about:bookmarks, about:history, about:info, \
-                           about:cookies and about:blank";
+const ABOUT_PAGES: &str = "about:start, about:help, about:bookmarks, about:history, about:network, \
+                           about:info, about:cookies and about:blank";
 
 fn about(name: &str) -> Url {
     Url::parse(&format!("about:{name}")).expect("a constant URL")
@@ -28,6 +28,7 @@ impl App {
             "help" => self.show_help(),
             "bookmarks" => self.show_bookmarks(),
             "history" => self.show_history(),
+            "network" => self.show_network(url, LoadMode::Push),
             "info" => self.show_page_info(),
             "cookies" => return self.ask_cookies(),
             other => {
@@ -68,6 +69,7 @@ impl App {
                     None => self.status = StatusLine::Info("The page this was about is gone.".into()),
                 }
             }
+            PageKind::NetworkLog => self.show_network(&address, LoadMode::Replace),
             PageKind::Bookmarks { .. } => self.show_bookmarks(),
             PageKind::Cookies { site, .. } => return vec![Effect::ShowCookies { site }],
             PageKind::Source
@@ -113,6 +115,37 @@ impl App {
         let url = about("info");
         let doc = Document::from_html(&url, &super::info::page_info_html(page));
         self.show_document(url, PageKind::Info, doc);
+    }
+
+    /// `L`: this tab's network log, at its latest navigation.
+    pub fn show_network_log(&mut self) {
+        self.show_network(&about("network"), LoadMode::Push);
+    }
+
+    /// The network log (`about:network`) or one request of it (`about:network?request=N`),
+    /// made from the tab's log as it is now.
+    fn show_network(&mut self, url: &Url, mode: LoadMode) {
+        let log = self.tab().network_log();
+        let (html, anchor) = match super::netlog::requested_id(url) {
+            Some(id) => (super::netlog::exchange_html(log, id), super::tab::Anchor::Stay),
+            None => (
+                super::netlog::log_html(log),
+                super::tab::Anchor::Fragment(super::netlog::LATEST.to_string()),
+            ),
+        };
+        let mut page = Page::waiting(
+            url.clone(),
+            PageKind::NetworkLog,
+            std::sync::Arc::new(Document::from_html(url, &html)),
+        );
+        page.anchor = anchor;
+        if mode == LoadMode::Replace {
+            if let Some(old) = self.page().filter(|p| !p.rendered.lines.is_empty()) {
+                page.anchor = super::tab::Anchor::Position(old.rendered.position_of(old.scroll));
+                page.selected = old.selected;
+            }
+        }
+        self.push_page(page, mode);
     }
 
     /// Backspace: the pages this tab showed, newest first, each a link.

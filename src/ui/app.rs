@@ -414,6 +414,7 @@ impl App {
             Action::CloseTab => return self.close_tab(),
             Action::Help => self.show_help(),
             Action::PageInfo => self.show_page_info(),
+            Action::NetworkLog => self.show_network_log(),
             Action::ChargeTo => self.ask_charge_to(),
             Action::Download => self.ask_download(),
             Action::AddBookmark => self.ask_add_bookmark(),

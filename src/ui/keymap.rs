@@ -110,6 +110,7 @@ actions! {
     CloseTab = "close_tab" in Page: "Close this tab (the last one: quit, after asking)",
     Help = "help" in Page: "Show this help",
     PageInfo = "page_info" in Page: "Page info: addresses, redirects, status, headers",
+    NetworkLog = "network_log" in Page: "Network log: this tab's requests, their headers",
     ChargeTo = "charge_to" in Page: "On a 402 page: retry with a ChargeTo header",
     Download = "download" in Page: "Download the selected link's target to a file",
     AddBookmark = "add_bookmark" in Page: "Bookmark this page, its final address or a link",

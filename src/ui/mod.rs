@@ -16,6 +16,7 @@ pub mod info;
 pub mod keymap;
 pub mod msg;
 mod nav;
+pub mod netlog;
 pub mod prompt;
 mod reader;
 mod status;

@@ -6,6 +6,7 @@
 use super::app::{App, StatusLine, MAX_AUTO_RETRIES};
 use super::bookmarks::BookmarkItem;
 use super::msg::{Effect, LoadMode};
+use super::netlog::Exchange;
 use super::prompt::{Choice, Prompt, TextAsk, TextPrompt};
 use super::tab::{Anchor, Note, Page, PageKind, Pending};
 use crate::document::Document;
@@ -112,6 +113,7 @@ impl App {
             on_cancel: None,
             form: None,
             retries: 0,
+            logged_as: None,
         };
         effects.extend(self.fetch_next(ti, pending, request));
         effects
@@ -317,6 +319,17 @@ impl App {
             }
             FetchEvent::Done { result, .. } => {
                 let Some(pending) = self.tabs[ti].pending.take() else { return Vec::new() };
+                // Every answer of a navigation comes here, each hop of a redirect chain and
+                // each 304 its own: the tab's network log takes them all.
+                let navigation = pending.logged_as.unwrap_or_default();
+                let method = pending.nav.request.method.as_str();
+                let exchange = match &result {
+                    Ok(loaded) => Exchange::answered(navigation, method, loaded),
+                    Err(failure) => Exchange::failed(navigation, method, &pending.nav.request.url, failure),
+                };
+                if !matches!(result, Err(crate::policy::TransportFailure::Cancelled)) {
+                    self.tabs[ti].log.record(exchange);
+                }
                 match result {
                     Ok(loaded) => self.on_loaded(ti, pending, *loaded),
                     Err(failure) => {
@@ -393,6 +406,11 @@ impl App {
         mut request: FetchRequest,
     ) -> Vec<Effect> {
         self.attach_credentials(&mut request);
+        if pending.logged_as.is_none() {
+            pending.logged_as = Some(self.tabs[ti].log.new_navigation());
+        }
+        // Shown in the browser: its diagnostic pages link to the tab's network log.
+        pending.nav.network_log = true;
         let id = self.new_id();
         pending.id = id;
         pending.bytes = 0;
@@ -508,6 +526,7 @@ impl App {
                     on_cancel: None,
                     form: None,
                     retries,
+                    logged_as: None,
                 };
                 effects.extend(self.fetch_next(ti, pending, request));
                 effects

@@ -62,6 +62,8 @@ pub enum PageKind {
     },
     /// What a viewer wrote about a body.
     ViewerOutput,
+    /// This tab's network log, or one request of it (`about:network?request=N`).
+    NetworkLog,
 }
 
 impl PageKind {
@@ -204,6 +206,8 @@ pub struct Pending {
     /// Automatic retries (Retry-After) in a row that led to this load; 0 when the user
     /// asked for it.
     pub retries: u32,
+    /// Its number in the tab's network log, given at its first request.
+    pub logged_as: Option<u64>,
 }
 
 /// An active search: its matches as (line, first char, end char).
@@ -243,6 +247,8 @@ pub struct Tab {
     pub(super) note: Option<Note>,
     /// A question its load asked while it was in the background, asked when it is shown.
     pub(super) question: Option<Prompt>,
+    /// Every request its navigations made, with what came back.
+    pub(super) log: super::netlog::NetLog,
 }
 
 /// One history entry as a session keeps it.
@@ -275,6 +281,7 @@ impl Tab {
             visits: Vec::new(),
             note: None,
             question: None,
+            log: Default::default(),
         }
     }
 
@@ -309,6 +316,11 @@ impl Tab {
     /// The pages this tab showed, newest first.
     pub fn visits(&self) -> impl Iterator<Item = &Visit> {
         self.visits.iter().rev()
+    }
+
+    /// Every request this tab's navigations made (the last few hundred).
+    pub fn network_log(&self) -> &super::netlog::NetLog {
+        &self.log
     }
 
     /// A question waits for this tab to be shown.
