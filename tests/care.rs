@@ -11,20 +11,6 @@ use common::{Driver, Reply, TestServer};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Modifier;
 
-fn screen(d: &Driver, server: &TestServer) -> String {
-    d.screen().replace(&server.base, "http://127.0.0.1:PORT")
-}
-
-fn find(buf: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)> {
-    for y in 0..buf.area.height {
-        let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        if let Some(i) = row.find(needle) {
-            return Some((row[..i].chars().count() as u16, y));
-        }
-    }
-    None
-}
-
 fn site() -> TestServer {
     TestServer::start(|req| match req.path.as_str() {
         "/long" => Reply::html(&format!(
@@ -64,7 +50,7 @@ fn the_search_prompt_recalls_earlier_searches() {
     d.key(KeyCode::Up);
     assert_eq!(d.status_line(), "Search for: line 40");
     d.key(KeyCode::Up);
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     d.key(KeyCode::Enter);
     assert_eq!(d.status_line(), "Match 1 of 1.");
 }
@@ -76,7 +62,7 @@ fn end_shows_the_last_page_of_n() {
     d.open(&server.url("/long"));
     assert!(d.screen().lines().next().unwrap().ends_with("(p1 of 5)"), "{}", d.screen());
     d.key(KeyCode::End);
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     assert!(d.screen().lines().next().unwrap().ends_with("(p5 of 5)"));
 }
 
@@ -86,7 +72,7 @@ fn the_top_bar_shortens_a_long_address_instead_of_dropping_it() {
     let mut d = Driver::new(60, 6);
     let path = format!("/a-very-long-address/{}/index.html", "deeper/".repeat(8));
     d.open(&server.url(&path));
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     let top = d.screen().lines().next().unwrap().to_string();
     assert!(top.contains("A page with a title — http://127.0") && top.contains("…"), "{top}");
     assert!(top.contains("index.html"), "the end of the address stays: {top}");
@@ -99,7 +85,7 @@ fn a_selected_form_field_is_named_by_its_kind_and_name() {
     d.open(&server.url("/form"));
     assert_eq!(d.status_line(), "[1] text field 'q' (Enter edits it)");
     d.key(KeyCode::Tab);
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     assert_eq!(
         d.status_line(),
         format!("[2] submit button (Enter sends the form to {})", server.url("/search"))
@@ -120,7 +106,7 @@ fn a_bookmark_is_one_prompt_and_keys_typed_after_it_go_to_the_page() {
     let mut d = Driver::new(100, 8).with_bookmarks(&path);
     d.open(&server.url("/long"));
     d.char('a');
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     // Enter takes the defaults; what is typed next is the page's.
     for key in [KeyCode::Enter, KeyCode::Char('j'), KeyCode::Char('j')] {
         d.key(key);
@@ -188,7 +174,7 @@ fn after_back_the_selection_is_a_link_on_screen() {
         "the selected link is on screen: {}",
         d.screen()
     );
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
 }
 
 #[test]
@@ -201,7 +187,7 @@ fn without_colours_the_selected_link_and_a_match_in_it_still_differ() {
     d.type_text("linked");
     d.key(KeyCode::Enter);
     let buf = d.buffer();
-    let (x, y) = find(&buf, "[1]the linked page").unwrap();
+    let (x, y) = common::find_in(&buf, "[1]the linked page").unwrap();
     let (link, matched) = (&buf[(x + 3, y)], &buf[(x + 7, y)]);
     assert!(link.modifier.contains(Modifier::REVERSED), "the selected link is reversed: {link:?}");
     assert!(
@@ -238,5 +224,5 @@ fn typed_form_values_survive_back_and_forward() {
     assert!(d.screen().contains("[1]second____"), "{}", d.screen());
     d.char('u');
     d.key(KeyCode::Left);
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
 }

@@ -11,20 +11,6 @@ use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 
 /// The screen with the server's random port made stable.
-fn screen(d: &Driver, server: &TestServer) -> String {
-    d.screen().replace(&server.base, "http://127.0.0.1:PORT")
-}
-
-fn find(buf: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)> {
-    for y in 0..buf.area.height {
-        let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        if let Some(i) = row.find(needle) {
-            return Some((row[..i].chars().count() as u16, y));
-        }
-    }
-    None
-}
-
 fn ctrl(d: &mut Driver, c: char) {
     d.key_mod(KeyCode::Char(c), KeyModifiers::CONTROL);
 }
@@ -57,10 +43,10 @@ fn search_selects_the_link_holding_the_match() {
     assert_eq!(d.app.page().unwrap().selected, Some(0));
     d.char('n');
     d.char('n');
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     assert_eq!(d.app.page().unwrap().selected, Some(4), "the link holding the third match");
     let buf = d.buffer();
-    let (x, y) = find(&buf, "[5]VecDeque").unwrap();
+    let (x, y) = common::find_in(&buf, "[5]VecDeque").unwrap();
     assert!(buf[(x + 4, y)].modifier.contains(Modifier::REVERSED), "drawn as the selected link");
     d.key(KeyCode::Enter);
     assert_eq!(d.address(), server.url("/vecdeque"), "Enter follows the link where the match is");
@@ -101,7 +87,7 @@ fn a_message_gives_way_when_the_selection_or_the_view_moves() {
     d.char('u');
     assert_eq!(d.status_line(), "No page ahead.");
     d.key(KeyCode::Tab);
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     assert_eq!(d.status_line(), format!("[2] {}", server.url("/beta")));
     // Scrolling the view too.
     d.char('/');
@@ -142,7 +128,7 @@ fn keys_of_a_kind_of_page_act_only_there_and_a_destructive_one_asks() {
     // On the cookie page, D asks first; n keeps them, y forgets them.
     ctrl(&mut d, 'k');
     d.char('D');
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     d.char('n');
     assert!(d.page_text().contains("session = abc"));
     d.char('D');
@@ -234,7 +220,7 @@ fn backspace_lists_this_tabs_pages_newest_first() {
     d.key(KeyCode::Enter); // two
     d.key(KeyCode::Backspace);
     assert_eq!(d.address(), "about:history");
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     // Followable: the second entry is the start page.
     d.key(KeyCode::Tab);
     d.key(KeyCode::Enter);
@@ -252,7 +238,7 @@ fn l_lists_the_links_of_the_page_and_they_can_be_followed() {
     let mut d = Driver::new(70, 14);
     d.open(&server.url("/"));
     d.char('l');
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     // The web page's file link is no more followable from its list than from the page.
     d.char('3');
     d.key(KeyCode::Enter);
@@ -285,7 +271,7 @@ fn visited_links_are_drawn_apart_and_remembered_across_sessions() {
     let colours = |d: &Driver| {
         let buf = d.buffer();
         let cell = |text: &str| {
-            let (x, y) = find(&buf, text).unwrap();
+            let (x, y) = common::find_in(&buf, text).unwrap();
             buf[(x + 3, y)].clone()
         };
         (cell("[1]one"), cell("[2]two"))

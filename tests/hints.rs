@@ -27,10 +27,6 @@ fn opened(server: &TestServer) -> Driver {
     d
 }
 
-fn screen(d: &Driver, server: &TestServer) -> String {
-    d.screen().replace(&server.base, "http://127.0.0.1:PORT")
-}
-
 fn path(d: &Driver, server: &TestServer) -> String {
     d.address().replace(&server.base, "")
 }
@@ -41,7 +37,7 @@ fn f_labels_every_link_and_field_on_screen() {
     let mut d = opened(&server);
     d.char('f');
     assert!(matches!(d.app.mode(), Mode::Hints(_)));
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
 }
 
 #[test]
@@ -81,7 +77,7 @@ fn the_nearest_links_to_the_selection_get_the_shortest_labels() {
     // Select link 12, at the bottom: it and the eight above it get one letter.
     d.app.select_link(11);
     d.char('f');
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     d.char('a');
     assert_eq!(path(&d, &server), "/l12");
 }
@@ -93,7 +89,7 @@ fn other_text_filters_the_links_and_gives_the_labels_out_again() {
     d.char('f');
     // z starts no label: it is text, and leaves zebra and zoo, labelled a and s again.
     d.char('z');
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     d.char('o');
     assert!(d.status_line().contains("Links with: zo — 1 link"), "{}", d.status_line());
     // Backspace takes the o back: two links again.
@@ -111,7 +107,7 @@ fn a_slash_makes_home_row_letters_text_and_enter_follows_the_first() {
     d.char('f');
     d.type_text("/sal");
     assert!(d.status_line().contains("Links with: /sal — 1 link"), "{}", d.status_line());
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     d.key(KeyCode::Enter);
     assert_eq!(path(&d, &server), "/sales");
 }

@@ -20,10 +20,6 @@ fn server() -> TestServer {
     })
 }
 
-fn screen(d: &Driver, server: &TestServer) -> String {
-    d.screen().replace(&server.base, "http://127.0.0.1:PORT")
-}
-
 fn margay(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_margay")).args(args).env("NO_COLOR", "1").output().expect("run margay")
 }
@@ -33,11 +29,11 @@ fn r_shows_the_article_and_r_again_the_whole_page() {
     let s = server();
     let mut d = Driver::new(80, 20);
     d.open(&s.url("/article"));
-    let whole = screen(&d, &s);
+    let whole = d.screen_on(&s);
     assert!(whole.contains("Subscribe"), "the whole page first: {whole}");
 
     d.char('r');
-    let reader = screen(&d, &s);
+    let reader = d.screen_on(&s);
     insta::assert_snapshot!("reader_view", reader);
     assert!(d.app.page().is_some_and(|p| p.kind == margay::ui::tab::PageKind::Reader));
     let text = d.page_text();
@@ -50,7 +46,7 @@ fn r_shows_the_article_and_r_again_the_whole_page() {
     assert_eq!(link.target.as_ref().map(|u| u.as_str()), Some(s.url("/reports/tunnel.pdf").as_str()));
 
     d.char('r');
-    assert_eq!(screen(&d, &s), whole, "r again: the whole page, as it was");
+    assert_eq!(d.screen_on(&s), whole, "r again: the whole page, as it was");
     assert!(d.app.page().is_some_and(|p| p.kind != margay::ui::tab::PageKind::Reader));
 }
 
@@ -61,7 +57,7 @@ fn a_page_without_an_article_says_so_and_stays_as_it_is() {
     d.open(&s.url("/links"));
     let before = d.page_text();
     d.char('r');
-    insta::assert_snapshot!("no_article", screen(&d, &s));
+    insta::assert_snapshot!("no_article", d.screen_on(&s));
     assert!(d.screen().contains("No article found on this page"), "{}", d.screen());
     assert_eq!(d.page_text(), before);
     assert!(d.app.page().is_some_and(|p| p.kind != margay::ui::tab::PageKind::Reader));

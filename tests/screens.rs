@@ -14,16 +14,6 @@ fn buffer(d: &Driver) -> ratatui::buffer::Buffer {
     terminal.backend().buffer().clone()
 }
 
-fn find(buf: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)> {
-    for y in 0..buf.area.height {
-        let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        if let Some(i) = row.find(needle) {
-            return Some((row[..i].chars().count() as u16, y));
-        }
-    }
-    None
-}
-
 #[test]
 fn start_page() {
     let mut d = Driver::new(80, 24);
@@ -43,9 +33,9 @@ fn selected_link_is_highlighted() {
     let screen = d.screen().replace(&server.base, "http://127.0.0.1:PORT");
     insta::assert_snapshot!(screen);
     let buf = buffer(&d);
-    let (x, y) = find(&buf, "[2]two").unwrap();
+    let (x, y) = common::find_in(&buf, "[2]two").unwrap();
     assert!(buf[(x + 3, y)].modifier.contains(Modifier::REVERSED), "the selected link is reversed");
-    let (x1, y1) = find(&buf, "[1]one").unwrap();
+    let (x1, y1) = common::find_in(&buf, "[1]one").unwrap();
     assert!(!buf[(x1 + 3, y1)].modifier.contains(Modifier::REVERSED));
 }
 
@@ -121,8 +111,8 @@ fn page_colours_are_drawn_only_when_asked_for() {
     d.open(&server.url("/"));
     let colours = |d: &Driver| {
         let buf = buffer(d);
-        let (x, y) = find(&buf, "Red").unwrap();
-        let (sx, sy) = find(&buf, "sky").unwrap();
+        let (x, y) = common::find_in(&buf, "Red").unwrap();
+        let (sx, sy) = common::find_in(&buf, "sky").unwrap();
         (buf[(x, y)].fg, buf[(sx, sy)].bg)
     };
     // Off by default: the page's colours could be unreadable on the terminal's background.
@@ -138,7 +128,7 @@ fn a_click_finds_the_link_in_terminal_columns() {
     let mut d = Driver::new(40, 6);
     d.open(&server.url("/"));
     let buf = buffer(&d);
-    let (x, y) = find(&buf, "[1]link").unwrap();
+    let (x, y) = common::find_in(&buf, "[1]link").unwrap();
     assert_eq!(x, 6, "drawn at the sixth column");
     assert_eq!(d.app.link_at(x, y), Some(0));
     assert_eq!(d.app.link_at(x - 1, y), None);

@@ -14,10 +14,6 @@ use std::io::Write as _;
 use std::sync::mpsc;
 use std::time::Duration;
 
-fn screen(d: &Driver, server: &TestServer) -> String {
-    d.screen().replace(&server.base, "http://127.0.0.1:PORT")
-}
-
 fn ctrl(d: &mut Driver, c: char) {
     d.key_mod(KeyCode::Char(c), KeyModifiers::CONTROL);
 }
@@ -60,7 +56,7 @@ fn t_opens_the_selected_link_in_a_new_tab_and_braces_switch() {
     d.char('T');
     assert_eq!((d.app.tabs().len(), d.app.active_tab()), (2, 1));
     assert_eq!(d.address(), server.url("/long"));
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     assert!(first_line(&d).starts_with(" 1:Start   2:Long"), "{}", first_line(&d));
     // `{` shows the first tab as it was left: its page and its selection.
     d.char('{');
@@ -104,7 +100,7 @@ fn each_tab_has_its_own_history_scroll_selection_and_typed_values() {
     assert_eq!(d.app.tab().history().len(), 1);
     d.key(KeyCode::Left);
     assert_eq!(d.status_line(), "Already at the first page.");
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     d.char('}');
     assert_eq!(d.address(), server.url("/long"));
     let page = d.app.page().unwrap();
@@ -126,7 +122,7 @@ fn ctrl_w_closes_a_tab_and_the_last_one_asks_before_quitting() {
     assert_eq!((d.app.tabs().len(), d.address()), (1, server.url("/")));
     assert!(first_line(&d).starts_with(" Start — "), "the tab bar goes with the second tab");
     ctrl(&mut d, 'w');
-    insta::assert_snapshot!(screen(&d, &server));
+    insta::assert_snapshot!(d.screen_on(&server));
     assert_eq!(d.status_line(), "This is the last tab. Quit margay? (y/n)");
     d.char('n');
     assert!(!d.quit && d.app.prompt().is_none());

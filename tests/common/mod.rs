@@ -185,7 +185,24 @@ impl Handover for FakeTerminal<'_> {
 /// How long an answer may take to come.
 const ANSWER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(90);
 
+/// Where `needle` starts in a drawn buffer: (column, row).
+pub fn find_in(buf: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)> {
+    for y in 0..buf.area.height {
+        let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        if let Some(i) = row.find(needle) {
+            return Some((row[..i].chars().count() as u16, y));
+        }
+    }
+    None
+}
+
 impl Driver {
+    /// The screen with `server`'s port written as PORT, so that a snapshot does not depend
+    /// on the port the test got.
+    pub fn screen_on(&self, server: &TestServer) -> String {
+        self.screen().replace(&server.base, "http://127.0.0.1:PORT")
+    }
+
     pub fn new(width: u16, height: u16) -> Driver {
         let (jar, _) = CookieJar::new(None);
         let client = Client::new(NetConfig::default())
