@@ -73,7 +73,7 @@ pub fn run(
 ) -> DumpOutcome {
     let mut json = (mode == DumpMode::Json).then(|| Json {
         started: std::time::Instant::now(),
-        requested: input.to_string(),
+        requested: sanitize::display_url_str(input),
         chain: Vec::new(),
         last: None,
         note: None,
@@ -359,8 +359,9 @@ fn print_shown(
     mode: DumpMode,
     json: &mut Option<Json>,
 ) -> DumpOutcome {
+    let had_password = shown.request.url.password().is_some();
     if let (Some(status), Some(message)) = (shown.info.status, shown.message.as_mut()) {
-        *message = for_a_script(status, message);
+        *message = for_a_script(status, message, had_password);
     }
     let outcome = match (&shown.info.diagnosis, shown.info.status) {
         // An interim answer and nothing after it: nothing was loaded.
@@ -422,8 +423,9 @@ fn print_shown(
 
 /// The one-line message of an error page, with advice a script's author can follow: the
 /// browser's ("Reload to be asked …") names keys a dump has not got.
-fn for_a_script(status: u16, message: &str) -> String {
+fn for_a_script(status: u16, message: &str, had_password: bool) -> String {
     let advice = match status {
+        401 if had_password => "The user name and password in the address were refused: check them.",
         401 => "Give the user name and password in the address: http://USER:PASSWORD@HOST/PATH.",
         407 => "Give the proxy's user name and password in its setting: http_proxy=http://USER:PASSWORD@PROXY:PORT.",
         402 => "The server wants payment (a ChargeTo header); --dump cannot send one.",

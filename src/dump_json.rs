@@ -3,12 +3,14 @@
 //!
 //! It only describes what `dump` already loaded and laid out; it never fetches, lays out or
 //! decides an outcome itself, so its exit code is always the text dump's. Nothing here is
-//! printed raw: serde_json escapes every control character a server could send.
+//! printed raw: serde_json escapes every control character a server could send, and a
+//! password in an address is masked as in the text dump's References.
 
 use crate::document::forms::{field_of_href, Enctype, Field, FieldKind, FieldValue, FormMethod, Forms};
 use crate::document::{Document, Rendered};
 use crate::navigation::{CacheState, PageInfo};
 use crate::policy::Hop;
+use crate::sanitize::display_url;
 use serde::Serialize;
 use std::io::Write;
 use std::time::Duration;
@@ -124,7 +126,7 @@ pub fn write_shown(
     let report = Report {
         schema: SCHEMA,
         requested_url: end.requested,
-        final_url: info.final_url.as_ref().map(|u| u.to_string()),
+        final_url: info.final_url.as_ref().map(display_url),
         redirects: redirects(end.chain),
         status: info.status,
         reason: &info.reason,
@@ -212,7 +214,7 @@ fn redirects(chain: &[Hop]) -> Vec<RedirectHop> {
         .iter()
         .map(|hop| RedirectHop {
             method: hop.method.as_str().to_string(),
-            url: hop.url.to_string(),
+            url: display_url(&hop.url),
             status: hop.status,
         })
         .collect()
@@ -259,7 +261,7 @@ fn links(rendered: &Rendered) -> Vec<LinkEntry> {
             LinkEntry {
                 number: i + 1,
                 text,
-                url: link.target.as_ref().map(|u| u.to_string()),
+                url: link.target.as_ref().map(display_url),
                 href: link.href.clone(),
             }
         })
@@ -283,7 +285,7 @@ fn forms(forms: &Forms, rendered: &Rendered) -> (Vec<FormEntry>, Vec<FieldEntry>
                 FormMethod::Get => "GET",
                 FormMethod::Post => "POST",
             },
-            action: form.action.to_string(),
+            action: display_url(&form.action),
             enctype: match form.enctype {
                 Enctype::UrlEncoded => "application/x-www-form-urlencoded",
                 Enctype::Multipart => "multipart/form-data",

@@ -305,8 +305,8 @@ struct TerminalHandover<'a> {
 }
 
 impl Handover for TerminalHandover<'_> {
-    fn suspend(&mut self) {
-        terminal::suspend(self.terminal, self.gate);
+    fn suspend(&mut self) -> Option<(u16, u16)> {
+        terminal::suspend(self.terminal, self.gate)
     }
 
     fn edit_text(&mut self, text: &str) -> Result<String, String> {

@@ -335,8 +335,9 @@ impl Navigation {
                 diagnosis.explanation
             );
             // The site was never asked: advice about the site would send the user the wrong way.
+            // A 502–504 says the proxy could not reach the site: that advice stands.
             let status = response.map_or(0, |r| r.head.status);
-            if status != 407 {
+            if (400..500).contains(&status) && status != 407 {
                 diagnosis.advice = format!(
                     "Ask whoever runs the proxy {proxy} to allow this, or reach {} without it (no_proxy).",
                     self.request.url.host_str().unwrap_or("the server")

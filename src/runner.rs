@@ -23,8 +23,8 @@ use std::sync::mpsc::Sender;
 /// What only the terminal can do, for the runner.
 pub trait Handover {
     /// Stop as a shell's job (Ctrl-Z) with the terminal as it was before margay, and take it
-    /// back, the screen drawn whole, when the shell continues it.
-    fn suspend(&mut self);
+    /// back, the screen drawn whole, when the shell continues it; the window's size then.
+    fn suspend(&mut self) -> Option<(u16, u16)>;
     /// Give the terminal to the user's editor for `text`; the text as edited, or why not.
     fn edit_text(&mut self, text: &str) -> Result<String, String>;
     /// Hand a body to the user's viewer. `late` takes what is only known later (a viewer of
@@ -275,7 +275,11 @@ impl Runner {
                     }
                 }
             }
-            Effect::Suspend => handover.suspend(),
+            Effect::Suspend => {
+                if let Some((width, height)) = handover.suspend() {
+                    ran.ready.push(Msg::Resize(width, height));
+                }
+            }
             Effect::Quit => {
                 // Quitting (or a signal) during a download keeps nothing of it.
                 for handle in self.downloads.values() {

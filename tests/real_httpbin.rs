@@ -236,6 +236,12 @@ fn json_output_has_the_redirect_chain_the_page_and_the_exit_code() {
     );
     assert!(v["title"].as_str().is_some_and(|t| t.contains("404")), "the diagnostic page: {v}");
 
+    // A password in an address is masked everywhere, as in the References.
+    let with_password = httpbin.base.replacen("http://", "http://u:secret@", 1);
+    let (out, v) = dump_json(&format!("{with_password}/redirect-to?url=/get"));
+    assert!(!out.stdout.contains("secret"), "{}", out.stdout);
+    assert_eq!(v["final_url"], format!("{}/get", httpbin.base.replacen("http://", "http://u:***@", 1)));
+
     let (out, v) = dump_json(&format!("{}/status/204", httpbin.base));
     assert_eq!(out.code, Some(0));
     assert_eq!((v["status"].as_u64(), v["outcome"].as_str()), (Some(204), Some("no content")), "{v}");

@@ -228,10 +228,9 @@ impl App {
                     (d.bytes, d.total, d.elapsed) = (bytes, total, elapsed);
                 }
             }
-            // A download the user cancelled was already said to be: its thread's late word
-            // (it stops only once the server answers) would contradict nothing useful.
-            DownloadEvent::Done { id, result: Err(DownloadError::Cancelled) }
-                if !self.downloads.iter().any(|d| d.id == id) => {}
+            // A download the user cancelled was already said to be (and nothing of it is
+            // kept): its thread's late word, whatever it is, would contradict that.
+            DownloadEvent::Done { id, .. } if !self.downloads.iter().any(|d| d.id == id) => {}
             DownloadEvent::Done { id, result } => {
                 let url = self.downloads.iter().find(|d| d.id == id).map(|d| d.url.clone());
                 self.downloads.retain(|d| d.id != id);

@@ -209,7 +209,6 @@ pub fn clean(s: &str) -> String {
     crate::sanitize::line(s).into_owned()
 }
 
-/// The start of `s` that fits in `width` columns.
 /// `s` in `width` columns at most, its middle given up for "…": the start of an address (its
 /// site) and its end (the page) stay.
 pub(super) fn shorten_middle(s: &str, width: usize) -> String {
@@ -236,6 +235,7 @@ pub(super) fn shorten_middle(s: &str, width: usize) -> String {
     format!("{head}…{tail}")
 }
 
+/// The start of `s` that fits in `width` columns.
 pub(super) fn truncate(s: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;

@@ -157,8 +157,9 @@ struct FakeTerminal<'a> {
 }
 
 impl Handover for FakeTerminal<'_> {
-    fn suspend(&mut self) {
+    fn suspend(&mut self) -> Option<(u16, u16)> {
         *self.suspended += 1;
+        None
     }
 
     fn edit_text(&mut self, text: &str) -> Result<String, String> {
