@@ -10,6 +10,9 @@
 //! handler restores the terminal at once with async-signal-safe calls (`write`,
 //! `tcsetattr`), for which the terminal's settings are saved at start.
 //!
+//! SIGTSTP from outside (`kill -TSTP`; in raw mode Ctrl-Z is a key) asks the loop to stop
+//! as Ctrl-Z does: the terminal given back, then SIGSTOP, and taken back on SIGCONT.
+//!
 //! While the user's editor has the terminal, SIGINT and SIGQUIT belong to it (as `system()`
 //! does) and the browser waits for the editor before it leaves. SIGPIPE stays ignored, as
 //! the Rust runtime sets it: a write to a closed pipe fails instead. What this must never
@@ -101,10 +104,21 @@ pub fn watch(tx: mpsc::Sender<Msg>, restored: mpsc::Receiver<()>) -> std::io::Re
             let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGABRT);
         })?;
     }
-    let mut signals = signal_hook::iterator::Signals::new(ending_signals())?;
+    let mut watched = ending_signals();
+    watched.push(libc::SIGTSTP);
+    let mut signals = signal_hook::iterator::Signals::new(watched)?;
     margay::jobs::spawn_service(margay::jobs::Kind::Signals, move || {
         for signal in signals.forever() {
             let editor_has_it = EDITING.load(Ordering::SeqCst);
+            if signal == libc::SIGTSTP {
+                // The editor (cooked mode, its own Ctrl-Z) stops with us; else the loop
+                // gives the terminal back first, as on Ctrl-Z.
+                if editor_has_it || tx.send(Msg::Suspend).is_err() {
+                    // SAFETY: raise has no memory-safety preconditions.
+                    unsafe { libc::raise(libc::SIGSTOP) };
+                }
+                continue;
+            }
             if editor_has_it && matches!(signal, libc::SIGINT | libc::SIGQUIT) {
                 continue;
             }

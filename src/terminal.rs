@@ -122,14 +122,14 @@ pub fn edit_externally(
 }
 
 /// Ctrl-Z: the terminal as it was, the process stopped until the shell continues it (`fg`),
-/// then the terminal taken back; the window's size then. SIGTSTP's default action stops the process; nothing in
-/// margay catches it.
+/// then the terminal taken back; the window's size then.
 pub fn suspend(terminal: &mut ratatui::DefaultTerminal, gate: &InputGate) -> Option<(u16, u16)> {
     hand_over(terminal, gate, || {
         // The shell's prompt needs the cursor the frames hid.
         let _ = execute!(std::io::stdout(), ratatui::crossterm::cursor::Show);
+        // SIGSTOP, not SIGTSTP: the signal watcher catches SIGTSTP (to come here first).
         // SAFETY: raise has no memory-safety preconditions.
-        unsafe { libc::raise(libc::SIGTSTP) };
+        unsafe { libc::raise(libc::SIGSTOP) };
     });
     // The window may have changed while the shell had it, and its SIGWINCH went to the shell.
     terminal::size().ok()

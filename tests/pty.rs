@@ -342,3 +342,44 @@ fn y_writes_the_selected_links_address_to_the_terminal_as_osc_52() {
     assert!(raw.contains("EXIT=0"), "{raw}");
     assert_restored(&s, &raw);
 }
+
+/// margay's pid: the child of the shell the session runs it under.
+fn margay_pid(s: &Session) -> i32 {
+    let shell = s.child.process_id().expect("the shell's pid");
+    let children =
+        std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap_or_default();
+    children.split_whitespace().next().and_then(|p| p.parse().ok()).expect("margay runs under the shell")
+}
+
+/// The state letter of /proc/PID/stat: `T` when stopped.
+fn state_of(pid: i32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit(')').next().and_then(|rest| rest.trim_start().chars().next()).unwrap_or('?')
+}
+
+#[test]
+fn sigtstp_from_outside_gives_the_terminal_back_before_stopping_and_takes_it_again() {
+    let server = TestServer::start(|_| Reply::html("<title>Stop here</title><p>a page to come back to</p>"));
+    let mut s = start(&[&server.url("/")], 80, 24, &[]);
+    s.wait_text("a page to come back to");
+    let pid = margay_pid(&s);
+    // SAFETY: kill has no memory-safety preconditions.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTSTP) }, 0);
+    s.wait_for("the main screen, the cursor shown", |s| {
+        !s.parser.screen().alternate_screen() && !s.parser.screen().hide_cursor()
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while state_of(pid) != 'T' {
+        assert!(std::time::Instant::now() < deadline, "margay did not stop");
+        std::thread::yield_now();
+    }
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGCONT) }, 0);
+    s.wait_for("the page again", |s| {
+        s.parser.screen().alternate_screen() && s.screen().contains("a page to come back to")
+    });
+    s.send(b"Q");
+    let raw = s.wait_exit();
+    assert!(raw.contains("EXIT=0"), "{}", &raw[raw.rfind("EXIT").unwrap_or(0)..]);
+    assert_restored(&s, &raw);
+}

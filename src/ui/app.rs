@@ -300,6 +300,7 @@ impl App {
                 Vec::new()
             }
             Msg::Tick => self.tick(),
+            Msg::Suspend => vec![Effect::Suspend],
             Msg::Terminate => self.quit(),
         }
     }

@@ -73,6 +73,8 @@ pub enum Msg {
     VisitedNotSaved(String),
     /// A second passed (drives the Retry-After countdown and the saving of visited links).
     Tick,
+    /// SIGTSTP from outside (`kill -TSTP`): stop as Ctrl-Z does, the terminal given back.
+    Suspend,
     /// A signal that ends the process (SIGTERM, SIGHUP, SIGINT from outside …): leave cleanly.
     Terminate,
 }
