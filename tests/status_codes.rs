@@ -306,6 +306,46 @@ fn credentials_go_only_under_the_path_that_asked_or_where_the_same_realm_asks() 
 }
 
 #[test]
+fn credentials_refused_after_being_sent_unasked_are_asked_for_at_once() {
+    let changed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let password_changed = changed.clone();
+    let s = TestServer::start(move |req| {
+        let good = match req.header("Authorization") {
+            // "u:p" before the change, "u:q" after.
+            Some(h) if password_changed.load(std::sync::atomic::Ordering::SeqCst) => h == "Basic dTpx",
+            Some(h) => h == "Basic dTpw",
+            None => false,
+        };
+        if good {
+            page("In", "in")
+        } else {
+            Reply::new(401).header("WWW-Authenticate", "Basic realm=\"r\"")
+        }
+    });
+    let mut d = Driver::new(100, 20);
+    d.open(&s.url("/area/x"));
+    d.type_text("u");
+    d.key(KeyCode::Enter);
+    d.type_text("p");
+    d.key(KeyCode::Enter);
+    assert!(d.page_text().contains("in"), "{}", d.page_text());
+    changed.store(true, std::sync::atomic::Ordering::SeqCst);
+    let before = s.seen().len();
+    d.open(&s.url("/area/y"));
+    assert!(d.screen().contains("User name"), "asked at once: {}", d.screen());
+    let sent: Vec<_> = s.seen()[before..]
+        .iter()
+        .map(|r| (r.path.clone(), r.header("Authorization").map(str::to_string)))
+        .collect();
+    assert_eq!(sent.len(), 1, "the refused password was not sent again: {sent:?}");
+    d.type_text("u");
+    d.key(KeyCode::Enter);
+    d.type_text("q");
+    d.key(KeyCode::Enter);
+    assert!(d.page_text().contains("in"), "{}", d.page_text());
+}
+
+#[test]
 fn payment_required_retries_with_charge_to() {
     let s = TestServer::start(|req| match req.header("ChargeTo") {
         Some(account) => page("Paid", &format!("charged to {account}")),

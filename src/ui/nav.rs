@@ -114,6 +114,7 @@ impl App {
             form: None,
             retries: 0,
             logged_as: None,
+            credentials_sent: false,
         };
         effects.extend(self.fetch_next(ti, pending, request));
         effects
@@ -376,6 +377,8 @@ impl App {
                         self.proxy_auth.retain(|c| c.proxy != *name)
                     }
                     None if pending.nav.ctx.auth_attempts > 0 => self.forget_credentials(&url, &realm),
+                    // Credentials sent without being asked for were refused: forget them.
+                    None if pending.credentials_sent => self.forget_credentials(&url, &realm),
                     None => {
                         if let Some(header) = self.credentials_for_realm(&url, &realm) {
                             let request = pending.nav.retry_with("Authorization", &header);
@@ -406,6 +409,8 @@ impl App {
         mut request: FetchRequest,
     ) -> Vec<Effect> {
         self.attach_credentials(&mut request);
+        pending.credentials_sent =
+            request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization"));
         if pending.logged_as.is_none() {
             pending.logged_as = Some(self.tabs[ti].log.new_navigation());
         }
@@ -527,6 +532,7 @@ impl App {
                     form: None,
                     retries,
                     logged_as: None,
+                    credentials_sent: false,
                 };
                 effects.extend(self.fetch_next(ti, pending, request));
                 effects

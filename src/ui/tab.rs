@@ -208,6 +208,8 @@ pub struct Pending {
     pub retries: u32,
     /// Its number in the tab's network log, given at its first request.
     pub logged_as: Option<u64>,
+    /// The request in flight carries credentials (given before, or just now).
+    pub credentials_sent: bool,
 }
 
 /// An active search: its matches as (line, first char, end char).
