@@ -52,17 +52,23 @@ fn no_content_keeps_the_view_exactly() {
     assert_eq!(body(&before), body(&after));
 }
 
+/// An empty bookmark file of this test's own, and its store.
+fn empty_bookmark_file(tag: &str) -> (std::path::PathBuf, margay::store::bookmarks::BookmarkStore) {
+    let dir = std::env::temp_dir().join(format!("margay-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bookmarks.html");
+    let _ = std::fs::remove_file(&file);
+    let store = margay::store::bookmarks::BookmarkStore::open(&file).unwrap();
+    (file, store)
+}
+
 #[test]
 fn a_long_question_keeps_its_keys_on_a_narrow_screen() {
     let s = TestServer::start(|req| match req.path.as_str() {
         "/old" => Reply::new(301).header("Location", "/new"),
         _ => page("New home", "the new address"),
     });
-    let dir = std::env::temp_dir().join(format!("margay-relink-narrow-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("bookmarks.html");
-    let _ = std::fs::remove_file(&file);
-    let mut store = margay::store::bookmarks::BookmarkStore::open(&file).unwrap();
+    let (file, mut store) = empty_bookmark_file("relink-narrow");
     let title = format!("{}?a=very-long-query-string-that-fills-the-line", s.url("/old"));
     store.add::<&str>(&[], margay::store::bookmarks::Bookmark::new(&s.url("/old"), &title)).unwrap();
     let mut d = Driver::new(60, 20).with_bookmarks(&file);
@@ -82,11 +88,7 @@ fn moved_permanently_follows_offers_relink_and_updates_history() {
         "/new" => page("New home", "the new address"),
         _ => page("Other", "other"),
     });
-    let dir = std::env::temp_dir().join(format!("margay-relink-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("bookmarks.html");
-    let _ = std::fs::remove_file(&file);
-    let mut store = margay::store::bookmarks::BookmarkStore::open(&file).unwrap();
+    let (file, mut store) = empty_bookmark_file("relink");
     store.add(&["Work"], margay::store::bookmarks::Bookmark::new(&s.url("/old"), "My page")).unwrap();
     store.add::<&str>(&[], margay::store::bookmarks::Bookmark::new(&s.url("/other"), "Other")).unwrap();
     let mut d = Driver::new(100, 20).with_bookmarks(&file);
