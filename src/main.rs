@@ -98,6 +98,10 @@ struct Cli {
     /// Print the redirect chain to stderr (with --dump and --source).
     #[arg(short, long)]
     verbose: bool,
+    /// Open the tabs and pages the last margay had open, each where it was read (as the start
+    /// page's "Resume where you left off" does).
+    #[arg(long, conflicts_with_all = ["url", "dump", "source"])]
+    restore: bool,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -187,6 +191,8 @@ fn main() -> ExitCode {
         download_dir,
         bookmark_file: config.bookmarks.file.clone().or_else(|| paths.bookmarks_file()),
         visited_file: paths.visited_file(),
+        session_file: paths.session_file(),
+        restore: cli.restore,
         page_colours: config.display.page_colours,
     };
     let result = run_tui(session);
@@ -213,6 +219,10 @@ struct Session {
     bookmark_file: Option<std::path::PathBuf>,
     /// Where the visited links are kept (none: not kept).
     visited_file: Option<std::path::PathBuf>,
+    /// Where the session is kept (none: not kept).
+    session_file: Option<std::path::PathBuf>,
+    /// Resume the last session rather than open the start page.
+    restore: bool,
     page_colours: bool,
 }
 
@@ -341,8 +351,18 @@ fn event_loop(
     tx: mpsc::Sender<Msg>,
     rx: mpsc::Receiver<Msg>,
 ) -> anyhow::Result<()> {
-    let Session { client, start, keymap, warning, download_dir, bookmark_file, visited_file, page_colours } =
-        session;
+    let Session {
+        client,
+        start,
+        keymap,
+        warning,
+        download_dir,
+        bookmark_file,
+        visited_file,
+        session_file,
+        restore,
+        page_colours,
+    } = session;
     let gate = terminal::spawn_input(tx.clone()).context("cannot read the keyboard")?;
     let ticks = tx.clone();
     margay::jobs::spawn_service(margay::jobs::Kind::Tick, move || loop {
@@ -360,18 +380,25 @@ fn event_loop(
         download_dir,
     };
     let mut app = App::new(keymap, size.width, size.height).with_settings(settings);
-    let mut runner = Runner::new(client, tx, bookmark_file, visited_file);
-    // The bookmarks and visited links first, so that a first page of them shows them.
+    let mut runner = Runner::new(client, tx, bookmark_file, visited_file).with_session_file(session_file);
+    // The bookmarks, visited links and last session first, so that a first page of them
+    // shows them.
     let mut effects = Vec::new();
     for msg in runner.start() {
         effects.extend(app.update(msg));
     }
     let start = start.or_else(|| std::env::var("WWW_HOME").ok().filter(|s| !s.trim().is_empty()));
     match start {
-        Some(url) => effects.extend(app.open_typed(&url)),
-        None => {
+        _ if restore && app.can_resume() => effects.extend(app.resume_session()),
+        Some(url) if !restore => effects.extend(app.open_typed(&url)),
+        _ => {
+            // A session that could not be read says why on the status line already.
+            let said = !matches!(app.status(), ui::StatusLine::None);
             app.show_start_page();
             effects.extend(app.pending_effects());
+            if restore && !said {
+                app.warn_until_key("There is no saved session to resume; this is the start page.".into());
+            }
         }
     }
     if let Some(warning) = warning {

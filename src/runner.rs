@@ -1,6 +1,6 @@
 //! The one effect runner: it carries out what the app asks for (`Effect`s) — loads, layouts,
 //! downloads, saves, the cookie jar, the bookmark file and its checker, trusted certificates,
-//! the visited links — and hands back what comes of them as `Msg`s: at once when the answer
+//! the visited links, the session — and hands back what comes of them as `Msg`s: at once when the answer
 //! is known at once, else through the channel. The terminal loop and the tests' driver both
 //! use it, so what the tests drive is what ships.
 //!
@@ -68,6 +68,9 @@ pub struct Runner {
     reader: Option<(u64, crate::document::Cancel)>,
     /// Reader views asked for whose threads have not ended.
     readers_owed: usize,
+    /// Where the session is kept, and the lock that says this margay keeps it.
+    session_file: Option<PathBuf>,
+    session_lock: Option<crate::store::session::Lock>,
 }
 
 impl Runner {
@@ -94,16 +97,36 @@ impl Runner {
             visited_file,
             reader: None,
             readers_owed: 0,
+            session_file: None,
+            session_lock: None,
         }
     }
 
-    /// What the app is told before anything else: the bookmarks and the visited links.
+    /// Keep the session in this file (none: not kept).
+    pub fn with_session_file(mut self, path: Option<PathBuf>) -> Runner {
+        self.session_file = path;
+        self
+    }
+
+    /// What the app is told before anything else: the bookmarks, the visited links and the
+    /// last session.
     pub fn start(&mut self) -> Vec<Msg> {
+        use crate::store::session;
         let mut msgs = vec![Msg::Bookmarks(self.bookmarks.update(None, None))];
         if let Some(path) = &self.visited_file {
             let (visited, problem) = crate::store::visited::load(path);
             msgs.push(Msg::Visited { visited, problem });
         }
+        let (found, saved_here) = match &self.session_file {
+            Some(path) => {
+                let lock = session::lock(path);
+                let saved_here = !matches!(lock, session::Lock::Busy);
+                self.session_lock = Some(lock);
+                (session::load(path), saved_here)
+            }
+            None => (Ok(None), false),
+        };
+        msgs.push(Msg::LastSession { found, saved_here });
         msgs
     }
 
@@ -272,6 +295,17 @@ impl Runner {
                 if let Some(path) = &self.visited_file {
                     if let Err(problem) = crate::store::visited::save(path, &text) {
                         ran.ready.push(Msg::VisitedNotSaved(problem));
+                    }
+                }
+            }
+            Effect::SaveSession { session } => {
+                let held = !matches!(self.session_lock, Some(crate::store::session::Lock::Busy));
+                if let (Some(path), true) = (&self.session_file, held) {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs());
+                    if let Err(problem) = crate::store::session::save(path, &session, now) {
+                        ran.ready.push(Msg::SessionNotSaved(problem));
                     }
                 }
             }

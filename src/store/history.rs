@@ -15,6 +15,13 @@ impl<T> Default for History<T> {
 }
 
 impl<T> History<T> {
+    /// A history made again (a resumed session): these entries, the cursor at `index` (or
+    /// the last entry, if there are fewer).
+    pub fn from_entries(entries: Vec<T>, index: usize) -> History<T> {
+        let index = index.min(entries.len().saturating_sub(1));
+        History { entries, index }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -44,6 +44,11 @@ impl Paths {
         self.state_dir.as_ref().map(|d| d.join("visited"))
     }
 
+    /// The saved session: `$XDG_STATE_HOME/margay/session.json`.
+    pub fn session_file(&self) -> Option<PathBuf> {
+        self.state_dir.as_ref().map(|d| d.join("session.json"))
+    }
+
     /// The bookmark file: `$XDG_DATA_HOME/margay/bookmarks.html`.
     pub fn bookmarks_file(&self) -> Option<PathBuf> {
         self.data_dir.as_ref().map(|d| d.join("bookmarks.html"))

@@ -14,7 +14,7 @@ use url::Url;
 
 /// The `about:` pages there are.
 const ABOUT_PAGES: &str = "about:start, about:help, about:bookmarks, about:history, about:network, \
-                           about:info, about:cookies and about:blank";
+                           about:info, about:cookies, about:resume and about:blank";
 
 fn about(name: &str) -> Url {
     Url::parse(&format!("about:{name}")).expect("a constant URL")
@@ -31,6 +31,7 @@ impl App {
             "network" => self.show_network(url, LoadMode::Push),
             "info" => self.show_page_info(),
             "cookies" => return self.ask_cookies(),
+            "resume" => return self.resume_session(),
             other => {
                 self.status =
                     StatusLine::Error(format!("margay has no about:{other} page; there are {ABOUT_PAGES}."))
@@ -47,7 +48,7 @@ impl App {
             PageKind::Web => return self.navigate(address, LoadMode::Replace, true),
             PageKind::Start | PageKind::Help | PageKind::Blank | PageKind::History => {
                 let doc = match kind {
-                    PageKind::Start => Document::from_html(&address, super::help::START_PAGE),
+                    PageKind::Start => Document::from_html(&address, &self.start_page_html()),
                     PageKind::Help => Document::from_html(&address, &super::help::help_html(&self.keymap)),
                     PageKind::History => Document::from_html(&address, &self.history_html()),
                     _ => Document::from_html(&address, ""),
@@ -100,8 +101,22 @@ impl App {
 
     pub fn show_start_page(&mut self) {
         let url = about("start");
-        let doc = Document::from_html(&url, super::help::START_PAGE);
+        let doc = Document::from_html(&url, &self.start_page_html());
         self.show_document(url, PageKind::Start, doc);
+    }
+
+    /// The start page, offering to resume the last session when there is one.
+    fn start_page_html(&self) -> String {
+        let offer = match &self.sessions.last {
+            Some(found) => format!(
+                "<p><a href=\"about:resume\">Resume where you left off</a>: {}, {}, saved {}.</p>",
+                super::prompt::plural(found.session.tabs.len(), "tab", "tabs"),
+                super::prompt::plural(found.session.pages(), "page", "pages"),
+                crate::store::session::ago(found.age)
+            ),
+            None => String::new(),
+        };
+        super::help::START_PAGE.replacen("<!-- resume -->", &offer, 1)
     }
 
     pub fn show_help(&mut self) {

@@ -91,6 +91,8 @@ pub struct App {
     pub(super) warning_until_key: Option<String>,
     /// The reader view being made: for which page, while which load was pending.
     pub(super) reader_job: Option<super::reader::ReaderJob>,
+    /// The last session, to resume, and what was last handed out to be saved.
+    pub(super) sessions: super::session::Sessions,
     next_id: u64,
     next_tab: u64,
     /// Effects asked for along the way (a layout for a page just shown), handed out with
@@ -120,6 +122,7 @@ impl App {
             visited_dirty: false,
             warning_until_key: None,
             reader_job: None,
+            sessions: Default::default(),
             next_id: 1,
             next_tab: 2,
             outbox: Vec::new(),
@@ -297,6 +300,14 @@ impl App {
             }
             Msg::VisitedNotSaved(problem) => {
                 self.status = StatusLine::Error(problem);
+                Vec::new()
+            }
+            Msg::SessionNotSaved(problem) => {
+                self.session_not_saved(problem);
+                Vec::new()
+            }
+            Msg::LastSession { found, saved_here } => {
+                self.last_session(found, saved_here);
                 Vec::new()
             }
             Msg::Tick => self.tick(),
@@ -548,6 +559,7 @@ impl App {
             effects.extend(self.tick_tab(i));
         }
         effects.extend(self.save_visited());
+        effects.extend(self.session_to_save());
         effects
     }
 
@@ -562,6 +574,7 @@ impl App {
     /// Quit: what is not saved yet is saved first.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
         let mut effects: Vec<Effect> = self.save_visited().into_iter().collect();
+        effects.extend(self.session_to_save());
         effects.push(Effect::Quit);
         effects
     }

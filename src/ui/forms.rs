@@ -170,6 +170,14 @@ impl App {
             }
             request.multipart = submission.parts;
         }
+        if let Some(page) = self.tab_mut().page_mut() {
+            page.sent_values.resize(page.form_values.len(), None);
+            for (i, field) in page.doc.forms.fields.iter().enumerate() {
+                if field.form == Some(form) {
+                    page.sent_values[i] = page.form_values.get(i).cloned();
+                }
+            }
+        }
         let effects = self.start(Navigation::with_request(request, local_page), LoadMode::Push);
         if let Some(pending) = self.tab_mut().pending.as_mut() {
             pending.form = Some(form);

@@ -71,7 +71,16 @@ pub enum Msg {
     Copied(Result<String, String>),
     /// Writing the visited links failed (`Effect::SaveVisited`).
     VisitedNotSaved(String),
-    /// A second passed (drives the Retry-After countdown and the saving of visited links).
+    /// At start: the session the last margay left (none, or why it cannot be read), and
+    /// whether this margay saves its own (not while another one does).
+    LastSession {
+        found: Result<Option<crate::store::session::Found>, String>,
+        saved_here: bool,
+    },
+    /// Writing the session failed (`Effect::SaveSession`).
+    SessionNotSaved(String),
+    /// A second passed (drives the Retry-After countdown and the saving of visited links
+    /// and of the session).
     Tick,
     /// SIGTSTP from outside (`kill -TSTP`): stop as Ctrl-Z does, the terminal given back.
     Suspend,
@@ -160,6 +169,10 @@ pub enum Effect {
     /// Keep the visited links: the history file's new text, written whole and atomically.
     SaveVisited {
         text: String,
+    },
+    /// Keep the session (the tabs, their pages and places), written whole and atomically.
+    SaveSession {
+        session: crate::store::session::SavedSession,
     },
     /// Ctrl-Z: give the terminal back and stop, as a shell's job, until `fg`.
     Suspend,

@@ -115,6 +115,7 @@ impl App {
             retries: 0,
             logged_as: None,
             credentials_sent: false,
+            restore: None,
         };
         effects.extend(self.fetch_next(ti, pending, request));
         effects
@@ -131,6 +132,7 @@ impl App {
         entry.request = page.request.clone();
         entry.body = page.body.clone();
         entry.form_values = page.form_values.clone();
+        entry.sent_values = page.sent_values.clone();
         entry.scroll = line;
         self.push_page(entry, LoadMode::Push);
         let screen = self.screen();
@@ -189,6 +191,8 @@ impl App {
     /// The shown tab's page laid out for this width (it may have been laid out for another,
     /// or let its layout go): asked for when it is not.
     pub(super) fn ensure_rendered(&mut self) {
+        let load = self.load_restored(self.active);
+        self.outbox.extend(load);
         let (width, screen) = (self.width, self.screen());
         if let Some(effect) = self.tab_mut().request_layout(width) {
             self.outbox.push(effect);
@@ -470,6 +474,12 @@ impl App {
                 None => page.anchor = Anchor::Fragment(fragment.to_string()),
             }
         }
+        // A page of a resumed session: where the reader was, unless they moved while its
+        // first screens were shown.
+        let moved_in_preview = previewed && tab.page().is_some_and(|old| old.scroll != 0);
+        if let Some(restored) = pending.restore.as_deref().filter(|_| !moved_in_preview) {
+            super::session::put_back(&mut page, restored);
+        }
         let final_url = page.final_url().clone();
         let title = page.doc.title.clone();
         self.push_page_in(ti, page, mode);
@@ -481,7 +491,10 @@ impl App {
             Some(m) => StatusLine::Info(m),
             None => StatusLine::None,
         };
-        self.say(ti, status);
+        // What resuming a session said stays, unless the page has gone wrong meanwhile.
+        if pending.restore.is_none() || matches!(status, StatusLine::Error(_)) {
+            self.say(ti, status);
+        }
         for (old, new) in moved_permanently {
             self.moved_permanently(&old, &new);
         }
@@ -533,6 +546,7 @@ impl App {
                     retries,
                     logged_as: None,
                     credentials_sent: false,
+                    restore: None,
                 };
                 effects.extend(self.fetch_next(ti, pending, request));
                 effects

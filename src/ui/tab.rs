@@ -1,8 +1,7 @@
 //! A tab: one browsing context — its back/forward history of pages, the load in flight, the
 //! search, the pages it showed — and the page as shown in it (document, layout, scroll,
-//! selection, typed form values). Everything a session must keep of a tab is here, and
-//! [`Tab::state`] says it as plain data (addresses, reading positions, selections, form
-//! values); nothing here knows of other tabs or of the terminal.
+//! selection, typed form values). Everything a session must keep of a tab is here (`session`
+//! says it as plain data); nothing here knows of other tabs or of the terminal.
 
 use super::bookmarks::BookmarkItem;
 use super::msg::LoadMode;
@@ -118,6 +117,20 @@ pub struct Page {
     pub partial: bool,
     /// The load still going on for this page (it shows its first screens meanwhile).
     pub loading: Option<u64>,
+    /// What each field held when its form was last sent from this page: a value still the
+    /// same is not "typed and not yet sent", so a session does not keep it.
+    pub sent_values: Vec<Option<FieldValue>>,
+    /// A page of a resumed session, not loaded yet: it is loaded when shown, and put back
+    /// where the reader was.
+    pub restored: Option<Box<Restored>>,
+}
+
+/// Where the reader was on a page of a resumed session, to put back once it is loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Restored {
+    pub position: u32,
+    pub selected: Option<usize>,
+    pub fields: Vec<crate::store::session::SavedField>,
 }
 
 /// Where the view goes when a page's next layout comes.
@@ -157,6 +170,8 @@ impl Page {
             anchor: Anchor::Stay,
             partial: false,
             loading: None,
+            sent_values: Vec::new(),
+            restored: None,
         }
     }
 
@@ -210,6 +225,8 @@ pub struct Pending {
     pub logged_as: Option<u64>,
     /// The request in flight carries credentials (given before, or just now).
     pub credentials_sent: bool,
+    /// It loads a page of a resumed session: where to put the reader when it lands.
+    pub restore: Option<Box<Restored>>,
 }
 
 /// An active search: its matches as (line, first char, end char).
@@ -251,24 +268,6 @@ pub struct Tab {
     pub(super) question: Option<Prompt>,
     /// Every request its navigations made, with what came back.
     pub(super) log: super::netlog::NetLog,
-}
-
-/// One history entry as a session keeps it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EntryState {
-    pub address: Url,
-    pub kind: PageKind,
-    /// The reading position at the top of the screen (a place in the text, whatever the width).
-    pub position: u32,
-    pub selected: Option<usize>,
-    pub form_values: Vec<FieldValue>,
-}
-
-/// A tab as a session keeps it: its history entries and which one is shown.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TabState {
-    pub entries: Vec<EntryState>,
-    pub current: usize,
 }
 
 impl Tab {
@@ -356,24 +355,6 @@ impl Tab {
         self.visits.push(Visit { address: without, title: title.to_string() });
         if self.visits.len() > MAX_VISITS {
             self.visits.remove(0);
-        }
-    }
-
-    /// The tab as a session keeps it.
-    pub fn state(&self) -> TabState {
-        TabState {
-            entries: self
-                .history
-                .iter()
-                .map(|p| EntryState {
-                    address: p.address.clone(),
-                    kind: p.kind.clone(),
-                    position: p.reading_position(),
-                    selected: p.selected,
-                    form_values: p.form_values.clone(),
-                })
-                .collect(),
-            current: self.history.index(),
         }
     }
 }

@@ -120,8 +120,10 @@ impl Tab {
     pub(super) fn request_layout(&mut self, width: u16) -> Option<Effect> {
         let width = width.max(crate::document::MIN_WIDTH);
         let p = self.page_mut()?;
-        // First screens shown while the page loads: the page's own layout is coming.
-        if p.rendered.width == width || p.wanted == Some(width) || p.loading.is_some() {
+        // First screens shown while the page loads: the page's own layout is coming. A
+        // resumed page not loaded yet has nothing to lay out.
+        if p.rendered.width == width || p.wanted == Some(width) || p.loading.is_some() || p.restored.is_some()
+        {
             return None;
         }
         // The reader's place, to find again in the new layout.

@@ -262,6 +262,20 @@ impl Driver {
         self
     }
 
+    /// Keep the session in this file, as the browser does at start (the last session in it
+    /// is read, and this driver's app saves there, unless another holds its lock).
+    pub fn with_session(mut self, path: &std::path::Path) -> Driver {
+        self.runner = Runner::new(self.client.clone(), self.sender.clone(), None, None)
+            .with_session_file(Some(path.to_path_buf()));
+        let msgs = self.runner.start();
+        let mut effects = Vec::new();
+        for msg in msgs {
+            effects.extend(self.app.update(msg));
+        }
+        self.run(effects);
+        self
+    }
+
     /// Carry out `effects` and everything that follows from them, until nothing is owed.
     pub fn run(&mut self, effects: Vec<Effect>) {
         self.carry_out(effects, true);

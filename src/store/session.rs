@@ -1,0 +1,345 @@
+//! The saved session: the tabs a margay had open, each tab's back/forward pages with the
+//! reading position, the selected link and the form values typed and not yet sent, kept in
+//! `$XDG_STATE_HOME/margay/session.json` so that `margay --restore` (or "Resume where you
+//! left off" on the start page) brings them back.
+//!
+//! The format ([`SavedSession`]) is plain data; [`load`], [`save`] and [`lock`] are the only
+//! I/O. A save writes a private temporary file beside the real one, flushes it and renames
+//! it over, so a crash or a full disk never leaves half a session; a file too large,
+//! unreadable, not a regular file or not margay's is reported, never read whole, and left as
+//! it is for the user to look at. Passwords never reach this module: the app leaves them out.
+//!
+//! One margay saves at a time: the first to start holds `session.lock` (an advisory lock the
+//! system lets go when the process ends, however it ends); another started meanwhile neither
+//! saves nor overwrites the first one's session.
+
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The number of the file's format; a file of another format is not read.
+pub const FORMAT: u32 = 1;
+
+/// A file larger than this is not a session margay wrote.
+const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// The tabs of a session, in their order, and which one was shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSession {
+    pub tabs: Vec<SavedTab>,
+    pub active: usize,
+}
+
+/// A tab: its back/forward pages, oldest first, and which one was shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedTab {
+    pub entries: Vec<SavedEntry>,
+    pub current: usize,
+}
+
+/// A page of a tab's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedEntry {
+    pub url: String,
+    #[serde(default)]
+    pub title: String,
+    /// The reading position at the top of the screen: a place in the page's text, so that
+    /// the same text comes to the top whatever the terminal's width.
+    #[serde(default)]
+    pub position: u32,
+    /// The selected link, by its number on the page less one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected: Option<usize>,
+    /// Form fields holding what the user typed or chose and has not sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<SavedField>,
+}
+
+/// A form field's value, by the field's place among the page's fields and its name (both
+/// must match when the page comes back: a page that changed does not get values typed into
+/// another field).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedField {
+    pub index: usize,
+    pub name: String,
+    pub value: SavedValue,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SavedValue {
+    Text(String),
+    Checked(bool),
+    /// Indices into a select's options.
+    Selected(Vec<usize>),
+}
+
+impl SavedSession {
+    /// How many pages all its tabs hold.
+    pub fn pages(&self) -> usize {
+        self.tabs.iter().map(|t| t.entries.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tabs.is_empty()
+    }
+
+    /// The session with what cannot be shown taken out: entries whose address is not one
+    /// margay opens, tabs left without entries; positions kept within bounds.
+    fn cleaned(mut self) -> SavedSession {
+        for tab in &mut self.tabs {
+            let mut kept = Vec::with_capacity(tab.entries.len());
+            let mut current = 0;
+            for (i, entry) in std::mem::take(&mut tab.entries).into_iter().enumerate() {
+                let usable = url::Url::parse(&entry.url)
+                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "file"));
+                if usable {
+                    if i <= tab.current {
+                        current = kept.len();
+                    }
+                    kept.push(entry);
+                }
+            }
+            tab.entries = kept;
+            tab.current = current;
+        }
+        let active = self.active;
+        let mut new_active = 0;
+        let mut tabs = Vec::with_capacity(self.tabs.len());
+        for (i, tab) in std::mem::take(&mut self.tabs).into_iter().enumerate() {
+            if !tab.entries.is_empty() {
+                if i <= active {
+                    new_active = tabs.len();
+                }
+                tabs.push(tab);
+            }
+        }
+        SavedSession { tabs, active: new_active }
+    }
+}
+
+/// The file as written: its format, when, and the session.
+#[derive(Serialize, Deserialize)]
+struct SessionFile {
+    margay_session: u32,
+    /// Seconds since 1970 (UTC).
+    saved_at: u64,
+    #[serde(flatten)]
+    session: SavedSession,
+}
+
+/// A session read back, and how long ago it was saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub session: SavedSession,
+    pub age: Duration,
+}
+
+/// Read the saved session: `Ok(None)` when there is none (no file, or one with no tabs),
+/// else what is wrong with the file, which is left as it is.
+pub fn load(path: &Path) -> Result<Option<Found>, String> {
+    let problem = |why: String| format!("{}: {why}; the last session cannot be resumed.", path.display());
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(problem(crate::plain::io(&e))),
+    };
+    // A FIFO or a device would block the read forever.
+    if !meta.is_file() {
+        return Err(problem("not a regular file".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(problem(format!(
+            "larger than {} MB, so not a session margay saved",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES).read_to_end(&mut bytes))
+        .map_err(|e| problem(crate::plain::io(&e)))?;
+    let file: SessionFile = serde_json::from_slice(&bytes).map_err(|e| {
+        problem(format!("not a session margay saved ({})", crate::plain::debug_words(&e.to_string())))
+    })?;
+    if file.margay_session != FORMAT {
+        return Err(problem(format!(
+            "saved in format {} by another version of margay (this one reads format {FORMAT})",
+            file.margay_session
+        )));
+    }
+    let session = file.session.cleaned();
+    if session.is_empty() {
+        return Ok(None);
+    }
+    let age = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH + Duration::from_secs(file.saved_at))
+        .unwrap_or_default();
+    Ok(Some(Found { session, age }))
+}
+
+/// Write the session whole and atomically (a private temporary file in the same directory,
+/// flushed to disk, renamed over the old one), stamped with `saved_at` (seconds since 1970).
+pub fn save(path: &Path, session: &SavedSession, saved_at: u64) -> Result<(), String> {
+    let file = SessionFile { margay_session: FORMAT, saved_at, session: session.clone() };
+    let text = serde_json::to_string_pretty(&file)
+        .map_err(|e| format!("cannot write the session: {}", crate::plain::debug_words(&e.to_string())))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let written = (|| -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        // Private (tempfile's default): typed form values are in it.
+        let mut temp =
+            tempfile::Builder::new().prefix(".session.").suffix(".margay.tmp").tempfile_in(&dir)?;
+        temp.write_all(text.as_bytes())?;
+        temp.write_all(b"\n")?;
+        temp.as_file().sync_all()?;
+        temp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    })();
+    written.map_err(|e| format!("cannot save the session in {}: {}", path.display(), crate::plain::io(&e)))
+}
+
+/// The right to save the session, held for as long as this lives.
+#[derive(Debug)]
+pub struct SessionLock {
+    _file: std::fs::File,
+}
+
+/// What came of taking the session's lock.
+#[derive(Debug)]
+pub enum Lock {
+    /// This margay saves the session.
+    Held(SessionLock),
+    /// Another margay running now holds it: this one does not save.
+    Busy,
+    /// The file system cannot lock (some network file systems): saved without a lock.
+    Unsupported,
+}
+
+/// Take the lock beside the session file (`session.lock` in its directory).
+pub fn lock(session_path: &Path) -> Lock {
+    let lock_path = session_path.with_file_name("session.lock");
+    let opened = lock_path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path));
+    let Ok(file) = opened else { return Lock::Unsupported };
+    match file.try_lock() {
+        Ok(()) => Lock::Held(SessionLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Lock::Busy,
+        Err(std::fs::TryLockError::Error(_)) => Lock::Unsupported,
+    }
+}
+
+/// How long ago, in words ("5 minutes ago").
+pub fn ago(age: Duration) -> String {
+    let secs = age.as_secs();
+    let (n, unit) = match secs {
+        0..=59 => return "just now".to_string(),
+        60..=3_599 => (secs / 60, "minute"),
+        3_600..=86_399 => (secs / 3_600, "hour"),
+        _ => (secs / 86_400, "day"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(url: &str) -> SavedEntry {
+        SavedEntry { url: url.into(), title: String::new(), position: 0, selected: None, fields: Vec::new() }
+    }
+
+    fn sample() -> SavedSession {
+        let mut form_page = entry("http://127.0.0.1:8000/form");
+        form_page.position = 1234;
+        form_page.selected = Some(3);
+        form_page.fields = vec![
+            SavedField { index: 0, name: "q".into(), value: SavedValue::Text("lynx".into()) },
+            SavedField { index: 2, name: "all".into(), value: SavedValue::Checked(true) },
+            SavedField { index: 3, name: "size".into(), value: SavedValue::Selected(vec![1]) },
+        ];
+        SavedSession {
+            tabs: vec![
+                SavedTab { entries: vec![entry("http://127.0.0.1:8000/"), form_page], current: 1 },
+                SavedTab { entries: vec![entry("file:///usr/share/doc/")], current: 0 },
+            ],
+            active: 1,
+        }
+    }
+
+    #[test]
+    fn saved_atomically_privately_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state").join("session.json");
+        assert_eq!(load(&path), Ok(None));
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        save(&path, &sample(), now - 120).unwrap();
+        let found = load(&path).unwrap().unwrap();
+        assert_eq!(found.session, sample());
+        assert_eq!(ago(found.age), "2 minutes ago");
+        let names: Vec<_> =
+            std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("session.json")], "no temporary file is left");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "only the user may read typed form values");
+        }
+    }
+
+    #[test]
+    fn a_broken_file_is_reported_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("session.json");
+        for (text, said) in [
+            ("{ not json", "not a session margay saved"),
+            (r#"{"margay_session": 9, "saved_at": 0, "tabs": [], "active": 0}"#, "format 9"),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let problem = load(&path).unwrap_err();
+            assert!(problem.contains(said) && problem.contains("cannot be resumed"), "{problem}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "the file is kept");
+        }
+        std::fs::remove_file(&path).unwrap();
+        std::fs::create_dir(&path).unwrap();
+        assert!(load(&path).unwrap_err().contains("not a regular file"));
+    }
+
+    #[test]
+    fn what_cannot_be_shown_is_dropped_and_the_places_follow() {
+        let session = SavedSession {
+            tabs: vec![
+                SavedTab { entries: vec![entry("about:help")], current: 0 },
+                SavedTab {
+                    entries: vec![entry("http://a.test/1"), entry("javascript:x"), entry("http://a.test/2")],
+                    current: 1,
+                },
+            ],
+            active: 1,
+        }
+        .cleaned();
+        assert_eq!(session.tabs.len(), 1);
+        assert_eq!(session.active, 0);
+        let tab = &session.tabs[0];
+        assert_eq!(tab.entries.len(), 2);
+        assert_eq!(tab.current, 0, "the page before the one dropped");
+        assert_eq!(session.pages(), 2);
+    }
+
+    #[test]
+    fn one_margay_at_a_time_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("session.json");
+        let first = lock(&path);
+        assert!(matches!(first, Lock::Held(_)), "{first:?}");
+        assert!(matches!(lock(&path), Lock::Busy));
+        drop(first);
+        assert!(matches!(lock(&path), Lock::Held(_)), "let go with its holder");
+    }
+}

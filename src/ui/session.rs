@@ -1,0 +1,275 @@
+//! Sessions as the app sees them: what a session keeps of the tabs (plain data that
+//! `store::session` writes), handed out to be saved whenever it changes, and the tabs made
+//! again from a saved session ("Resume where you left off", `margay --restore`).
+//!
+//! A resumed page is loaded only when it is shown (the shown tab's page at once), through
+//! the cache, so each costs a revalidation (a 304 when it has not changed), not a blind
+//! refetch; once it is there, the reader's place, the selected link and the typed values go
+//! back where they were. A session never keeps a password, a hidden or file field, a value
+//! already sent with its form, or the page a form's POST brought (loading it again would
+//! not be the same request).
+
+use super::app::{App, StatusLine};
+use super::msg::{Effect, LoadMode};
+use super::tab::{Anchor, Page, PageKind, Pending, Restored, Tab};
+use crate::document::forms::{FieldKind, FieldValue};
+use crate::document::Document;
+use crate::navigation::Navigation;
+use crate::store::history::History;
+use crate::store::session::{ago, Found, SavedEntry, SavedField, SavedSession, SavedTab, SavedValue};
+use std::sync::Arc;
+
+/// What the app knows of sessions on disk.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    /// The session the last margay left, until it is resumed.
+    pub(super) last: Option<Found>,
+    /// The session last handed out to be saved.
+    handed_out: Option<SavedSession>,
+    /// Another margay saves the session (or none is kept): this one hands nothing out.
+    not_saved_here: bool,
+    /// A save failed and the user was told: later failures (every change) are not said again.
+    failure_said: bool,
+}
+
+impl App {
+    /// What the runner found at start: the last session, and whether this margay may save.
+    pub(super) fn last_session(&mut self, found: Result<Option<Found>, String>, saved_here: bool) {
+        self.sessions.not_saved_here = !saved_here;
+        match found {
+            Ok(found) => self.sessions.last = found,
+            Err(problem) => self.status = StatusLine::Error(problem),
+        }
+    }
+
+    /// Saving the session failed: said once (it is tried again with every change).
+    pub(super) fn session_not_saved(&mut self, problem: String) {
+        if !std::mem::replace(&mut self.sessions.failure_said, true) {
+            self.status = StatusLine::Error(problem);
+        }
+    }
+
+    /// A session was found at start that can be resumed.
+    pub fn can_resume(&self) -> bool {
+        self.sessions.last.is_some()
+    }
+
+    /// What a session keeps of the browser now: each tab's pages from the web and from
+    /// files, with the reader's place, selection and typed values.
+    pub fn session(&self) -> SavedSession {
+        let mut saved = SavedSession::default();
+        for (ti, tab) in self.tabs.iter().enumerate() {
+            let tab = saved_tab(tab);
+            if tab.entries.is_empty() {
+                continue;
+            }
+            if ti <= self.active {
+                saved.active = saved.tabs.len();
+            }
+            saved.tabs.push(tab);
+        }
+        saved
+    }
+
+    /// The session to save, when it changed since it was last handed out. Before anything
+    /// was browsed, the last margay's session stays as it is.
+    pub(super) fn session_to_save(&mut self) -> Option<Effect> {
+        if self.sessions.not_saved_here {
+            return None;
+        }
+        let now = self.session();
+        if self.sessions.handed_out.as_ref() == Some(&now)
+            || (now.is_empty() && self.sessions.handed_out.is_none())
+        {
+            return None;
+        }
+        self.sessions.handed_out = Some(now.clone());
+        Some(Effect::SaveSession { session: now })
+    }
+
+    /// "Resume where you left off": the last session's tabs after those open, its shown tab
+    /// shown. A tab showing only margay's own pages (the start page) gives way to them.
+    pub fn resume_session(&mut self) -> Vec<Effect> {
+        let Some(Found { session, age }) = self.sessions.last.take() else {
+            self.status = StatusLine::Info("There is no saved session to resume.".into());
+            return Vec::new();
+        };
+        let mut tabs: Vec<Tab> = Vec::with_capacity(session.tabs.len());
+        for saved in &session.tabs {
+            let pages = saved.entries.iter().filter_map(placeholder).collect::<Vec<_>>();
+            if pages.is_empty() {
+                continue;
+            }
+            let mut tab = Tab::new(self.new_tab_id());
+            tab.history = History::from_entries(pages, saved.current);
+            tabs.push(tab);
+        }
+        if tabs.is_empty() {
+            self.status = StatusLine::Info("There is no saved session to resume.".into());
+            return Vec::new();
+        }
+        let only_own_pages = self.tabs.len() == 1
+            && self.tab().pending.is_none()
+            && self.tab().history.iter().all(|p| p.kind != PageKind::Web);
+        let first = if only_own_pages { 0 } else { self.tabs.len() };
+        if only_own_pages {
+            self.tabs.clear();
+        }
+        let (count, pages) = (tabs.len(), session.pages());
+        self.tabs.extend(tabs);
+        self.show_tab(first + session.active.min(count - 1));
+        let tabs_said = super::prompt::plural(count, "tab", "tabs");
+        let pages_said = super::prompt::plural(pages, "page", "pages");
+        self.status = StatusLine::Info(format!("Resumed {tabs_said} ({pages_said}), saved {}.", ago(age)));
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Tab `ti` shows a page of a resumed session not loaded yet: load it (in its place).
+    pub(super) fn load_restored(&mut self, ti: usize) -> Vec<Effect> {
+        let tab = &self.tabs[ti];
+        let Some(restore) = tab.page().and_then(|p| p.restored.clone()) else { return Vec::new() };
+        if tab.pending.as_ref().is_some_and(|p| p.restore.is_some()) {
+            return Vec::new();
+        }
+        let Some(address) = tab.page().map(|p| p.address.clone()) else { return Vec::new() };
+        let mut effects = self.cancel_pending(ti);
+        // The user had it open: a file page may be opened again.
+        let nav = Navigation::new(address, true);
+        let request = nav.request.clone();
+        let pending = Pending {
+            id: 0,
+            nav,
+            mode: LoadMode::Replace,
+            bytes: 0,
+            total: None,
+            asking: false,
+            on_cancel: None,
+            form: None,
+            retries: 0,
+            logged_as: None,
+            credentials_sent: false,
+            restore: Some(restore),
+        };
+        effects.extend(self.fetch_next(ti, pending, request));
+        effects
+    }
+}
+
+/// A tab as a session keeps it.
+fn saved_tab(tab: &Tab) -> SavedTab {
+    let history = tab.history();
+    // The page being loaded for a resumed entry keeps that entry's place until it lands.
+    let loading = tab.pending().and_then(|p| p.restore.as_deref().map(|r| (p.id, r)));
+    let mut saved = SavedTab::default();
+    for (i, page) in history.iter().enumerate() {
+        let restore = page.restored.as_deref().or_else(|| {
+            loading
+                .filter(|(id, _)| i == history.index() && page.loading.is_none_or(|l| l == *id))
+                .map(|(_, r)| r)
+        });
+        let Some(entry) = saved_entry(page, restore) else { continue };
+        if i <= history.index() {
+            saved.current = saved.entries.len();
+        }
+        saved.entries.push(entry);
+    }
+    saved
+}
+
+/// A page as a session keeps it, if it keeps it: pages from the web and files, fetched
+/// with GET.
+fn saved_entry(page: &Page, restore: Option<&Restored>) -> Option<SavedEntry> {
+    let fetched_with_get = page.request.as_ref().is_none_or(|r| r.method == crate::policy::Method::Get);
+    if page.kind != PageKind::Web
+        || !matches!(page.address.scheme(), "http" | "https" | "file")
+        || !fetched_with_get
+    {
+        return None;
+    }
+    let (position, selected, fields) = match restore {
+        Some(r) => (r.position, r.selected, r.fields.clone()),
+        None => (page.reading_position(), page.selected, unsent_fields(page)),
+    };
+    Some(SavedEntry {
+        url: page.address.to_string(),
+        title: page.doc.title.clone(),
+        position,
+        selected,
+        fields,
+    })
+}
+
+/// The values the user typed or chose in the page's fields and has not sent.
+fn unsent_fields(page: &Page) -> Vec<SavedField> {
+    let mut saved = Vec::new();
+    for (index, field) in page.doc.forms.fields.iter().enumerate() {
+        let Some(value) = page.form_values.get(index) else { break };
+        let kept = matches!(
+            field.kind,
+            FieldKind::Text
+                | FieldKind::Textarea
+                | FieldKind::Checkbox
+                | FieldKind::Radio
+                | FieldKind::Select { .. }
+        );
+        let sent = page.sent_values.get(index).is_some_and(|s| s.as_ref() == Some(value));
+        if !kept || sent || *value == field.initial {
+            continue;
+        }
+        let value = match value {
+            FieldValue::Text(text) => SavedValue::Text(text.clone()),
+            FieldValue::Checked(on) => SavedValue::Checked(*on),
+            FieldValue::Selected(options) => SavedValue::Selected(options.clone()),
+            FieldValue::None => continue,
+        };
+        saved.push(SavedField { index, name: field.name.clone(), value });
+    }
+    saved
+}
+
+/// A page of a resumed session before it is loaded: its address and title.
+fn placeholder(entry: &SavedEntry) -> Option<Page> {
+    let address = url::Url::parse(&entry.url).ok()?;
+    let mut doc = Document::from_text(&address, String::new());
+    doc.title = entry.title.clone();
+    let mut page = Page::waiting(address, PageKind::Web, Arc::new(doc));
+    page.restored = Some(Box::new(Restored {
+        position: entry.position,
+        selected: entry.selected,
+        fields: entry.fields.clone(),
+    }));
+    Some(page)
+}
+
+/// A resumed page has landed: the reader's place, the selected link and the typed values
+/// back where they were. A field is given its value only where the page still has a field
+/// of that name and kind at that place.
+pub(super) fn put_back(page: &mut Page, restored: &Restored) {
+    if page.rendered.lines.is_empty() || page.wanted.is_some() {
+        page.anchor = Anchor::Position(restored.position);
+    } else {
+        page.scroll = page.rendered.line_at(restored.position);
+        page.anchor = Anchor::Stay;
+    }
+    if let Some(link) = restored.selected.filter(|&s| s < page.rendered.links.len()) {
+        page.selected = Some(link);
+    }
+    for saved in &restored.fields {
+        let Some(field) = page.doc.forms.fields.get(saved.index).filter(|f| f.name == saved.name) else {
+            continue;
+        };
+        let value = match (&field.kind, &saved.value) {
+            (FieldKind::Text | FieldKind::Textarea, SavedValue::Text(text)) => FieldValue::Text(text.clone()),
+            (FieldKind::Checkbox | FieldKind::Radio, SavedValue::Checked(on)) => FieldValue::Checked(*on),
+            (FieldKind::Select { options, multiple }, SavedValue::Selected(chosen))
+                if chosen.iter().all(|&i| i < options.len()) && (*multiple || chosen.len() <= 1) =>
+            {
+                FieldValue::Selected(chosen.clone())
+            }
+            _ => continue,
+        };
+        if let Some(slot) = page.form_values.get_mut(saved.index) {
+            *slot = value;
+        }
+    }
+}

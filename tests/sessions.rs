@@ -1,0 +1,270 @@
+//! Sessions, driven by keys against a real server on 127.0.0.1: what a session keeps (tabs,
+//! each tab's pages with the reading position and selected link, form values typed and not
+//! sent, never a password), resuming it in a second browser through the same disk cache
+//! (revalidated, not fetched blindly; background tabs only when shown), the start page's
+//! offer, and what must not overwrite the last session.
+
+mod common;
+
+use common::{Driver, Reply, TestServer};
+use margay::net::cache::Cache;
+use margay::net::cookies::CookieJar;
+use margay::net::{Client, NetConfig};
+use margay::ui::Msg;
+use ratatui::crossterm::event::KeyCode;
+use std::path::Path;
+
+const ETAG: &str = "\"v1\"";
+
+fn long_page() -> String {
+    let mut html = String::from("<title>Long page</title>\n");
+    for i in 1..=200 {
+        if i % 10 == 0 {
+            html.push_str(&format!("<p>Paragraph {i}: <a href=\"/form?from={i}\">the form</a></p>\n"));
+        } else {
+            html.push_str(&format!("<p>Paragraph {i} of the long page.</p>\n"));
+        }
+    }
+    html
+}
+
+const FORM: &str = r#"<title>Form</title>
+<form action="/search">
+<p>Words: <input name="q" size="20"></p>
+<p>Secret: <input type="password" name="pw" size="8"></p>
+<p><input type="checkbox" name="all" value="yes"> All</p>
+<p><input type="submit" value="Find"></p>
+</form>"#;
+
+/// Pages with validators: a request that offers the stored one gets a 304.
+fn server() -> TestServer {
+    TestServer::start(|req| {
+        if req.header("If-None-Match") == Some(ETAG) {
+            return Reply::new(304).header("ETag", ETAG);
+        }
+        let reply = match req.path.split('?').next().unwrap_or("") {
+            "/long" => Reply::html(&long_page()),
+            "/form" => Reply::html(FORM),
+            _ => Reply::html(&format!("<title>Result</title><p>{} {}</p>", req.method, req.path)),
+        };
+        reply.header("ETag", ETAG)
+    })
+}
+
+/// A browser whose page cache is on disk in `cache`, as the real one's is between runs.
+fn browser(cache: &Path, session: &Path, width: u16, height: u16) -> Driver {
+    let (jar, _) = CookieJar::new(None);
+    let client = Client::new(NetConfig::default())
+        .with_cache(Cache::new(Some(cache.to_path_buf()), 1 << 24, 1 << 24))
+        .with_cookies(jar);
+    Driver::with_client(client, width, height).with_session(session)
+}
+
+fn field_link(d: &Driver, name: &str) -> usize {
+    let page = d.app.page().unwrap();
+    let field = page.doc.forms.fields.iter().position(|f| f.name == name).unwrap();
+    1 + page.rendered.links.iter().position(|l| l.href == format!("margay-field:{field}")).unwrap()
+}
+
+fn type_into(d: &mut Driver, name: &str, text: &str) {
+    let n = field_link(d, name);
+    d.type_text(&n.to_string());
+    d.key(KeyCode::Enter);
+    d.type_text(text);
+    d.key(KeyCode::Enter);
+}
+
+/// The first line of text under the bars (a blank line at the top has no place of its own
+/// in the text: the text after it comes to the top).
+fn top_text(screen: &str) -> &str {
+    screen.lines().skip(2).find(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
+/// The first browser: the long page read three screens down with a link selected, and the
+/// form in a second tab with words, a password and a checkbox typed; the long page shown.
+fn browse_and_quit(s: &TestServer, cache: &Path, session: &Path) -> (String, Option<usize>) {
+    let mut d = browser(cache, session, 80, 24);
+    d.open(&s.url("/long"));
+    for _ in 0..3 {
+        d.char(' ');
+    }
+    d.key(KeyCode::Tab);
+    d.key(KeyCode::Tab);
+    d.char('T');
+    type_into(&mut d, "q", "lynx cats");
+    type_into(&mut d, "pw", "hunter2");
+    let n = field_link(&d, "all");
+    d.type_text(&n.to_string());
+    d.key(KeyCode::Enter);
+    d.char('{');
+    let shown = d.screen_on(s);
+    assert!(shown.contains("Paragraph 55 of") && !shown.contains("Paragraph 1 of"), "{shown}");
+    let selected = d.app.page().unwrap().selected;
+    assert!(selected.is_some());
+    d.char('q');
+    d.char('y');
+    assert!(d.quit, "q and y quit");
+    (shown, selected)
+}
+
+#[test]
+fn a_resumed_session_has_its_tabs_places_selection_and_typed_values_but_no_password() {
+    let s = server();
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, session) = (dir.path().join("cache"), dir.path().join("state").join("session.json"));
+    let (before, selected) = browse_and_quit(&s, &cache, &session);
+
+    let text = std::fs::read_to_string(&session).expect("the session was saved on quit");
+    assert!(text.contains("lynx cats"), "{text}");
+    assert!(!text.contains("hunter2"), "a password is never kept: {text}");
+    let requests_before = s.seen().len();
+
+    let mut d = browser(&cache, &session, 80, 24);
+    assert!(d.app.can_resume());
+    let effects = d.app.resume_session();
+    d.run(effects);
+    let after = d.screen_on(&s);
+    assert_eq!(top_text(&after), top_text(&before), "the same text at the top");
+    assert_eq!(after.lines().next(), before.lines().next(), "the same tabs");
+    assert_eq!(d.app.page().unwrap().selected, selected, "the same link selected");
+    insta::assert_snapshot!(after);
+
+    // Only the shown tab's page was asked for, offering the cached copy's validator.
+    let seen = s.seen();
+    let asked: Vec<_> = seen[requests_before..].iter().map(|r| r.path.clone()).collect();
+    assert_eq!(asked, vec!["/long"]);
+    assert_eq!(seen[requests_before].header("If-None-Match"), Some(ETAG), "revalidated, not refetched");
+
+    // The other tab loads when shown, its typed values back and the password field empty.
+    d.char('}');
+    let form = d.screen_on(&s);
+    assert_eq!(s.seen().len(), requests_before + 2);
+    assert!(form.contains("Words: [1]lynx cats"), "{form}");
+    assert!(form.contains("[X] All"), "{form}");
+    assert!(!form.contains("*******"), "{form}");
+}
+
+#[test]
+fn the_reading_position_comes_back_whatever_the_width() {
+    let s = server();
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let mut wide = browser(&cache, &session, 100, 30);
+    wide.open(&s.url("/long"));
+    for _ in 0..5 {
+        wide.char(' ');
+    }
+    let top = wide.screen().lines().nth(1).unwrap().to_string();
+    assert!(top.contains("Paragraph"), "{top}");
+    wide.send(Msg::Tick);
+
+    let mut narrow = browser(&cache, &session, 50, 12);
+    let effects = narrow.app.resume_session();
+    narrow.run(effects);
+    assert_eq!(narrow.screen().lines().nth(1).unwrap(), top, "the same text at the top");
+}
+
+#[test]
+fn the_start_page_offers_to_resume_and_its_link_resumes() {
+    let s = server();
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    browse_and_quit(&s, &cache, &session);
+
+    let mut d = browser(&cache, &session, 80, 24);
+    d.start_page();
+    let start = d.screen();
+    insta::assert_snapshot!(start);
+    assert!(start.contains("[1]Resume where you left off: 2 tabs, 2 pages, saved just now."), "{start}");
+    d.type_text("1");
+    d.key(KeyCode::Enter);
+    assert_eq!(d.app.tabs().len(), 2, "the start page's tab gave way to the session's");
+    assert!(d.screen().contains("Paragraph 55 of"), "{}", d.screen());
+    assert!(d.status_line().contains("Resumed 2 tabs (2 pages), saved just now."), "{}", d.status_line());
+
+    // Resumed once: the offer is gone.
+    d.open("about:start");
+    assert!(!d.screen().contains("Resume where"), "{}", d.screen());
+    d.open("about:resume");
+    assert!(d.status_line().contains("There is no saved session to resume."), "{}", d.status_line());
+}
+
+#[test]
+fn values_sent_with_their_form_are_not_kept_until_typed_again() {
+    let s = server();
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let mut d = browser(&cache, &session, 80, 24);
+    d.open(&s.url("/form"));
+    type_into(&mut d, "q", "sent words");
+    d.type_text(&field_link(&d, "all").to_string());
+    d.key(KeyCode::Enter);
+    let find = d.app.page().unwrap().rendered.links.len();
+    d.type_text(&find.to_string());
+    d.key(KeyCode::Enter);
+    assert!(d.screen().contains("GET /search?q=sent+words&pw=&all=yes"), "{}", d.screen());
+    d.send(Msg::Tick);
+    let saved = d.app.session();
+    let form = &saved.tabs[0].entries[0];
+    assert!(form.url.ends_with("/form") && form.fields.is_empty(), "sent, so not kept: {form:?}");
+    assert!(std::fs::read_to_string(&session).unwrap().contains("/search?q=sent+words"));
+
+    // Typed again after sending: kept.
+    d.key(KeyCode::Left);
+    type_into(&mut d, "q", " more");
+    let saved = d.app.session();
+    let fields = &saved.tabs[0].entries[0].fields;
+    assert_eq!(fields.len(), 1, "{fields:?}");
+    assert_eq!(fields[0].name, "q");
+}
+
+#[test]
+fn a_browser_that_browsed_nothing_or_runs_beside_another_keeps_the_last_session() {
+    let s = server();
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let mut first = browser(&cache, &session, 80, 24);
+    first.open(&s.url("/long"));
+    first.send(Msg::Tick);
+    let saved = std::fs::read_to_string(&session).unwrap();
+    assert!(saved.contains("/long"), "{saved}");
+
+    // Started meanwhile: it browses, and the first one's session stays.
+    let mut second = browser(&cache, &session, 80, 24);
+    second.open(&s.url("/form"));
+    second.send(Msg::Tick);
+    second.char('q');
+    second.char('y');
+    assert!(second.quit);
+    assert_eq!(std::fs::read_to_string(&session).unwrap(), saved, "the second margay did not save");
+    first.char('q');
+    first.char('y');
+    drop(first);
+
+    // Started later, only the start page seen: the session stays for the next one.
+    let mut third = browser(&cache, &session, 80, 24);
+    third.start_page();
+    third.send(Msg::Tick);
+    third.char('q');
+    third.char('y');
+    assert!(third.quit);
+    let kept = std::fs::read_to_string(&session).unwrap();
+    assert!(kept.contains("/long") && !kept.contains("/form"), "{kept}");
+}
+
+#[test]
+fn a_session_file_that_is_not_margays_is_said_and_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("session.json");
+    std::fs::write(&session, "tabs: lots").unwrap();
+    let mut d = browser(&dir.path().join("cache"), &session, 100, 24);
+    d.start_page();
+    assert!(!d.app.can_resume());
+    let status = format!("{:?}", d.app.status());
+    assert!(
+        status.contains("not a session margay saved") && status.contains("cannot be resumed"),
+        "{status}"
+    );
+    assert!(!d.screen().contains("Resume where"));
+    assert_eq!(std::fs::read_to_string(&session).unwrap(), "tabs: lots");
+}
