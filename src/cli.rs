@@ -80,7 +80,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("SSL_CERT_FILE, SSL_CERT_DIR", "More certificate authorities to trust."),
     ("MAILCAPS", "The mailcap files that say which viewer opens a body margay does not display."),
     (
-        "XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME, XDG_DOWNLOAD_DIR",
+        "XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME, XDG_STATE_HOME, XDG_DOWNLOAD_DIR",
         "Where margay's files live (see the files below).",
     ),
     ("MARGAY_ONE_THREAD", "1: lay every page out on one thread."),
@@ -93,6 +93,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("$XDG_DATA_HOME/margay/bookmarks.html", "Bookmarks, a Netscape bookmark file (bookmarks.html.bak is the previous version)."),
     ("$XDG_DATA_HOME/margay/cookies.json", "Cookies, only with persist = true in [cookies]."),
     ("$XDG_DATA_HOME/margay/trusted-certs", "Certificates trusted in the browser (margay certs lists and removes them)."),
+    ("$XDG_STATE_HOME/margay/visited", "The visited links (D on the history page forgets them)."),
+    ("$XDG_STATE_HOME/margay/session.json", "The session: tabs, their pages, places and unsent form values (margay --restore resumes it)."),
     ("$XDG_CACHE_HOME/margay/http/", "The page cache (100 MB at most)."),
 ];
 
