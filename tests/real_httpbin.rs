@@ -321,3 +321,42 @@ fn the_network_log_of_a_redirect_that_sets_a_cookie() {
     let second = d.page_text();
     assert!(second.contains("cookie: flavour=•••") && !second.contains("oatmeal"), "{second}");
 }
+
+#[test]
+fn a_resumed_session_gives_httpbins_form_its_typed_values_back() {
+    let Some(httpbin) = servers::httpbin() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("session.json");
+    let url = format!("{}/forms/post", httpbin.base);
+    let mut first = Driver::new(100, 30).with_session(&session);
+    first.open(&url);
+    let link = |d: &Driver, name: &str, nth: usize| {
+        let page = d.app.page().unwrap();
+        let field =
+            page.doc.forms.fields.iter().enumerate().filter(|(_, f)| f.name == name).nth(nth).unwrap().0;
+        1 + page.rendered.links.iter().position(|l| l.href == format!("margay-field:{field}")).unwrap()
+    };
+    first.type_text(&link(&first, "custname", 0).to_string());
+    first.key(KeyCode::Enter);
+    first.type_text("Ann Roe");
+    first.key(KeyCode::Enter);
+    // The second size (Medium) and the second topping (Extra Cheese).
+    for (name, nth) in [("size", 1), ("topping", 1)] {
+        first.type_text(&link(&first, name, nth).to_string());
+        first.key(KeyCode::Enter);
+    }
+    let before = first.screen();
+    assert!(before.contains("Ann Roe") && before.contains("(*) Medium"), "{before}");
+    first.char('q');
+    first.char('y');
+    assert!(first.quit);
+    drop(first);
+
+    let mut again = Driver::new(100, 30).with_session(&session);
+    let effects = again.app.resume_session();
+    again.run(effects);
+    let after = again.screen();
+    assert!(after.contains("Customer name: [1]Ann Roe"), "{after}");
+    assert!(after.contains("(*) Medium") && after.contains("[X] Extra Cheese"), "{after}");
+    assert!(!after.contains("(*) Small") && !after.contains("[X] Bacon"), "{after}");
+}

@@ -328,3 +328,34 @@ fn the_reader_view_of_an_article_nginx_serves() {
     let log = std::fs::read_to_string(nginx.run.join("nginx-access.log")).unwrap_or_default();
     assert_eq!(log.lines().filter(|l| l.contains("GET /article.html")).count(), 2, "{log}");
 }
+
+#[test]
+fn a_resumed_session_revalidates_its_page_with_nginx() {
+    let Some(nginx) = servers::nginx() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let browser = || {
+        let client =
+            Client::new(NetConfig::default()).with_cache(Cache::new(Some(cache.clone()), 1 << 24, 1 << 24));
+        Driver::with_client(client, 100, 30).with_session(&session)
+    };
+    let url = format!("{}/index.html", nginx.http);
+    let asked = |status: &str| {
+        let log = std::fs::read_to_string(nginx.run.join("nginx-access.log")).unwrap_or_default();
+        log.lines().filter(|l| l.contains("GET /index.html") && l.contains(&format!("\" {status} "))).count()
+    };
+    let mut first = browser();
+    first.open(&url);
+    first.char('q');
+    first.char('y');
+    assert!(first.quit);
+    drop(first);
+    let not_modified = asked("304");
+
+    let mut again = browser();
+    let effects = again.app.resume_session();
+    again.run(effects);
+    assert!(again.page_text().contains("margay test site"), "{}", again.screen());
+    assert!(again.status_line().contains("Resumed 1 tab"), "{}", again.status_line());
+    assert_eq!(asked("304"), not_modified + 1, "nginx answered the resumed page with a 304");
+}
