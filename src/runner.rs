@@ -71,6 +71,9 @@ pub struct Runner {
     /// Where the session is kept, and the lock that says this margay keeps it.
     session_file: Option<PathBuf>,
     session_lock: Option<crate::store::session::Lock>,
+    /// This margay may write the session file (it holds the lock, and a file it could not
+    /// read was moved aside first).
+    session_writable: bool,
 }
 
 impl Runner {
@@ -99,6 +102,7 @@ impl Runner {
             readers_owed: 0,
             session_file: None,
             session_lock: None,
+            session_writable: false,
         }
     }
 
@@ -120,9 +124,19 @@ impl Runner {
         let (found, saved_here) = match &self.session_file {
             Some(path) => {
                 let lock = session::lock(path);
-                let saved_here = !matches!(lock, session::Lock::Busy);
+                let mut saved_here = !matches!(lock, session::Lock::Busy);
                 self.session_lock = Some(lock);
-                (session::load(path), saved_here)
+                let found = session::load(path).map_err(|problem| {
+                    // Moved aside before this margay saves over it (not while another saves).
+                    let (message, safe) = match saved_here {
+                        true => session::set_aside(path, &problem),
+                        false => (format!("{problem}; the last session cannot be resumed."), false),
+                    };
+                    saved_here &= safe;
+                    message
+                });
+                self.session_writable = saved_here;
+                (found, saved_here)
             }
             None => (Ok(None), false),
         };
@@ -299,8 +313,7 @@ impl Runner {
                 }
             }
             Effect::SaveSession { session } => {
-                let held = !matches!(self.session_lock, Some(crate::store::session::Lock::Busy));
-                if let (Some(path), true) = (&self.session_file, held) {
+                if let (Some(path), true) = (&self.session_file, self.session_writable) {
                     let now = std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(0, |d| d.as_secs());

@@ -253,7 +253,7 @@ fn a_browser_that_browsed_nothing_or_runs_beside_another_keeps_the_last_session(
 }
 
 #[test]
-fn a_session_file_that_is_not_margays_is_said_and_left_as_it_is() {
+fn a_session_file_that_is_not_margays_is_said_and_kept_aside() {
     let dir = tempfile::tempdir().unwrap();
     let session = dir.path().join("session.json");
     std::fs::write(&session, "tabs: lots").unwrap();
@@ -265,6 +265,15 @@ fn a_session_file_that_is_not_margays_is_said_and_left_as_it_is() {
         status.contains("not a session margay saved") && status.contains("cannot be resumed"),
         "{status}"
     );
+    assert!(status.contains("kept as") && status.contains("session.json.unreadable"), "{status}");
     assert!(!d.screen().contains("Resume where"));
-    assert_eq!(std::fs::read_to_string(&session).unwrap(), "tabs: lots");
+    let aside = dir.path().join("session.json.unreadable");
+    assert_eq!(std::fs::read_to_string(&aside).unwrap(), "tabs: lots", "kept for the user to look at");
+
+    // This margay's own session is then saved as usual.
+    let s = server();
+    d.open(&s.url("/long"));
+    d.send(Msg::Tick);
+    assert!(std::fs::read_to_string(&session).unwrap().contains("/long"));
+    assert_eq!(std::fs::read_to_string(&aside).unwrap(), "tabs: lots");
 }

@@ -137,9 +137,9 @@ pub struct Found {
 }
 
 /// Read the saved session: `Ok(None)` when there is none (no file, or one with no tabs),
-/// else what is wrong with the file, which is left as it is.
+/// else what is wrong with the file, which is left as it is ([`set_aside`] moves it).
 pub fn load(path: &Path) -> Result<Option<Found>, String> {
-    let problem = |why: String| format!("{}: {why}; the last session cannot be resumed.", path.display());
+    let problem = |why: String| format!("{}: {why}", path.display());
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -176,6 +176,33 @@ pub fn load(path: &Path) -> Result<Option<Found>, String> {
         .duration_since(std::time::UNIX_EPOCH + Duration::from_secs(file.saved_at))
         .unwrap_or_default();
     Ok(Some(Found { session, age }))
+}
+
+/// A session file that could not be read (`problem`, from [`load`]) is renamed
+/// `session.json.unreadable` beside it, for the user to look at, so that saving this
+/// margay's session loses nothing. What to tell the user, and whether saving is safe (the
+/// rename worked, or there was nothing to move).
+pub fn set_aside(path: &Path, problem: &str) -> (String, bool) {
+    let aside = path.with_file_name("session.json.unreadable");
+    match std::fs::rename(path, &aside) {
+        Ok(()) => (
+            format!(
+                "{problem}; the last session cannot be resumed (the file is kept as {}).",
+                aside.display()
+            ),
+            true,
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            (format!("{problem}; the last session cannot be resumed."), true)
+        }
+        Err(e) => (
+            format!(
+                "{problem}; the last session cannot be resumed, and this margay will not save over it ({}).",
+                crate::plain::io(&e)
+            ),
+            false,
+        ),
+    }
 }
 
 /// Write the session whole and atomically (a private temporary file in the same directory,
@@ -303,10 +330,16 @@ mod tests {
         ] {
             std::fs::write(&path, text).unwrap();
             let problem = load(&path).unwrap_err();
-            assert!(problem.contains(said) && problem.contains("cannot be resumed"), "{problem}");
-            assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "the file is kept");
+            assert!(problem.contains(said), "{problem}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "the file is left as it is");
+            let (message, safe) = set_aside(&path, &problem);
+            assert!(
+                safe && message.contains("cannot be resumed") && message.contains("session.json.unreadable")
+            );
+            let aside = dir.path().join("session.json.unreadable");
+            assert_eq!(std::fs::read_to_string(&aside).unwrap(), text, "kept for the user");
+            assert!(!path.exists());
         }
-        std::fs::remove_file(&path).unwrap();
         std::fs::create_dir(&path).unwrap();
         assert!(load(&path).unwrap_err().contains("not a regular file"));
     }

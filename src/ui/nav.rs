@@ -205,6 +205,10 @@ impl App {
         if page.kind != PageKind::Web {
             return self.remake_page();
         }
+        // A page of a resumed session whose load was stopped: loaded as it was to be.
+        if page.restored.is_some() {
+            return self.load_restored(self.active);
+        }
         let address = page.address.clone();
         self.navigate(address, LoadMode::Replace, true)
     }
