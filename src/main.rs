@@ -303,7 +303,11 @@ fn run_tui(session: Session) -> anyhow::Result<()> {
         .and_then(|()| event_loop(&mut terminal, session, tx, rx));
     restore_terminal();
     let _ = restored.send(());
-    result
+    // Said once more where it stays: the status line is gone with the screen.
+    if let Ok(Some(unsaved)) = &result {
+        eprintln!("margay: the session was not saved: {}", margay::sanitize::line(unsaved));
+    }
+    result.map(|_| ())
 }
 
 /// The terminal's side of the runner: the user's editor and viewer get the terminal.
@@ -345,12 +349,14 @@ impl Handover for TerminalHandover<'_> {
     }
 }
 
+/// The browser until it quits; then why the session as it stands could not be saved, if it
+/// could not.
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     session: Session,
     tx: mpsc::Sender<Msg>,
     rx: mpsc::Receiver<Msg>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<String>> {
     let Session {
         client,
         start,
@@ -409,7 +415,7 @@ fn event_loop(
         let mut handover = TerminalHandover { terminal, gate: &gate, viewer_files: &mut viewer_files };
         let ran = runner.run(std::mem::take(&mut effects), &mut handover);
         if ran.quit {
-            return Ok(());
+            return Ok(runner.session_failure().map(str::to_string));
         }
         // Answers known at once go to the app before anything else is looked at.
         if !ran.ready.is_empty() {
@@ -440,7 +446,7 @@ fn event_loop(
             if matches!(msg, Msg::Resize(..)) && Some(i) != last_resize {
                 continue;
             }
-            if let Some(extra) = runner.observe(&msg) {
+            for extra in runner.observe(&msg) {
                 effects.extend(app.update(extra));
             }
             effects.extend(app.update(msg));

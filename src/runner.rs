@@ -68,12 +68,9 @@ pub struct Runner {
     reader: Option<(u64, crate::document::Cancel)>,
     /// Reader views asked for whose threads have not ended.
     readers_owed: usize,
-    /// Where the session is kept, and the lock that says this margay keeps it.
+    /// Where the session is kept, until `start` opens it.
     session_file: Option<PathBuf>,
-    session_lock: Option<crate::store::session::Lock>,
-    /// This margay may write the session file (it holds the lock, and a file it could not
-    /// read was moved aside first).
-    session_writable: bool,
+    session: Option<crate::store::session::Keeper>,
 }
 
 impl Runner {
@@ -101,8 +98,7 @@ impl Runner {
             reader: None,
             readers_owed: 0,
             session_file: None,
-            session_lock: None,
-            session_writable: false,
+            session: None,
         }
     }
 
@@ -121,26 +117,15 @@ impl Runner {
             let (visited, problem) = crate::store::visited::load(path);
             msgs.push(Msg::Visited { visited, problem });
         }
-        let (found, saved_here) = match &self.session_file {
+        let (found, saved_by) = match self.session_file.take() {
             Some(path) => {
-                let lock = session::lock(path);
-                let mut saved_here = !matches!(lock, session::Lock::Busy);
-                self.session_lock = Some(lock);
-                let found = session::load(path).map_err(|problem| {
-                    // Moved aside before this margay saves over it (not while another saves).
-                    let (message, safe) = match saved_here {
-                        true => session::set_aside(path, &problem),
-                        false => (format!("{problem}; the last session cannot be resumed."), false),
-                    };
-                    saved_here &= safe;
-                    message
-                });
-                self.session_writable = saved_here;
-                (found, saved_here)
+                let (keeper, found, by) = session::Keeper::open(path);
+                self.session = Some(keeper);
+                (found, by)
             }
-            None => (Ok(None), false),
+            None => (Ok(None), session::SavedBy::Nobody),
         };
-        msgs.push(Msg::LastSession { found, saved_here });
+        msgs.push(Msg::LastSession { found, saved_by });
         msgs
     }
 
@@ -150,9 +135,15 @@ impl Runner {
         self.loads.len() + self.layouts_owed + self.checks_owed + self.readers_owed
     }
 
+    /// Why the session as it stands is not saved, for a word when margay ends.
+    pub fn session_failure(&self) -> Option<&str> {
+        self.session.as_ref().and_then(|keeper| keeper.failure())
+    }
+
     /// Called with every message from the channel before the app sees it: the runner's own
-    /// bookkeeping, and what the clock brings (another process changed the bookmark file).
-    pub fn observe(&mut self, msg: &Msg) -> Option<Msg> {
+    /// bookkeeping, and what the clock brings (another process changed the bookmark file,
+    /// the margay that saved the session quit).
+    pub fn observe(&mut self, msg: &Msg) -> Vec<Msg> {
         match msg {
             Msg::Fetch(FetchEvent::Done { id, .. }) => {
                 self.loads.remove(id);
@@ -169,10 +160,16 @@ impl Runner {
                 self.readers_owed = self.readers_owed.saturating_sub(1);
                 self.reader.take_if(|(running, _)| running == id);
             }
-            Msg::Tick => return self.bookmarks.refresh_if_changed().map(Msg::Bookmarks),
+            Msg::Tick => {
+                let mut brought: Vec<Msg> = self.bookmarks.refresh_if_changed().map(Msg::Bookmarks).into_iter().collect();
+                if self.session.as_mut().is_some_and(|keeper| keeper.take_over()) {
+                    brought.push(Msg::SessionTakenOver);
+                }
+                return brought;
+            }
             _ => {}
         }
-        None
+        Vec::new()
     }
 
     /// Carry out `effects` in order.
@@ -313,13 +310,8 @@ impl Runner {
                 }
             }
             Effect::SaveSession { session } => {
-                if let (Some(path), true) = (&self.session_file, self.session_writable) {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_secs());
-                    if let Err(problem) = crate::store::session::save(path, &session, now) {
-                        ran.ready.push(Msg::SessionNotSaved(problem));
-                    }
+                if let Some(Err(problem)) = self.session.as_mut().map(|keeper| keeper.save(&session)) {
+                    ran.ready.push(Msg::SessionNotSaved(problem));
                 }
             }
             Effect::Suspend => {

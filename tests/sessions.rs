@@ -186,7 +186,7 @@ fn the_start_page_offers_to_resume_and_its_link_resumes() {
     d.open("about:start");
     assert!(!d.screen().contains("Resume where"), "{}", d.screen());
     d.open("about:resume");
-    assert!(d.status_line().contains("There is no saved session to resume."), "{}", d.status_line());
+    assert!(d.status_line().contains("The last session is resumed already"), "{}", d.status_line());
 }
 
 #[test]

@@ -136,38 +136,58 @@ pub struct Found {
     pub age: Duration,
 }
 
+/// Who saves this margay's session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SavedBy {
+    ThisMargay,
+    /// Another margay running now holds the lock (this one takes over when it quits).
+    AnotherMargay,
+    /// No session is kept (no state directory).
+    Nobody,
+}
+
+/// The file's format number alone.
+#[derive(Deserialize)]
+struct Format {
+    margay_session: u32,
+}
+
 /// Read the saved session: `Ok(None)` when there is none (no file, or one with no tabs),
-/// else what is wrong with the file, which is left as it is ([`set_aside`] moves it).
+/// else what is wrong with the file ("PATH is …"), which is left as it is ([`set_aside`]
+/// moves it).
 pub fn load(path: &Path) -> Result<Option<Found>, String> {
-    let problem = |why: String| format!("{}: {why}", path.display());
+    let problem = |why: String| format!("{} {why}", path.display());
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(problem(crate::plain::io(&e))),
+        Err(e) => return Err(problem(format!("cannot be read: {}", crate::plain::io(&e)))),
     };
     // A FIFO or a device would block the read forever.
     if !meta.is_file() {
-        return Err(problem("not a regular file".into()));
+        return Err(problem("is not a file (a folder or a device)".into()));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(problem(format!(
-            "larger than {} MB, so not a session margay saved",
-            MAX_FILE_BYTES >> 20
-        )));
+        let limit = MAX_FILE_BYTES >> 20;
+        return Err(problem(format!("is larger than {limit} MB, so not a session margay saved")));
+    }
+    if meta.len() == 0 {
+        return Err(problem("is empty".into()));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FILE_BYTES).read_to_end(&mut bytes))
-        .map_err(|e| problem(crate::plain::io(&e)))?;
-    let file: SessionFile = serde_json::from_slice(&bytes).map_err(|e| {
-        problem(format!("not a session margay saved ({})", crate::plain::debug_words(&e.to_string())))
-    })?;
-    if file.margay_session != FORMAT {
-        return Err(problem(format!(
-            "saved in format {} by another version of margay (this one reads format {FORMAT})",
-            file.margay_session
-        )));
+        .map_err(|e| problem(format!("cannot be read: {}", crate::plain::io(&e))))?;
+    // The format is read first: a newer margay's file is said to be that, not a mistake.
+    if let Ok(Format { margay_session }) = serde_json::from_slice::<Format>(&bytes) {
+        if margay_session != FORMAT {
+            return Err(problem(format!(
+                "was saved in format {margay_session} by another version of margay (this one reads format {FORMAT})"
+            )));
+        }
     }
+    let file: SessionFile = serde_json::from_slice(&bytes).map_err(|e| {
+        problem(format!("is not a session margay saved (it goes wrong at line {}, column {})", e.line(), e.column()))
+    })?;
     let session = file.session.cleaned();
     if session.is_empty() {
         return Ok(None);
@@ -186,23 +206,27 @@ pub fn set_aside(path: &Path, problem: &str) -> (String, bool) {
     let aside = path.with_file_name("session.json.unreadable");
     match std::fs::rename(path, &aside) {
         Ok(()) => (
-            format!(
-                "{problem}; the last session cannot be resumed (the file is kept as {}).",
-                aside.display()
-            ),
+            format!("The last session cannot be resumed: {problem}; it is kept as session.json.unreadable."),
             true,
         ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            (format!("{problem}; the last session cannot be resumed."), true)
+            (format!("The last session cannot be resumed: {problem}."), true)
         }
         Err(e) => (
             format!(
-                "{problem}; the last session cannot be resumed, and this margay will not save over it ({}).",
+                "The last session cannot be resumed: {problem}; this margay will not save over it ({}).",
                 crate::plain::io(&e)
             ),
             false,
         ),
     }
+}
+
+/// Before this margay first saves its own session, the one it replaces is kept as
+/// `session.previous.json` (the older one there given up), as a bookmark file keeps its
+/// `.bak`: a quick look at one page does not cost the session before it.
+pub fn keep_previous(path: &Path) {
+    let _ = std::fs::rename(path, path.with_file_name("session.previous.json"));
 }
 
 /// Write the session whole and atomically (a private temporary file in the same directory,
@@ -258,6 +282,89 @@ pub fn lock(session_path: &Path) -> Lock {
         Ok(()) => Lock::Held(SessionLock { _file: file }),
         Err(std::fs::TryLockError::WouldBlock) => Lock::Busy,
         Err(std::fs::TryLockError::Error(_)) => Lock::Unsupported,
+    }
+}
+
+/// The session file as one margay keeps it: the lock, whether this margay may write, and
+/// what became of its last save.
+#[derive(Debug)]
+pub struct Keeper {
+    path: PathBuf,
+    lock: Lock,
+    /// It holds the lock (or locks are not to be had), and a file it could not read was moved
+    /// aside first.
+    writable: bool,
+    /// The session it replaces was kept as `session.previous.json` already.
+    previous_kept: bool,
+    /// Why the last save failed, until one succeeds.
+    failure: Option<String>,
+}
+
+impl Keeper {
+    /// Take the lock and read the last session: the keeper, what was found (or what the user
+    /// must be told of the file), and who saves.
+    pub fn open(path: PathBuf) -> (Keeper, Result<Option<Found>, String>, SavedBy) {
+        let lock = lock(&path);
+        let mut keeper = Keeper { path, lock, writable: false, previous_kept: false, failure: None };
+        let busy = matches!(keeper.lock, Lock::Busy);
+        let found = match load(&keeper.path) {
+            Ok(found) => {
+                keeper.writable = !busy;
+                Ok(found)
+            }
+            // Moved aside before this margay saves over it (not while another one saves).
+            Err(problem) if !busy => {
+                let (message, safe) = set_aside(&keeper.path, &problem);
+                keeper.writable = safe;
+                Err(message)
+            }
+            Err(problem) => Err(format!("The last session cannot be resumed: {problem}.")),
+        };
+        let by = match (keeper.writable, busy) {
+            (true, _) => SavedBy::ThisMargay,
+            (false, true) => SavedBy::AnotherMargay,
+            (false, false) => SavedBy::Nobody,
+        };
+        (keeper, found, by)
+    }
+
+    /// Another margay held the lock: take it if that one has quit. True when this margay
+    /// saves from now on.
+    pub fn take_over(&mut self) -> bool {
+        if !matches!(self.lock, Lock::Busy) {
+            return false;
+        }
+        match lock(&self.path) {
+            Lock::Busy => false,
+            lock => {
+                self.lock = lock;
+                self.writable = match load(&self.path) {
+                    Ok(_) => true,
+                    Err(problem) => set_aside(&self.path, &problem).1,
+                };
+                self.writable
+            }
+        }
+    }
+
+    /// Save `session` now (stamped with the time), unless another margay keeps the file.
+    pub fn save(&mut self, session: &SavedSession) -> Result<(), String> {
+        if !self.writable {
+            return Ok(());
+        }
+        if !std::mem::replace(&mut self.previous_kept, true) {
+            keep_previous(&self.path);
+        }
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let saved = save(&self.path, session, now);
+        self.failure = saved.as_ref().err().cloned();
+        saved
+    }
+
+    /// Why the session is not saved as it stands (the last save failed), for a word when
+    /// margay ends.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
     }
 }
 
@@ -327,6 +434,8 @@ mod tests {
         for (text, said) in [
             ("{ not json", "not a session margay saved"),
             (r#"{"margay_session": 9, "saved_at": 0, "tabs": [], "active": 0}"#, "format 9"),
+            (r#"{"margay_session": 1, "saved_at": 0, "tabs": [], "active": -5}"#, "line 1, column"),
+            ("", "is empty"),
         ] {
             std::fs::write(&path, text).unwrap();
             let problem = load(&path).unwrap_err();
@@ -341,7 +450,7 @@ mod tests {
             assert!(!path.exists());
         }
         std::fs::create_dir(&path).unwrap();
-        assert!(load(&path).unwrap_err().contains("not a regular file"));
+        assert!(load(&path).unwrap_err().contains("is not a file"));
     }
 
     #[test]

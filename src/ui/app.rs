@@ -222,6 +222,10 @@ impl App {
 
     /// What happened, and what must happen outside because of it.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        // Only a message changes what a session keeps: a quiet second costs nothing.
+        if !matches!(msg, Msg::Tick) {
+            self.sessions.changed = true;
+        }
         let mut effects = self.handle(msg);
         effects.extend(self.reader_left_behind());
         effects.append(&mut self.outbox);
@@ -306,8 +310,12 @@ impl App {
                 self.session_not_saved(problem);
                 Vec::new()
             }
-            Msg::LastSession { found, saved_here } => {
-                self.last_session(found, saved_here);
+            Msg::LastSession { found, saved_by } => {
+                self.last_session(found, saved_by);
+                Vec::new()
+            }
+            Msg::SessionTakenOver => {
+                self.session_taken_over();
                 Vec::new()
             }
             Msg::Tick => self.tick(),
@@ -559,7 +567,7 @@ impl App {
             effects.extend(self.tick_tab(i));
         }
         effects.extend(self.save_visited());
-        effects.extend(self.session_to_save());
+        effects.extend(self.session_to_save(false));
         effects
     }
 
@@ -574,7 +582,7 @@ impl App {
     /// Quit: what is not saved yet is saved first.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
         let mut effects: Vec<Effect> = self.save_visited().into_iter().collect();
-        effects.extend(self.session_to_save());
+        effects.extend(self.session_to_save(true));
         effects.push(Effect::Quit);
         effects
     }

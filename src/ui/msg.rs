@@ -72,11 +72,13 @@ pub enum Msg {
     /// Writing the visited links failed (`Effect::SaveVisited`).
     VisitedNotSaved(String),
     /// At start: the session the last margay left (none, or why it cannot be read), and
-    /// whether this margay saves its own (not while another one does).
+    /// who saves this margay's (not this one while another one does).
     LastSession {
         found: Result<Option<crate::store::session::Found>, String>,
-        saved_here: bool,
+        saved_by: crate::store::session::SavedBy,
     },
+    /// The margay that saved the session quit: this one saves its own from now on.
+    SessionTakenOver,
     /// Writing the session failed (`Effect::SaveSession`).
     SessionNotSaved(String),
     /// A second passed (drives the Retry-After countdown and the saving of visited links

@@ -191,8 +191,10 @@ impl App {
     /// The shown tab's page laid out for this width (it may have been laid out for another,
     /// or let its layout go): asked for when it is not.
     pub(super) fn ensure_rendered(&mut self) {
-        let load = self.load_restored(self.active);
-        self.outbox.extend(load);
+        if self.page().is_some_and(|p| p.is_placeholder()) {
+            let load = self.load_restored(self.active);
+            self.outbox.extend(load);
+        }
         let (width, screen) = (self.width, self.screen());
         if let Some(effect) = self.tab_mut().request_layout(width) {
             self.outbox.push(effect);
@@ -481,8 +483,13 @@ impl App {
         // A page of a resumed session: where the reader was, unless they moved while its
         // first screens were shown.
         let moved_in_preview = previewed && tab.page().is_some_and(|old| old.scroll != 0);
-        if let Some(restored) = pending.restore.as_deref().filter(|_| !moved_in_preview) {
-            super::session::put_back(&mut page, restored);
+        match pending.restore.as_deref() {
+            // It could not be loaded: the session keeps where the reader was, for later.
+            Some(restored) if page.info.diagnosis.is_some() => {
+                page.restored = Some(Box::new(super::tab::Restored { failed: true, ..restored.clone() }));
+            }
+            Some(restored) if !moved_in_preview => super::session::put_back(&mut page, restored),
+            _ => {}
         }
         let final_url = page.final_url().clone();
         let title = page.doc.title.clone();

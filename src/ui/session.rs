@@ -16,7 +16,7 @@ use crate::document::forms::{FieldKind, FieldValue};
 use crate::document::Document;
 use crate::navigation::Navigation;
 use crate::store::history::History;
-use crate::store::session::{ago, Found, SavedEntry, SavedField, SavedSession, SavedTab, SavedValue};
+use crate::store::session::{ago, Found, SavedBy, SavedEntry, SavedField, SavedSession, SavedTab, SavedValue};
 use std::sync::Arc;
 
 /// What the app knows of sessions on disk.
@@ -30,16 +30,33 @@ pub struct Sessions {
     not_saved_here: bool,
     /// A save failed and the user was told: later failures (every change) are not said again.
     failure_said: bool,
+    /// Something happened since the session was last looked at.
+    pub(super) changed: bool,
+    /// The last session was resumed in this margay.
+    resumed: bool,
 }
 
 impl App {
     /// What the runner found at start: the last session, and whether this margay may save.
-    pub(super) fn last_session(&mut self, found: Result<Option<Found>, String>, saved_here: bool) {
-        self.sessions.not_saved_here = !saved_here;
+    pub(super) fn last_session(&mut self, found: Result<Option<Found>, String>, saved_by: SavedBy) {
+        self.sessions.not_saved_here = saved_by != SavedBy::ThisMargay;
         match found {
-            Ok(found) => self.sessions.last = found,
+            Ok(found) => {
+                self.sessions.last = found;
+                if saved_by == SavedBy::AnotherMargay {
+                    self.status = StatusLine::Info(
+                        "Another margay is saving the session; this one's tabs are saved once it quits.".into(),
+                    );
+                }
+            }
             Err(problem) => self.status = StatusLine::Error(problem),
         }
+    }
+
+    /// The margay that saved the session quit: this one's is saved from now on.
+    pub(super) fn session_taken_over(&mut self) {
+        self.sessions.not_saved_here = false;
+        self.sessions.changed = true;
     }
 
     /// Saving the session failed: said once (it is tried again with every change).
@@ -73,8 +90,10 @@ impl App {
 
     /// The session to save, when it changed since it was last handed out. Before anything
     /// was browsed, the last margay's session stays as it is.
-    pub(super) fn session_to_save(&mut self) -> Option<Effect> {
-        if self.sessions.not_saved_here {
+    /// `quitting`: looked at whatever happened (else only after a message other than the
+    /// clock's).
+    pub(super) fn session_to_save(&mut self, quitting: bool) -> Option<Effect> {
+        if self.sessions.not_saved_here || !(std::mem::take(&mut self.sessions.changed) || quitting) {
             return None;
         }
         let now = self.session();
@@ -91,9 +110,13 @@ impl App {
     /// shown. A tab showing only margay's own pages (the start page) gives way to them.
     pub fn resume_session(&mut self) -> Vec<Effect> {
         let Some(Found { session, age }) = self.sessions.last.take() else {
-            self.status = StatusLine::Info("There is no saved session to resume.".into());
+            self.status = StatusLine::Info(match self.sessions.resumed {
+                true => "The last session is resumed already: its tabs are open.".into(),
+                false => "There is no saved session to resume.".into(),
+            });
             return Vec::new();
         };
+        self.sessions.resumed = true;
         let mut tabs: Vec<Tab> = Vec::with_capacity(session.tabs.len());
         for saved in &session.tabs {
             let pages = saved.entries.iter().filter_map(placeholder).collect::<Vec<_>>();
@@ -127,7 +150,8 @@ impl App {
     /// Tab `ti` shows a page of a resumed session not loaded yet: load it (in its place).
     pub(super) fn load_restored(&mut self, ti: usize) -> Vec<Effect> {
         let tab = &self.tabs[ti];
-        let Some(restore) = tab.page().and_then(|p| p.restored.clone()) else { return Vec::new() };
+        let Some(mut restore) = tab.page().and_then(|p| p.restored.clone()) else { return Vec::new() };
+        restore.failed = false;
         if tab.pending.as_ref().is_some_and(|p| p.restore.is_some()) {
             return Vec::new();
         }
@@ -186,13 +210,13 @@ fn saved_entry(page: &Page, restore: Option<&Restored>) -> Option<SavedEntry> {
     {
         return None;
     }
-    let (position, selected, fields) = match restore {
-        Some(r) => (r.position, r.selected, r.fields.clone()),
-        None => (page.reading_position(), page.selected, unsent_fields(page)),
+    let (title, position, selected, fields) = match restore {
+        Some(r) => (r.title.clone(), r.position, r.selected, r.fields.clone()),
+        None => (page.doc.title.clone(), page.reading_position(), page.selected, unsent_fields(page)),
     };
     Some(SavedEntry {
         url: page.address.to_string(),
-        title: page.doc.title.clone(),
+        title,
         position,
         selected,
         fields,
@@ -234,9 +258,11 @@ fn placeholder(entry: &SavedEntry) -> Option<Page> {
     doc.title = entry.title.clone();
     let mut page = Page::waiting(address, PageKind::Web, Arc::new(doc));
     page.restored = Some(Box::new(Restored {
+        title: entry.title.clone(),
         position: entry.position,
         selected: entry.selected,
         fields: entry.fields.clone(),
+        failed: false,
     }));
     Some(page)
 }

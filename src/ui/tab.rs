@@ -128,9 +128,13 @@ pub struct Page {
 /// Where the reader was on a page of a resumed session, to put back once it is loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Restored {
+    pub title: String,
     pub position: u32,
     pub selected: Option<usize>,
     pub fields: Vec<crate::store::session::SavedField>,
+    /// Its load failed (a diagnostic page is shown in its place): the session still keeps
+    /// this, and Ctrl-R tries again.
+    pub failed: bool,
 }
 
 /// Where the view goes when a page's next layout comes.
@@ -186,6 +190,11 @@ impl Page {
             Anchor::Position(p) if self.wanted.is_some() || self.rendered.lines.is_empty() => *p,
             _ => self.rendered.position_of(self.scroll),
         }
+    }
+
+    /// A page of a resumed session not loaded yet (nothing to show or lay out).
+    pub fn is_placeholder(&self) -> bool {
+        self.restored.as_ref().is_some_and(|r| !r.failed)
     }
 
     /// The text of link `index` as the page shows it, without its `[n]` marker.

@@ -122,8 +122,7 @@ impl Tab {
         let p = self.page_mut()?;
         // First screens shown while the page loads: the page's own layout is coming. A
         // resumed page not loaded yet has nothing to lay out.
-        if p.rendered.width == width || p.wanted == Some(width) || p.loading.is_some() || p.restored.is_some()
-        {
+        if p.rendered.width == width || p.wanted == Some(width) || p.loading.is_some() || p.is_placeholder() {
             return None;
         }
         // The reader's place, to find again in the new layout.

@@ -356,7 +356,7 @@ impl Driver {
             _ => {}
         }
         let mut effects = Vec::new();
-        if let Some(extra) = self.runner.observe(&msg) {
+        for extra in self.runner.observe(&msg) {
             effects.extend(self.app.update(extra));
         }
         effects.extend(self.app.update(msg));
