@@ -161,7 +161,8 @@ impl Runner {
                 self.reader.take_if(|(running, _)| running == id);
             }
             Msg::Tick => {
-                let mut brought: Vec<Msg> = self.bookmarks.refresh_if_changed().map(Msg::Bookmarks).into_iter().collect();
+                let mut brought: Vec<Msg> =
+                    self.bookmarks.refresh_if_changed().map(Msg::Bookmarks).into_iter().collect();
                 if self.session.as_mut().is_some_and(|keeper| keeper.take_over()) {
                     brought.push(Msg::SessionTakenOver);
                 }

@@ -277,3 +277,72 @@ fn a_session_file_that_is_not_margays_is_said_and_kept_aside() {
     assert!(std::fs::read_to_string(&session).unwrap().contains("/long"));
     assert_eq!(std::fs::read_to_string(&aside).unwrap(), "tabs: lots");
 }
+
+#[test]
+fn a_resumed_page_that_cannot_be_loaded_keeps_its_place_for_later() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let down = Arc::new(AtomicBool::new(false));
+    let is_down = down.clone();
+    let s = TestServer::start(move |_| match is_down.load(Ordering::SeqCst) {
+        true => Reply { status: 503, ..Reply::html("<title>Down</title><p>Down for maintenance</p>") }
+            .header("Retry-After", "3600"),
+        false => Reply::html(&long_page()),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let mut first = browser(&cache, &session, 80, 24);
+    first.open(&s.url("/long"));
+    for _ in 0..4 {
+        first.char(' ');
+    }
+    let top = top_text(&first.screen()).to_string();
+    first.char('q');
+    first.char('y');
+    drop(first);
+    let saved = std::fs::read_to_string(&session).unwrap();
+
+    down.store(true, Ordering::SeqCst);
+    let mut d = browser(&cache, &session, 80, 24);
+    let effects = d.app.resume_session();
+    d.run(effects);
+    assert!(d.screen().contains("503 Service Unavailable"), "{}", d.screen());
+    d.send(Msg::Tick);
+    assert_eq!(
+        std::fs::read_to_string(&session).unwrap().replace(char::is_numeric, ""),
+        saved.replace(char::is_numeric, ""),
+        "the same session kept, title and place"
+    );
+    let entry = &d.app.session().tabs[0].entries[0];
+    assert_eq!(entry.title, "Long page");
+
+    // Back up: Ctrl-R loads it where it was read.
+    down.store(false, Ordering::SeqCst);
+    d.key_mod(KeyCode::Char('r'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    assert_eq!(top_text(&d.screen()), top, "{}", d.screen());
+}
+
+#[test]
+fn a_second_margay_takes_over_saving_when_the_first_quits() {
+    let s = server();
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let mut first = browser(&cache, &session, 80, 24);
+    first.open(&s.url("/long"));
+    first.send(Msg::Tick);
+    let mut second = browser(&cache, &session, 100, 24);
+    second.start_page();
+    assert!(second.status_line().contains("Another margay is saving the session"), "{}", second.status_line());
+    second.open(&s.url("/form"));
+    second.send(Msg::Tick);
+    assert!(!std::fs::read_to_string(&session).unwrap().contains("/form"));
+
+    first.char('q');
+    first.char('y');
+    drop(first);
+    second.send(Msg::Tick);
+    let now = std::fs::read_to_string(&session).unwrap();
+    assert!(now.contains("/form") && !now.contains("/long"), "the second one's session: {now}");
+    let previous = std::fs::read_to_string(dir.path().join("session.previous.json")).unwrap();
+    assert!(previous.contains("/long"), "the one it replaced is kept: {previous}");
+}

@@ -186,7 +186,11 @@ pub fn load(path: &Path) -> Result<Option<Found>, String> {
         }
     }
     let file: SessionFile = serde_json::from_slice(&bytes).map_err(|e| {
-        problem(format!("is not a session margay saved (it goes wrong at line {}, column {})", e.line(), e.column()))
+        problem(format!(
+            "is not a session margay saved (it goes wrong at line {}, column {})",
+            e.line(),
+            e.column()
+        ))
     })?;
     let session = file.session.cleaned();
     if session.is_empty() {
@@ -355,7 +359,8 @@ impl Keeper {
         if !std::mem::replace(&mut self.previous_kept, true) {
             keep_previous(&self.path);
         }
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let saved = save(&self.path, session, now);
         self.failure = saved.as_ref().err().cloned();
         saved

@@ -16,7 +16,9 @@ use crate::document::forms::{FieldKind, FieldValue};
 use crate::document::Document;
 use crate::navigation::Navigation;
 use crate::store::history::History;
-use crate::store::session::{ago, Found, SavedBy, SavedEntry, SavedField, SavedSession, SavedTab, SavedValue};
+use crate::store::session::{
+    ago, Found, SavedBy, SavedEntry, SavedField, SavedSession, SavedTab, SavedValue,
+};
 use std::sync::Arc;
 
 /// What the app knows of sessions on disk.
@@ -45,7 +47,8 @@ impl App {
                 self.sessions.last = found;
                 if saved_by == SavedBy::AnotherMargay {
                     self.status = StatusLine::Info(
-                        "Another margay is saving the session; this one's tabs are saved once it quits.".into(),
+                        "Another margay is saving the session; this one's tabs are saved once it quits."
+                            .into(),
                     );
                 }
             }
@@ -214,13 +217,7 @@ fn saved_entry(page: &Page, restore: Option<&Restored>) -> Option<SavedEntry> {
         Some(r) => (r.title.clone(), r.position, r.selected, r.fields.clone()),
         None => (page.doc.title.clone(), page.reading_position(), page.selected, unsent_fields(page)),
     };
-    Some(SavedEntry {
-        url: page.address.to_string(),
-        title,
-        position,
-        selected,
-        fields,
-    })
+    Some(SavedEntry { url: page.address.to_string(), title, position, selected, fields })
 }
 
 /// The values the user typed or chose in the page's fields and has not sent.
