@@ -7,5 +7,6 @@ pub mod history;
 pub mod paths;
 pub mod save;
 pub mod session;
+pub mod session_keeper;
 pub mod trusted_certs;
 pub mod visited;
