@@ -3,11 +3,12 @@
 //! `$XDG_STATE_HOME/margay/session.json` so that `margay --restore` (or "Resume where you
 //! left off" on the start page) brings them back.
 //!
-//! The format ([`SavedSession`]) is plain data; [`load`], [`save`] and [`lock`] are the only
-//! I/O. A save writes a private temporary file beside the real one, flushes it and renames
-//! it over, so a crash or a full disk never leaves half a session; a file too large,
-//! unreadable, not a regular file or not margay's is reported, never read whole, and left as
-//! it is for the user to look at. Passwords never reach this module: the app leaves them out.
+//! The format ([`SavedSession`]) is plain data; the functions below it are the I/O. A save
+//! writes a private temporary file beside the real one, flushes it and renames it over, so a
+//! crash or a full disk never leaves half a session; a file too large, unreadable, not a
+//! regular file or not margay's is reported ([`Unusable`]) and never read whole; a damaged
+//! one may be moved aside for the user to look at ([`set_aside`]), one of another version of
+//! margay is left alone. Passwords never reach this module: the app leaves them out.
 //!
 //! Which margay saves, and when, is `session_keeper`'s.
 
@@ -142,11 +143,21 @@ struct Format {
 
 pub use super::session_keeper::{Keeper, SavedBy};
 
+/// Why a session file cannot be used ("PATH is …").
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Unusable {
+    /// Damaged, or not margay's: it may be moved aside.
+    #[error("{0}")]
+    Damaged(String),
+    /// Written by another version of margay: left alone, and not saved over.
+    #[error("{0}")]
+    OtherVersion(String),
+}
+
 /// Read the saved session: `Ok(None)` when there is none (no file, or one with no tabs),
-/// else what is wrong with the file ("PATH is …"), which is left as it is ([`set_aside`]
-/// moves it).
-pub fn load(path: &Path) -> Result<Option<Found>, String> {
-    let problem = |why: String| format!("{} {why}", path.display());
+/// else what is wrong with the file, which is left as it is.
+pub fn load(path: &Path) -> Result<Option<Found>, Unusable> {
+    let problem = |why: String| Unusable::Damaged(format!("{} {why}", path.display()));
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -170,8 +181,9 @@ pub fn load(path: &Path) -> Result<Option<Found>, String> {
     // The format is read first: a newer margay's file is said to be that, not a mistake.
     if let Ok(Format { margay_session }) = serde_json::from_slice::<Format>(&bytes) {
         if margay_session != FORMAT {
-            return Err(problem(format!(
-                "was saved in format {margay_session} by another version of margay (this one reads format {FORMAT})"
+            return Err(Unusable::OtherVersion(format!(
+                "{} was saved in format {margay_session} by another version of margay (this one reads format {FORMAT})",
+                path.display()
             )));
         }
     }
@@ -186,17 +198,26 @@ pub fn load(path: &Path) -> Result<Option<Found>, String> {
     if session.is_empty() {
         return Ok(None);
     }
-    let age = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH + Duration::from_secs(file.saved_at))
+    // A time no clock shows (a hand-edited file) is "just now", never an overflow.
+    let age = std::time::UNIX_EPOCH
+        .checked_add(Duration::from_secs(file.saved_at))
+        .and_then(|saved| std::time::SystemTime::now().duration_since(saved).ok())
         .unwrap_or_default();
     Ok(Some(Found { session, age }))
 }
 
-/// A session file that could not be read (`problem`, from [`load`]) is renamed
-/// `session.json.unreadable` beside it, for the user to look at, so that saving this
-/// margay's session loses nothing. What to tell the user, and whether saving is safe (the
-/// rename worked, or there was nothing to move).
-pub fn set_aside(path: &Path, problem: &str) -> (String, bool) {
+/// A session file that could not be used (`problem`, from [`load`]) is renamed
+/// `session.json.unreadable` beside it when it is damaged, for the user to look at, so that
+/// saving this margay's session loses nothing; one of another version of margay is left
+/// where it is. What to tell the user, and whether saving over the file is safe (the rename
+/// worked, or there was nothing to move).
+pub fn set_aside(path: &Path, problem: &Unusable) -> (String, bool) {
+    if let Unusable::OtherVersion(problem) = problem {
+        return (
+            format!("The last session cannot be resumed: {problem}; this margay will not save over it."),
+            false,
+        );
+    }
     let aside = path.with_file_name("session.json.unreadable");
     match std::fs::rename(path, &aside) {
         Ok(()) => (
@@ -218,9 +239,12 @@ pub fn set_aside(path: &Path, problem: &str) -> (String, bool) {
 
 /// Before this margay first saves its own session, the one it replaces is kept as
 /// `session.previous.json` (the older one there given up), as a bookmark file keeps its
-/// `.bak`: a quick look at one page does not cost the session before it.
+/// `.bak`: a quick look at one page does not cost the session before it. A copy, not a
+/// rename: until the new one is written whole, `session.json` stays as it was.
 pub fn keep_previous(path: &Path) {
-    let _ = std::fs::rename(path, path.with_file_name("session.previous.json"));
+    if path.is_file() {
+        let _ = std::fs::copy(path, path.with_file_name("session.previous.json"));
+    }
 }
 
 /// Write the session whole and atomically (a private temporary file in the same directory,
@@ -318,9 +342,15 @@ mod tests {
         ] {
             std::fs::write(&path, text).unwrap();
             let problem = load(&path).unwrap_err();
-            assert!(problem.contains(said), "{problem}");
+            assert!(problem.to_string().contains(said), "{problem}");
             assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "the file is left as it is");
             let (message, safe) = set_aside(&path, &problem);
+            if said == "format 9" {
+                assert!(!safe && message.contains("will not save over it"), "{message}");
+                assert!(path.exists(), "another version's file is left where it is");
+                std::fs::remove_file(&path).unwrap();
+                continue;
+            }
             assert!(
                 safe && message.contains("cannot be resumed") && message.contains("session.json.unreadable")
             );
@@ -329,7 +359,18 @@ mod tests {
             assert!(!path.exists());
         }
         std::fs::create_dir(&path).unwrap();
-        assert!(load(&path).unwrap_err().contains("is not a file"));
+        assert!(load(&path).unwrap_err().to_string().contains("is not a file"));
+    }
+
+    #[test]
+    fn a_time_no_clock_shows_is_just_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("session.json");
+        let text = r#"{"margay_session": 1, "saved_at": 18446744073709551615,
+            "tabs": [{"entries": [{"url": "http://127.0.0.1:1/"}], "current": 0}], "active": 0}"#;
+        std::fs::write(&path, text).unwrap();
+        let found = load(&path).unwrap().unwrap();
+        assert_eq!(ago(found.age), "just now");
     }
 
     #[test]

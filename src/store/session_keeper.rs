@@ -99,9 +99,10 @@ impl Keeper {
         if !matches!(self.lock, Lock::Busy) {
             return false;
         }
+        // Only the lock itself: a file that could not be opened now says nothing of whether
+        // the other margay still runs.
         match lock(&self.path) {
-            Lock::Busy => false,
-            lock => {
+            lock @ Lock::Held(_) => {
                 self.lock = lock;
                 self.writable = match load(&self.path) {
                     Ok(_) => true,
@@ -109,12 +110,14 @@ impl Keeper {
                 };
                 self.writable
             }
+            _ => false,
         }
     }
 
-    /// Save `session` now (stamped with the time), unless another margay keeps the file.
+    /// Save `session` now (stamped with the time), unless another margay keeps the file (it
+    /// may have quit a moment ago: then this one takes over first).
     pub fn save(&mut self, session: &SavedSession) -> Result<(), String> {
-        if !self.writable {
+        if !self.writable && !self.take_over() {
             return Ok(());
         }
         if !std::mem::replace(&mut self.previous_kept, true) {

@@ -178,9 +178,17 @@ impl App {
                 }
             }
         }
+        let sends_password = self.page().is_some_and(|page| {
+            page.doc.forms.fields.iter().zip(&page.form_values).any(|(field, value)| {
+                field.form == Some(form)
+                    && field.kind == FieldKind::Password
+                    && !matches!(value, FieldValue::Text(t) if t.is_empty())
+            })
+        });
         let effects = self.start(Navigation::with_request(request, local_page), LoadMode::Push);
         if let Some(pending) = self.tab_mut().pending.as_mut() {
             pending.form = Some(form);
+            pending.sends_password = sends_password;
         }
         effects
     }

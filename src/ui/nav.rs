@@ -8,7 +8,7 @@ use super::bookmarks::BookmarkItem;
 use super::msg::{Effect, LoadMode};
 use super::netlog::Exchange;
 use super::prompt::{Choice, Prompt, TextAsk, TextPrompt};
-use super::tab::{Anchor, Note, Page, PageKind, Pending};
+use super::tab::{Anchor, Note, Page, PageKind, Pending, Restored};
 use crate::document::Document;
 use crate::navigation::{resolve_typed, Navigation, Shown, Step};
 use crate::net::{FetchEvent, FetchRequest, Loaded};
@@ -116,6 +116,7 @@ impl App {
             logged_as: None,
             credentials_sent: false,
             restore: None,
+            sends_password: false,
         };
         effects.extend(self.fetch_next(ti, pending, request));
         effects
@@ -191,7 +192,8 @@ impl App {
     /// The shown tab's page laid out for this width (it may have been laid out for another,
     /// or let its layout go): asked for when it is not.
     pub(super) fn ensure_rendered(&mut self) {
-        if self.page().is_some_and(|p| p.is_placeholder()) {
+        // Not over a load the user started meanwhile.
+        if self.page().is_some_and(|p| p.is_placeholder()) && self.tab().pending.is_none() {
             let load = self.load_restored(self.active);
             self.outbox.extend(load);
         }
@@ -293,6 +295,11 @@ impl App {
         page.loading = Some(id);
         page.info.requested = Some(pending.nav.requested.clone());
         page.info.final_url = Some(pending.nav.request.url.clone());
+        page.request = Some(pending.nav.request.clone());
+        // A resumed page's place stays with its first screens until the whole page lands (or
+        // for the session, when the load is stopped).
+        page.restored = pending.restore.as_ref().map(|r| Box::new(Restored { held: true, ..(**r).clone() }));
+        page.private = pending.sends_password;
         if mode == LoadMode::Replace {
             if let Some(old) = tab.page() {
                 page.scroll = old.scroll;
@@ -365,6 +372,13 @@ impl App {
                 // they were; 205 asks for the form to be cleared.
                 if let (true, Some(form)) = (reset_form, pending.form) {
                     self.reset_form(ti, form);
+                }
+                // A resumed page answered with nothing to show is not asked for again by
+                // itself each time it is shown.
+                if pending.restore.is_some() {
+                    if let Some(restored) = self.tabs[ti].page_mut().and_then(|p| p.restored.as_mut()) {
+                        restored.held = true;
+                    }
                 }
                 self.say(ti, StatusLine::Info(message));
                 Vec::new()
@@ -483,13 +497,14 @@ impl App {
         // A page of a resumed session: where the reader was, unless they moved while its
         // first screens were shown.
         let moved_in_preview = previewed && tab.page().is_some_and(|old| old.scroll != 0);
+        page.private = pending.sends_password;
         match pending.restore.as_deref() {
             // It could not be loaded: the session keeps where the reader was, for later.
             Some(restored) if page.info.diagnosis.is_some() => {
-                page.restored = Some(Box::new(super::tab::Restored { failed: true, ..restored.clone() }));
+                page.restored = Some(Box::new(Restored { held: true, ..restored.clone() }));
             }
-            Some(restored) if !moved_in_preview => super::session::put_back(&mut page, restored),
-            _ => {}
+            Some(restored) => super::session::put_back(&mut page, restored, !moved_in_preview),
+            None => {}
         }
         let final_url = page.final_url().clone();
         let title = page.doc.title.clone();
@@ -541,6 +556,11 @@ impl App {
             Some(0 | 1) => {
                 tab.retry_countdown = None;
                 let Some(address) = tab.page().map(|p| p.address.clone()) else { return Vec::new() };
+                // A resumed page that asked to come back later is still to be put back.
+                let restore = tab
+                    .page()
+                    .and_then(|p| p.restored.clone())
+                    .map(|r| Box::new(Restored { held: false, ..*r }));
                 let retries = tab.retries + 1;
                 let mut effects = self.cancel_pending(ti);
                 let nav = Navigation::new(address, true);
@@ -557,7 +577,8 @@ impl App {
                     retries,
                     logged_as: None,
                     credentials_sent: false,
-                    restore: None,
+                    restore,
+                    sends_password: false,
                 };
                 effects.extend(self.fetch_next(ti, pending, request));
                 effects

@@ -30,6 +30,9 @@ pub struct Sessions {
     handed_out: Option<SavedSession>,
     /// Another margay saves the session (or none is kept): this one hands nothing out.
     not_saved_here: bool,
+    /// Another margay running now saves it: at quit this one's is handed out all the same
+    /// (that one may have quit a moment ago).
+    another_saves: bool,
     /// A save failed and the user was told: later failures (every change) are not said again.
     failure_said: bool,
     /// Something happened since the session was last looked at.
@@ -42,6 +45,7 @@ impl App {
     /// What the runner found at start: the last session, and whether this margay may save.
     pub(super) fn last_session(&mut self, found: Result<Option<Found>, String>, saved_by: SavedBy) {
         self.sessions.not_saved_here = saved_by != SavedBy::ThisMargay;
+        self.sessions.another_saves = saved_by == SavedBy::AnotherMargay;
         match found {
             Ok(found) => {
                 self.sessions.last = found;
@@ -58,12 +62,15 @@ impl App {
 
     /// The margay that saved the session quit: this one's is saved from now on.
     pub(super) fn session_taken_over(&mut self) {
-        self.sessions.not_saved_here = false;
+        (self.sessions.not_saved_here, self.sessions.another_saves) = (false, false);
         self.sessions.changed = true;
     }
 
-    /// Saving the session failed: said once (it is tried again with every change).
+    /// Saving the session failed: said once (it is tried again with every change, and at
+    /// quit).
     pub(super) fn session_not_saved(&mut self, problem: String) {
+        self.sessions.handed_out = None;
+        self.sessions.changed = true;
         if !std::mem::replace(&mut self.sessions.failure_said, true) {
             self.status = StatusLine::Error(problem);
         }
@@ -96,7 +103,8 @@ impl App {
     /// `quitting`: looked at whatever happened (else only after a message other than the
     /// clock's).
     pub(super) fn session_to_save(&mut self, quitting: bool) -> Option<Effect> {
-        if self.sessions.not_saved_here || !(std::mem::take(&mut self.sessions.changed) || quitting) {
+        let held_back = self.sessions.not_saved_here && !(quitting && self.sessions.another_saves);
+        if held_back || !(std::mem::take(&mut self.sessions.changed) || quitting) {
             return None;
         }
         let now = self.session();
@@ -154,7 +162,7 @@ impl App {
     pub(super) fn load_restored(&mut self, ti: usize) -> Vec<Effect> {
         let tab = &self.tabs[ti];
         let Some(mut restore) = tab.page().and_then(|p| p.restored.clone()) else { return Vec::new() };
-        restore.failed = false;
+        restore.held = false;
         if tab.pending.as_ref().is_some_and(|p| p.restore.is_some()) {
             return Vec::new();
         }
@@ -176,6 +184,7 @@ impl App {
             logged_as: None,
             credentials_sent: false,
             restore: Some(restore),
+            sends_password: false,
         };
         effects.extend(self.fetch_next(ti, pending, request));
         effects
@@ -185,16 +194,9 @@ impl App {
 /// A tab as a session keeps it.
 fn saved_tab(tab: &Tab) -> SavedTab {
     let history = tab.history();
-    // The page being loaded for a resumed entry keeps that entry's place until it lands.
-    let loading = tab.pending().and_then(|p| p.restore.as_deref().map(|r| (p.id, r)));
     let mut saved = SavedTab::default();
     for (i, page) in history.iter().enumerate() {
-        let restore = page.restored.as_deref().or_else(|| {
-            loading
-                .filter(|(id, _)| i == history.index() && page.loading.is_none_or(|l| l == *id))
-                .map(|(_, r)| r)
-        });
-        let Some(entry) = saved_entry(page, restore) else { continue };
+        let Some(entry) = saved_entry(page) else { continue };
         if i <= history.index() {
             saved.current = saved.entries.len();
         }
@@ -204,20 +206,23 @@ fn saved_tab(tab: &Tab) -> SavedTab {
 }
 
 /// A page as a session keeps it, if it keeps it: pages from the web and files, fetched
-/// with GET.
-fn saved_entry(page: &Page, restore: Option<&Restored>) -> Option<SavedEntry> {
+/// with GET and not by sending a password; a password in the address is left out.
+fn saved_entry(page: &Page) -> Option<SavedEntry> {
     let fetched_with_get = page.request.as_ref().is_none_or(|r| r.method == crate::policy::Method::Get);
     if page.kind != PageKind::Web
         || !matches!(page.address.scheme(), "http" | "https" | "file")
         || !fetched_with_get
+        || page.private
     {
         return None;
     }
-    let (title, position, selected, fields) = match restore {
+    let mut address = page.address.clone();
+    let _ = address.set_password(None);
+    let (title, position, selected, fields) = match page.restored.as_deref() {
         Some(r) => (r.title.clone(), r.position, r.selected, r.fields.clone()),
         None => (page.doc.title.clone(), page.reading_position(), page.selected, unsent_fields(page)),
     };
-    Some(SavedEntry { url: page.address.to_string(), title, position, selected, fields })
+    Some(SavedEntry { url: address.to_string(), title, position, selected, fields })
 }
 
 /// The values the user typed or chose in the page's fields and has not sent.
@@ -259,22 +264,25 @@ fn placeholder(entry: &SavedEntry) -> Option<Page> {
         position: entry.position,
         selected: entry.selected,
         fields: entry.fields.clone(),
-        failed: false,
+        held: false,
     }));
     Some(page)
 }
 
-/// A resumed page has landed: the reader's place, the selected link and the typed values
-/// back where they were. A field is given its value only where the page still has a field
-/// of that name and kind at that place.
-pub(super) fn put_back(page: &mut Page, restored: &Restored) {
-    if page.rendered.lines.is_empty() || page.wanted.is_some() {
-        page.anchor = Anchor::Position(restored.position);
-    } else {
-        page.scroll = page.rendered.line_at(restored.position);
-        page.anchor = Anchor::Stay;
+/// A resumed page has landed: the reader's place (`with_place`: unless the reader moved
+/// while its first screens were shown), the selected link and the typed values back where
+/// they were. A field is given its value only where the page still has a field of that
+/// name and kind at that place.
+pub(super) fn put_back(page: &mut Page, restored: &Restored, with_place: bool) {
+    if with_place {
+        if page.rendered.lines.is_empty() || page.wanted.is_some() {
+            page.anchor = Anchor::Position(restored.position);
+        } else {
+            page.scroll = page.rendered.line_at(restored.position);
+            page.anchor = Anchor::Stay;
+        }
     }
-    if let Some(link) = restored.selected.filter(|&s| s < page.rendered.links.len()) {
+    if let Some(link) = restored.selected.filter(|&s| with_place && s < page.rendered.links.len()) {
         page.selected = Some(link);
     }
     for saved in &restored.fields {

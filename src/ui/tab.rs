@@ -123,6 +123,9 @@ pub struct Page {
     /// A page of a resumed session, not loaded yet: it is loaded when shown, and put back
     /// where the reader was.
     pub restored: Option<Box<Restored>>,
+    /// Reached by sending a password (a form's GET puts it in the address): a session does
+    /// not keep it.
+    pub private: bool,
 }
 
 /// Where the reader was on a page of a resumed session, to put back once it is loaded.
@@ -132,9 +135,10 @@ pub struct Restored {
     pub position: u32,
     pub selected: Option<usize>,
     pub fields: Vec<crate::store::session::SavedField>,
-    /// Its load failed (a diagnostic page is shown in its place): the session still keeps
-    /// this, and Ctrl-R tries again.
-    pub failed: bool,
+    /// Another page shows in its place — a diagnostic page (its load failed), its first
+    /// screens (it is loading, or its load was stopped) — and it is not loaded by itself
+    /// when shown: the session still keeps this, and Ctrl-R loads it.
+    pub held: bool,
 }
 
 /// Where the view goes when a page's next layout comes.
@@ -176,6 +180,7 @@ impl Page {
             loading: None,
             sent_values: Vec::new(),
             restored: None,
+            private: false,
         }
     }
 
@@ -194,7 +199,7 @@ impl Page {
 
     /// A page of a resumed session not loaded yet (nothing to show or lay out).
     pub fn is_placeholder(&self) -> bool {
-        self.restored.as_ref().is_some_and(|r| !r.failed)
+        self.restored.as_ref().is_some_and(|r| !r.held)
     }
 
     /// The text of link `index` as the page shows it, without its `[n]` marker.
@@ -236,6 +241,8 @@ pub struct Pending {
     pub credentials_sent: bool,
     /// It loads a page of a resumed session: where to put the reader when it lands.
     pub restore: Option<Box<Restored>>,
+    /// It sends a form with a password typed in it.
+    pub sends_password: bool,
 }
 
 /// An active search: its matches as (line, first char, end char).
