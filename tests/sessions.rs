@@ -332,7 +332,11 @@ fn a_second_margay_takes_over_saving_when_the_first_quits() {
     first.send(Msg::Tick);
     let mut second = browser(&cache, &session, 100, 24);
     second.start_page();
-    assert!(second.status_line().contains("Another margay is saving the session"), "{}", second.status_line());
+    assert!(
+        second.status_line().contains("Another margay is saving the session"),
+        "{}",
+        second.status_line()
+    );
     second.open(&s.url("/form"));
     second.send(Msg::Tick);
     assert!(!std::fs::read_to_string(&session).unwrap().contains("/form"));
