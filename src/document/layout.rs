@@ -148,6 +148,19 @@ pub(super) struct Part {
 }
 
 impl Part {
+    /// Lines and links: how much room the parts that follow will take.
+    pub(super) fn size(&self) -> (usize, usize) {
+        (self.converted.lines.len(), self.links.len())
+    }
+
+    /// Make room for `lines` lines and `links` links more, at once (growing step by step, a
+    /// long page's vectors would be held twice over while copied).
+    pub(super) fn reserve(&mut self, (lines, links): (usize, usize)) {
+        self.converted.lines.reserve_exact(lines);
+        self.converted.positions.reserve_exact(lines);
+        self.links.reserve_exact(links);
+    }
+
     /// Append the part that follows this one in the page, after the blank line html2text
     /// puts before a block when anything came before it.
     pub(super) fn append(&mut self, later: Part) {

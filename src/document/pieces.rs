@@ -129,7 +129,7 @@ pub fn lay_out(
     if failed.raised() || cancel.raised() || done.len() != count {
         return None;
     }
-    join(url, done.into_iter().map(|(_, done)| done), width)
+    join(url, done.into_iter().map(|(_, done)| done).collect(), width)
 }
 
 /// The pieces `splits` cut `html` in, each told by the one before it what comes before it.
@@ -205,12 +205,19 @@ fn make(url: &Url, piece: Piece<'_>, width: u16, cancel: &Cancel) -> Option<Done
 
 /// The page from its pieces; `None` when one has a `<base>` (it would count for the whole
 /// page) or the page's first `<title>` is not in the first piece.
-fn join(url: &Url, pieces: impl Iterator<Item = Done>, width: u16) -> Option<Made> {
-    let mut pieces = pieces.peekable();
+fn join(url: &Url, pieces: Vec<Done>, width: u16) -> Option<Made> {
+    // The later pieces' lines, each with the blank line before it, and links.
+    let more = pieces
+        .iter()
+        .skip(1)
+        .map(|piece| piece.part.size())
+        .fold((0, 0), |(lines, links), (l, k)| (lines + l + 1, links + k));
+    let mut pieces = pieces.into_iter();
     let Done { title, base, mut forms, part: mut joined } = pieces.next()?;
     if base != *url {
         return None;
     }
+    joined.reserve(more);
     for piece in pieces {
         // The first <title> in the page counts, wherever it is (an empty one in the first
         // piece too: then the page is laid out whole, which tells the two apart).
