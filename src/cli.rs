@@ -84,6 +84,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "Where margay's files live (see the files below).",
     ),
     ("MARGAY_ONE_THREAD", "1: lay every page out on one thread."),
+    ("MARGAY_WHOLE_PAGE", "1: --dump lays a large page out whole, not piece by piece (the same text)."),
 ];
 
 /// margay's files.

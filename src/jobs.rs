@@ -1,6 +1,6 @@
 //! The one owner of margay's threads. Every thread margay starts — a page's load (fetch,
-//! parse, lay out), a layout for a new width, the second half of a large page laid out once
-//! (`--dump`), a reader view, a download, the bookmark checker's workers, freeing a large
+//! parse, lay out), a layout for a new width, every other piece of a large page laid out
+//! once (`--dump`), a reader view, a download, the bookmark checker's workers, freeing a large
 //! value, the terminal's input, the clock tick, the signal watcher — is started here, named
 //! `margay-KIND`, and (for work) has its panics caught: a panic ends that job as a failure
 //! the user sees, never the browser or the terminal's state.
@@ -10,7 +10,7 @@
 //!
 //! This module must never decide what a job does; it only runs jobs.
 
-use crate::document::{Cancel, DocId, Document, Fork, Rendered};
+use crate::document::{Cancel, DocId, Document, Fork, Making, Rendered};
 use std::collections::{HashMap, VecDeque};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,8 +32,8 @@ pub enum Kind {
     Layout,
     /// Find a page's article and lay it out (the reader view).
     Reader,
-    /// Parse and lay out the second half of a page while its load thread does the first.
-    Half,
+    /// Parse and lay out every other piece of a page while its load thread does the others.
+    Pieces,
     /// Stream a body to a file.
     Download,
     /// Check bookmarks.
@@ -56,7 +56,7 @@ impl Kind {
             Kind::Load => "margay-load",
             Kind::Layout => "margay-layout",
             Kind::Reader => "margay-reader",
-            Kind::Half => "margay-half",
+            Kind::Pieces => "margay-pieces",
             Kind::Download => "margay-download",
             Kind::Check => "margay-check",
             Kind::Free => "margay-free",
@@ -68,7 +68,7 @@ impl Kind {
     }
 
     fn stack(self) -> Option<usize> {
-        matches!(self, Kind::Load | Kind::Layout | Kind::Half | Kind::Reader).then_some(DOCUMENT_STACK)
+        matches!(self, Kind::Load | Kind::Layout | Kind::Pieces | Kind::Reader).then_some(DOCUMENT_STACK)
     }
 
     /// Work whose panic is caught and reported; the others are the browser's own machinery.
@@ -174,12 +174,12 @@ impl<'scope> Spawner<'scope, '_> {
     }
 }
 
-/// Two pieces of document work at once: the second on a [`Kind::Half`] thread.
+/// Two pieces of document work at once: the second on a [`Kind::Pieces`] thread.
 struct TwoThreads;
 
 impl Fork for TwoThreads {
     fn both<'a>(&self, here: Box<dyn FnOnce() + 'a>, there: Box<dyn FnOnce() + Send + 'a>) -> bool {
-        std::thread::scope(|scope| match builder(Kind::Half).spawn_scoped(scope, move || catch(there)) {
+        std::thread::scope(|scope| match builder(Kind::Pieces).spawn_scoped(scope, move || catch(there)) {
             Ok(handle) => {
                 here();
                 matches!(handle.join(), Ok(Ok(())))
@@ -197,6 +197,17 @@ impl Fork for TwoThreads {
 pub fn fork() -> Option<&'static dyn Fork> {
     static TWO: TwoThreads = TwoThreads;
     (parallelism().0 > 1).then_some(&TWO as &'static dyn Fork)
+}
+
+/// How a page laid out once (`--dump`) is made: in pieces, on two threads unless the
+/// parallelism is one; whole with `MARGAY_WHOLE_PAGE=1` (any value), which
+/// `scripts/check-pieces.sh` compares the pieces with.
+pub fn making_once() -> Making<'static> {
+    if std::env::var_os("MARGAY_WHOLE_PAGE").is_some_and(|v| !v.is_empty()) {
+        Making::Whole
+    } else {
+        Making::InPieces(fork())
+    }
 }
 
 /// Values with fewer parts than this are freed where they are: a thread costs more.
@@ -301,7 +312,7 @@ pub fn quiet_worker_panics() {
             [
                 Kind::Load,
                 Kind::Layout,
-                Kind::Half,
+                Kind::Pieces,
                 Kind::Reader,
                 Kind::Download,
                 Kind::Check,

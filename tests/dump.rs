@@ -122,7 +122,7 @@ fn dump_never_touches_the_terminal_modes() {
 /// A long page: chapters with links, anchors and a form in each.
 fn long_book() -> String {
     let mut page = String::from("<!DOCTYPE html><title>Book</title><div id=page><main>");
-    for c in 0..1200 {
+    for c in 0..3200 {
         page += &format!(
             "<div style=\"break-before: page\"></div>\n<h1 id=ch{c}><a href=#ch{c}>Chapter {c}</a></h1>\
              <p>Words of chapter {c}, with <a href=/c{c}>a link</a> and <code>code</code>.</p>\n\
@@ -149,33 +149,44 @@ fn a_long_page_dumps_the_same_over_http_and_from_a_file() {
         String::from_utf8(out.stdout).expect("UTF-8")
     };
     let (served, read) = (dump(&s.url("/book")), dump(file.to_str().unwrap()));
-    assert!(served.contains("Chapter 1199") && served.contains(&format!("{}/c1199", s.base)));
+    assert!(served.contains("Chapter 3199") && served.contains(&format!("{}/c3199", s.base)));
     // The same text; only the links' addresses differ (the server's, the file's).
     let text = |dump: &str| dump.split("\nReferences\n").next().unwrap_or("").to_string();
     assert!(text(&served) == text(&read), "the page reads the same");
 }
 
 #[test]
-fn a_long_page_dumps_the_same_in_halves_and_whole() {
+fn a_long_page_dumps_the_same_in_pieces_and_whole() {
     let book = long_book();
-    assert!(book.len() > 256 << 10, "large enough to be laid out in halves: {}", book.len());
+    assert!(book.len() > 3 * (256 << 10), "large enough to be laid out in several pieces: {}", book.len());
     let s = TestServer::start(move |_| Reply::html(&book));
-    let dump = |one_thread: bool, width: &str| {
+    // `MARGAY_WHOLE_PAGE` lays the page out whole; `MARGAY_ONE_THREAD` makes the pieces in
+    // turn on one thread.
+    let dump = |environment: &[&str], width: &str| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_margay"));
         command.args(["--dump", "--width", width, &s.url("/book")]).env("NO_COLOR", "1");
-        if one_thread {
-            command.env("MARGAY_ONE_THREAD", "1");
-        } else {
-            command.env_remove("MARGAY_ONE_THREAD");
+        for name in ["MARGAY_ONE_THREAD", "MARGAY_WHOLE_PAGE"] {
+            command.env_remove(name);
+        }
+        for name in environment {
+            command.env(name, "1");
         }
         let out = command.output().expect("run margay");
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
         out.stdout
     };
     for width in ["60", "97"] {
-        let (halves, whole) = (dump(false, width), dump(true, width));
+        let whole = dump(&["MARGAY_WHOLE_PAGE"], width);
         let text = String::from_utf8_lossy(&whole);
-        assert!(text.contains("Chapter 1199") && text.contains(&format!("{}/c1199", s.base)));
-        assert!(halves == whole, "at width {width} the dump in halves differs from the whole page's");
+        assert!(text.contains("Chapter 3199") && text.contains(&format!("{}/c3199", s.base)));
+        assert!(
+            dump(&[], width) == whole,
+            "at width {width} the dump in pieces on two threads differs from the whole page's"
+        );
+        let one_thread = dump(&["MARGAY_ONE_THREAD"], width);
+        assert!(
+            one_thread == whole,
+            "at width {width} the dump in pieces on one thread differs from the whole page's"
+        );
     }
 }

@@ -17,8 +17,8 @@
 //! open element is closed, so that the note is not itself nested out of sight). Text bodies are cut at [`MAX_BYTES`] too. Bidirectional formatting characters are made
 //! visible here, once, so that every rendered page, title and dump shows them (see
 //! `crate::sanitize`). Ordinary pages pass through unchanged, without a copy. Asked to
-//! ([`scan_splitting`]), the scan also finds where a large page can be cut in two halves
-//! that are made apart (`split`); it changes nothing the scan does.
+//! ([`scan_splitting`]), the scan also finds where a large page can be cut in pieces
+//! that are made apart (`splits`); it changes nothing the scan does.
 
 mod split;
 mod token;
@@ -105,12 +105,12 @@ pub fn html_with(source: &str, max_depth: usize, max_nodes: usize, max_bytes: us
 }
 
 /// A page as the guard passed it, how many nodes the parser will make of it, and where it
-/// can be cut in two (when that was asked).
+/// can be cut in pieces (when that was asked).
 pub struct Scanned<'s> {
     pub html: Cow<'s, str>,
     pub nodes: usize,
     /// Only where the guard passes the page unchanged.
-    pub split: Option<Split>,
+    pub splits: Vec<Split>,
 }
 
 /// [`html`], and the number of nodes the parser will make of the page.
@@ -118,10 +118,10 @@ pub fn scan(source: &str) -> Scanned<'_> {
     scan_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, None)
 }
 
-/// [`scan`], also finding where a page of at least `split_from` bytes can be cut in two
-/// ([`Split`]).
-pub fn scan_splitting(source: &str, split_from: usize) -> Scanned<'_> {
-    scan_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, Some(split_from))
+/// [`scan`], also finding where a page of at least `split_from` bytes can be cut in pieces
+/// of about `piece` bytes ([`Split`]).
+pub fn scan_splitting(source: &str, split_from: usize, piece: usize) -> Scanned<'_> {
+    scan_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, Some((split_from, piece)))
 }
 
 /// The scan behind [`html`] (see the module documentation), with other limits.
@@ -130,10 +130,11 @@ fn scan_with<'s>(
     max_depth: usize,
     max_nodes: usize,
     max_bytes: usize,
-    split_from: Option<usize>,
+    split_from: Option<(usize, usize)>,
 ) -> Scanned<'s> {
     let b = source.as_bytes();
-    let mut finder = split_from.filter(|&from| source.len() >= from).map(|_| Finder::new(source));
+    let mut finder =
+        split_from.filter(|&(from, _)| source.len() >= from).map(|(_, piece)| Finder::new(source, piece));
     let max_cost = layout_budget(source.len().min(max_bytes));
     let mut tree = Tree::default();
     let mut out = Edit { src: source, out: None, copied: 0 };
@@ -222,11 +223,11 @@ fn scan_with<'s>(
                 Cow::Owned(shown) => Cow::Owned(bidi_references(&shown).into_owned()),
             };
             // A page the guard passes as it is (no bidirectional character made visible).
-            let split = match html {
-                Cow::Borrowed(_) => finder.and_then(Finder::found),
-                Cow::Owned(_) => None,
+            let splits = match html {
+                Cow::Borrowed(_) => finder.map(Finder::found).unwrap_or_default(),
+                Cow::Owned(_) => Vec::new(),
             };
-            return Scanned { html, nodes, split };
+            return Scanned { html, nodes, splits };
         }
         (Some(done), None) => done + &source[out.copied..],
         (done, Some(at)) => done.unwrap_or_default() + &source[out.copied.min(at)..at],
@@ -245,7 +246,7 @@ fn scan_with<'s>(
         Cow::Borrowed(_) => html,
         Cow::Owned(shown) => shown,
     };
-    Scanned { html: Cow::Owned(bidi_references(&html).into_owned()), nodes, split: None }
+    Scanned { html: Cow::Owned(bidi_references(&html).into_owned()), nodes, splits: Vec::new() }
 }
 
 /// Numeric character references to bidirectional formatting characters (`&#x202E;`,

@@ -99,8 +99,8 @@ pub(super) fn config(decorator: Decorator) -> Config<Decorator> {
 pub(super) type Lines = (Vec<TaggedLine<Vec<Ann>>>, Vec<String>);
 
 /// Lay `tree` out for `width` columns (at least 1) in html2text's first setup only (no
-/// fallback), its links numbered after `links_before` others (a page's second half, after
-/// the first half's). `None` when it does not fit: the caller then lays the whole page out.
+/// fallback), its links numbered after `links_before` others (a piece of a page, after the
+/// earlier pieces'). `None` when it does not fit: the caller then lays the whole page out.
 pub(super) fn lines(tree: RenderTree, width: u16, links_before: usize) -> Option<Lines> {
     let decorator = Decorator { links_before, ..Decorator::default() };
     let hrefs = decorator.hrefs.clone();
@@ -115,25 +115,98 @@ pub(super) fn convert(
     base: &Url,
     width: u16,
 ) -> Rendered {
-    let Converted { lines: out, first_line, mut anchors, pending, positions } =
-        convert_lines(lines, hrefs.len());
-    let last = out.len().saturating_sub(1);
-    for name in pending {
-        anchors.entry(name).or_insert(last);
-    }
-    let mut previous = 0;
+    convert_part(lines, hrefs, base, 0).finish(width)
+}
+
+/// Convert laid-out lines whose links are numbered after `links_before` others (a piece of
+/// a page: `super::pieces`) to a part of a page.
+pub(super) fn convert_part(
+    lines: Vec<TaggedLine<Vec<Ann>>>,
+    hrefs: Vec<String>,
+    base: &Url,
+    links_before: usize,
+) -> Part {
+    let converted = convert_lines(lines, links_before, hrefs.len());
     let links = hrefs
         .into_iter()
-        .zip(first_line)
-        .map(|(href, line)| {
-            // A link whose text html2text dropped points where the previous one was.
-            previous = line.unwrap_or(previous);
+        .zip(&converted.first_line)
+        .map(|(href, &line)| {
             // The target has the page's own characters, not the placeholders shown for them.
             let target = base.join(&crate::sanitize::restore_bidi(href.trim())).ok();
-            LinkRef { target, href, line: previous }
+            (LinkRef { target, href, line: 0 }, line)
         })
         .collect();
-    Rendered { width, lines: out, links, anchors, positions }
+    Part { converted, links }
+}
+
+/// Lines converted, with their links: a page, or a piece of one that later pieces are
+/// appended to ([`Part::append`]) as the whole page's lines would follow.
+pub(super) struct Part {
+    converted: Converted,
+    /// The links, each with the first line it is on (`None`: html2text dropped its text).
+    links: Vec<(LinkRef, Option<usize>)>,
+}
+
+impl Part {
+    /// Lines and links: how much room the parts that follow will take.
+    pub(super) fn size(&self) -> (usize, usize) {
+        (self.converted.lines.len(), self.links.len())
+    }
+
+    /// Make room for `lines` lines and `links` links more, at once (growing step by step, a
+    /// long page's vectors would be held twice over while copied).
+    pub(super) fn reserve(&mut self, (lines, links): (usize, usize)) {
+        self.converted.lines.reserve_exact(lines);
+        self.converted.positions.reserve_exact(lines);
+        self.links.reserve_exact(links);
+    }
+
+    /// Append the part that follows this one in the page, after the blank line html2text
+    /// puts before a block when anything came before it.
+    pub(super) fn append(&mut self, later: Part) {
+        let (this, Part { converted: later, links }) = (&mut self.converted, later);
+        if this.has_text_element {
+            this.lines.push(super::Line::default());
+            this.positions.push(this.end_position);
+        }
+        let offset = this.lines.len();
+        // Fragment names after this part's last text belong to the next text.
+        if let Some(first) = later.first_text_line {
+            for name in this.pending.drain(..) {
+                this.anchors.entry(name).or_insert(offset + first);
+            }
+        }
+        for (name, line) in later.anchors {
+            this.anchors.entry(name).or_insert(offset + line);
+        }
+        this.pending.extend(later.pending);
+        this.first_text_line = this.first_text_line.or(later.first_text_line.map(|line| offset + line));
+        self.links.extend(links.into_iter().map(|(link, line)| (link, line.map(|line| offset + line))));
+        let before = this.end_position;
+        this.positions.extend(later.positions.into_iter().map(|p| p.saturating_add(before)));
+        this.end_position = before.saturating_add(later.end_position);
+        this.lines.extend(later.lines);
+        this.has_text_element |= later.has_text_element;
+    }
+
+    /// The page laid out for `width`.
+    pub(super) fn finish(self, width: u16) -> Rendered {
+        let Part { converted: Converted { lines, mut anchors, pending, positions, .. }, links } = self;
+        let last = lines.len().saturating_sub(1);
+        for name in pending {
+            anchors.entry(name).or_insert(last);
+        }
+        let mut previous = 0;
+        let links = links
+            .into_iter()
+            .map(|(link, line)| {
+                // A link whose text html2text dropped points where the previous one was.
+                previous = line.unwrap_or(previous);
+                LinkRef { line: previous, ..link }
+            })
+            .collect();
+        Rendered { width, lines, links, anchors, positions }
+    }
 }
 
 /// Lines converted.
@@ -147,11 +220,18 @@ struct Converted {
     pending: Vec<String>,
     /// For each line, the letters and digits of the page before it.
     positions: Vec<u32>,
+    /// The letters and digits of all the lines.
+    end_position: u32,
+    /// The first line with text.
+    first_text_line: Option<usize>,
+    /// Some line has a text element (white space too): html2text starts a block after
+    /// these lines with a blank line.
+    has_text_element: bool,
 }
 
-/// Convert `lines` for `links` links; each line's text is let go of once converted, so the
-/// page is not held twice over.
-fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links: usize) -> Converted {
+/// Convert `lines` for `links` links, numbered after `links_before`; each line's text is
+/// let go of once converted, so the page is not held twice over.
+fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: usize) -> Converted {
     let mut first_line: Vec<Option<usize>> = vec![None; links];
     let mut anchors = HashMap::new();
     // html2text often leaves a block's fragment marker at the end of the line before the
@@ -160,11 +240,14 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links: usize) -> Converted {
     let mut out = Vec::with_capacity(lines.len());
     let mut positions = Vec::with_capacity(lines.len());
     let mut position: u32 = 0;
+    let (mut first_text_line, mut has_text_element) = (None, false);
     for (index, line) in lines.into_iter().enumerate() {
         let line = &line;
         let has_text = |e: &TaggedLineElement<Vec<Ann>>| !e.as_str().trim().is_empty();
         let last_text = line.iter().enumerate().filter(|(_, e)| has_text(e)).last();
+        has_text_element = has_text_element || line.iter().any(|e| matches!(e, TaggedLineElement::Str(_)));
         if last_text.is_some() {
+            first_text_line = first_text_line.or(Some(index));
             for name in pending.drain(..) {
                 anchors.entry(name).or_insert(index);
             }
@@ -189,7 +272,8 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links: usize) -> Converted {
             };
             let base_style = style_of(&ts.tag);
             if let Some(link) = base_style.link {
-                if let Some(slot @ None) = first_line.get_mut(link) {
+                if let Some(slot @ None) = link.checked_sub(links_before).and_then(|i| first_line.get_mut(i))
+                {
                     *slot = Some(index);
                 }
             }
@@ -244,6 +328,9 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links: usize) -> Converted {
             }
         }
         trim_end(&mut spans);
+        // A line is kept as long as the page: the room a growing vector keeps for more
+        // spans (at least four) would be most of a long page's layout.
+        spans.shrink_to_fit();
         positions.push(position);
         // Letters and digits are the text itself, not borders, bullets or wrapping marks.
         position = position.saturating_add(
@@ -251,7 +338,17 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links: usize) -> Converted {
         );
         out.push(super::Line { spans });
     }
-    Converted { lines: out, first_line, anchors, pending, positions }
+    let end_position = position;
+    Converted {
+        lines: out,
+        first_line,
+        anchors,
+        pending,
+        positions,
+        end_position,
+        first_text_line,
+        has_text_element,
+    }
 }
 
 /// The level of the heading whose mark `c` is (see [`HEADING_MARK`]).
@@ -323,7 +420,7 @@ pub(super) struct Decorator {
     /// This layout's links (`links_before` come before them).
     pub(super) hrefs: Rc<RefCell<Vec<String>>>,
     /// How many links the page has before this layout's first: its first is numbered after
-    /// them (a page's second half, laid out apart: `super::halves`).
+    /// them (a piece of a page, laid out apart: `super::pieces`).
     pub(super) links_before: usize,
 }
 

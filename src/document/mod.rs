@@ -14,10 +14,10 @@ mod charset;
 mod diagnostic;
 pub mod forms;
 pub mod guard;
-mod halves;
 mod layout;
 mod pages;
 mod parse;
+mod pieces;
 mod preview;
 pub mod reader;
 mod text;
@@ -26,9 +26,9 @@ mod textual;
 pub use as_text::{format_rendered, write_rendered};
 pub use charset::{decode, Decoded};
 pub use diagnostic::{choice_page_html, diagnostic_html};
-pub use halves::{Fork, HALVES_FROM};
 pub use layout::MIN_WIDTH;
 pub use pages::{directory_listing_html, escape_html, human_size, non_text_page_html};
+pub use pieces::{Fork, Making, PIECES_FROM};
 pub use preview::{preview, Preview, PREVIEW_BYTES};
 pub use textual::{describe as describe_type, kind_of, pretty_json, readable_text, BodyKind};
 
@@ -230,23 +230,23 @@ impl Html {
     }
 
     /// [`Html::source`], and where a page of at least `split_from` bytes can be cut in
-    /// halves (`guard::Split`).
+    /// pieces (`guard::Split`).
     fn source_splitting<'a>(
         body: &'a [u8],
         content_type: Option<&str>,
         split_from: Option<usize>,
-    ) -> (Cow<'a, str>, &'static str, bool, Option<guard::Split>) {
+    ) -> (Cow<'a, str>, &'static str, bool, Vec<guard::Split>) {
         let decoded = decode(guard::bytes(body), content_type, true);
         let scanned = match split_from {
-            Some(from) => guard::scan_splitting(&decoded.text, from),
+            Some(from) => guard::scan_splitting(&decoded.text, from, pieces::piece_bytes(decoded.text.len())),
             None => guard::scan(&decoded.text),
         };
-        let guard::Scanned { html, nodes, split } = scanned;
+        let guard::Scanned { html, nodes, splits } = scanned;
         let source = match html {
             Cow::Borrowed(_) => decoded.text,
             Cow::Owned(guarded) => Cow::Owned(guarded),
         };
-        (source, decoded.encoding, nodes <= KEEP_TREE_NODES, split)
+        (source, decoded.encoding, nodes <= KEEP_TREE_NODES, splits)
     }
 }
 
@@ -317,27 +317,31 @@ impl Document {
 
     /// [`Document::parse_shared`] and a layout for `width` at once, the tree given up to the
     /// layout (nothing will lay the page out again: `--dump`); `None` when `cancel` was
-    /// raised. With a `fork` (two threads), a large page that can be cut cleanly is parsed
-    /// and laid out in two halves at once (`halves`), making what the whole page makes.
+    /// raised. Made [`Making::InPieces`], a large page that can be cut cleanly is parsed and
+    /// laid out piece by piece (`pieces`: on one thread, or alternating between two with a
+    /// fork), making what the whole page makes.
     pub fn parse_and_lay_out_once(
         url: &Url,
         content_type: Option<&str>,
         body: &Arc<Vec<u8>>,
         width: u16,
         cancel: &Cancel,
-        fork: Option<&dyn Fork>,
+        making: Making<'_>,
     ) -> Option<(Document, Rendered)> {
         let html = kind_of(&mime_of(content_type, url, body)) == BodyKind::Html;
-        let Some(fork) = fork.filter(|_| html) else {
-            let doc = Document::parse_shared(url, content_type, body, cancel)?;
-            let rendered = doc.lay_out(width, cancel, false)?;
-            return Some((doc, rendered));
+        let fork = match making {
+            Making::InPieces(fork) if html => fork,
+            _ => {
+                let doc = Document::parse_shared(url, content_type, body, cancel)?;
+                let rendered = doc.lay_out(width, cancel, false)?;
+                return Some((doc, rendered));
+            }
         };
-        let (source, encoding, keep_tree, split) =
-            Html::source_splitting(body, content_type, Some(halves::HALVES_FROM));
-        if let Some(split) = split {
+        let (source, encoding, keep_tree, splits) =
+            Html::source_splitting(body, content_type, Some(pieces::PIECES_FROM));
+        if !splits.is_empty() {
             let width = width.max(MIN_WIDTH);
-            match halves::lay_out(url, &source, &split, width, cancel, fork) {
+            match pieces::lay_out(url, &source, &splits, width, cancel, fork) {
                 Some(made) => {
                     let html = Html {
                         body: body.clone(),
@@ -350,7 +354,7 @@ impl Document {
                     return Some((doc, made.rendered));
                 }
                 None if cancel.raised() => return None,
-                // The halves cannot stand for the page: it is laid out whole.
+                // The pieces cannot stand for the page: it is laid out whole.
                 None => {}
             }
         }

@@ -38,8 +38,8 @@ pub fn parse(url: &Url, html: &str, cancel: &Cancel) -> Option<Parsed> {
     parse_after(url, "", html, cancel)
 }
 
-/// [`parse`] of `html` read after `prefix` (tags that re-open where a page's second half
-/// starts: `super::halves`).
+/// [`parse`] of `html` read after `prefix` (tags that re-open where a piece of a page
+/// starts: `super::pieces`).
 pub fn parse_after(url: &Url, prefix: &str, html: &str, cancel: &Cancel) -> Option<Parsed> {
     let dom = parse_dom(prefix, html, cancel)?;
     if cancel.raised() {

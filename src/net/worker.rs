@@ -178,14 +178,21 @@ pub fn load_with(
         other => other?,
     };
     // A page laid out once (`--dump`) gives its tree up to the layout, and a large one is
-    // made in halves at once where it can be.
+    // made in pieces where it can be.
     let parse_and_lay_out = |url: &url::Url, content_type: Option<&str>, body: &super::Body| {
         if options.keep_tree {
             let doc = Document::parse_shared(url, content_type, body, cancel)?;
             let rendered = doc.layout(width, cancel)?;
             Some((doc, rendered))
         } else {
-            Document::parse_and_lay_out_once(url, content_type, body, width, cancel, crate::jobs::fork())
+            Document::parse_and_lay_out_once(
+                url,
+                content_type,
+                body,
+                width,
+                cancel,
+                crate::jobs::making_once(),
+            )
         }
     };
     let status = response.head.status;

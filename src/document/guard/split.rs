@@ -1,5 +1,5 @@
-//! Where a large page can be cut in two parts that are parsed and laid out apart and still
-//! make exactly what the whole page makes (`document::halves` does that). The guard's scan
+//! Where a large page can be cut in pieces that are parsed and laid out apart and still
+//! make exactly what the whole page makes (`document::pieces` does that). The guard's scan
 //! tells this module every token it meets, with its model of the parser's open elements;
 //! this module only watches and remembers the best place. It must never change what the
 //! scan does.
@@ -7,31 +7,28 @@
 use super::tree::Tree;
 use std::collections::HashSet;
 
-/// A place in the middle of a page where the parser and the layout stand in a state that
+/// A place in a page where the parser and the layout stand in a state that
 /// can be rebuilt from scratch: at a `<p>` or heading just after a `</p>` (an empty `<div>`
 /// between them allowed: a page break), inside nothing but `<div>`, `<main>`, `<article>`
 /// and `<section>` elements, no formatting element active (so the parser will never reach
 /// back before it), in a page with no `<base>`, `<style>` or `<frameset>` that the guard
-/// passes unchanged. The second part, parsed alone after [`Split::reopen`] (the page's
-/// doctype and the open elements' start tags, without attributes), makes the same tree as
-/// the rest of the whole page does; laid out after the first part's lines and a blank line,
-/// it makes the same lines.
+/// passes unchanged. The part after it (up to the next place), parsed alone after
+/// [`Split::reopen`] (the page's doctype and the open elements' start tags, without
+/// attributes), makes the same tree as that part of the whole page does; laid out after the
+/// earlier parts' lines and a blank line, it makes the same lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Split {
-    /// Where the second part starts (the `<` of the paragraph or heading).
+    /// Where the part after it starts (the `<` of the paragraph or heading).
     pub at: usize,
-    /// What the second part is parsed after.
+    /// What the part after it is parsed after.
     pub reopen: String,
 }
-
-/// Where a [`Split`] is best, in hundredths of the page.
-const TARGET: usize = 50;
 
 /// The elements a [`Split`] may be inside: html2text lays them out as plain containers.
 const INSIDE: &[&str] = &["div", "main", "article", "section"];
 
 /// Attributes html2text heeds on a container (`hidden`, `style`, `color`, `bgcolor`): an
-/// open container with one, re-opened without it, would lay the second part out otherwise.
+/// open container with one, re-opened without it, would lay the next part out otherwise.
 /// Looked for as any attribute text holding these words.
 const HEEDED: [&[u8]; 3] = [b"hidden", b"style", b"color"];
 
@@ -41,10 +38,14 @@ const HEEDED: [&[u8]; 3] = [b"hidden", b"style", b"color"];
 /// out whole, which is always right).
 const WHOLE_PAGE_TAGS: [&[u8]; 3] = [b"<base", b"<style", b"<frameset"];
 
-/// Watches the guard's scan for the [`Split`] nearest [`TARGET`] of the page, between a third
-/// and two thirds of it.
+/// Watches the guard's scan for [`Split`]s that cut the page in parts of about `piece`
+/// bytes: the first clean place at least `piece` bytes after the last (and `piece / 2`
+/// before the end: no crumb of a last part).
 pub struct Finder<'s> {
     source: &'s str,
+    piece: usize,
+    /// Where the next split may be.
+    next_from: usize,
     /// Just after a `</p>` (or an empty `<div></div>` after one), nothing else since.
     after_p_end: bool,
     /// Where the start tag of a `<div>` right after a `</p>` ends.
@@ -54,21 +55,22 @@ pub struct Finder<'s> {
     doctype: Option<&'s str>,
     /// The attribute keys of containers with an attribute html2text heeds ([`HEEDED`]).
     heeded: HashSet<u64>,
-    before_target: Option<Split>,
-    after_target: Option<Split>,
+    splits: Vec<Split>,
 }
 
 impl<'s> Finder<'s> {
-    pub fn new(source: &'s str) -> Finder<'s> {
+    pub fn new(source: &'s str, piece: usize) -> Finder<'s> {
+        let piece = piece.max(1);
         Finder {
             source,
+            piece,
+            next_from: piece,
             after_p_end: false,
             empty_div_ends_at: None,
             content_seen: false,
             doctype: None,
             heeded: HashSet::new(),
-            before_target: None,
-            after_target: None,
+            splits: Vec::new(),
         }
     }
 
@@ -93,10 +95,9 @@ impl<'s> Finder<'s> {
         // An empty <div> (a page break) between the paragraph and the heading makes nothing:
         // html2text drops empty containers.
         self.empty_div_ends_at = (after_p_end && name == "div" && !self_closing).then_some(end);
-        let (third, target) = (self.source.len() / 3, self.source.len() / 100 * TARGET);
         let wanted = after_p_end
-            && (third..=third * 2).contains(&at)
-            && self.after_target.is_none()
+            && at >= self.next_from
+            && at + self.piece / 2 <= self.source.len()
             && matches!(name, "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
         if !wanted {
             return;
@@ -111,12 +112,8 @@ impl<'s> Finder<'s> {
             reopen.push_str(name);
             reopen.push('>');
         }
-        let here = Split { at, reopen };
-        if at < target {
-            self.before_target = Some(here);
-        } else {
-            self.after_target = Some(here);
-        }
+        self.splits.push(Split { at, reopen });
+        self.next_from = at + self.piece;
     }
 
     /// An end tag from `at`.
@@ -142,20 +139,17 @@ impl<'s> Finder<'s> {
         (self.after_p_end, self.content_seen) = (false, true);
     }
 
-    /// The place found, once the whole page is scanned, unless the page has a tag that makes
-    /// it unsplittable.
-    pub fn found(self) -> Option<Split> {
-        let target = self.source.len() / 100 * TARGET;
-        let nearer = match (self.before_target, self.after_target) {
-            (Some(before), Some(after)) if target - before.at < after.at - target => before,
-            (_, Some(after)) => after,
-            (before, None) => before?,
-        };
+    /// The places found, once the whole page is scanned (in the page's order), unless the
+    /// page has a tag that makes it unsplittable.
+    pub fn found(self) -> Vec<Split> {
         let source = self.source.as_bytes();
         let whole_page = WHOLE_PAGE_TAGS
             .iter()
             .any(|tag| memchr::memchr_iter(b'<', source).any(|at| starts_ignoring_case(&source[at..], tag)));
-        (!whole_page).then_some(nearer)
+        if whole_page {
+            return Vec::new();
+        }
+        self.splits
     }
 }
 
