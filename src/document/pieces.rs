@@ -179,7 +179,7 @@ fn make_all(
 /// Parse a piece, hear what comes before it, tell the next piece, lay it out and convert
 /// its lines. `None` when it cannot be made as the whole page would make it.
 fn make(url: &Url, piece: Piece<'_>, width: u16, cancel: &Cancel) -> Option<Done> {
-    let Piece { reopen, html, before, after, .. } = piece;
+    let Piece { index, reopen, html, before, after } = piece;
     let Parsed { title, base, forms, tree } = parse::parse_after(url, reopen, html, cancel)?;
     let links = tree.link_count();
     // An earlier piece failed (or was not made): this one is not either.
@@ -188,6 +188,15 @@ fn make(url: &Url, piece: Piece<'_>, width: u16, cancel: &Cancel) -> Option<Done
     let _ = after.send(Before { links: before.links + links, fields: before.fields + forms.fields.len() });
     drop(after);
     let (lines, hrefs) = layout::lines(tree, width, before.links)?;
+    // Laid out alone, a piece starts with its first block's text; one that starts with
+    // blank lines or makes none would not take the one blank line the join puts before it.
+    let opens_with_text = lines.first().is_some_and(|line| {
+        line.iter()
+            .any(|e| matches!(e, html2text::render::TaggedLineElement::Str(s) if !s.s.trim().is_empty()))
+    });
+    if index > 0 && !opens_with_text {
+        return None;
+    }
     // The next pieces were told this piece has `links` links.
     if hrefs.len() != links {
         return None;

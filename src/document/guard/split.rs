@@ -55,6 +55,15 @@ pub struct Finder<'s> {
     doctype: Option<&'s str>,
     /// The attribute keys of containers with an attribute html2text heeds ([`HEEDED`]).
     heeded: HashSet<u64>,
+    /// In a `<p>` that has had text: a split after a paragraph that makes only blank lines
+    /// (a `<p><br></p>` spacer) would not be followed by the blank line the whole page has.
+    p_has_text: bool,
+    /// A `<form>` started and no `</form>` yet: the parser's form pointer stays set after
+    /// the element is closed by its container, and a part parsed alone would not have it.
+    in_form: bool,
+    /// An `<html>` or `<body>` tag with an attribute html2text heeds: it counts for the whole
+    /// page (a hidden body, a style), and a part parsed alone would not have it.
+    root_attributes: bool,
     splits: Vec<Split>,
 }
 
@@ -70,6 +79,9 @@ impl<'s> Finder<'s> {
             content_seen: false,
             doctype: None,
             heeded: HashSet::new(),
+            p_has_text: false,
+            in_form: false,
+            root_attributes: false,
             splits: Vec::new(),
         }
     }
@@ -77,7 +89,7 @@ impl<'s> Finder<'s> {
     /// Text between two tags; `blank` when it is all white space.
     pub fn text(&mut self, blank: bool) {
         if !blank {
-            (self.after_p_end, self.content_seen) = (false, true);
+            (self.after_p_end, self.content_seen, self.p_has_text) = (false, true, true);
         }
     }
 
@@ -86,6 +98,15 @@ impl<'s> Finder<'s> {
     pub fn start(&mut self, name: &str, attrs: u64, self_closing: bool, at: usize, end: usize, tree: &Tree) {
         let after_p_end = std::mem::take(&mut self.after_p_end);
         self.content_seen = true;
+        match name {
+            "p" => self.p_has_text = false,
+            "form" => self.in_form = true,
+            "html" | "body" => {
+                let text = &self.source.as_bytes()[at..end];
+                self.root_attributes |= HEEDED.iter().any(|word| contains_ignoring_case(text, word));
+            }
+            _ => {}
+        }
         if INSIDE.contains(&name) {
             let text = &self.source.as_bytes()[at..end];
             if HEEDED.iter().any(|word| contains_ignoring_case(text, word)) {
@@ -96,6 +117,7 @@ impl<'s> Finder<'s> {
         // html2text drops empty containers.
         self.empty_div_ends_at = (after_p_end && name == "div" && !self_closing).then_some(end);
         let wanted = after_p_end
+            && !self.in_form
             && at >= self.next_from
             && at + self.piece / 2 <= self.source.len()
             && matches!(name, "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
@@ -118,7 +140,12 @@ impl<'s> Finder<'s> {
 
     /// An end tag from `at`.
     pub fn end(&mut self, name: &str, at: usize) {
-        self.after_p_end = name == "p" || (name == "div" && self.empty_div_ends_at.take() == Some(at));
+        if name == "form" {
+            self.in_form = false;
+        }
+        let spacer = name == "p" && !std::mem::replace(&mut self.p_has_text, false);
+        self.after_p_end =
+            (name == "p" && !spacer) || (name == "div" && self.empty_div_ends_at.take() == Some(at));
     }
 
     /// A comment, doctype or processing instruction from `at` to `end`.
@@ -146,7 +173,7 @@ impl<'s> Finder<'s> {
         let whole_page = WHOLE_PAGE_TAGS
             .iter()
             .any(|tag| memchr::memchr_iter(b'<', source).any(|at| starts_ignoring_case(&source[at..], tag)));
-        if whole_page {
+        if whole_page || self.root_attributes {
             return Vec::new();
         }
         self.splits

@@ -198,6 +198,40 @@ fn pages_are_not_cut_where_the_pieces_could_differ() {
 }
 
 #[test]
+fn what_would_differ_in_a_piece_parsed_alone_is_not_cut_or_gives_way() {
+    let book = book(CHAPTERS, "");
+    let shapes = [
+        // The root's attributes count for the whole page, wherever the tag is.
+        book.replace("<body>", "<body hidden>"),
+        book.replace("<footer>", "<body style='white-space: pre'><footer>"),
+        book.replace("<html>", "<html hidden>"),
+        // A form closed by its container leaves the parser's form pointer set.
+        book.replacen("<main>", "<main><div><form action=/early><input name=early></div>", 1),
+        // Spacer paragraphs make blank lines only.
+        book.replace("<h2 ", "<p><br></p><h2 "),
+        book.replace("<p id=", "<p><br><br></p><p id="),
+        // A piece that makes nothing.
+        book.replace("<p>More.</p>", "<p hidden>More.</p>"),
+    ];
+    for page in &shapes {
+        let piece = page.len() / 6;
+        let splits = splits_of(page, piece);
+        for width in [80, 43] {
+            let expected = whole(page, width);
+            for fork in [None, Some(&Threads as &dyn Fork)] {
+                if let Some(made) = lay_out(&url(), page, &splits, width, &Cancel::new(), fork) {
+                    assert_same(&made, &expected);
+                }
+            }
+        }
+    }
+    // A heeded attribute on the root leaves the page whole; a language does not.
+    assert_eq!(splits_of(&shapes[0], shapes[0].len() / 6), vec![]);
+    let lang = book.replace("<html>", "<html lang=en>");
+    assert!(!splits_of(&lang, lang.len() / 6).is_empty());
+}
+
+#[test]
 fn a_cut_reopens_the_doctype_only_where_the_parser_heeds_it() {
     let reopen = |page: &str| splits_of(page, page.len() / 2).first().map(|split| split.reopen.clone());
     let body = "<main>".to_string() + &"<p>text</p>\n".repeat(300) + "</main>";
