@@ -124,6 +124,11 @@ impl<'s> Finder<'s> {
         if !wanted {
             return;
         }
+        // A block that makes no text (an anchor alone, a spacer) would make its blank line
+        // in the whole page and none at the start of a piece.
+        if !holds_text(&self.source.as_bytes()[end..], name.as_bytes()) {
+            return;
+        }
         let Some(open) = tree.plain_open(INSIDE) else { return };
         if open.iter().any(|(_, attrs)| self.heeded.contains(attrs)) {
             return;
@@ -178,6 +183,24 @@ impl<'s> Finder<'s> {
         }
         self.splits
     }
+}
+
+/// The element whose start tag ends where `rest` starts holds text before its end tag
+/// (`</name`): a character outside any tag that is not white space.
+fn holds_text(rest: &[u8], name: &[u8]) -> bool {
+    let mut in_tag = false;
+    for (at, &b) in rest.iter().enumerate() {
+        match b {
+            b'<' if rest[at + 1..].first() == Some(&b'/') && starts_ignoring_case(&rest[at + 2..], name) => {
+                return false
+            }
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            _ if in_tag || b.is_ascii_whitespace() => {}
+            _ => return true,
+        }
+    }
+    false
 }
 
 /// `text` starts with `word` (lower-case ASCII), in any case.

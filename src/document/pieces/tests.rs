@@ -210,6 +210,8 @@ fn what_would_differ_in_a_piece_parsed_alone_is_not_cut_or_gives_way() {
         // Spacer paragraphs make blank lines only.
         book.replace("<h2 ", "<p><br></p><h2 "),
         book.replace("<p id=", "<p><br><br></p><p id="),
+        // A paragraph holding an anchor alone, where a piece could start.
+        book.replace("<h2 ", "<p><a id=here></a></p><h2 "),
         // A piece that makes nothing.
         book.replace("<p>More.</p>", "<p hidden>More.</p>"),
     ];
