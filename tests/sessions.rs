@@ -61,6 +61,21 @@ fn browser(cache: &Path, session: &Path, width: u16, height: u16) -> Driver {
     Driver::with_client(client, width, height).with_session(session)
 }
 
+/// Where a test's page cache and session file live: (the folder, kept alive; the cache; the
+/// session file).
+fn places() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    (dir, cache, session)
+}
+
+/// q, then y: the browser quits (saving its session).
+fn quit(d: &mut Driver) {
+    d.char('q');
+    d.char('y');
+    assert!(d.quit, "q and y quit");
+}
+
 fn field_link(d: &Driver, name: &str) -> usize {
     let page = d.app.page().unwrap();
     let field = page.doc.forms.fields.iter().position(|f| f.name == name).unwrap();
@@ -112,9 +127,7 @@ fn browse_and_quit(s: &TestServer, cache: &Path, session: &Path) -> (String, Opt
     assert!(shown.contains("Paragraph 55 of") && !shown.contains("Paragraph 1 of"), "{shown}");
     let selected = d.app.page().unwrap().selected;
     assert!(selected.is_some());
-    d.char('q');
-    d.char('y');
-    assert!(d.quit, "q and y quit");
+    quit(&mut d);
     (shown, selected)
 }
 
@@ -158,8 +171,7 @@ fn a_resumed_session_has_its_tabs_places_selection_and_typed_values_but_no_passw
 #[test]
 fn the_reading_position_comes_back_whatever_the_width() {
     let s = server();
-    let dir = tempfile::tempdir().unwrap();
-    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let (_dir, cache, session) = places();
     let mut wide = browser(&cache, &session, 100, 30);
     wide.open(&s.url("/long"));
     for _ in 0..5 {
@@ -178,8 +190,7 @@ fn the_reading_position_comes_back_whatever_the_width() {
 #[test]
 fn the_start_page_offers_to_resume_and_its_link_resumes() {
     let s = server();
-    let dir = tempfile::tempdir().unwrap();
-    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let (_dir, cache, session) = places();
     browse_and_quit(&s, &cache, &session);
 
     let mut d = browser(&cache, &session, 80, 24);
@@ -203,8 +214,7 @@ fn the_start_page_offers_to_resume_and_its_link_resumes() {
 #[test]
 fn values_sent_with_their_form_are_not_kept_until_typed_again() {
     let s = server();
-    let dir = tempfile::tempdir().unwrap();
-    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let (_dir, cache, session) = places();
     let mut d = browser(&cache, &session, 80, 24);
     d.open(&s.url("/form"));
     type_into(&mut d, "q", "sent words");
@@ -232,8 +242,7 @@ fn values_sent_with_their_form_are_not_kept_until_typed_again() {
 #[test]
 fn a_browser_that_browsed_nothing_or_runs_beside_another_keeps_the_last_session() {
     let s = server();
-    let dir = tempfile::tempdir().unwrap();
-    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let (_dir, cache, session) = places();
     let mut first = browser(&cache, &session, 80, 24);
     first.open(&s.url("/long"));
     first.send(Msg::Tick);
@@ -244,21 +253,16 @@ fn a_browser_that_browsed_nothing_or_runs_beside_another_keeps_the_last_session(
     let mut second = browser(&cache, &session, 80, 24);
     second.open(&s.url("/form"));
     second.send(Msg::Tick);
-    second.char('q');
-    second.char('y');
-    assert!(second.quit);
+    quit(&mut second);
     assert_eq!(std::fs::read_to_string(&session).unwrap(), saved, "the second margay did not save");
-    first.char('q');
-    first.char('y');
+    quit(&mut first);
     drop(first);
 
     // Started later, only the start page seen: the session stays for the next one.
     let mut third = browser(&cache, &session, 80, 24);
     third.start_page();
     third.send(Msg::Tick);
-    third.char('q');
-    third.char('y');
-    assert!(third.quit);
+    quit(&mut third);
     let kept = std::fs::read_to_string(&session).unwrap();
     assert!(kept.contains("/long") && !kept.contains("/form"), "{kept}");
 }
@@ -300,16 +304,14 @@ fn a_resumed_page_that_cannot_be_loaded_keeps_its_place_for_later() {
             .header("Retry-After", "3600"),
         false => Reply::html(&long_page()),
     });
-    let dir = tempfile::tempdir().unwrap();
-    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let (_dir, cache, session) = places();
     let mut first = browser(&cache, &session, 80, 24);
     first.open(&s.url("/long"));
     for _ in 0..4 {
         first.char(' ');
     }
     let top = top_text(&first.screen()).to_string();
-    first.char('q');
-    first.char('y');
+    quit(&mut first);
     drop(first);
     let saved = std::fs::read_to_string(&session).unwrap();
 
@@ -332,8 +334,7 @@ fn a_resumed_page_that_cannot_be_loaded_keeps_its_place_for_later() {
 #[test]
 fn a_second_margay_takes_over_saving_when_the_first_quits() {
     let s = server();
-    let dir = tempfile::tempdir().unwrap();
-    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let (dir, cache, session) = places();
     let mut first = browser(&cache, &session, 80, 24);
     first.open(&s.url("/long"));
     first.send(Msg::Tick);
@@ -348,8 +349,7 @@ fn a_second_margay_takes_over_saving_when_the_first_quits() {
     second.send(Msg::Tick);
     assert!(!std::fs::read_to_string(&session).unwrap().contains("/form"));
 
-    first.char('q');
-    first.char('y');
+    quit(&mut first);
     drop(first);
     second.send(Msg::Tick);
     let now = std::fs::read_to_string(&session).unwrap();
@@ -386,16 +386,14 @@ fn a_resumed_page_stopped_while_its_first_screens_show_keeps_its_place_and_value
         let _ = released.lock().unwrap().recv_timeout(std::time::Duration::from_secs(30));
         let _ = stream.write_all(&html.as_bytes()[80_000..]);
     });
-    let dir = tempfile::tempdir().unwrap();
-    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let (_dir, cache, session) = places();
     let mut first = browser(&cache, &session, 80, 24);
     first.open(&server.url("/big"));
     type_into(&mut first, "note", "kept words");
     for _ in 0..3 {
         first.char(' ');
     }
-    first.char('q');
-    first.char('y');
+    quit(&mut first);
     drop(first);
     let saved = saved_tabs(&session);
     assert!(saved.to_string().contains("kept words"), "{saved}");
@@ -418,8 +416,7 @@ fn a_resumed_page_stopped_while_its_first_screens_show_keeps_its_place_and_value
 #[test]
 fn a_password_never_reaches_the_session_through_an_address() {
     let s = server();
-    let dir = tempfile::tempdir().unwrap();
-    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let (_dir, cache, session) = places();
     let mut d = browser(&cache, &session, 80, 24);
     // A GET form puts the password into the result's address: that page is not kept.
     d.open(&s.url("/form"));
@@ -443,19 +440,15 @@ fn a_password_never_reaches_the_session_through_an_address() {
 #[test]
 fn the_last_to_quit_is_kept_even_within_the_same_second() {
     let s = server();
-    let dir = tempfile::tempdir().unwrap();
-    let (cache, session) = (dir.path().join("cache"), dir.path().join("session.json"));
+    let (_dir, cache, session) = places();
     let mut first = browser(&cache, &session, 80, 24);
     first.open(&s.url("/long"));
     let mut second = browser(&cache, &session, 80, 24);
     second.open(&s.url("/form"));
-    first.char('q');
-    first.char('y');
+    quit(&mut first);
     drop(first);
     // No tick between: the second takes the lock over as it quits.
-    second.char('q');
-    second.char('y');
-    assert!(second.quit);
+    quit(&mut second);
     let kept = std::fs::read_to_string(&session).unwrap();
     assert!(kept.contains("/form") && !kept.contains("/long"), "{kept}");
 }

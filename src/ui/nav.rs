@@ -103,21 +103,7 @@ impl App {
         let ti = self.active;
         let mut effects = self.cancel_pending(ti);
         let request = nav.request.clone();
-        let pending = Pending {
-            id: 0,
-            nav,
-            mode,
-            bytes: 0,
-            total: None,
-            asking: false,
-            on_cancel: None,
-            form: None,
-            retries: 0,
-            logged_as: None,
-            credentials_sent: false,
-            restore: None,
-            sends_password: false,
-        };
+        let pending = Pending::new(nav, mode);
         effects.extend(self.fetch_next(ti, pending, request));
         effects
     }
@@ -565,21 +551,7 @@ impl App {
                 let mut effects = self.cancel_pending(ti);
                 let nav = Navigation::new(address, true);
                 let request = nav.request.clone();
-                let pending = Pending {
-                    id: 0,
-                    nav,
-                    mode: LoadMode::Replace,
-                    bytes: 0,
-                    total: None,
-                    asking: false,
-                    on_cancel: None,
-                    form: None,
-                    retries,
-                    logged_as: None,
-                    credentials_sent: false,
-                    restore,
-                    sends_password: false,
-                };
+                let pending = Pending { retries, restore, ..Pending::new(nav, LoadMode::Replace) };
                 effects.extend(self.fetch_next(ti, pending, request));
                 effects
             }

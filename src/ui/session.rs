@@ -171,21 +171,7 @@ impl App {
         // The user had it open: a file page may be opened again.
         let nav = Navigation::new(address, true);
         let request = nav.request.clone();
-        let pending = Pending {
-            id: 0,
-            nav,
-            mode: LoadMode::Replace,
-            bytes: 0,
-            total: None,
-            asking: false,
-            on_cancel: None,
-            form: None,
-            retries: 0,
-            logged_as: None,
-            credentials_sent: false,
-            restore: Some(restore),
-            sends_password: false,
-        };
+        let pending = Pending { restore: Some(restore), ..Pending::new(nav, LoadMode::Replace) };
         effects.extend(self.fetch_next(ti, pending, request));
         effects
     }

@@ -245,6 +245,27 @@ pub struct Pending {
     pub sends_password: bool,
 }
 
+impl Pending {
+    /// A navigation about to make its first request: nothing sent, asked or retried yet.
+    pub fn new(nav: Navigation, mode: LoadMode) -> Pending {
+        Pending {
+            id: 0,
+            nav,
+            mode,
+            bytes: 0,
+            total: None,
+            asking: false,
+            on_cancel: None,
+            form: None,
+            retries: 0,
+            logged_as: None,
+            credentials_sent: false,
+            restore: None,
+            sends_password: false,
+        }
+    }
+}
+
 /// An active search: its matches as (line, first char, end char).
 #[derive(Clone, Debug, Default)]
 pub struct Search {
