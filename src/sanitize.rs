@@ -134,6 +134,13 @@ fn has_bidi(s: &str) -> bool {
 /// [`has_bidi`] looks for.
 fn has_unsafe(s: &str, multiline: bool) -> bool {
     let b = s.as_bytes();
+    // Every line of every page goes through here: first a pass that looks at whole chunks
+    // without branching (the compiler makes it vector code) for any byte that could start
+    // such a character; only text with one is looked at closely.
+    let may_start = |c: u8| c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xe2;
+    if !b.chunks(32).any(|chunk| chunk.iter().fold(false, |any, &c| any | may_start(c))) {
+        return false;
+    }
     b.iter().enumerate().any(|(i, &c)| match c {
         b'\n' | b'\t' => !multiline,
         0..=0x1f | 0x7f => true,

@@ -121,7 +121,40 @@ pub fn scan(source: &str) -> Scanned<'_> {
 /// [`scan`], also finding where a page of at least `split_from` bytes can be cut in pieces
 /// of about `piece` bytes ([`Split`]).
 pub fn scan_splitting(source: &str, split_from: usize, piece: usize) -> Scanned<'_> {
-    scan_with(source, MAX_DEPTH, MAX_NODES, MAX_BYTES, Some((split_from, piece)))
+    scan_with(
+        source,
+        MAX_DEPTH,
+        MAX_NODES,
+        MAX_BYTES,
+        Some(Splitting { from: split_from, piece, found: None }),
+    )
+}
+
+/// [`scan_splitting`] that tells `found` each place as it finds it, so that the pieces
+/// before it can be made while the scan goes on. The places stand only if the scan's
+/// [`Scanned::splits`] holds them at its end (a later part of the page can still make the
+/// guard change the page, or make the page unsplittable).
+pub fn scan_splitting_as_found<'s>(
+    source: &'s str,
+    split_from: usize,
+    piece: usize,
+    found: &mut dyn FnMut(&Split),
+) -> Scanned<'s> {
+    scan_with(
+        source,
+        MAX_DEPTH,
+        MAX_NODES,
+        MAX_BYTES,
+        Some(Splitting { from: split_from, piece, found: Some(found) }),
+    )
+}
+
+/// What [`scan_with`] is asked to find besides: places to cut a page of at least `from`
+/// bytes in pieces of about `piece`, each told to `found` as soon as it is found.
+struct Splitting<'f> {
+    from: usize,
+    piece: usize,
+    found: Option<&'f mut dyn FnMut(&Split)>,
 }
 
 /// The scan behind [`html`] (see the module documentation), with other limits.
@@ -130,11 +163,14 @@ fn scan_with<'s>(
     max_depth: usize,
     max_nodes: usize,
     max_bytes: usize,
-    split_from: Option<(usize, usize)>,
+    splitting: Option<Splitting<'_>>,
 ) -> Scanned<'s> {
     let b = source.as_bytes();
-    let mut finder =
-        split_from.filter(|&(from, _)| source.len() >= from).map(|(_, piece)| Finder::new(source, piece));
+    let mut found = None;
+    let mut finder = splitting.filter(|s| source.len() >= s.from && Finder::may_split(source)).map(|s| {
+        found = s.found;
+        Finder::new(source, s.piece)
+    });
     let max_cost = layout_budget(source.len().min(max_bytes));
     let mut tree = Tree::default();
     let mut out = Edit { src: source, out: None, copied: 0 };
@@ -164,7 +200,10 @@ fn scan_with<'s>(
         match token {
             Token::Start { name, attrs, self_closing } => {
                 if let Some(finder) = &mut finder {
-                    finder.start(&name, attrs, self_closing, next, end, &tree);
+                    let split = finder.start(&name, attrs, self_closing, next, end, &tree);
+                    if let (Some(split), Some(found)) = (split, &mut found) {
+                        found(split);
+                    }
                 }
                 match tree.start(&name, attrs, self_closing, max_depth) {
                     Start::LeftOut => out.leave_out(next, end),
@@ -257,7 +296,8 @@ fn bidi_references(html: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut i = 0;
-    while let Some(p) = html[i..].find("&#") {
+    let finder = memchr::memmem::Finder::new("&#");
+    while let Some(p) = finder.find(&b[i..]) {
         let at = i + p;
         let (hex, digits_from) = match b.get(at + 2) {
             Some(b'x' | b'X') => (true, at + 3),

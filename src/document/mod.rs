@@ -28,7 +28,7 @@ pub use charset::{decode, Decoded};
 pub use diagnostic::{choice_page_html, diagnostic_html};
 pub use layout::MIN_WIDTH;
 pub use pages::{directory_listing_html, escape_html, human_size, non_text_page_html};
-pub use pieces::{Fork, Making, PIECES_FROM};
+pub use pieces::{piece_bytes, Fork, Making, PIECES_FROM};
 pub use preview::{preview, Preview, PREVIEW_BYTES};
 pub use textual::{describe as describe_type, kind_of, pretty_json, readable_text, BodyKind};
 
@@ -225,28 +225,19 @@ impl Html {
     /// The source as the parser reads it (decoded, guarded), its encoding, and whether its
     /// tree is small enough to keep a copy of.
     fn source<'a>(body: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>, &'static str, bool) {
-        let (source, encoding, keep, _) = Html::source_splitting(body, content_type, None);
-        (source, encoding, keep)
+        let decoded = decode(guard::bytes(body), content_type, true);
+        let (guarded, keep) = Html::guarded(guard::scan(&decoded.text));
+        (guarded.map_or(decoded.text, Cow::Owned), decoded.encoding, keep)
     }
 
-    /// [`Html::source`], and where a page of at least `split_from` bytes can be cut in
-    /// pieces (`guard::Split`).
-    fn source_splitting<'a>(
-        body: &'a [u8],
-        content_type: Option<&str>,
-        split_from: Option<usize>,
-    ) -> (Cow<'a, str>, &'static str, bool, Vec<guard::Split>) {
-        let decoded = decode(guard::bytes(body), content_type, true);
-        let scanned = match split_from {
-            Some(from) => guard::scan_splitting(&decoded.text, from, pieces::piece_bytes(decoded.text.len())),
-            None => guard::scan(&decoded.text),
-        };
-        let guard::Scanned { html, nodes, splits } = scanned;
-        let source = match html {
-            Cow::Borrowed(_) => decoded.text,
-            Cow::Owned(guarded) => Cow::Owned(guarded),
-        };
-        (source, decoded.encoding, nodes <= KEEP_TREE_NODES, splits)
+    /// What the guard's scan of a decoded source leaves: the page as it changed it (`None`:
+    /// the source as it is), and whether its tree is small enough to keep a copy of.
+    fn guarded(scanned: guard::Scanned<'_>) -> (Option<String>, bool) {
+        let keep = scanned.nodes <= KEEP_TREE_NODES;
+        match scanned.html {
+            Cow::Owned(guarded) => (Some(guarded), keep),
+            Cow::Borrowed(_) => (None, keep),
+        }
     }
 }
 
@@ -337,20 +328,29 @@ impl Document {
                 return Some((doc, rendered));
             }
         };
-        let (source, encoding, keep_tree, splits) =
-            Html::source_splitting(body, content_type, Some(pieces::PIECES_FROM));
-        if !splits.is_empty() {
-            let width = width.max(MIN_WIDTH);
-            match pieces::lay_out(url, &source, &splits, width, cancel, fork) {
+        let decoded = decode(guard::bytes(body), content_type, true);
+        let text: &str = &decoded.text;
+        let mut scanned = None;
+        if text.len() >= pieces::PIECES_FROM {
+            // The guard's scan finds the places to cut the page while the pieces before
+            // them are made; they stand if the scan passes the page unchanged.
+            let (piece, scanned_slot) = (pieces::piece_bytes(text.len()), &mut scanned);
+            let scan: pieces::Scan<'_> = Box::new(move |found| {
+                let guarded = guard::scan_splitting_as_found(text, pieces::PIECES_FROM, piece, found);
+                let stand = !guarded.splits.is_empty();
+                *scanned_slot = Some(guarded);
+                stand
+            });
+            match pieces::lay_out_as_found(url, text, width.max(MIN_WIDTH), cancel, fork, scan) {
                 Some(made) => {
                     let html = Html {
                         body: body.clone(),
                         content_type: content_type.map(str::to_string),
                         tree: Mutex::new(None),
-                        keep_tree,
+                        keep_tree: scanned.is_some_and(|s| s.nodes <= KEEP_TREE_NODES),
                     };
                     let mut doc = Document::from_parsed(url, made.title, made.base, made.forms, html);
-                    doc.charset = Some(encoding.to_string());
+                    doc.charset = Some(decoded.encoding.to_string());
                     return Some((doc, made.rendered));
                 }
                 None if cancel.raised() => return None,
@@ -358,7 +358,10 @@ impl Document {
                 None => {}
             }
         }
-        let doc = Document::from_source(url, content_type, body, (source, encoding, keep_tree), cancel)?;
+        let (guarded, keep_tree) = Html::guarded(scanned.unwrap_or_else(|| guard::scan(text)));
+        let source = guarded.map_or(decoded.text, Cow::Owned);
+        let doc =
+            Document::from_source(url, content_type, body, (source, decoded.encoding, keep_tree), cancel)?;
         let rendered = doc.lay_out(width, cancel, false)?;
         Some((doc, rendered))
     }

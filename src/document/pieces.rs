@@ -23,6 +23,7 @@ use super::layout::{self, Part};
 use super::parse::{self, Parsed};
 use super::{Cancel, Rendered};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Mutex;
 use url::Url;
 
 /// Pages of at least this many bytes of HTML are laid out in pieces (where they can be cut):
@@ -77,7 +78,7 @@ struct Before {
 /// it, and how it tells the next piece.
 struct Piece<'h> {
     index: usize,
-    reopen: &'h str,
+    reopen: String,
     html: &'h str,
     before: Receiver<Before>,
     after: Sender<Before>,
@@ -95,6 +96,7 @@ struct Done {
 /// cut it in, and lay them out for `width`: one after another, or alternating between the
 /// two sides of `fork`. `None` when the pieces cannot stand for the page, or `cancel` was
 /// raised.
+#[cfg(test)]
 pub fn lay_out(
     url: &Url,
     html: &str,
@@ -103,20 +105,62 @@ pub fn lay_out(
     cancel: &Cancel,
     fork: Option<&dyn Fork>,
 ) -> Option<Made> {
-    let pieces = pieces(html, splits)?;
-    let count = pieces.len();
-    // Raised when a piece fails: the others stop at their next piece.
+    let scan: Scan<'_> = Box::new(|found| {
+        splits.iter().for_each(found);
+        true
+    });
+    lay_out_as_found(url, html, width, cancel, fork, scan)
+}
+
+/// A scan of a page that tells each place to cut it as it finds it, and says at its end
+/// whether the places stand (the guard passed the page unchanged: `guard::Scanned`).
+pub type Scan<'s> = Box<dyn FnOnce(&mut dyn FnMut(&Split)) -> bool + 's>;
+
+/// [`lay_out`] of the pieces `scan` cuts `html` in, each piece made as soon as the place
+/// that ends it is found. With a fork the scan runs on this side while the other makes the
+/// first pieces, then this side makes pieces too: the scan (a tenth of a large page's work)
+/// is then no longer a wait before the pieces start. `None` when `scan` found no place, or
+/// says its places do not stand.
+pub fn lay_out_as_found<'h>(
+    url: &Url,
+    html: &'h str,
+    width: u16,
+    cancel: &Cancel,
+    fork: Option<&dyn Fork>,
+    scan: Scan<'h>,
+) -> Option<Made> {
+    let (to_make, queue) = mpsc::channel();
+    // Each thread takes the next piece when it is free: pieces differ in size (a long
+    // stretch of a page may have no clean place), and taken in turn, one thread would be
+    // left with the last large one while the other waited.
+    let queue = Mutex::new(queue);
+    // Raised when a piece fails or the scan's places do not stand: the others stop at
+    // their next piece.
     let failed = Cancel::new();
+    let mut count = None;
+    let cut = |count: &mut Option<usize>| {
+        let mut cutter = Cutter::new(html, to_make);
+        let stands = scan(&mut |split| cutter.cut(split));
+        *count = cutter.finish(stands);
+        if count.is_none() {
+            failed.raise();
+        }
+    };
     let done = match fork {
-        None => make_all(url, pieces, width, cancel, &failed),
+        None => {
+            cut(&mut count);
+            make_all(url, &queue, width, cancel, &failed)
+        }
         Some(fork) => {
-            let (here, there): (Vec<_>, Vec<_>) = pieces.into_iter().partition(|piece| piece.index % 2 == 0);
             let (mut here_done, mut there_done) = (Vec::new(), Vec::new());
-            let (here_slot, there_slot) = (&mut here_done, &mut there_done);
-            let failed = &failed;
+            let (here_slot, there_slot, count) = (&mut here_done, &mut there_done, &mut count);
+            let (failed, queue) = (&failed, &queue);
             let finished = fork.both(
-                Box::new(move || *here_slot = make_all(url, here, width, cancel, failed)),
-                Box::new(move || *there_slot = make_all(url, there, width, cancel, failed)),
+                Box::new(move || {
+                    cut(count);
+                    *here_slot = make_all(url, queue, width, cancel, failed);
+                }),
+                Box::new(move || *there_slot = make_all(url, queue, width, cancel, failed)),
             );
             if !finished {
                 return None;
@@ -126,43 +170,87 @@ pub fn lay_out(
             here_done
         }
     };
-    if failed.raised() || cancel.raised() || done.len() != count {
+    if failed.raised() || cancel.raised() || Some(done.len()) != count {
         return None;
     }
     join(url, done.into_iter().map(|(_, done)| done).collect(), width)
 }
 
-/// The pieces `splits` cut `html` in, each told by the one before it what comes before it.
-fn pieces<'h>(html: &'h str, splits: &'h [Split]) -> Option<Vec<Piece<'h>>> {
-    let mut starts = vec![(0, "")];
-    starts.extend(splits.iter().map(|split| (split.at, split.reopen.as_str())));
-    let mut pieces = Vec::with_capacity(starts.len());
-    let (first_tells, mut before) = mpsc::channel();
-    // Nothing comes before the first piece; the receiver is alive, so this cannot fail.
-    first_tells.send(Before::default()).ok()?;
-    for (index, &(at, reopen)) in starts.iter().enumerate() {
-        let end = starts.get(index + 1).map_or(html.len(), |&(next, _)| next);
-        let (after, next_before) = mpsc::channel();
-        let html = html.get(at..end)?;
-        pieces.push(Piece { index, reopen, html, before, after });
-        before = next_before;
-    }
-    Some(pieces)
+/// Cuts a page into pieces at the places a scan tells it, in the page's order, and hands
+/// each piece on as soon as its end is known; each piece is told by the one before it
+/// what comes before it.
+struct Cutter<'h> {
+    html: &'h str,
+    to_make: Sender<Piece<'h>>,
+    /// Where the piece being cut starts, and what it is parsed after.
+    start: usize,
+    reopen: String,
+    index: usize,
+    /// How the piece being cut hears what comes before it.
+    before: Receiver<Before>,
+    /// A place did not cut the page (out of order, or not at a character).
+    broken: bool,
 }
 
-/// Make `pieces` in turn, until one fails (then `failed` is raised).
-fn make_all(
+impl<'h> Cutter<'h> {
+    fn new(html: &'h str, to_make: Sender<Piece<'h>>) -> Cutter<'h> {
+        let (first_tells, before) = mpsc::channel();
+        // Nothing comes before the first piece; the receiver is alive, so this cannot fail.
+        let _ = first_tells.send(Before::default());
+        Cutter { html, to_make, start: 0, reopen: String::new(), index: 0, before, broken: false }
+    }
+
+    fn cut(&mut self, split: &Split) {
+        if self.broken {
+            return;
+        }
+        let Some(html) = self.html.get(self.start..split.at) else {
+            self.broken = true;
+            return;
+        };
+        let reopen = std::mem::replace(&mut self.reopen, split.reopen.clone());
+        self.hand_on(reopen, html);
+        self.start = split.at;
+    }
+
+    fn hand_on(&mut self, reopen: String, html: &'h str) {
+        let (after, next_before) = mpsc::channel();
+        let before = std::mem::replace(&mut self.before, next_before);
+        // Nobody takes pieces any more only when making them has failed.
+        let _ = self.to_make.send(Piece { index: self.index, reopen, html, before, after });
+        self.index += 1;
+    }
+
+    /// Hand on the last piece when the places `stand`: how many pieces there are. `None`
+    /// when they do not, or there was no place (the page is one piece: laid out whole).
+    fn finish(mut self, stand: bool) -> Option<usize> {
+        if !stand || self.broken || self.index == 0 {
+            return None;
+        }
+        let reopen = std::mem::take(&mut self.reopen);
+        self.hand_on(reopen, self.html.get(self.start..)?);
+        Some(self.index)
+    }
+}
+
+/// Make the pieces left in `queue`, taking the next whenever one is made, until none is
+/// left or one fails (then `failed` is raised).
+fn make_all<'h>(
     url: &Url,
-    pieces: Vec<Piece<'_>>,
+    queue: &Mutex<Receiver<Piece<'h>>>,
     width: u16,
     cancel: &Cancel,
     failed: &Cancel,
 ) -> Vec<(usize, Done)> {
-    let mut done = Vec::with_capacity(pieces.len());
-    for piece in pieces {
+    let mut done = Vec::new();
+    loop {
         if failed.raised() || cancel.raised() {
             break;
         }
+        // The lock is held while the next piece is waited for (the other side has nothing
+        // to take meanwhile); nothing panics while it is held. No piece and no scan left:
+        // the channel is closed.
+        let Some(piece) = queue.lock().ok().and_then(|queue| queue.recv().ok()) else { break };
         let index = piece.index;
         match make(url, piece, width, cancel) {
             Some(made) => done.push((index, made)),
@@ -180,7 +268,7 @@ fn make_all(
 /// its lines. `None` when it cannot be made as the whole page would make it.
 fn make(url: &Url, piece: Piece<'_>, width: u16, cancel: &Cancel) -> Option<Done> {
     let Piece { index, reopen, html, before, after } = piece;
-    let Parsed { title, base, forms, tree } = parse::parse_after(url, reopen, html, cancel)?;
+    let Parsed { title, base, forms, tree } = parse::parse_after(url, &reopen, html, cancel)?;
     let links = tree.link_count();
     // An earlier piece failed (or was not made): this one is not either.
     let before = before.recv().ok()?;

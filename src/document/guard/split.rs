@@ -5,11 +5,12 @@
 //! scan does.
 
 use super::tree::Tree;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// A place in a page where the parser and the layout stand in a state that
 /// can be rebuilt from scratch: at a `<p>` or heading just after a `</p>` (an empty `<div>`
-/// between them allowed: a page break), inside nothing but `<div>`, `<main>`, `<article>`
+/// between them allowed: a page break), or at a heading just after the end of a block that
+/// ended with text ([`BLOCK_ENDS`]), inside nothing but `<div>`, `<main>`, `<article>`
 /// and `<section>` elements, no formatting element active (so the parser will never reach
 /// back before it), in a page with no `<base>`, `<style>` or `<frameset>` that the guard
 /// passes unchanged. The part after it (up to the next place), parsed alone after
@@ -26,6 +27,10 @@ pub struct Split {
 
 /// The elements a [`Split`] may be inside: html2text lays them out as plain containers.
 const INSIDE: &[&str] = &["div", "main", "article", "section"];
+
+/// Blocks after whose end a heading may start a part, when text was the last thing in them:
+/// html2text ends them as it ends a paragraph. (Not `<pre>`: its own line breaks count.)
+const BLOCK_ENDS: &[&str] = &["div", "ul", "ol", "dl", "table", "blockquote", "section", "article"];
 
 /// Attributes html2text heeds on a container (`hidden`, `style`, `color`, `bgcolor`): an
 /// open container with one, re-opened without it, would lay the next part out otherwise.
@@ -50,6 +55,11 @@ pub struct Finder<'s> {
     after_p_end: bool,
     /// Where the start tag of a `<div>` right after a `</p>` ends.
     empty_div_ends_at: Option<usize>,
+    /// Just after the end tag of one of [`BLOCK_ENDS`] whose last content was text.
+    after_block_end: bool,
+    /// Text has come since the last start tag (a trailing `<br>` or image would end a block
+    /// with lines html2text may not follow with the same blank line).
+    ends_with_text: bool,
     /// Something the parser treats as content (after which a doctype is ignored).
     content_seen: bool,
     doctype: Option<&'s str>,
@@ -76,9 +86,11 @@ impl<'s> Finder<'s> {
             next_from: piece,
             after_p_end: false,
             empty_div_ends_at: None,
+            after_block_end: false,
+            ends_with_text: false,
             content_seen: false,
             doctype: None,
-            heeded: HashSet::new(),
+            heeded: HashSet::default(),
             p_has_text: false,
             in_form: false,
             root_attributes: false,
@@ -89,15 +101,39 @@ impl<'s> Finder<'s> {
     /// Text between two tags; `blank` when it is all white space.
     pub fn text(&mut self, blank: bool) {
         if !blank {
-            (self.after_p_end, self.content_seen, self.p_has_text) = (false, true, true);
+            (self.after_p_end, self.after_block_end, self.content_seen) = (false, false, true);
+            (self.p_has_text, self.ends_with_text) = (true, true);
         }
     }
 
+    /// Whether `source` can be cut at all: it has no tag that makes it unsplittable
+    /// ([`WHOLE_PAGE_TAGS`]). Asked before the scan, so that no place is told for a page
+    /// whose pieces could not stand.
+    pub fn may_split(source: &str) -> bool {
+        let source = source.as_bytes();
+        // One pass over the `<`s; most are followed by a letter no such tag starts with.
+        !memchr::memchr_iter(b'<', source).any(|at| {
+            let first = source.get(at + 1).map(u8::to_ascii_lowercase);
+            WHOLE_PAGE_TAGS
+                .iter()
+                .any(|tag| first == Some(tag[1]) && starts_ignoring_case(&source[at..], tag))
+        })
+    }
+
     /// A start tag from `at` to `end` (`attrs`: the tokenizer's key for its attributes),
-    /// told before `tree` sees it.
-    pub fn start(&mut self, name: &str, attrs: u64, self_closing: bool, at: usize, end: usize, tree: &Tree) {
+    /// told before `tree` sees it; the place it makes, if it makes one.
+    pub fn start(
+        &mut self,
+        name: &str,
+        attrs: u64,
+        self_closing: bool,
+        at: usize,
+        end: usize,
+        tree: &Tree,
+    ) -> Option<&Split> {
         let after_p_end = std::mem::take(&mut self.after_p_end);
-        self.content_seen = true;
+        let after_block_end = std::mem::take(&mut self.after_block_end);
+        (self.content_seen, self.ends_with_text) = (true, false);
         match name {
             "p" => self.p_has_text = false,
             "form" => self.in_form = true,
@@ -116,22 +152,23 @@ impl<'s> Finder<'s> {
         // An empty <div> (a page break) between the paragraph and the heading makes nothing:
         // html2text drops empty containers.
         self.empty_div_ends_at = (after_p_end && name == "div" && !self_closing).then_some(end);
-        let wanted = after_p_end
+        let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        let wanted = ((after_p_end && (heading || name == "p")) || (after_block_end && heading))
             && !self.in_form
+            && !self.root_attributes
             && at >= self.next_from
-            && at + self.piece / 2 <= self.source.len()
-            && matches!(name, "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+            && at + self.piece / 2 <= self.source.len();
         if !wanted {
-            return;
+            return None;
         }
         // A block that makes no text (an anchor alone, a spacer) would make its blank line
         // in the whole page and none at the start of a piece.
         if !holds_text(&self.source.as_bytes()[end..], name.as_bytes()) {
-            return;
+            return None;
         }
-        let Some(open) = tree.plain_open(INSIDE) else { return };
+        let open = tree.plain_open(INSIDE)?;
         if open.iter().any(|(_, attrs)| self.heeded.contains(attrs)) {
-            return;
+            return None;
         }
         let mut reopen = self.doctype.unwrap_or_default().to_string();
         for (name, _) in open {
@@ -141,6 +178,7 @@ impl<'s> Finder<'s> {
         }
         self.splits.push(Split { at, reopen });
         self.next_from = at + self.piece;
+        self.splits.last()
     }
 
     /// An end tag from `at`.
@@ -151,11 +189,12 @@ impl<'s> Finder<'s> {
         let spacer = name == "p" && !std::mem::replace(&mut self.p_has_text, false);
         self.after_p_end =
             (name == "p" && !spacer) || (name == "div" && self.empty_div_ends_at.take() == Some(at));
+        self.after_block_end = self.ends_with_text && BLOCK_ENDS.contains(&name);
     }
 
     /// A comment, doctype or processing instruction from `at` to `end`.
     pub fn node(&mut self, at: usize, end: usize) {
-        self.after_p_end = false;
+        (self.after_p_end, self.after_block_end) = (false, false);
         let text = &self.source.as_bytes()[at..end];
         if !self.content_seen
             && self.doctype.is_none()
@@ -168,17 +207,15 @@ impl<'s> Finder<'s> {
 
     /// A `<` that starts nothing: text.
     pub fn nothing(&mut self) {
-        (self.after_p_end, self.content_seen) = (false, true);
+        (self.after_p_end, self.after_block_end, self.content_seen) = (false, false, true);
+        self.ends_with_text = true;
     }
 
-    /// The places found, once the whole page is scanned (in the page's order), unless the
-    /// page has a tag that makes it unsplittable.
+    /// The places found, once the whole page is scanned (in the page's order), unless an
+    /// `<html>` or `<body>` tag anywhere in it carries an attribute html2text heeds (the
+    /// parser gives a later one's attributes to the page's element).
     pub fn found(self) -> Vec<Split> {
-        let source = self.source.as_bytes();
-        let whole_page = WHOLE_PAGE_TAGS
-            .iter()
-            .any(|tag| memchr::memchr_iter(b'<', source).any(|at| starts_ignoring_case(&source[at..], tag)));
-        if whole_page || self.root_attributes {
+        if self.root_attributes {
             return Vec::new();
         }
         self.splits

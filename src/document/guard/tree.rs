@@ -4,7 +4,9 @@
 //! overestimating depth only flattens a pathological page earlier, underestimating it
 //! would let a page nest without bound.
 
-use std::collections::HashMap;
+// Tag names are short and not chosen to collide: SipHash's protection costs more than it
+// buys on every tag of every page.
+use rustc_hash::FxHashMap as HashMap;
 
 /// How many formatting elements (`<b>`, `<font>` …) may be active at once (between markers).
 /// The parser re-opens every one of them at each new paragraph, so a page that leaves
@@ -291,7 +293,12 @@ impl Tree {
         }
         if self.kept.len() >= max_depth {
             self.dropped.push(name.into());
-            *self.dropped_names.entry(name.into()).or_default() += 1;
+            match self.dropped_names.get_mut(name) {
+                Some(count) => *count += 1,
+                None => {
+                    self.dropped_names.insert(name.into(), 1);
+                }
+            }
             return Start::LeftOut;
         }
         let mut active = None;
@@ -455,7 +462,13 @@ impl Tree {
         if matches!(name, "svg" | "math") {
             self.foreign += 1;
         }
-        *self.kept_names.entry(name.into()).or_default() += 1;
+        // Counted under a name already known without copying it again.
+        match self.kept_names.get_mut(name) {
+            Some(count) => *count += 1,
+            None => {
+                self.kept_names.insert(name.into(), 1);
+            }
+        }
         self.kept.push(Entry { name: name.into(), attrs, active });
     }
 

@@ -274,3 +274,92 @@ fn a_document_laid_out_once_in_pieces_is_the_whole_page() {
         assert_eq!(doc.render(50).lines, whole_doc.render(50).lines);
     }
 }
+
+#[test]
+fn a_heading_after_a_list_table_or_container_that_ended_with_text_can_start_a_piece() {
+    // Chapters whose headings never follow a paragraph: a list, a table, a quote or a
+    // container ends just before each one.
+    let ends = [
+        "<ul><li>item <a href=l>l</a></li></ul>",
+        "<table><tr><td>cell</td></tr></table>",
+        "<blockquote>q</blockquote>",
+        "<section>s</section>",
+        "<div><div>inner</div></div>",
+    ];
+    let mut page = "<!DOCTYPE html><main>".to_string();
+    for c in 0..300 {
+        let end = ends[c % ends.len()];
+        page += &format!("<h2 id=h{c}>Part {c}</h2><div>text <a href=x{c}>x</a></div>{end}\n");
+    }
+    page += "</main>";
+    let splits = splits_of(&page, page.len() / 6);
+    assert!(splits.len() >= 4, "{} pieces", splits.len() + 1);
+    for split in &splits {
+        assert!(page[split.at..].starts_with("<h2 "), "{}", &page[split.at..split.at + 10]);
+    }
+    for width in [80, 31] {
+        let expected = whole(&page, width);
+        for fork in [None, Some(&Threads as &dyn Fork)] {
+            let made = lay_out(&url(), &page, &splits, width, &Cancel::new(), fork).expect("in pieces");
+            assert_same(&made, &expected);
+        }
+    }
+    // A block that ends with a line break, an image or preformatted text is no such end.
+    for end in ["<div>text<br></div>", "<div>text<img src=i.png></div>", "<pre>code\n</pre>"] {
+        let page =
+            "<!DOCTYPE html><main>".to_string() + &format!("{end}\n<h2>Part</h2>").repeat(300) + "</main>";
+        assert_eq!(splits_of(&page, page.len() / 6), vec![], "{end}");
+    }
+}
+
+#[test]
+fn each_piece_is_handed_on_as_soon_as_the_place_that_ends_it_is_found() {
+    let page = book(CHAPTERS, "");
+    let splits = splits_of(&page, page.len() / 4);
+    assert!(splits.len() >= 3);
+    let (to_make, made) = mpsc::channel();
+    let mut cutter = Cutter::new(&page, to_make);
+    for (i, split) in splits.iter().enumerate() {
+        cutter.cut(split);
+        let piece = made.try_recv().expect("the piece this place ends");
+        let start = i.checked_sub(1).map_or(0, |before| splits[before].at);
+        assert_eq!((piece.index, piece.html), (i, &page[start..split.at]));
+        assert!(made.try_recv().is_err(), "nothing after it is known yet");
+    }
+    assert_eq!(cutter.finish(true), Some(splits.len() + 1));
+    let last = made.try_recv().expect("the last piece, at the end of the scan");
+    assert_eq!(last.html, &page[splits[splits.len() - 1].at..]);
+    // Places that do not stand (the scan changed the page after them): no last piece.
+    let (to_make, made) = mpsc::channel();
+    let mut cutter = Cutter::new(&page, to_make);
+    cutter.cut(&splits[0]);
+    assert_eq!(cutter.finish(false), None);
+    assert_eq!(made.try_iter().count(), 1);
+    // A scan whose places turn out not to stand, after pieces were made: the whole page.
+    for fork in [None, Some(&Threads as &dyn Fork)] {
+        let scan: Scan<'_> = Box::new(|found| {
+            splits.iter().for_each(found);
+            false
+        });
+        assert!(lay_out_as_found(&url(), &page, 80, &Cancel::new(), fork, scan).is_none());
+    }
+}
+
+#[test]
+fn a_side_that_takes_no_piece_leaves_them_all_to_the_other() {
+    // Pieces go to whichever side is free: one that never gets to run takes none, and the
+    // other makes them all, in order.
+    struct Idle;
+    impl Fork for Idle {
+        fn both<'a>(&self, here: Box<dyn FnOnce() + 'a>, there: Box<dyn FnOnce() + Send + 'a>) -> bool {
+            drop(there);
+            here();
+            true
+        }
+    }
+    let page = book(CHAPTERS, "");
+    let splits = splits_of(&page, page.len() / 5);
+    assert!(splits.len() >= 3);
+    let made = lay_out(&url(), &page, &splits, 80, &Cancel::new(), Some(&Idle)).expect("in pieces");
+    assert_same(&made, &whole(&page, 80));
+}
