@@ -241,7 +241,7 @@ fn links(rendered: &Rendered) -> Vec<LinkEntry> {
     let mut texts = vec![String::new(); rendered.links.len()];
     for line in &rendered.lines {
         for span in &line.spans {
-            if let Some(text) = span.style.link.and_then(|i| texts.get_mut(i)) {
+            if let Some(text) = span.style.link_index().and_then(|i| texts.get_mut(i)) {
                 if !text.is_empty() && !text.ends_with(' ') {
                     text.push(' ');
                 }

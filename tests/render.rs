@@ -75,14 +75,14 @@ Site        │Note
         ]
     );
     // The [N] marker and every line of a wrapped link carry the link.
-    assert_eq!(span(&r, 0, "[1]").text, "[1]the first");
-    assert_eq!(span(&r, 0, "[1]").style.link, Some(0));
-    assert_eq!(span(&r, 1, "[2]").style.link, Some(1));
-    assert_eq!(span(&r, 2, "long").text, "long enough to wrap");
-    assert_eq!(span(&r, 2, "long").style.link, Some(1));
-    assert_eq!(span(&r, 7, "[3]").text, "[3]cell link");
-    assert_eq!(span(&r, 7, "[3]").style.link, Some(2));
-    assert_eq!(span(&r, 7, "plain").style.link, None);
+    assert_eq!(&*span(&r, 0, "[1]").text, "[1]the first");
+    assert_eq!(span(&r, 0, "[1]").style.link_index(), Some(0));
+    assert_eq!(span(&r, 1, "[2]").style.link_index(), Some(1));
+    assert_eq!(&*span(&r, 2, "long").text, "long enough to wrap");
+    assert_eq!(span(&r, 2, "long").style.link_index(), Some(1));
+    assert_eq!(&*span(&r, 7, "[3]").text, "[3]cell link");
+    assert_eq!(span(&r, 7, "[3]").style.link_index(), Some(2));
+    assert_eq!(span(&r, 7, "plain").style.link_index(), None);
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn headings_and_inline_styles() {
     let styled: Vec<(&str, bool, bool, bool, bool)> = line
         .spans
         .iter()
-        .map(|s| (s.text.as_str(), s.style.italic, s.style.bold, s.style.code, s.style.strike))
+        .map(|s| (&*s.text, s.style.italic, s.style.bold, s.style.code, s.style.strike))
         .collect();
     assert_eq!(
         styled,
@@ -213,9 +213,9 @@ fn links_without_text_stay_visible() {
         <a href="/x" title=" Close  menu "></a> <a href="/svg"><svg><title>Feed</title></svg></a></p>"#;
     let r = render_html(html, 60);
     assert_eq!(text(&r), "[1]Search [2][LINK] [3]Close menu [4]Feed");
-    assert_eq!(span(&r, 0, "Search").text, "[1]Search");
+    assert_eq!(&*span(&r, 0, "Search").text, "[1]Search");
     assert!(!span(&r, 0, "Search").style.image);
-    assert_eq!(span(&r, 0, "[2]").style.link, Some(1));
+    assert_eq!(span(&r, 0, "[2]").style.link_index(), Some(1));
     assert_eq!(r.links.len(), 4);
 }
 
@@ -439,7 +439,7 @@ fn never_wider_than_the_width() {
             assert!(width_of(&t) <= usize::from(width), "width {width}, line {i}: {t:?}");
         }
         for link in &r.links {
-            assert!(r.lines[link.line].spans.iter().any(|s| s.style.link.is_some()));
+            assert!(r.lines[link.line].spans.iter().any(|s| s.style.link_index().is_some()));
         }
     }
 }
@@ -525,7 +525,7 @@ Run cargo build then cargo run, see [1]the guide.│x
 ─────────────────────────────────────────────────┴─"
     );
     assert!(span(&r, 1, "cargo build").style.code);
-    assert_eq!(span(&r, 1, "[1]").style.link, Some(0));
+    assert_eq!(span(&r, 1, "[1]").style.link_index(), Some(0));
 }
 
 #[test]

@@ -241,6 +241,8 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
     let mut positions = Vec::with_capacity(lines.len());
     let mut position: u32 = 0;
     let (mut first_text_line, mut has_text_element) = (None, false);
+    // A line is made in these (kept from line to line), then copied once into its spans.
+    let mut spans = Spans::default();
     for (index, line) in lines.into_iter().enumerate() {
         let line = &line;
         let has_text = |e: &TaggedLineElement<Vec<Ann>>| !e.as_str().trim().is_empty();
@@ -254,7 +256,7 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
         }
         // Where the last table border is; only asked when a heading mark is met (rare).
         let mut last_border = None;
-        let mut spans: Vec<Span> = Vec::new();
+        spans.clear();
         let mut pos = 0;
         let (mut heading, mut quote) = (false, false);
         let mut heading_level = 0;
@@ -271,7 +273,7 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
                 TaggedLineElement::Str(ts) => ts,
             };
             let base_style = style_of(&ts.tag);
-            if let Some(link) = base_style.link {
+            if let Some(link) = base_style.link_index() {
                 if let Some(slot @ None) = link.checked_sub(links_before).and_then(|i| first_line.get_mut(i))
                 {
                     *slot = Some(index);
@@ -288,7 +290,7 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
             });
             if plain {
                 pos += chars;
-                push_str(&mut spans, &ts.s, SpanStyle { heading, quote, heading_level, ..base_style });
+                spans.push_str(&ts.s, SpanStyle { heading, quote, heading_level, ..base_style });
                 continue;
             }
             for c in ts.s.chars() {
@@ -324,19 +326,14 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
                     c => c,
                 };
                 let style = SpanStyle { heading, quote, heading_level, ..base_style };
-                push_str(&mut spans, c.encode_utf8(&mut [0; 4]), style);
+                spans.push_str(c.encode_utf8(&mut [0; 4]), style);
             }
         }
-        trim_end(&mut spans);
-        // A line is kept as long as the page: the room a growing vector keeps for more
-        // spans (at least four) would be most of a long page's layout.
-        spans.shrink_to_fit();
+        spans.trim_end();
         positions.push(position);
         // Letters and digits are the text itself, not borders, bullets or wrapping marks.
-        position = position.saturating_add(
-            spans.iter().map(|s| s.text.chars().filter(|c| c.is_alphanumeric()).count() as u32).sum::<u32>(),
-        );
-        out.push(super::Line { spans });
+        position = position.saturating_add(spans.text.chars().filter(|c| c.is_alphanumeric()).count() as u32);
+        out.push(spans.line());
     }
     let end_position = position;
     Converted {
@@ -357,22 +354,53 @@ fn heading_level_of(c: char) -> Option<u8> {
     (level <= 6).then_some(level as u8)
 }
 
-/// Append text to the last span when it has the same style, else start a span.
-fn push_str(spans: &mut Vec<Span>, text: &str, style: SpanStyle) {
-    match spans.last_mut() {
-        Some(last) if last.style == style => last.text.push_str(text),
-        _ => spans.push(Span { text: text.to_string(), style }),
-    }
+/// The spans of the line being converted: its text, and where each style's run of it ends.
+#[derive(Default)]
+struct Spans {
+    text: String,
+    runs: Vec<(usize, SpanStyle)>,
 }
 
-fn trim_end(spans: &mut Vec<Span>) {
-    while let Some(last) = spans.last_mut() {
-        let trimmed = last.text.trim_end_matches(' ').len();
-        last.text.truncate(trimmed);
-        if !last.text.is_empty() {
-            break;
+impl Spans {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.runs.clear();
+    }
+
+    /// Append text to the last span when it has the same style, else start a span.
+    fn push_str(&mut self, text: &str, style: SpanStyle) {
+        self.text.push_str(text);
+        match self.runs.last_mut() {
+            Some((end, last)) if *last == style => *end = self.text.len(),
+            _ => self.runs.push((self.text.len(), style)),
         }
-        spans.pop();
+    }
+
+    /// Drop the spaces that end the line, and the spans they were all of.
+    fn trim_end(&mut self) {
+        let trimmed = self.text.trim_end_matches(' ').len();
+        self.text.truncate(trimmed);
+        while let Some(last) = self.runs.len().checked_sub(1) {
+            let start = last.checked_sub(1).map_or(0, |before| self.runs[before].0);
+            let end = &mut self.runs[last].0;
+            *end = (*end).min(trimmed);
+            if *end > start {
+                break;
+            }
+            self.runs.pop();
+        }
+    }
+
+    /// The line, each span's text allocated once at its size (a line is kept as long as
+    /// the page).
+    fn line(&self) -> super::Line {
+        let mut start = 0;
+        let spans = self.runs.iter().map(|&(end, style)| {
+            let span = Span::new(&self.text[start..end], style);
+            start = end;
+            span
+        });
+        super::Line { spans: spans.collect() }
     }
 }
 
@@ -381,7 +409,7 @@ fn style_of(tags: &[Ann]) -> SpanStyle {
     for tag in tags {
         match tag {
             Ann::Plain => {}
-            Ann::Link(i) => style.link = Some(*i),
+            Ann::Link(i) => style.link = u32::try_from(*i).ok(),
             Ann::Em => style.italic = true,
             Ann::Strong => style.bold = true,
             Ann::Strike => style.strike = true,
@@ -515,6 +543,30 @@ mod tests {
         let url = Url::parse("http://example.com/").expect("constant URL");
         let parsed = super::super::parse::parse(&url, html, &Cancel::new()).expect("parsed");
         lay_out(parsed.tree, &parsed.base, width, &Cancel::new(), &|| None).expect("laid out")
+    }
+
+    #[test]
+    fn a_line_is_made_of_spans_each_holding_its_own_run_of_text() {
+        // A long page holds hundreds of thousands of spans: their size is its memory.
+        assert!(std::mem::size_of::<Span>() <= 48, "{} bytes", std::mem::size_of::<Span>());
+        let r =
+            laid_out("<p>plain <b>bold</b> <a href=x>link</a> end   </p><p>   </p><p>x<b>   </b></p>", 80);
+        let spans: Vec<(&str, bool, Option<usize>)> =
+            r.lines[0].spans.iter().map(|s| (&*s.text, s.style.bold, s.style.link_index())).collect();
+        assert_eq!(
+            spans,
+            [
+                ("plain ", false, None),
+                ("bold", true, None),
+                (" ", false, None),
+                ("[1]link", false, Some(0)),
+                (" end", false, None)
+            ]
+        );
+        // Trailing spaces go, with the spans that were nothing else.
+        let last: Vec<&str> =
+            r.lines.last().map(|l| l.spans.iter().map(|s| &*s.text).collect()).unwrap_or_default();
+        assert_eq!(last, ["x"]);
     }
 
     #[test]

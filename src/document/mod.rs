@@ -93,29 +93,46 @@ pub struct SpanStyle {
     pub fg: Option<[u8; 3]>,
     pub bg: Option<[u8; 3]>,
     /// Index into [`Rendered::links`] when this text belongs to a link (0-based; the number
-    /// shown on screen is index + 1).
-    pub link: Option<usize>,
+    /// shown on screen is index + 1). 32 bits, for the size of every span of a page (the
+    /// guard keeps a page to far fewer links than that).
+    pub link: Option<u32>,
 }
 
+impl SpanStyle {
+    /// [`SpanStyle::link`] as an index into [`Rendered::links`].
+    pub fn link_index(&self) -> Option<usize> {
+        self.link.map(|link| link as usize)
+    }
+}
+
+/// A run of text in one style. A long page has hundreds of thousands: the text is boxed
+/// (no spare capacity, no capacity field) for the memory a page's layout holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Span {
-    pub text: String,
+    pub text: Box<str>,
     pub style: SpanStyle,
 }
 
+impl Span {
+    pub fn new(text: impl Into<Box<str>>, style: SpanStyle) -> Span {
+        Span { text: text.into(), style }
+    }
+}
+
+/// One laid-out line. Its spans are boxed for the same reason as their text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Line {
-    pub spans: Vec<Span>,
+    pub spans: Box<[Span]>,
 }
 
 impl Line {
-    pub fn plain(text: impl Into<String>) -> Line {
-        Line { spans: vec![Span { text: text.into(), style: SpanStyle::default() }] }
+    pub fn plain(text: impl Into<Box<str>>) -> Line {
+        Line { spans: Box::new([Span::new(text, SpanStyle::default())]) }
     }
 
     /// The line's text without styles.
     pub fn text(&self) -> String {
-        self.spans.iter().map(|s| s.text.as_str()).collect()
+        self.spans.iter().map(|s| &*s.text).collect()
     }
 }
 

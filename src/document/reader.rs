@@ -148,7 +148,7 @@ come from the forests across the border, and that it seems in good health and we
             &super::super::Cancel::new(),
         )
         .expect("laid out");
-        doc.render(80).lines.iter().map(|l| l.spans.iter().map(|s| s.text.as_str()).collect()).collect()
+        doc.render(80).lines.iter().map(|l| l.spans.iter().map(|s| &*s.text).collect()).collect()
     }
 
     #[test]

@@ -212,7 +212,7 @@ fn with_field_values<'a>(
     spans: &'a [DocSpan],
 ) -> (std::borrow::Cow<'a, [DocSpan]>, Option<usize>) {
     let field_of = |span: &DocSpan| {
-        let link = span.style.link?;
+        let link = span.style.link_index()?;
         let field = forms::field_of_href(&page.rendered.links.get(link)?.href)?;
         let marker = format!("[{}]", link + 1);
         span.text.starts_with(&marker).then_some((field, marker))
@@ -250,7 +250,7 @@ fn with_field_values<'a>(
                     }
                     None => forms::display(field, value),
                 };
-                span.text = format!("{marker}{shown}");
+                span.text = format!("{marker}{shown}").into();
             }
         }
         x += columns(&span.text);
@@ -314,18 +314,18 @@ fn styled_line(app: &App, page: &Page, spans: &[DocSpan], hits: &[(usize, usize,
     let mut out = Vec::with_capacity(spans.len());
     let mut offset = 0usize; // in chars from the start of the line
     for span in spans {
-        let link = span.style.link.map_or(LinkState::NotALink, |i| {
+        let link = span.style.link_index().map_or(LinkState::NotALink, |i| {
             let target = page.rendered.links.get(i).and_then(|l| l.target.as_ref());
             match target {
                 Some(url) if app.visited.contains(url) => LinkState::Visited,
                 _ => LinkState::Unvisited,
             }
         });
-        let selected = span.style.link.is_some() && span.style.link == page.selected;
+        let selected = span.style.link_index().is_some() && span.style.link_index() == page.selected;
         let base = span_style(app, &span.style, link, selected);
         let len = span.text.chars().count();
         if hits.iter().all(|h| h.1 <= offset || h.0 >= offset + len) {
-            out.push(Span::styled(span.text.clone(), base));
+            out.push(Span::styled(span.text.to_string(), base));
         } else {
             // Split the span where search hits start and end.
             let chars: Vec<char> = span.text.chars().collect();

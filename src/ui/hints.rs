@@ -79,7 +79,7 @@ impl Hints {
         for (line_no, line) in lines {
             let mut column = 0;
             for span in &line.spans {
-                if let Some(link) = span.style.link {
+                if let Some(link) = span.style.link_index() {
                     if !targets.iter().any(|t| t.link == link) {
                         let text = page.link_text(link).to_lowercase();
                         targets.push(Target { link, row: line_no - page.scroll, column, text });

@@ -208,7 +208,7 @@ impl Page {
         let marker = format!("[{}]", index + 1);
         let mut text = String::new();
         for line in self.rendered.lines.iter().skip(link.line).take(4) {
-            for span in line.spans.iter().filter(|s| s.style.link == Some(index)) {
+            for span in line.spans.iter().filter(|s| s.style.link_index() == Some(index)) {
                 text.push_str(&span.text);
                 text.push(' ');
             }

@@ -257,7 +257,7 @@ impl Tab {
         for span in &line.spans {
             let w = crate::document::columns(&span.text);
             if (column as usize) < x + w {
-                return span.style.link;
+                return span.style.link_index();
             }
             x += w;
         }
@@ -270,8 +270,8 @@ fn link_holding(line: &crate::document::Line, start: usize, end: usize) -> Optio
     let mut offset = 0usize;
     for span in &line.spans {
         let len = span.text.chars().count();
-        if span.style.link.is_some() && offset < end && start < offset + len {
-            return span.style.link;
+        if span.style.link_index().is_some() && offset < end && start < offset + len {
+            return span.style.link_index();
         }
         offset += len;
     }
