@@ -124,9 +124,11 @@ fn attr(node: &Handle, wanted: &str) -> Option<String> {
     attrs.iter().find(|a| &*a.name.local == wanted).map(|a| a.value.to_string())
 }
 
-fn local_name(node: &Handle) -> Option<String> {
+/// An HTML element's name, as the DOM holds it (not copied: every element of a page with a
+/// form is asked).
+fn local_name(node: &Handle) -> Option<&str> {
     match &node.data {
-        html2text::Element { name, .. } if name.ns == ns!(html) => Some(name.local.to_string()),
+        html2text::Element { name, .. } if name.ns == ns!(html) => Some(&name.local),
         _ => None,
     }
 }
@@ -170,14 +172,14 @@ pub fn extract(dom: &RcDom, base: &Url) -> Forms {
     let mut stack: Vec<(Handle, Option<usize>)> = vec![(dom.document.clone(), None)];
     while let Some((node, form)) = stack.pop() {
         let name = local_name(&node);
-        let form = match name.as_deref() {
+        let form = match name {
             Some("form") => {
                 forms.forms.push(form_of(&node, base));
                 Some(forms.forms.len() - 1)
             }
             _ => form,
         };
-        if let Some(field) = name.as_deref().and_then(|n| field_of(&node, n, form)) {
+        if let Some(field) = name.and_then(|n| field_of(&node, n, form)) {
             let index = forms.fields.len();
             let visible = field.kind != FieldKind::Hidden;
             let text = display(&field, &field.initial);
@@ -286,7 +288,7 @@ fn options_of(select: &Handle) -> (Vec<SelectOption>, Vec<usize>) {
     let mut selected = Vec::new();
     let mut stack = vec![select.clone()];
     while let Some(n) = stack.pop() {
-        if local_name(&n).as_deref() == Some("option") {
+        if local_name(&n) == Some("option") {
             let label = text_content(&n).split_whitespace().collect::<Vec<_>>().join(" ");
             let value = attr(&n, "value").unwrap_or_else(|| label.clone());
             if attr(&n, "selected").is_some() {
