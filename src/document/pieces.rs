@@ -34,8 +34,8 @@ pub const PIECES_FROM: usize = 256 << 10;
 /// cut ends a piece). Small pieces are made faster: a piece's DOM and render tree stay in
 /// the processor's cache, and the memory one piece frees is taken again by the next. On one
 /// thread the Rust reference took 224 ms at 192 KB, 206 at 64, 201 at 16 and 196 at 8, the
-/// book 92, 91, 82 and 84 ms, peak memory falling with them (35.0 to 33.2 MB); below 16 KB
-/// there are only more pieces to join.
+/// book 92, 91, 82 and 84 ms, peak memory falling with them (the reference's from 34.2 to
+/// 32.5 MB at 16 KB); below 16 KB there are only more pieces to join.
 pub const PIECE_BYTES: usize = 16 << 10;
 
 /// The size of the pieces of a page of `bytes`: [`PIECE_BYTES`], or half the page when that

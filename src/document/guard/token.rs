@@ -61,9 +61,14 @@ pub fn token_at(b: &[u8], at: usize) -> (Token<'_>, usize) {
 }
 
 /// A key for a tag's attributes (two formatting elements are the same when their names and
-/// attributes are): FNV-1a, enough to tell attribute lists apart, and cheap on every tag.
+/// attributes are): rustc-hash's byte hash, enough to tell attribute lists apart and cheap on
+/// every tag (it takes eight bytes at a time); never 0, the key of an element the parser
+/// implies.
 fn hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    use std::hash::Hasher as _;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(bytes);
+    hasher.finish() | 1
 }
 
 /// Where a comment's body ends: after the first `-->` or `--!>` (looking no further).
