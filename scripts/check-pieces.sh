@@ -2,7 +2,7 @@
 # Check that pages laid out in pieces (src/document/pieces.rs, `--dump` only) come out
 # exactly as they do laid out whole: `margay --dump` of every HTML file of at least 256 KB
 # (the size from which pages are cut) under a folder, in pieces on two threads and on one
-# (MARGAY_ONE_THREAD=1), against the same laid out whole (MARGAY_WHOLE_PAGE=1), at two
+# (MARGAY_ONE_THREAD=1), against the same laid out whole (MARGAY_WHOLE_PAGE=1), at three
 # widths. Prints each page that differs with the start of the difference, then the counts:
 # pages, pages cut in pieces (the guard's places, counted by `--example count-pieces`),
 # layouts that differ.
@@ -27,7 +27,7 @@ pages=0 cut=0 differ=0
 while IFS= read -r -d '' page; do
   pages=$((pages + 1))
   [ "$("$count_pieces" "$page" | cut -d' ' -f1)" -gt 1 ] && cut=$((cut + 1))
-  for width in 80 137; do
+  for width in 80 137 37; do
     MARGAY_WHOLE_PAGE=1 "$MARGAY" --dump --width "$width" "$page" >"$tmp/whole" 2>&1 || true
     "$MARGAY" --dump --width "$width" "$page" >"$tmp/two" 2>&1 || true
     MARGAY_ONE_THREAD=1 "$MARGAY" --dump --width "$width" "$page" >"$tmp/one" 2>&1 || true

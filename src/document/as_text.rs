@@ -54,13 +54,21 @@ fn emit_rendered(
     if !rendered.links.is_empty() {
         put("\nReferences\n\n")?;
         let digits = rendered.links.len().to_string().len().max(3);
+        // Tens of thousands of links on a long page: each is written from where it is, not
+        // copied into a string of its own first.
+        let mut number = String::new();
         for (i, link) in rendered.links.iter().enumerate() {
+            number.clear();
+            let _ = std::fmt::Write::write_fmt(&mut number, format_args!("{:>digits$}. ", i + 1));
+            put(&number)?;
             // A password in an address is masked, as `-v` and the screen do.
-            let target = link
-                .target
-                .as_ref()
-                .map_or_else(|| link.href.escape_default().to_string(), sanitize::display_url);
-            put(&sanitize::text(&format!("{:>digits$}. {target}\n", i + 1)))?;
+            let target = match &link.target {
+                Some(url) if url.password().is_none() => std::borrow::Cow::Borrowed(url.as_str()),
+                Some(url) => std::borrow::Cow::Owned(sanitize::display_url(url)),
+                None => std::borrow::Cow::Owned(link.href.escape_default().to_string()),
+            };
+            put(&sanitize::text(&target))?;
+            put("\n")?;
         }
     }
     Ok(())

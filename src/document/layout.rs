@@ -332,7 +332,7 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
         spans.trim_end();
         positions.push(position);
         // Letters and digits are the text itself, not borders, bullets or wrapping marks.
-        position = position.saturating_add(spans.text.chars().filter(|c| c.is_alphanumeric()).count() as u32);
+        position = position.saturating_add(letters_and_digits(&spans.text));
         out.push(spans.line());
     }
     let end_position = position;
@@ -346,6 +346,16 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
         first_text_line,
         has_text_element,
     }
+}
+
+/// How many letters and digits `text` has (ASCII text, most of a page, byte by byte).
+fn letters_and_digits(text: &str) -> u32 {
+    let count = if text.is_ascii() {
+        text.bytes().filter(u8::is_ascii_alphanumeric).count()
+    } else {
+        text.chars().filter(|c| c.is_alphanumeric()).count()
+    };
+    count as u32
 }
 
 /// The level of the heading whose mark `c` is (see [`HEADING_MARK`]).
@@ -515,8 +525,11 @@ impl TextDecorator for Decorator {
         self.clone()
     }
     fn link_decoration_width(&self, n: usize) -> usize {
-        // The `[N]` of `decorate_link_start`; `n` counts the links of this layout.
-        (self.links_before + n).to_string().len() + 2
+        // The `[N]` of `decorate_link_start`; `n` counts the links of this layout. A link
+        // whose place is not known (0) is taken for the first: the same in a piece of a page
+        // numbered after others as in the whole page.
+        let number = if n == 0 { 1 } else { self.links_before + n };
+        number.to_string().len() + 2
     }
     fn push_colour(&mut self, colour: html2text::Colour) -> Option<Ann> {
         Some(Ann::Fg(colour))

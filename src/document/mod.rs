@@ -326,8 +326,9 @@ impl Document {
     /// [`Document::parse_shared`] and a layout for `width` at once, the tree given up to the
     /// layout (nothing will lay the page out again: `--dump`); `None` when `cancel` was
     /// raised. Made [`Making::InPieces`], a large page that can be cut cleanly is parsed and
-    /// laid out piece by piece (`pieces`: on one thread, or alternating between two with a
-    /// fork), making what the whole page makes.
+    /// laid out piece by piece (`pieces`: on one thread, or with a fork on two, the first
+    /// pieces made while the guard's scan finds the places to cut the rest), making what the
+    /// whole page makes.
     pub fn parse_and_lay_out_once(
         url: &Url,
         content_type: Option<&str>,

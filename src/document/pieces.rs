@@ -1,9 +1,11 @@
 //! A large page parsed and laid out piece by piece, for a layout made once (`--dump`): only
 //! the pieces being worked on have a DOM and a render tree, never the whole page, and with
-//! two threads the pieces alternate between them.
+//! two threads each takes the next piece whenever it is free, the first ones while the
+//! guard's scan is still finding where to cut the rest.
 //!
 //! Where the guard finds places that cut the page cleanly (`guard::Split`: a paragraph or
-//! heading right after a paragraph, inside plain containers, about every [`PIECE_BYTES`]),
+//! heading right after a paragraph, or a heading right after a list, table or container
+//! that ended with text, inside plain containers, about every [`PIECE_BYTES`]),
 //! each piece after the first is parsed after the start tags of the elements open there
 //! and laid out with its links numbered after all earlier pieces' (the earlier pieces' parsed
 //! trees tell how many: `RenderTree::link_count`, checked against each piece's layout), its
@@ -46,10 +48,10 @@ pub fn piece_bytes(bytes: usize) -> usize {
 
 /// Runs two pieces of work at once.
 pub trait Fork {
-    /// Run `here` on the calling thread and `there` on another, both to their end; `false`
-    /// when `there` did not finish (no thread could be had, or it panicked). A `there` that
-    /// is not run is dropped before `here` runs (`here` may wait for what `there` holds).
-    fn both<'a>(&self, here: Box<dyn FnOnce() + 'a>, there: Box<dyn FnOnce() + Send + 'a>) -> bool;
+    /// Run `here` on the calling thread and `there` on another, both to their end. A `there`
+    /// that cannot be run (no thread could be had) is dropped before `here` runs (`here` may
+    /// wait for what `there` holds); one that panics has done what it did.
+    fn both<'a>(&self, here: Box<dyn FnOnce() + 'a>, there: Box<dyn FnOnce() + Send + 'a>);
 }
 
 /// How a page laid out once (`Document::parse_and_lay_out_once`) is made.
@@ -58,7 +60,7 @@ pub enum Making<'a> {
     /// Parsed and laid out whole.
     Whole,
     /// In pieces where it can be cut: one after another on the calling thread, or, with a
-    /// fork, alternating between two threads.
+    /// fork, on two threads, each taking the next piece when it is free.
     InPieces(Option<&'a dyn Fork>),
 }
 
@@ -96,8 +98,8 @@ struct Done {
 }
 
 /// Parse the guarded page `html` (which the guard passed unchanged) in the pieces `splits`
-/// cut it in, and lay them out for `width`: one after another, or alternating between the
-/// two sides of `fork`. `None` when the pieces cannot stand for the page, or `cancel` was
+/// cut it in, and lay them out for `width`: one after another, or on the two sides of
+/// `fork`. `None` when the pieces cannot stand for the page, or `cancel` was
 /// raised.
 #[cfg(test)]
 pub fn lay_out(
@@ -158,16 +160,15 @@ pub fn lay_out_as_found<'h>(
             let (mut here_done, mut there_done) = (Vec::new(), Vec::new());
             let (here_slot, there_slot, count) = (&mut here_done, &mut there_done, &mut count);
             let (failed, queue) = (&failed, &queue);
-            let finished = fork.both(
+            // Whether the other side ran does not matter: this side takes whatever pieces it
+            // left, and a piece lost with a side that panicked leaves the count short.
+            fork.both(
                 Box::new(move || {
                     cut(count);
                     *here_slot = make_all(url, queue, width, cancel, failed);
                 }),
                 Box::new(move || *there_slot = make_all(url, queue, width, cancel, failed)),
             );
-            if !finished {
-                return None;
-            }
             here_done.append(&mut there_done);
             here_done.sort_by_key(|(index, _)| *index);
             here_done

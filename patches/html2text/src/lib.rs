@@ -1360,8 +1360,9 @@ impl RenderNode {
                 .map(recurse)
                 .fold(Default::default(), SizeEstimate::add)
                 .add(SizeEstimate {
-                    // margay patch: as wide as the decorator's decoration (it was 5).
-                    min_width: decorator.link_decoration_width(1),
+                    // margay patch: as wide as the decorator's decoration of a link whose
+                    // place is not known (it was 5).
+                    min_width: decorator.link_decoration_width(0),
                     prefix_size: 0,
                 }),
             Dd(ref v) | BlockQuote(ref v) | Ul(ref v) => {

@@ -71,6 +71,10 @@ pub struct Finder<'s> {
     /// A `<form>` started and no `</form>` yet: the parser's form pointer stays set after
     /// the element is closed by its container, and a part parsed alone would not have it.
     in_form: bool,
+    /// A `<select>` started and no `</select>` yet: inside one the parser ignores the end
+    /// tags of containers and the start tags of blocks, which the guard's model of its
+    /// open elements does not (it would take a `</div>` there for closing the select).
+    in_select: bool,
     /// An `<html>` or `<body>` tag with an attribute html2text heeds: it counts for the whole
     /// page (a hidden body, a style), and a part parsed alone would not have it.
     root_attributes: bool,
@@ -93,6 +97,7 @@ impl<'s> Finder<'s> {
             heeded: HashSet::default(),
             p_has_text: false,
             in_form: false,
+            in_select: false,
             root_attributes: false,
             splits: Vec::new(),
         }
@@ -137,6 +142,7 @@ impl<'s> Finder<'s> {
         match name {
             "p" => self.p_has_text = false,
             "form" => self.in_form = true,
+            "select" => self.in_select = true,
             "html" | "body" => {
                 let text = &self.source.as_bytes()[at..end];
                 self.root_attributes |= HEEDED.iter().any(|word| contains_ignoring_case(text, word));
@@ -155,6 +161,7 @@ impl<'s> Finder<'s> {
         let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
         let wanted = ((after_p_end && (heading || name == "p")) || (after_block_end && heading))
             && !self.in_form
+            && !self.in_select
             && !self.root_attributes
             && at >= self.next_from
             && at + self.piece / 2 <= self.source.len();
@@ -183,8 +190,10 @@ impl<'s> Finder<'s> {
 
     /// An end tag from `at`.
     pub fn end(&mut self, name: &str, at: usize) {
-        if name == "form" {
-            self.in_form = false;
+        match name {
+            "form" => self.in_form = false,
+            "select" => self.in_select = false,
+            _ => {}
         }
         let spacer = name == "p" && !std::mem::replace(&mut self.p_has_text, false);
         self.after_p_end =

@@ -1171,8 +1171,9 @@ pub trait TextDecorator {
     }
 
     /// margay patch: how many columns `decorate_link_start` and `decorate_link_end` add to
-    /// the text of the `n`th link (from 1) a layout meets, to size table columns. The
-    /// default is the rough estimate used before.
+    /// the text of the `n`th link (from 1) a layout meets, to size table columns; `n` is 0
+    /// for a link whose place is not known (a size estimate), which has the narrowest
+    /// decoration. The default is the rough estimate used before.
     fn link_decoration_width(&self, _n: usize) -> usize {
         5
     }
