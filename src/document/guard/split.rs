@@ -32,6 +32,11 @@ const INSIDE: &[&str] = &["div", "main", "article", "section"];
 /// html2text ends them as it ends a paragraph. (Not `<pre>`: its own line breaks count.)
 const BLOCK_ENDS: &[&str] = &["div", "ul", "ol", "dl", "table", "blockquote", "section", "article"];
 
+/// The elements that bound a scope in html5ever (an end tag inside one does not close what
+/// is open outside it).
+const SCOPES: &[&str] =
+    &["applet", "caption", "html", "marquee", "object", "table", "td", "th", "template", "svg", "math"];
+
 /// Attributes html2text heeds on a container (`hidden`, `style`, `color`, `bgcolor`): an
 /// open container with one, re-opened without it, would lay the next part out otherwise.
 /// Looked for as any attribute text holding these words.
@@ -71,10 +76,15 @@ pub struct Finder<'s> {
     /// A `<form>` started and no `</form>` yet: the parser's form pointer stays set after
     /// the element is closed by its container, and a part parsed alone would not have it.
     in_form: bool,
-    /// A `<select>` started and no `</select>` yet: inside one the parser ignores the end
-    /// tags of containers and the start tags of blocks, which the guard's model of its
-    /// open elements does not (it would take a `</div>` there for closing the select).
+    /// A `<select>` started and no `</select>` yet: html5ever counts a select as a scope
+    /// boundary, so a container's end tag inside one does not close it, which the guard's
+    /// model of its open elements does not know (it would take a `</div>` there for
+    /// closing the select).
     in_select: bool,
+    /// An element that bounds a scope ([`SCOPES`]) started inside a select: a `</select>`
+    /// within it is ignored, so the select may stay open to the end of the page. No place
+    /// is found after it.
+    select_stuck: bool,
     /// An `<html>` or `<body>` tag with an attribute html2text heeds: it counts for the whole
     /// page (a hidden body, a style), and a part parsed alone would not have it.
     root_attributes: bool,
@@ -98,6 +108,7 @@ impl<'s> Finder<'s> {
             p_has_text: false,
             in_form: false,
             in_select: false,
+            select_stuck: false,
             root_attributes: false,
             splits: Vec::new(),
         }
@@ -143,6 +154,7 @@ impl<'s> Finder<'s> {
             "p" => self.p_has_text = false,
             "form" => self.in_form = true,
             "select" => self.in_select = true,
+            _ if self.in_select && SCOPES.contains(&name) => self.select_stuck = true,
             "html" | "body" => {
                 let text = &self.source.as_bytes()[at..end];
                 self.root_attributes |= HEEDED.iter().any(|word| contains_ignoring_case(text, word));
@@ -192,7 +204,7 @@ impl<'s> Finder<'s> {
     pub fn end(&mut self, name: &str, at: usize) {
         match name {
             "form" => self.in_form = false,
-            "select" => self.in_select = false,
+            "select" => self.in_select = self.select_stuck,
             _ => {}
         }
         let spacer = name == "p" && !std::mem::replace(&mut self.p_has_text, false);

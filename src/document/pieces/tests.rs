@@ -177,6 +177,19 @@ fn pages_are_not_cut_where_the_pieces_could_differ() {
         let page = book(CHAPTERS, "").replace("<main>", &format!("<main>{open}"));
         assert_eq!(splits_of(&page, piece(&page)), vec![], "{open}");
     }
+    // A select the parser keeps open to the end: its `</select>` inside an element that
+    // bounds a scope is ignored.
+    for stuck in [
+        "<div><select><option>o<object></select></object></div>",
+        "<div><select><option>o<table><tr><td>c</select></td></tr></table></div>",
+        "<div><select><option>o<template><select></select></template></div>",
+    ] {
+        let page = book(CHAPTERS, "").replace("<main>", &format!("<main>{stuck}"));
+        assert_eq!(splits_of(&page, piece(&page)), vec![], "{stuck}");
+    }
+    // A select closed as usual leaves the page to be cut after it.
+    let page = book(CHAPTERS, "").replace("<main>", "<main><div><select><option>o</select></div>");
+    assert!(!splits_of(&page, piece(&page)).is_empty());
     // A page the guard changes (a bidirectional override made visible).
     let page = book(CHAPTERS, "").replace("The end", "The \u{202E}end");
     assert_eq!(splits_of(&page, piece(&page)), vec![]);
@@ -197,10 +210,22 @@ fn what_would_differ_in_a_piece_parsed_alone_is_not_cut_or_gives_way() {
         book.replace("<html>", "<html hidden>"),
         // A form closed by its container leaves the parser's form pointer set.
         book.replacen("<main>", "<main><div><form action=/early><input name=early></div>", 1),
-        // Inside a select the parser ignores a container's end and a heading's start.
+        // Inside a select a container's end does not close it; inside an object, table or
+        // template in a select, neither does `</select>`.
         book.replace("<h2 ", "<div><select name=s><option>text</div>\n<h2 ")
             .replace("</h2>", "</h2></select>"),
         book.replacen("<p id=", "<div><select name=s><option>text</div><p id=", CHAPTERS / 2),
+        book.replacen("<p id=", "<div><select name=s><option>o<object></select></object></div><p id=", 1),
+        book.replacen(
+            "<p id=",
+            "<div><select><option>o<table><tr><td>c</select></td></tr></table></div><p id=",
+            1,
+        ),
+        book.replacen(
+            "<p id=",
+            "<div><select><option>o<template><select></select></template></div><p id=",
+            1,
+        ),
         // Spacer paragraphs make blank lines only.
         book.replace("<h2 ", "<p><br></p><h2 "),
         book.replace("<p id=", "<p><br><br></p><p id="),
