@@ -91,6 +91,13 @@ fn type_into(d: &mut Driver, name: &str, text: &str) {
 }
 
 /// The tabs a session file holds, as JSON (without when it was saved).
+/// Follow the page's last link: the test form's submit button.
+fn submit(d: &mut Driver) {
+    let last = d.app.page().expect("a page is shown").rendered.links.len();
+    d.type_text(&last.to_string());
+    d.key(KeyCode::Enter);
+}
+
 fn saved_tabs(session: &Path) -> serde_json::Value {
     saved_tabs_of(&std::fs::read_to_string(session).unwrap())
 }
@@ -220,9 +227,7 @@ fn values_sent_with_their_form_are_not_kept_until_typed_again() {
     type_into(&mut d, "q", "sent words");
     d.type_text(&field_link(&d, "all").to_string());
     d.key(KeyCode::Enter);
-    let find = d.app.page().unwrap().rendered.links.len();
-    d.type_text(&find.to_string());
-    d.key(KeyCode::Enter);
+    submit(&mut d);
     assert!(d.screen().contains("GET /search?q=sent+words&pw=&all=yes"), "{}", d.screen());
     d.send(Msg::Tick);
     let saved = d.app.session();
@@ -422,9 +427,7 @@ fn a_password_never_reaches_the_session_through_an_address() {
     d.open(&s.url("/form"));
     type_into(&mut d, "q", "words");
     type_into(&mut d, "pw", "hunter2");
-    let find = d.app.page().unwrap().rendered.links.len();
-    d.type_text(&find.to_string());
-    d.key(KeyCode::Enter);
+    submit(&mut d);
     assert!(d.address().contains("pw=hunter2"), "{}", d.address());
     // An address with a user and password keeps the user only.
     let with_password = s.url("/long").replace("http://", "http://ann:secret@");

@@ -4,7 +4,7 @@
 //! this module only watches and remembers the best place. It must never change what the
 //! scan does.
 
-use super::tree::Tree;
+use super::tree::{Tree, SCOPE};
 use rustc_hash::FxHashSet as HashSet;
 
 /// A place in a page where the parser and the layout stand in a state that
@@ -31,11 +31,6 @@ const INSIDE: &[&str] = &["div", "main", "article", "section"];
 /// Blocks after whose end a heading may start a part, when text was the last thing in them:
 /// html2text ends them as it ends a paragraph. (Not `<pre>`: its own line breaks count.)
 const BLOCK_ENDS: &[&str] = &["div", "ul", "ol", "dl", "table", "blockquote", "section", "article"];
-
-/// The elements that bound a scope in html5ever (an end tag inside one does not close what
-/// is open outside it).
-const SCOPES: &[&str] =
-    &["applet", "caption", "html", "marquee", "object", "table", "td", "th", "template", "svg", "math"];
 
 /// Attributes html2text heeds on a container (`hidden`, `style`, `color`, `bgcolor`): an
 /// open container with one, re-opened without it, would lay the next part out otherwise.
@@ -81,7 +76,7 @@ pub struct Finder<'s> {
     /// model of its open elements does not know (it would take a `</div>` there for
     /// closing the select).
     in_select: bool,
-    /// An element that bounds a scope ([`SCOPES`]) started inside a select: a `</select>`
+    /// An element that bounds a scope (`tree::SCOPE`) started inside a select: a `</select>`
     /// within it is ignored, so the select may stay open to the end of the page. No place
     /// is found after it.
     select_stuck: bool,
@@ -154,7 +149,7 @@ impl<'s> Finder<'s> {
             "p" => self.p_has_text = false,
             "form" => self.in_form = true,
             "select" => self.in_select = true,
-            _ if self.in_select && SCOPES.contains(&name) => self.select_stuck = true,
+            _ if self.in_select && SCOPE.contains(&name) => self.select_stuck = true,
             "html" | "body" => {
                 let text = &self.source.as_bytes()[at..end];
                 self.root_attributes |= HEEDED.iter().any(|word| contains_ignoring_case(text, word));

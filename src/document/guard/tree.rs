@@ -161,7 +161,7 @@ const SPECIAL: &[&str] = &[
 ];
 
 /// Elements that bound "has an element in scope".
-const SCOPE: &[&str] =
+pub const SCOPE: &[&str] =
     &["applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "svg", "math"];
 const BUTTON_SCOPE: &[&str] = &[
     "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "svg", "math",
