@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 version=0.17.4
 registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
-find_pristine() { find "$registry" -maxdepth 2 -type d -name "html2text-$version" 2>/dev/null | head -n 1; }
+# No registry folder yet (a fresh machine) is not an error: the crate is fetched below.
+find_pristine() { { find "$registry" -maxdepth 2 -type d -name "html2text-$version" 2>/dev/null || true; } | head -n 1; }
 pristine=$(find_pristine)
 if [ -z "$pristine" ]; then
   tmp=$(mktemp -d)

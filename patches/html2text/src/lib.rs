@@ -3196,13 +3196,13 @@ fn pending2<
     D: TextDecorator,
     F: FnOnce(
             &mut TextRenderer<D>,
-            Vec<Option<SubRenderer<D>>>,
-        ) -> Result<Option<Option<SubRenderer<D>>>>
+            Vec<Option<Box<SubRenderer<D>>>>,
+        ) -> Result<Option<Option<Box<SubRenderer<D>>>>>
         + 'static,
 >(
     children: Vec<RenderNode>,
     f: F,
-) -> TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<SubRenderer<D>>> {
+) -> TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<Box<SubRenderer<D>>>> {
     TreeMapResult::PendingChildren {
         children,
         cons: Box::new(f),
@@ -3267,7 +3267,7 @@ fn do_render_node<T: Write, D: TextDecorator>(
     renderer: &mut TextRenderer<D>,
     tree: RenderNode,
     err_out: &mut T,
-) -> render::Result<TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<SubRenderer<D>>>> {
+) -> render::Result<TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<Box<SubRenderer<D>>>>> {
     html_trace!("do_render_node({:?}", tree);
     use RenderNodeInfo::*;
     use TreeMapResult::*;
@@ -3565,7 +3565,7 @@ fn render_table_tree<T: Write, D: TextDecorator>(
     renderer: &mut TextRenderer<D>,
     mut table: RenderTable,
     _err_out: &mut T,
-) -> render::Result<TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<SubRenderer<D>>>> {
+) -> render::Result<TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<Box<SubRenderer<D>>>>> {
     /* Now lay out the table. */
     let num_columns = table.num_columns;
 
@@ -3647,13 +3647,14 @@ fn render_table_row<T: Write, D: TextDecorator>(
     row: RenderTableRow,
     pushed_style: PushedStyleInfo,
     _err_out: &mut T,
-) -> TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<SubRenderer<D>>> {
+) -> TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<Box<SubRenderer<D>>>> {
     let rowspans: Vec<usize> = row.cells().map(|cell| cell.rowspan).collect();
     let have_overhang = row.cells().any(|cell| cell.is_dummy);
     TreeMapResult::PendingChildren {
         children: row.into_cells(false),
         cons: Box::new(move |builders, children| {
-            let children: Vec<_> = children.into_iter().map(Option::unwrap).collect();
+            // margay patch: unboxed (`render_table_cell`).
+            let children: Vec<_> = children.into_iter().map(|cell| *cell.unwrap()).collect();
             if have_overhang || children.iter().any(|c| !c.empty()) {
                 builders.append_columns_with_borders(children.into_iter().zip(rowspans), true)?;
             }
@@ -3678,11 +3679,12 @@ fn render_table_row_vert<T: Write, D: TextDecorator>(
     row: RenderTableRow,
     pushed_style: PushedStyleInfo,
     _err_out: &mut T,
-) -> TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<SubRenderer<D>>> {
+) -> TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<Box<SubRenderer<D>>>> {
     TreeMapResult::PendingChildren {
         children: row.into_cells(true),
         cons: Box::new(|builders, children| {
-            let children: Vec<_> = children.into_iter().map(Option::unwrap).collect();
+            // margay patch: unboxed (`render_table_cell`).
+            let children: Vec<_> = children.into_iter().map(|cell| *cell.unwrap()).collect();
             builders.append_vert_row(children)?;
             pushed_style.unwind(builders);
             Ok(Some(None))
@@ -3705,12 +3707,14 @@ fn render_table_cell<T: Write, D: TextDecorator>(
     cell: RenderTableCell,
     pushed_style: PushedStyleInfo,
     _err_out: &mut T,
-) -> TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<SubRenderer<D>>> {
+) -> TreeMapResult<'static, TextRenderer<D>, RenderNode, Option<Box<SubRenderer<D>>>> {
     pending2(cell.content, |renderer: &mut TextRenderer<D>, _| {
         pushed_style.unwind(renderer);
         let sub_builder = renderer.pop();
 
-        Ok(Some(Some(sub_builder)))
+        // margay patch: a cell's renderer is boxed, so that what every other node gives
+        // back (nothing) is a pointer's size, not a whole renderer's to be moved.
+        Ok(Some(Some(Box::new(sub_builder))))
     })
 }
 
