@@ -30,7 +30,7 @@ use crate::sanitize::{bidi_name, visible_bidi};
 use split::Finder;
 use std::borrow::Cow;
 use token::{raw_text_end, token_at, Token};
-use tree::{Start, Tree};
+use tree::{Kind, Start, Tree};
 
 /// The deepest nesting laid out (the depth at which Blink's parser stops nesting, too).
 pub const MAX_DEPTH: usize = 512;
@@ -196,20 +196,19 @@ fn scan_with<'s>(
         if next == b.len() {
             break;
         }
-        let (token, mut end) = token_at(b, next);
+        let (token, mut end) = token_at(source, next);
         match token {
             Token::Start { name, attrs, self_closing } => {
+                let kind = Kind::of(&name);
                 if let Some(finder) = &mut finder {
                     let split = finder.start(&name, attrs, self_closing, next, end, &tree);
                     if let (Some(split), Some(found)) = (split, &mut found) {
                         found(split);
                     }
                 }
-                match tree.start(&name, attrs, self_closing, max_depth) {
+                match tree.start(&name, kind, attrs, self_closing, max_depth) {
                     Start::LeftOut => out.leave_out(next, end),
-                    Start::Kept
-                        if tree.foreign == 0 && !self_closing && RAW_TEXT.contains(&name.as_ref()) =>
-                    {
+                    Start::Kept if tree.foreign == 0 && !self_closing && kind.is_raw_text() => {
                         let close = raw_text_end(b, end, &name);
                         if close > end {
                             tree.text();
@@ -231,7 +230,7 @@ fn scan_with<'s>(
                 if let Some(finder) = &mut finder {
                     finder.end(&name, next);
                 }
-                if tree.end(&name) {
+                if tree.end(&name, Kind::of(&name)) {
                     out.leave_out(next, end);
                 }
             }

@@ -4,7 +4,7 @@
 //! this module only watches and remembers the best place. It must never change what the
 //! scan does.
 
-use super::tree::{Tree, SCOPE};
+use super::tree::{Kind, Tree};
 use rustc_hash::FxHashSet as HashSet;
 
 /// A place in a page where the parser and the layout stand in a state that
@@ -149,7 +149,7 @@ impl<'s> Finder<'s> {
             "p" => self.p_has_text = false,
             "form" => self.in_form = true,
             "select" => self.in_select = true,
-            _ if self.in_select && SCOPE.contains(&name) => self.select_stuck = true,
+            _ if self.in_select && Kind::of(name).bounds_scope() => self.select_stuck = true,
             "html" | "body" => {
                 let text = &self.source.as_bytes()[at..end];
                 self.root_attributes |= HEEDED.iter().any(|word| contains_ignoring_case(text, word));

@@ -25,7 +25,8 @@ fn is_space(c: u8) -> bool {
 }
 
 /// The token starting with the `<` at `at`, and where it ends.
-pub fn token_at(b: &[u8], at: usize) -> (Token<'_>, usize) {
+pub fn token_at(source: &str, at: usize) -> (Token<'_>, usize) {
+    let b = source.as_bytes();
     let rest = &b[at..];
     if rest.starts_with(b"<!--") {
         let body = &rest[4..];
@@ -42,7 +43,7 @@ pub fn token_at(b: &[u8], at: usize) -> (Token<'_>, usize) {
         Some(b'!' | b'?') => (Token::Node, to_gt(b, at + 1)),
         Some(b'/') => match rest.get(2) {
             Some(c) if c.is_ascii_alphabetic() => {
-                let (name, after) = tag_name(b, at + 2);
+                let (name, after) = tag_name(source, at + 2);
                 let (end, _) = skip_attributes(b, after);
                 (Token::End { name }, end)
             }
@@ -51,7 +52,7 @@ pub fn token_at(b: &[u8], at: usize) -> (Token<'_>, usize) {
             None => (Token::Nothing, b.len()),
         },
         Some(c) if c.is_ascii_alphabetic() => {
-            let (name, after) = tag_name(b, at + 1);
+            let (name, after) = tag_name(source, at + 1);
             let (end, self_closing) = skip_attributes(b, after);
             let attrs = hash(&b[after..end]);
             (Token::Start { name, attrs, self_closing }, end)
@@ -91,14 +92,18 @@ fn to_gt(b: &[u8], from: usize) -> usize {
     b[from..].iter().position(|&c| c == b'>').map_or(b.len(), |p| from + p + 1)
 }
 
-fn tag_name(b: &[u8], from: usize) -> (Cow<'_, str>, usize) {
+/// The name of a tag that starts at `from` (just after its `<` or `</`: a character
+/// boundary, as the end of the name is, at an ASCII byte or the end of the source).
+fn tag_name(source: &str, from: usize) -> (Cow<'_, str>, usize) {
+    let b = source.as_bytes();
     let len = b[from..].iter().position(|&c| is_space(c) || c == b'/' || c == b'>');
     let end = len.map_or(b.len(), |l| from + l);
-    let name = &b[from..end];
+    let name = &source[from..end];
     // Most pages write their tags in lower case: those names are borrowed, not copied.
-    match std::str::from_utf8(name) {
-        Ok(name) if !name.bytes().any(|c| c.is_ascii_uppercase()) => (Cow::Borrowed(name), end),
-        _ => (Cow::Owned(String::from_utf8_lossy(name).to_ascii_lowercase()), end),
+    if name.bytes().any(|c| c.is_ascii_uppercase()) {
+        (Cow::Owned(name.to_ascii_lowercase()), end)
+    } else {
+        (Cow::Borrowed(name), end)
     }
 }
 
@@ -132,7 +137,7 @@ fn skip_attributes(b: &[u8], mut i: usize) -> (usize, bool) {
                     }
                     match b.get(j) {
                         Some(&q @ (b'"' | b'\'')) => {
-                            j = b[j + 1..].iter().position(|&c| c == q).map_or(b.len(), |p| j + p + 2);
+                            j = memchr::memchr(q, &b[j + 1..]).map_or(b.len(), |p| j + p + 2);
                         }
                         _ => {
                             while j < b.len() && !is_space(b[j]) && b[j] != b'>' {

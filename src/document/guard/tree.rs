@@ -7,6 +7,7 @@
 // Tag names are short and not chosen to collide: SipHash's protection costs more than it
 // buys on every tag of every page.
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::OnceLock;
 
 /// How many formatting elements (`<b>`, `<font>` …) may be active at once (between markers).
 /// The parser re-opens every one of them at each new paragraph, so a page that leaves
@@ -15,7 +16,7 @@ const ACTIVE_CAP: usize = 24;
 /// How far back a scan for an element that a start tag closes implicitly looks.
 const SCAN: usize = 64;
 
-pub const VOID: &[&str] = &[
+const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "image", "input", "link", "meta", "param", "source",
     "track", "wbr", "keygen", "basefont", "bgsound", "frame",
 ];
@@ -169,18 +170,110 @@ const BUTTON_SCOPE: &[&str] = &[
 ];
 const TABLE_PARTS: &[&str] = &["tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup"];
 
+/// Where the search for the element an end tag closes stops, by the end tag: `</table>`,
+/// a table part's, `</li>`.
+const TABLE_SCOPE: &[&str] = &["html", "template"];
+const TABLE_PART_SCOPE: &[&str] = &["html", "table", "template"];
+const LIST_SCOPE: &[&str] =
+    &["applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "ol", "ul"];
+
+/// What the model asks of an element's name, a bit for each list above (and a few names
+/// of their own): looked up once per tag, where searching the lists took a fifth of the
+/// scan (a tag's name met up to a hundred and fifty of theirs, an end tag's stops every
+/// open element's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Kind(u32);
+
+impl Kind {
+    const VOID: u32 = 1;
+    const FORMATTING: u32 = 1 << 1;
+    const BLOCK: u32 = 1 << 2;
+    const MARKER: u32 = 1 << 3;
+    const SPECIAL: u32 = 1 << 4;
+    const SCOPE: u32 = 1 << 5;
+    const BUTTON_SCOPE: u32 = 1 << 6;
+    const TABLE_PART: u32 = 1 << 7;
+    const TABLE_SCOPE: u32 = 1 << 8;
+    const TABLE_PART_SCOPE: u32 = 1 << 9;
+    const LIST_SCOPE: u32 = 1 << 10;
+    /// Where the search for an open `<li>`, `<dd>` or `<dt>` to close stops: at every
+    /// special element but `<address>` and `<p>`.
+    const LIST_ITEM_STOP: u32 = 1 << 11;
+    /// `<html>`, `<head>`, `<body>`: the parser's own, never opened again.
+    const ROOT: u32 = 1 << 12;
+    const FOREIGN: u32 = 1 << 13;
+    const RAW_TEXT: u32 = 1 << 14;
+    const TABLE: u32 = 1 << 15;
+    const TR: u32 = 1 << 16;
+    /// Weighs [`CELL_WEIGHT`] in the layout's work, or 1: see [`layout_weight`].
+    const CELL: u32 = 1 << 17;
+    const NESTED_BLOCK: u32 = 1 << 18;
+    /// `<tbody>`, `<thead>`, `<tfoot>`.
+    const ROW_GROUP: u32 = 1 << 19;
+
+    /// The kind of the element named `name` (lower case); nothing for a name no list has.
+    pub fn of(name: &str) -> Kind {
+        static KINDS: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
+        let kinds = KINDS.get_or_init(|| {
+            let lists: [(&[&'static str], u32); 20] = [
+                (VOID, Kind::VOID),
+                (FORMATTING, Kind::FORMATTING),
+                (BLOCK, Kind::BLOCK),
+                (MARKERS, Kind::MARKER),
+                (SPECIAL, Kind::SPECIAL),
+                (SCOPE, Kind::SCOPE),
+                (BUTTON_SCOPE, Kind::BUTTON_SCOPE),
+                (TABLE_PARTS, Kind::TABLE_PART),
+                (TABLE_SCOPE, Kind::TABLE_SCOPE),
+                (TABLE_PART_SCOPE, Kind::TABLE_PART_SCOPE),
+                (LIST_SCOPE, Kind::LIST_SCOPE),
+                (&["html", "head", "body"], Kind::ROOT),
+                (&["svg", "math"], Kind::FOREIGN),
+                (super::RAW_TEXT, Kind::RAW_TEXT),
+                (&["table"], Kind::TABLE),
+                (&["tr"], Kind::TR),
+                (&["td", "th"], Kind::CELL),
+                (&["tbody", "thead", "tfoot"], Kind::ROW_GROUP),
+                (&["li", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"], Kind::NESTED_BLOCK),
+                (SPECIAL, Kind::LIST_ITEM_STOP),
+            ];
+            let mut kinds = HashMap::default();
+            for (names, bit) in lists {
+                for &name in names {
+                    // The search for an item to close goes on past these two.
+                    if bit == Kind::LIST_ITEM_STOP && matches!(name, "address" | "p") {
+                        continue;
+                    }
+                    *kinds.entry(name).or_insert(0) |= bit;
+                }
+            }
+            kinds
+        });
+        Kind(kinds.get(name).copied().unwrap_or(0))
+    }
+
+    fn is(self, bits: u32) -> bool {
+        self.0 & bits != 0
+    }
+
+    /// Content that is text up to the element's end tag (`<script>`, `<title>` …).
+    pub fn is_raw_text(self) -> bool {
+        self.is(Kind::RAW_TEXT)
+    }
+
+    /// One of [`SCOPE`]: it bounds a scope.
+    pub fn bounds_scope(self) -> bool {
+        self.is(Kind::SCOPE)
+    }
+}
+
 /// What a `<form>` becomes in the model after its `</form>` while elements opened inside it
 /// are still open (no tag has a name starting with `#`).
 const CLOSED_FORM: &str = "#form";
 
-/// Where the search for an open `<li>`, `<dd>` or `<dt>` to close stops: at every special
-/// element but `<address>` and `<p>`.
-fn list_item_stop(name: &str) -> bool {
-    SPECIAL.contains(&name) && !matches!(name, "address" | "p")
-}
-
 struct Entry {
     name: Box<str>,
+    kind: Kind,
     /// The tokenizer's key for its attributes (0 for an element the parser implies).
     attrs: u64,
     /// Its entry in the list of active formatting elements.
@@ -189,7 +282,7 @@ struct Entry {
 
 enum Active {
     Marker,
-    Element { id: u32, name: Box<str>, attrs: u64, open: bool },
+    Element { id: u32, name: Box<str>, kind: Kind, attrs: u64, open: bool },
 }
 
 /// The model. `kept` is the parser's stack; `dropped` are the elements the guard left out
@@ -224,11 +317,11 @@ const CELL_WEIGHT: usize = 12;
 /// line into the one around it (with a prefix or an indent); a table cell measures its
 /// content, lays it out and copies it into its row. A line inside `n` such elements is
 /// handled `n` times, so a page that nests them deeply costs its lines times its depth.
-fn layout_weight(name: &str) -> usize {
-    match name {
-        "td" | "th" => CELL_WEIGHT,
-        "li" | "dd" | "blockquote" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => 1,
-        _ => 0,
+fn layout_weight(kind: Kind) -> usize {
+    if kind.is(Kind::CELL) {
+        CELL_WEIGHT
+    } else {
+        usize::from(kind.is(Kind::NESTED_BLOCK))
     }
 }
 
@@ -259,19 +352,27 @@ impl Tree {
         self.count_node();
     }
 
-    pub fn start(&mut self, name: &str, attrs: u64, self_closing: bool, max_depth: usize) -> Start {
-        if self.foreign == 0 && matches!(name, "html" | "head" | "body") {
+    /// A start tag: `kind` is [`Kind::of`] its name.
+    pub fn start(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        attrs: u64,
+        self_closing: bool,
+        max_depth: usize,
+    ) -> Start {
+        if self.foreign == 0 && kind.is(Kind::ROOT) {
             return Start::Kept;
         }
         // Outside a table the parser ignores the tags of table parts; taken for open, a
         // later cell would "close" through what the parser keeps open.
-        if self.foreign == 0 && TABLE_PARTS.contains(&name) && self.count("table") == 0 {
+        if self.foreign == 0 && kind.is(Kind::TABLE_PART) && self.count("table") == 0 {
             return Start::Kept;
         }
-        let void = VOID.contains(&name) || (self_closing && self.foreign > 0);
-        let formatting = self.foreign == 0 && FORMATTING.contains(&name);
+        let void = kind.is(Kind::VOID) || (self_closing && self.foreign > 0);
+        let formatting = self.foreign == 0 && kind.is(Kind::FORMATTING);
         if self.foreign == 0 {
-            self.close_implied(name);
+            self.close_implied(name, kind);
             if matches!(name, "a" | "nobr") && self.find_active(name).is_some() {
                 // The parser ends the open one first (the adoption agency), then forgets it.
                 self.end_formatting(name);
@@ -280,11 +381,11 @@ impl Tree {
                 }
             }
         }
-        if !BLOCK.contains(&name) {
+        if !kind.is(Kind::BLOCK) {
             self.reconstruct();
         }
         if self.foreign == 0 {
-            self.imply_table_parts(name);
+            self.imply_table_parts(kind);
         }
         if void {
             self.count_node();
@@ -315,19 +416,19 @@ impl Tree {
                 self.active.remove(same[0]);
             }
             let id = self.new_id();
-            self.active.push(Active::Element { id, name: name.into(), attrs, open: true });
+            self.active.push(Active::Element { id, name: name.into(), kind, attrs, open: true });
             active = Some(id);
         }
-        self.push_kept(name, attrs, active);
-        if self.foreign == 0 && MARKERS.contains(&name) {
+        self.push_kept(name, kind, attrs, active);
+        if self.foreign == 0 && kind.is(Kind::MARKER) {
             self.active.push(Active::Marker);
         }
         Start::Kept
     }
 
-    /// An end tag; true when it belongs to an element that was left out (so it must be
-    /// left out too).
-    pub fn end(&mut self, name: &str) -> bool {
+    /// An end tag (`kind`: [`Kind::of`] its name); true when it belongs to an element that
+    /// was left out (so it must be left out too).
+    pub fn end(&mut self, name: &str, kind: Kind) -> bool {
         if self.dropped_names.get(name).copied().unwrap_or(0) > 0 {
             while let Some(top) = self.dropped.pop() {
                 if let Some(n) = self.dropped_names.get_mut(&top) {
@@ -345,7 +446,7 @@ impl Tree {
             }
             return false;
         }
-        if self.foreign == 0 && FORMATTING.contains(&name) && self.find_active(name).is_some() {
+        if self.foreign == 0 && kind.is(Kind::FORMATTING) && self.find_active(name).is_some() {
             self.end_formatting(name);
             return false;
         }
@@ -354,34 +455,32 @@ impl Tree {
         // still counts for depth (as [`CLOSED_FORM`]) until what is inside it is closed.
         if self.foreign == 0 && name == "form" {
             if let Some(at) = self.kept.iter().rposition(|e| &*e.name == "form") {
-                self.forget_name("form");
+                self.forget_name("form", kind);
                 if at + 1 == self.kept.len() {
                     self.kept.pop();
                 } else {
                     self.kept[at].name = CLOSED_FORM.into();
+                    self.kept[at].kind = Kind::default();
                 }
             }
             return false;
         }
         // Where the search for the element to close stops (HTML's scopes).
-        let stops: &[&str] = match name {
-            "table" => &["html", "template"],
-            _ if TABLE_PARTS.contains(&name) => &["html", "table", "template"],
-            "li" => &[
-                "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "ol", "ul",
-            ],
-            "p" => BUTTON_SCOPE,
-            _ if SPECIAL.contains(&name) => SCOPE,
-            _ => SPECIAL,
+        let stops = match name {
+            "table" => Kind::TABLE_SCOPE,
+            _ if kind.is(Kind::TABLE_PART) => Kind::TABLE_PART_SCOPE,
+            "li" => Kind::LIST_SCOPE,
+            "p" => Kind::BUTTON_SCOPE,
+            _ if kind.is(Kind::SPECIAL) => Kind::SCOPE,
+            _ => Kind::SPECIAL,
         };
         for i in (0..self.kept.len()).rev() {
-            let here = &*self.kept[i].name;
-            if here == name {
+            let here = &self.kept[i];
+            if *here.name == *name {
                 self.pop_kept_to(i);
                 return false;
             }
-            let blocks = stops.contains(&here);
-            if blocks {
+            if here.kind.is(stops) {
                 return false;
             }
         }
@@ -401,7 +500,7 @@ impl Tree {
             self.active.remove(at);
             return;
         };
-        if self.kept[pos + 1..].iter().any(|e| SPECIAL.contains(&&*e.name)) {
+        if self.kept[pos + 1..].iter().any(|e| e.kind.is(Kind::SPECIAL)) {
             // The block is re-parented under a clone: depth stays, one more node.
             self.count_node();
             return;
@@ -414,7 +513,7 @@ impl Tree {
         if let Active::Element { id, .. } = self.active.remove(at) {
             if let Some(pos) = self.kept.iter().rposition(|e| e.active == Some(id)) {
                 let entry = self.kept.remove(pos);
-                self.forget_name(&entry.name);
+                self.forget_name(&entry.name, entry.kind);
                 self.dropped.clear();
                 self.dropped_names.clear();
             }
@@ -433,10 +532,10 @@ impl Tree {
             }
         }
         for i in first..self.active.len() {
-            if let Active::Element { id, name, attrs, open } = &mut self.active[i] {
+            if let Active::Element { id, name, kind, attrs, open } = &mut self.active[i] {
                 *open = true;
-                let (id, name, attrs) = (*id, name.clone(), *attrs);
-                self.push_kept(&name, attrs, Some(id));
+                let (id, name, kind, attrs) = (*id, name.clone(), *kind, *attrs);
+                self.push_kept(&name, kind, attrs, Some(id));
             }
         }
     }
@@ -456,10 +555,10 @@ impl Tree {
         self.layout_cost += self.layout_depth as u64;
     }
 
-    fn push_kept(&mut self, name: &str, attrs: u64, active: Option<u32>) {
-        self.layout_depth += layout_weight(name);
+    fn push_kept(&mut self, name: &str, kind: Kind, attrs: u64, active: Option<u32>) {
+        self.layout_depth += layout_weight(kind);
         self.count_node();
-        if matches!(name, "svg" | "math") {
+        if kind.is(Kind::FOREIGN) {
             self.foreign += 1;
         }
         // Counted under a name already known without copying it again.
@@ -469,7 +568,7 @@ impl Tree {
                 self.kept_names.insert(name.into(), 1);
             }
         }
-        self.kept.push(Entry { name: name.into(), attrs, active });
+        self.kept.push(Entry { name: name.into(), kind, attrs, active });
     }
 
     /// Pop the kept stack down to and including index `to`; what was left out above goes too.
@@ -478,7 +577,7 @@ impl Tree {
         self.dropped_names.clear();
         while self.kept.len() > to {
             let Some(entry) = self.kept.pop() else { break };
-            self.forget_name(&entry.name);
+            self.forget_name(&entry.name, entry.kind);
             if let Some(id) = entry.active {
                 if let Some(Active::Element { open, .. }) = self
                     .active
@@ -489,7 +588,7 @@ impl Tree {
                     *open = false;
                 }
             }
-            if self.foreign == 0 && MARKERS.contains(&&*entry.name) {
+            if self.foreign == 0 && entry.kind.is(Kind::MARKER) {
                 while let Some(a) = self.active.pop() {
                     if matches!(a, Active::Marker) {
                         break;
@@ -503,12 +602,12 @@ impl Tree {
         }
     }
 
-    fn forget_name(&mut self, name: &str) {
+    fn forget_name(&mut self, name: &str, kind: Kind) {
         if let Some(n) = self.kept_names.get_mut(name) {
             *n -= 1;
         }
-        self.layout_depth = self.layout_depth.saturating_sub(layout_weight(name));
-        if matches!(name, "svg" | "math") {
+        self.layout_depth = self.layout_depth.saturating_sub(layout_weight(kind));
+        if kind.is(Kind::FOREIGN) {
             self.foreign = self.foreign.saturating_sub(1);
         }
     }
@@ -530,19 +629,19 @@ impl Tree {
     }
 
     /// The nearest kept element named in `targets`, looking back at most [`SCAN`] entries
-    /// and not past one that `stop` names.
-    fn close(&mut self, targets: &[&str], stop: impl Fn(&str) -> bool) {
+    /// and not past one of a kind in `stops`.
+    fn close(&mut self, targets: &[&str], stops: u32) {
         if targets.iter().all(|t| self.kept_names.get(*t).copied().unwrap_or(0) == 0) {
             return;
         }
         let lowest = self.kept.len().saturating_sub(SCAN);
         for i in (lowest..self.kept.len()).rev() {
-            let here = &*self.kept[i].name;
-            if targets.contains(&here) {
+            let here = &self.kept[i];
+            if targets.contains(&&*here.name) {
                 self.pop_kept_to(i);
                 return;
             }
-            if stop(here) {
+            if here.kind.is(stops) {
                 return;
             }
         }
@@ -561,32 +660,35 @@ impl Tree {
     }
 
     /// The `<tbody>` and `<tr>` the parser adds around a row or cell put straight in a table.
-    fn imply_table_parts(&mut self, name: &str) {
-        let top = self.kept.last().map(|e| e.name.clone());
-        match (name, top.as_deref()) {
-            ("tr", Some("table")) => self.push_kept("tbody", 0, None),
-            ("td" | "th", Some("table")) => {
-                self.push_kept("tbody", 0, None);
-                self.push_kept("tr", 0, None);
+    fn imply_table_parts(&mut self, kind: Kind) {
+        if !kind.is(Kind::TR | Kind::CELL) {
+            return;
+        }
+        let top = self.kept.last().map_or(Kind::default(), |e| e.kind);
+        let (tbody, tr) = (Kind::of("tbody"), Kind::of("tr"));
+        if top.is(Kind::TABLE) {
+            self.push_kept("tbody", tbody, 0, None);
+            if kind.is(Kind::CELL) {
+                self.push_kept("tr", tr, 0, None);
             }
-            ("td" | "th", Some("tbody" | "thead" | "tfoot")) => self.push_kept("tr", 0, None),
-            _ => {}
+        } else if kind.is(Kind::CELL) && top.is(Kind::ROW_GROUP) {
+            self.push_kept("tr", tr, 0, None);
         }
     }
 
     /// Close what the parser closes when `name` starts, so that ordinary pages with
     /// unclosed `<p>`, `<li>`, `<td>` … are not taken for deep ones.
-    fn close_implied(&mut self, name: &str) {
-        if BLOCK.contains(&name) {
-            self.close(&["p"], |n| BUTTON_SCOPE.contains(&n));
+    fn close_implied(&mut self, name: &str, kind: Kind) {
+        if kind.is(Kind::BLOCK) {
+            self.close(&["p"], Kind::BUTTON_SCOPE);
         }
         match name {
             // The parser looks for the item to close down to the first "special" element
             // other than <address>, <div> and <p>: past a <blockquote> or an <li> it leaves
             // the item open and nests the new one inside. Stopping at <div> too (the parser
             // does not) only keeps more open.
-            "li" => self.close(&["li"], list_item_stop),
-            "dd" | "dt" => self.close(&["dd", "dt"], list_item_stop),
+            "li" => self.close(&["li"], Kind::LIST_ITEM_STOP),
+            "dd" | "dt" => self.close(&["dd", "dt"], Kind::LIST_ITEM_STOP),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
                 if self
                     .kept
@@ -601,10 +703,10 @@ impl Tree {
                 self.pop_current(&["option"]);
                 self.pop_current(&["optgroup"]);
             }
-            "tr" => self.close(&["tr"], |n| n == "table"),
-            "td" | "th" => self.close(&["td", "th"], |n| ["tr", "table"].contains(&n)),
-            "tbody" | "thead" | "tfoot" => self.close(&["tbody", "thead", "tfoot"], |n| n == "table"),
-            "button" => self.close(&["button"], |n| SCOPE.contains(&n)),
+            "tr" => self.close(&["tr"], Kind::TABLE),
+            "td" | "th" => self.close(&["td", "th"], Kind::TR | Kind::TABLE),
+            "tbody" | "thead" | "tfoot" => self.close(&["tbody", "thead", "tfoot"], Kind::TABLE),
+            "button" => self.close(&["button"], Kind::SCOPE),
             // Ruby annotations end those at the top of the stack only.
             "rb" | "rp" | "rt" | "rtc" if self.count("ruby") > 0 => {
                 while self.kept.last().is_some_and(|e| matches!(&*e.name, "rb" | "rp" | "rt" | "rtc")) {
