@@ -280,21 +280,25 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
                 }
             }
             // Most fragments hold no mark, border, tab or control character: they are copied
-            // whole. Bytes 0xC2 and 0xE2 start C1 controls and the border; text with them (or
-            // anything below a space) takes the character by character path.
-            let (plain, chars) = ts.s.bytes().fold((true, 0usize), |(plain, chars), b| {
-                (
-                    plain && b >= 0x20 && b != 0x7f && b != 0xc2 && b != 0xe2,
-                    chars + usize::from(b & 0xc0 != 0x80),
-                )
-            });
-            if plain {
-                pos += chars;
+            // whole. The others are copied in runs between those characters.
+            if is_plain(&ts.s) {
+                pos += ts.s.chars().count();
                 spans.push_str(&ts.s, SpanStyle { heading, quote, heading_level, ..base_style });
                 continue;
             }
-            for c in ts.s.chars() {
+            // Where the run of ordinary characters not yet copied starts.
+            let mut run = 0;
+            for (at, c) in ts.s.char_indices() {
                 pos += 1;
+                let special = matches!(c, HEADING_MARK..=HEADING_MARK_6 | QUOTE_MARK | CELL_BORDER | '\t')
+                    || c.is_control();
+                if !special {
+                    continue;
+                }
+                if run < at {
+                    spans.push_str(&ts.s[run..at], SpanStyle { heading, quote, heading_level, ..base_style });
+                }
+                run = at + c.len_utf8();
                 let c = match c {
                     HEADING_MARK..=HEADING_MARK_6 => {
                         heading = true;
@@ -322,11 +326,13 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
                         c
                     }
                     '\t' => ' ',
-                    c if c.is_control() => continue,
-                    c => c,
+                    _ => continue,
                 };
                 let style = SpanStyle { heading, quote, heading_level, ..base_style };
                 spans.push_str(c.encode_utf8(&mut [0; 4]), style);
+            }
+            if run < ts.s.len() {
+                spans.push_str(&ts.s[run..], SpanStyle { heading, quote, heading_level, ..base_style });
             }
         }
         spans.trim_end();
@@ -348,14 +354,51 @@ fn convert_lines(lines: Vec<TaggedLine<Vec<Ann>>>, links_before: usize, links: u
     }
 }
 
+/// Whether `text` holds none of the characters [`convert_lines`] looks at one by one (the
+/// marks, the cell border, tabs, controls), told from its bytes: those are below a space,
+/// DEL, or start with 0xC2 (C1 controls) or 0xE2 (the border). Every fragment of every line
+/// goes through here: the bytes are looked at in whole chunks, without branching (the
+/// compiler makes it vector code).
+fn is_plain(text: &str) -> bool {
+    let may_start = |c: u8| c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xe2;
+    !text.as_bytes().chunks(32).any(|chunk| chunk.iter().fold(false, |any, &c| any | may_start(c)))
+}
+
 /// How many letters and digits `text` has (ASCII text, most of a page, byte by byte).
 fn letters_and_digits(text: &str) -> u32 {
     let count = if text.is_ascii() {
         text.bytes().filter(u8::is_ascii_alphanumeric).count()
     } else {
-        text.chars().filter(|c| c.is_alphanumeric()).count()
+        text.chars().filter(|&c| !never_alphanumeric(c) && c.is_alphanumeric()).count()
     };
     count as u32
+}
+
+/// Characters known not to be letters or digits without Unicode's tables, which are slow to
+/// search: a no-break space, arrows, and the box drawing and block characters of table
+/// borders and rules (the most common characters beyond ASCII in laid-out pages).
+fn never_alphanumeric(c: char) -> bool {
+    matches!(c, '\u{a0}' | '\u{2190}'..='\u{21ff}' | '\u{2500}'..='\u{259f}')
+}
+
+/// A link's `[N]`, made without the formatting machinery: it is made for every link of
+/// every page.
+fn link_label(number: usize) -> String {
+    let mut digits = [0u8; 20];
+    let (mut rest, mut first) = (number, digits.len());
+    loop {
+        first -= 1;
+        digits[first] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut label = String::with_capacity(digits.len() - first + 2);
+    label.push('[');
+    label.extend(digits[first..].iter().map(|&d| char::from(d)));
+    label.push(']');
+    label
 }
 
 /// The level of the heading whose mark `c` is (see [`HEADING_MARK`]).
@@ -469,7 +512,7 @@ impl TextDecorator for Decorator {
         let mut hrefs = self.hrefs.borrow_mut();
         hrefs.push(url.to_string());
         let number = self.links_before + hrefs.len();
-        (format!("[{number}]"), Ann::Link(number - 1))
+        (link_label(number), Ann::Link(number - 1))
     }
     fn decorate_link_end(&mut self) -> String {
         String::new()
@@ -580,6 +623,46 @@ mod tests {
         let last: Vec<&str> =
             r.lines.last().map(|l| l.spans.iter().map(|s| &*s.text).collect()).unwrap_or_default();
         assert_eq!(last, ["x"]);
+    }
+
+    #[test]
+    fn the_quick_tests_of_the_conversion_agree_with_what_they_stand_for() {
+        for number in [1, 9, 10, 4001, usize::MAX] {
+            assert_eq!(link_label(number), format!("[{number}]"));
+        }
+        for c in ['\u{a0}'].into_iter().chain('\u{2190}'..='\u{21ff}').chain('\u{2500}'..='\u{259f}') {
+            assert!(never_alphanumeric(c) && !c.is_alphanumeric(), "{c:?}");
+        }
+        for text in
+            ["plain", "it’s – … “so”", "a\tb", "a │ b", "\u{85}next", "x\u{11}", "\u{2}>", "\u{7f}", "é 日本"]
+        {
+            let ordinary = !text.chars().any(|c| {
+                matches!(c, HEADING_MARK..=HEADING_MARK_6 | QUOTE_MARK | CELL_BORDER | '\t') || c.is_control()
+            });
+            // Text with any 0xE2 character goes the long way for nothing; never the other way.
+            assert!(!is_plain(text) || ordinary, "{text:?}");
+        }
+        assert!(is_plain("plain") && is_plain("é 日本"));
+    }
+
+    #[test]
+    fn text_around_borders_and_marks_is_copied_in_runs_of_one_style() {
+        let r = laid_out("<table><tr><td>it’s <b>bold</b></td><td>“x”</td></tr></table><h2>Head’s</h2>", 80);
+        let lines: Vec<Vec<(&str, bool, bool)>> = r
+            .lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| (&*s.text, s.style.bold, s.style.heading)).collect())
+            .filter(|l: &Vec<_>| !l.is_empty())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                vec![("─────────┬───", false, false)],
+                vec![("it’s ", false, false), ("bold", true, false), ("│“x”", false, false)],
+                vec![("─────────┴───", false, false)],
+                vec![("Head’s", false, true)],
+            ]
+        );
     }
 
     #[test]
