@@ -20,46 +20,14 @@ use ratatui::crossterm::execute;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
+mod allocator;
 mod signals;
 mod terminal;
 
 /// mimalloc lays a large page out about a fifth faster than the system allocator; see
-/// [`configure_allocator`] for what keeps its memory as low.
+/// `allocator` for how it is asked and what keeps its memory as low.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Give freed memory back to the system after 1 ms rather than a second: a page's DOM is
-/// freed while its render tree grows, and a delayed return kept both in memory (peak
-/// memory 2x w3m's on the Rust reference instead of 1.43x). At once (0 ms) it costs 10 ms
-/// more on the same page in system time (docs/performance.md).
-/// `MIMALLOC_PURGE_DELAY` in the environment still wins (mimalloc reads it itself).
-fn configure_allocator() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-        return;
-    }
-    // SAFETY: sets one of mimalloc's documented options; no memory is touched.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
-}
-
-const PURGE_DELAY_MS: std::ffi::c_long = 1;
-
-/// `mi_option_purge_delay` in mimalloc.h (v2 and v3), which libmimalloc-sys does not name.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-#[cfg(test)]
-mod allocator_tests {
-    #[test]
-    fn the_purge_delay_option_is_the_one_set() {
-        // Its default in mimalloc v3's options.c (1000 ms) tells it from its neighbours (1, 0).
-        // SAFETY: reads an option.
-        let default = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert_eq!(default, 1000);
-        super::configure_allocator();
-        // SAFETY: reads an option.
-        let set = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert_eq!(set, super::PURGE_DELAY_MS);
-    }
-}
+static ALLOCATOR: allocator::Allocator = allocator::Allocator;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -125,7 +93,7 @@ fn command() -> clap::Command {
 }
 
 fn main() -> ExitCode {
-    configure_allocator();
+    allocator::configure();
     let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command().get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
