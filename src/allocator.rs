@@ -101,11 +101,11 @@ mod tests {
                 unsafe {
                     for _ in 0..8 {
                         let p = Allocator.alloc(layout);
-                        assert!(!p.is_null() && p as usize % align == 0, "alloc {size}/{align}");
+                        assert!(!p.is_null() && (p as usize).is_multiple_of(align), "alloc {size}/{align}");
                         p.write_bytes(0xa5, size);
                         blocks.push((p, layout));
                         let z = Allocator.alloc_zeroed(layout);
-                        assert!(!z.is_null() && z as usize % align == 0, "zeroed {size}/{align}");
+                        assert!(!z.is_null() && (z as usize).is_multiple_of(align), "zeroed {size}/{align}");
                         assert!((0..size).all(|i| *z.add(i) == 0), "zeroed {size}/{align}");
                         blocks.push((z, layout));
                     }
@@ -117,7 +117,7 @@ mod tests {
             // SAFETY: `p` came from `Allocator` with `layout`, and is freed once.
             unsafe {
                 let q = Allocator.realloc(p, layout, grown);
-                assert!(!q.is_null() && q as usize % layout.align() == 0, "realloc {layout:?}");
+                assert!(!q.is_null() && (q as usize).is_multiple_of(layout.align()), "realloc {layout:?}");
                 Allocator.dealloc(q, Layout::from_size_align(grown, layout.align()).expect("valid"));
             }
         }
