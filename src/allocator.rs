@@ -56,20 +56,24 @@ unsafe impl GlobalAlloc for Allocator {
     }
 }
 
-/// Give freed memory back to the system after 1 ms rather than a second: a page's DOM is
-/// freed while its render tree grows, and a delayed return kept both in memory (peak
-/// memory 2x w3m's on the Rust reference instead of 1.43x). At once (0 ms) it costs 10 ms
-/// more on the same page in system time (docs/performance.md).
+/// Give freed memory back to the system after 1 ms rather than a second in the browser: a
+/// page's DOM is freed while its render tree grows, and a delayed return kept both in memory
+/// (peak memory 2x w3m's on the Rust reference instead of 1.43x); at once (0 ms) it costs
+/// 10 ms more on the same page in system time. `--dump` and `--source` (`one_pass`) make one
+/// page piece by piece and end: memory kept 10 ms is taken again by the next piece instead
+/// of being given back and faulted in anew (docs/performance.md).
 /// `MIMALLOC_PURGE_DELAY` in the environment still wins (mimalloc reads it itself).
-pub fn configure() {
+pub fn configure(one_pass: bool) {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
     }
+    let delay = if one_pass { ONE_PASS_PURGE_DELAY_MS } else { PURGE_DELAY_MS };
     // SAFETY: sets one of mimalloc's documented options; no memory is touched.
-    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, delay) };
 }
 
 const PURGE_DELAY_MS: std::ffi::c_long = 1;
+const ONE_PASS_PURGE_DELAY_MS: std::ffi::c_long = 10;
 
 /// `mi_option_purge_delay` in mimalloc.h (v2 and v3), which libmimalloc-sys does not name.
 const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
@@ -84,10 +88,12 @@ mod tests {
         // SAFETY: reads an option.
         let default = unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) };
         assert_eq!(default, 1000);
-        configure();
-        // SAFETY: reads an option.
-        let set = unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) };
-        assert_eq!(set, PURGE_DELAY_MS);
+        for (one_pass, delay) in [(true, ONE_PASS_PURGE_DELAY_MS), (false, PURGE_DELAY_MS)] {
+            configure(one_pass);
+            // SAFETY: reads an option.
+            let set = unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) };
+            assert_eq!(set, delay);
+        }
     }
 
     #[test]

@@ -93,11 +93,11 @@ fn command() -> clap::Command {
 }
 
 fn main() -> ExitCode {
-    allocator::configure();
     let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command().get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    allocator::configure(cli.dump || cli.source);
     match cli.command {
         Some(Command::Bookmarks(args)) => return margay::bookmarks_cli::run(args),
         Some(Command::Certs(args)) => return margay::certs_cli::run(args),
