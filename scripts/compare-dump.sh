@@ -11,7 +11,9 @@
 # Without files it uses the Rust documentation shipped with the toolchain (book/print.html,
 # reference/print.html, std/vec/struct.Vec.html) and a small generated page (start-up).
 # Environment: MARGAY (binary; default target/release/margay, built when missing), WIDTH (80),
-# RUNS (10), WARMUP (3), MEM_RUNS (3, runs of /usr/bin/time -v; the median is shown).
+# RUNS (10), WARMUP (3), MEM_RUNS (3, runs of /usr/bin/time -v; the median is shown), BEFORE
+# (another margay binary, say the build before a change: it runs in the same rounds, as
+# "before" and "before-1", so that the two builds are compared on the same machine state).
 #
 # Only local files are read; nothing goes to the network except the package installation of
 # missing tools (lynx, w3m, elinks, hyperfine, time: Debian packages).
@@ -81,6 +83,8 @@ commands() {
   printf '%s\n' \
     "margay|$MARGAY --dump --width $WIDTH $f" \
     "margay-1|env MARGAY_ONE_THREAD=1 $MARGAY --dump --width $WIDTH $f" \
+    ${BEFORE:+"before|$BEFORE --dump --width $WIDTH $f"} \
+    ${BEFORE:+"before-1|env MARGAY_ONE_THREAD=1 $BEFORE --dump --width $WIDTH $f"} \
     "lynx|lynx -dump -width=$WIDTH $f" \
     "w3m|w3m -dump -cols $WIDTH $f" \
     "elinks|elinks -no-home 1 -dump -dump-width $WIDTH $f"
@@ -109,6 +113,7 @@ echo "date:    $(date)"
 echo "machine: $(nproc) CPUs, $cpu, $mem RAM, $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tools:   margay $("$MARGAY" --version 2>/dev/null | awk '{ print $2 }'), $(lynx -version | head -1 | awk '{ print $1, $3 }')," \
   "$(w3m -version | awk '{ print $1, $3 }' | tr -d ','), $(elinks -version | head -1 | awk '{ print $1, $2 }'), $(hyperfine --version)"
+[ -z "${BEFORE:-}" ] || echo "before:  $BEFORE (\"before\", \"before-1\": the same commands, in the same rounds)"
 echo "runs:    $WARMUP warm-ups, then $RUNS rounds of one run of each command in turn (hyperfine -N, no shell)," \
   "medians; width $WIDTH; CPU = user + system; peak RSS: median of $MEM_RUNS runs of /usr/bin/time -v"
 echo
@@ -151,9 +156,9 @@ for f in "${files[@]}"; do
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
   printf '%s (%s KB, width %s)\n' "$name" $((size / 1024)) "$WIDTH"
   printf '  %-9s %8s %8s %8s %8s %8s %8s %7s\n' tool "wall ms" "ratio" "CPU ms" "ratio" "peak MB" "ratio" "lines"
-  for t in margay margay-1 lynx w3m elinks; do
+  for t in margay margay-1 ${BEFORE:+before before-1} lynx w3m elinks; do
     mb=$(awk -v k="${kb[$t]}" 'BEGIN { printf "%.1f", k / 1024 }')
-    if [[ $t == margay* ]]; then
+    if [[ $t == margay* || $t == before* ]]; then
       printf '  %-9s %8s %8s %8s %8s %8s %8s %7s\n' "$t" "${ms[$t]}" - "${cpu_ms[$t]}" - "$mb" - "${lines[$t]}"
     else
       printf '  %-9s %8s %8s %8s %8s %8s %8s %7s\n' "$t" "${ms[$t]}" "$(ratio "${ms[margay]}" "${ms[$t]}")" \
@@ -161,6 +166,10 @@ for f in "${files[@]}"; do
     fi
   done
   echo "  (ratios: margay's wall time, margay-1's CPU time and margay's peak memory over the peer's)"
+  if [ -n "${BEFORE:-}" ]; then
+    printf '  against before: wall %s, one-thread CPU %s, memory %s\n' "$(ratio "${ms[margay]}" "${ms[before]}")" \
+      "$(ratio "${cpu_ms[margay-1]}" "${cpu_ms[before-1]}")" "$(ratio "${kb[margay]}" "${kb[before]}")"
+  fi
   wall_ratio=$(awk -v a="${ms[margay]}" -v b="${ms[$fastest]}" 'BEGIN { printf "%.2f", a / b }')
   cpu_ratio=$(awk -v a="${cpu_ms[margay-1]}" -v b="${cpu_ms[lynx]}" 'BEGIN { printf "%.2f", a / b }')
   mem_ratio=$(awk -v a="${kb[margay]}" -v b="${kb[lynx]}" 'BEGIN { printf "%.2f", a / b }')
