@@ -14,6 +14,7 @@
 # RUNS (10), WARMUP (3), MEM_RUNS (3, runs of /usr/bin/time -v; the median is shown), BEFORE
 # (another margay binary, say the build before a change: it runs in the same rounds, as
 # "before" and "before-1", so that the two builds are compared on the same machine state).
+# Relative paths in MARGAY and BEFORE are taken from the repository's root.
 #
 # Only local files are read; nothing goes to the network except the package installation of
 # missing tools (lynx, w3m, elinks, hyperfine, time: Debian packages).
@@ -43,6 +44,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 MARGAY=${MARGAY:-target/release/margay}
+if [ -n "${BEFORE:-}" ] && [ ! -x "$BEFORE" ]; then
+  echo "BEFORE=$BEFORE is not an executable file (relative paths start at the repository's root)" >&2
+  exit 1
+fi
 if [ ! -x "$MARGAY" ]; then
   echo "building $MARGAY" >&2
   cargo build --release >&2

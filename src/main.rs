@@ -137,6 +137,8 @@ fn main() -> ExitCode {
     let cookie_file =
         config.cookies.persist.then(|| paths.data_dir.as_ref().map(|d| d.join("cookies.json"))).flatten();
     if let Some(why) = no_full_screen() {
+        // The page is printed once, as `--dump` prints it.
+        allocator::configure(true);
         return print_instead(&client, cli.url.as_deref(), &why);
     }
     let (jar, cookie_warning) = CookieJar::new(cookie_file);
