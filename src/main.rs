@@ -317,6 +317,10 @@ impl Handover for TerminalHandover<'_> {
         let out = self.terminal.backend_mut();
         out.write_all(sequence).and_then(|()| out.flush()).map_err(|e| margay::plain::io(&e))
     }
+
+    fn copy_through_tmux(&mut self, text: &str) -> Option<Result<(), String>> {
+        terminal::copy_through_tmux(text)
+    }
 }
 
 /// The browser until it quits; then why the session as it stands could not be saved, if it

@@ -38,6 +38,12 @@ pub trait Handover {
     ) -> Result<OpenedWith, String>;
     /// Write a clipboard sequence (OSC 52, made by `ui::clipboard::osc52`) to the terminal.
     fn set_clipboard(&mut self, sequence: &[u8]) -> Result<(), String>;
+    /// Inside tmux, which keeps an application's OSC 52 to itself unless told otherwise:
+    /// hand the text to tmux (its paste buffer, and from there the outer terminal's
+    /// clipboard). `None` outside tmux; an error when tmux would not take it.
+    fn copy_through_tmux(&mut self, _text: &str) -> Option<Result<(), String>> {
+        None
+    }
 }
 
 /// What came of a batch of effects.
@@ -300,7 +306,15 @@ impl Runner {
                 ran.ready.push(Msg::Opened(result));
             }
             Effect::CopyToClipboard { text } => {
-                let result = handover.set_clipboard(&crate::ui::clipboard::osc52(&text)).map(|()| text);
+                use crate::ui::clipboard::{osc52, Copied, Route};
+                let result = match handover.copy_through_tmux(&text) {
+                    Some(Ok(())) => Ok(Copied { text, route: Route::Tmux }),
+                    // Not inside tmux, or tmux refused it: the terminal's own sequence.
+                    tmux => handover.set_clipboard(&osc52(&text)).map(|()| Copied {
+                        text,
+                        route: Route::Terminal { tmux_refused: tmux.and_then(Result::err) },
+                    }),
+                };
                 ran.ready.push(Msg::Copied(result));
             }
             Effect::SaveVisited { text } => {

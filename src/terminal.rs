@@ -210,6 +210,63 @@ pub fn open_externally(
     Ok(OpenedWith::Started(who))
 }
 
+/// The longest text handed to tmux on its standard input: less than a pipe holds (64 KiB on
+/// Linux), so writing it never waits on a tmux that does not read. Longer texts go as OSC 52.
+const MAX_TMUX_COPY: usize = 60_000;
+
+/// How long tmux may take to take a copied text: a server that does not answer is given up on.
+const TMUX_DEADLINE: Duration = Duration::from_secs(2);
+
+/// Inside tmux (`$TMUX` set): the text into tmux's paste buffer with `tmux load-buffer -w -`,
+/// which also sends it on to the clipboard of the terminal tmux runs in (tmux 3.2 and later).
+/// `None` outside tmux, or for a text too long to hand over safely. The text goes on standard
+/// input, never on the command line, where other users could read an address's password.
+pub fn copy_through_tmux(text: &str) -> Option<Result<(), String>> {
+    std::env::var_os("TMUX").filter(|v| !v.is_empty())?;
+    if text.len() > MAX_TMUX_COPY {
+        return None;
+    }
+    Some(load_tmux_buffer(text))
+}
+
+fn load_tmux_buffer(text: &str) -> Result<(), String> {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("tmux")
+        .args(["load-buffer", "-w", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run tmux: {}", margay::plain::io(&e)))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A tmux that has gone away is found out by its exit status below.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    let deadline = std::time::Instant::now() + TMUX_DEADLINE;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("tmux did not answer within 2 seconds".into());
+            }
+            Err(e) => return Err(format!("cannot wait for tmux: {}", margay::plain::io(&e))),
+        }
+    };
+    if status.success() {
+        return Ok(());
+    }
+    let mut said = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = stderr.by_ref().take(4096).read_to_string(&mut said);
+    }
+    let said = margay::sanitize::line(said.lines().next().unwrap_or("")).trim().to_string();
+    Err(if said.is_empty() { format!("tmux failed ({status})") } else { said })
+}
+
 /// `text` in a new file of the temporary directory that only this user can read, removed
 /// when the returned handle is dropped.
 fn write_private(text: &str) -> std::io::Result<tempfile::NamedTempFile> {

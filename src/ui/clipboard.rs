@@ -2,7 +2,10 @@
 //! page's, to the
 //! clipboard through the terminal — an OSC 52 sequence (`ESC ] 52 ; c ; base64 BEL`) that
 //! margay writes itself, so it works over ssh and needs no clipboard program. The sequence
-//! is made here (pure); the runner hands it to the terminal.
+//! is made here (pure); the runner hands it to the terminal. Inside tmux, which by default
+//! keeps an application's OSC 52 to itself, the runner hands the text to tmux instead
+//! (`tmux load-buffer -w`: tmux's paste buffer, and from there the outer terminal's
+//! clipboard), and falls back on the sequence when tmux will not take it.
 //!
 //! What is copied is the address exactly as a user needs it (a password in it included: it
 //! is the user's own), with every control and bidirectional formatting character taken out;
@@ -16,6 +19,23 @@ use base64::Engine;
 /// The longest text copied: terminals drop longer sequences (hterm and others stop at
 /// 100,000 bytes of sequence, which is this much text in base64).
 pub const MAX_COPY: usize = 74_994;
+
+/// How a copied text went to the clipboard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// As an OSC 52 sequence written to the terminal; inside tmux, after tmux refused it
+    /// (why, in tmux's words).
+    Terminal { tmux_refused: Option<String> },
+    /// Into tmux's paste buffer, which tmux also sends on to the outer terminal's clipboard.
+    Tmux,
+}
+
+/// A text put on the clipboard, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Copied {
+    pub text: String,
+    pub route: Route,
+}
 
 /// The OSC 52 sequence that puts `text` on the clipboard ("c").
 pub fn osc52(text: &str) -> Vec<u8> {
@@ -69,12 +89,22 @@ impl App {
     }
 
     /// What became of a copy: the text copied, or why it failed.
-    pub(super) fn copied(&mut self, result: Result<String, String>) {
+    pub(super) fn copied(&mut self, result: Result<Copied, String>) {
         self.status = match result {
-            Ok(text) => StatusLine::Info(format!(
-                "Copied {} to the clipboard (OSC 52; your terminal must allow it)",
-                crate::sanitize::display_url_str(&text)
-            )),
+            Ok(Copied { text, route }) => {
+                let shown = crate::sanitize::display_url_str(&text);
+                match route {
+                    Route::Terminal { tmux_refused: None } => StatusLine::Info(format!(
+                        "Copied {shown} to the clipboard (OSC 52; your terminal must allow it)"
+                    )),
+                    Route::Terminal { tmux_refused: Some(why) } => StatusLine::Info(format!(
+                        "Copied {shown} as OSC 52, as tmux would not take it ({why}); tmux passes that on with set-clipboard on"
+                    )),
+                    Route::Tmux => StatusLine::Info(format!(
+                        "Copied {shown} to tmux's paste buffer and through tmux to the clipboard"
+                    )),
+                }
+            }
             Err(why) => StatusLine::Error(format!("Could not copy to the clipboard: {why}.")),
         };
     }

@@ -67,8 +67,8 @@ pub enum Msg {
         visited: Visited,
         problem: Option<String>,
     },
-    /// What became of `Effect::CopyToClipboard`: the text copied, or why not.
-    Copied(Result<String, String>),
+    /// What became of `Effect::CopyToClipboard`: the text copied and how, or why not.
+    Copied(Result<super::clipboard::Copied, String>),
     /// Writing the visited links failed (`Effect::SaveVisited`).
     VisitedNotSaved(String),
     /// At start: the session the last margay left (none, or why it cannot be read), and

@@ -76,6 +76,9 @@ impl Session {
         cmd.env("XDG_CACHE_HOME", home.join("cache"));
         cmd.env("XDG_STATE_HOME", home.join("state"));
         cmd.env_remove("WWW_HOME");
+        // Run from inside tmux, margay would copy into that tmux's buffer.
+        cmd.env_remove("TMUX");
+        cmd.env_remove("TMUX_PANE");
         for (k, v) in env {
             cmd.env(k, v);
         }

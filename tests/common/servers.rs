@@ -65,6 +65,12 @@ fn available(program: &str, path: Option<PathBuf>) -> Option<PathBuf> {
     found
 }
 
+/// A program the tests drive (tmux): `None`, after saying so, when it is not installed and
+/// not required.
+pub fn program(name: &str) -> Option<PathBuf> {
+    available(name, None)
+}
+
 fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
