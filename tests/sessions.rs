@@ -245,6 +245,37 @@ fn values_sent_with_their_form_are_not_kept_until_typed_again() {
 }
 
 #[test]
+fn values_whose_form_failed_to_send_are_kept() {
+    // The form is sent to a server that answers 500, then to one that is not there: the
+    // words typed were never taken, so the session keeps them.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let s = TestServer::start(move |req| match req.path.split('?').next().unwrap_or("") {
+        "/form" => Reply::html(&FORM.replace("action=\"/search\"", "action=\"/broken\"")),
+        "/gone" => Reply::html(&FORM.replace("action=\"/search\"", &format!("action=\"http://{closed}/\""))),
+        _ => Reply::new(500).header("Content-Type", "text/plain").body(b"the search is down"),
+    });
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 80, 24);
+    for (form, typed) in [("/form", "words for a broken server"), ("/gone", "words for no server")] {
+        d.open(&s.url(form));
+        type_into(&mut d, "q", typed);
+        submit(&mut d);
+        let shown = d.screen();
+        assert!(
+            shown.contains("500") || shown.contains("refused") || shown.contains("not reach"),
+            "an error page: {shown}"
+        );
+        let saved = d.app.session();
+        let form_entry = saved.tabs[0].entries.iter().rev().find(|e| e.url.ends_with(form)).unwrap();
+        assert_eq!(form_entry.fields.len(), 1, "not sent, so kept: {form_entry:?}");
+        assert_eq!(form_entry.fields[0].value, margay::store::session::SavedValue::Text(typed.into()));
+    }
+    quit(&mut d);
+    let saved = std::fs::read_to_string(&session).unwrap();
+    assert!(saved.contains("words for a broken server") && saved.contains("words for no server"), "{saved}");
+}
+
+#[test]
 fn a_browser_that_browsed_nothing_or_runs_beside_another_keeps_the_last_session() {
     let s = server();
     let (_dir, cache, session) = places();

@@ -170,14 +170,13 @@ impl App {
             }
             request.multipart = submission.parts;
         }
-        if let Some(page) = self.tab_mut().page_mut() {
-            page.sent_values.resize(page.form_values.len(), None);
-            for (i, field) in page.doc.forms.fields.iter().enumerate() {
-                if field.form == Some(form) {
-                    page.sent_values[i] = page.form_values.get(i).cloned();
-                }
-            }
-        }
+        let sending: Vec<(usize, FieldValue)> = self.page().map_or(Vec::new(), |page| {
+            let fields = page.doc.forms.fields.iter().zip(&page.form_values).enumerate();
+            fields
+                .filter(|(_, (field, _))| field.form == Some(form))
+                .map(|(i, (_, v))| (i, v.clone()))
+                .collect()
+        });
         let sends_password = self.page().is_some_and(|page| {
             page.doc.forms.fields.iter().zip(&page.form_values).any(|(field, value)| {
                 field.form == Some(form)
@@ -188,8 +187,23 @@ impl App {
         let effects = self.start(Navigation::with_request(request, local_page), LoadMode::Push);
         if let Some(pending) = self.tab_mut().pending.as_mut() {
             pending.form = Some(form);
+            pending.sending = sending;
             pending.sends_password = sends_password;
         }
         effects
+    }
+
+    /// A form's submission was answered without an error: the values it sent count as sent
+    /// on the page they came from, history entry `origin` of tab `ti` (a session keeps a
+    /// typed value only until then, so that a failed submission loses nothing).
+    pub(super) fn mark_sent(&mut self, ti: usize, origin: usize, sending: &[(usize, FieldValue)]) {
+        let Some(page) = self.tabs[ti].history.iter_mut().nth(origin) else { return };
+        for (i, value) in sending {
+            if *i >= page.form_values.len() {
+                continue;
+            }
+            page.sent_values.resize(page.form_values.len(), None);
+            page.sent_values[*i] = Some(value.clone());
+        }
     }
 }

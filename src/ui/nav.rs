@@ -356,6 +356,8 @@ impl App {
             Step::Keep { message, reset_form } => {
                 // 204: the view, history, scroll, selection and typed values stay exactly as
                 // they were; 205 asks for the form to be cleared.
+                let origin = self.tabs[ti].history.index();
+                self.mark_sent(ti, origin, &pending.sending);
                 if let (true, Some(form)) = (reset_form, pending.form) {
                     self.reset_form(ti, form);
                 }
@@ -458,6 +460,13 @@ impl App {
         // place, the view where the reader left it.
         let tab = &self.tabs[ti];
         let previewed = tab.page().is_some_and(|p| p.loading == Some(pending.id));
+        // The form's page is the one shown when it was sent, under the answer's first screens
+        // when those are shown.
+        if !is_error && !pending.sending.is_empty() {
+            let origin = tab.history.index().saturating_sub(usize::from(previewed));
+            self.mark_sent(ti, origin, &pending.sending);
+        }
+        let tab = &self.tabs[ti];
         let mode = if previewed { LoadMode::Replace } else { pending.mode };
         if mode == LoadMode::Replace {
             if let Some(old) = tab.page() {

@@ -6,7 +6,7 @@
 //! the cache, so each costs a revalidation (a 304 when it has not changed), not a blind
 //! refetch; once it is there, the reader's place, the selected link and the typed values go
 //! back where they were. A session never keeps a password, a hidden or file field, a value
-//! already sent with its form, or the page a form's POST brought (loading it again would
+//! already sent with its form (sent: the server answered without an error), or the page a form's POST brought (loading it again would
 //! not be the same request).
 
 use super::app::{App, StatusLine};

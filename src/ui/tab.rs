@@ -232,6 +232,9 @@ pub struct Pending {
     pub on_cancel: Option<Box<crate::navigation::Shown>>,
     /// The form this navigation submits, to reset it on a 205.
     pub form: Option<usize>,
+    /// The values it sends, by field: they count as sent on the page they came from once
+    /// the server has answered without an error (a session keeps them until then).
+    pub sending: Vec<(usize, FieldValue)>,
     /// Automatic retries (Retry-After) in a row that led to this load; 0 when the user
     /// asked for it.
     pub retries: u32,
@@ -257,6 +260,7 @@ impl Pending {
             asking: false,
             on_cancel: None,
             form: None,
+            sending: Vec::new(),
             retries: 0,
             logged_as: None,
             credentials_sent: false,
