@@ -304,6 +304,102 @@ fn a_browser_that_browsed_nothing_or_runs_beside_another_keeps_the_last_session(
 }
 
 #[test]
+fn the_answer_to_a_post_keeps_its_place_and_is_not_sent_again() {
+    let s = TestServer::start(|req| match req.path.as_str() {
+        "/order" if req.method == "POST" => Reply::html("<title>Order 17 placed</title><p>Thank you.</p>"),
+        _ => Reply::html(
+            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">"),
+        ),
+    });
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 80, 24);
+    d.open(&s.url("/form"));
+    type_into(&mut d, "q", "two teapots");
+    submit(&mut d);
+    assert!(d.screen().contains("Thank you."), "{}", d.screen());
+    quit(&mut d);
+    let tabs = saved_tabs(&session);
+    let entries = tabs[0]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{tabs}");
+    assert_eq!(entries[1]["form_answer"], true, "{tabs}");
+    assert_eq!(entries[1]["title"], "Order 17 placed", "{tabs}");
+    assert!(!entries.iter().any(|e| e.to_string().contains("teapots")), "sent, so not kept: {tabs}");
+    let posts = || s.seen().iter().filter(|r| r.method == "POST").count();
+    let (requests, posted) = (s.seen().len(), posts());
+
+    // Resumed: the answer is shown as what it was, nothing is asked for it, and the form is
+    // one step back.
+    let mut d = browser(&cache, &session, 80, 24);
+    let effects = d.app.resume_session();
+    d.run(effects);
+    let shown = d.screen();
+    assert!(shown.contains("This page was the answer to a form"), "{shown}");
+    assert!(shown.contains("Order 17 placed"), "{shown}");
+    assert_eq!(s.seen().len(), requests, "nothing asked for the answer");
+    d.key_mod(KeyCode::Char('r'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    assert_eq!((s.seen().len(), posts()), (requests, posted), "Ctrl-R does not send it either");
+    d.key(KeyCode::Left);
+    assert!(d.screen_on(&s).contains("Words:"), "{}", d.screen());
+    // Forward again, and saved again: still the answer to a form (not an address to ask
+    // with GET).
+    d.char('u');
+    assert!(d.screen().contains("This page was the answer to a form"), "{}", d.screen());
+    quit(&mut d);
+    assert_eq!(saved_tabs(&session)[0]["entries"][1]["form_answer"], true);
+    assert_eq!(
+        posts(),
+        posted,
+        "{:?}",
+        s.seen().iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>()
+    );
+}
+
+/// An address that takes connections and never answers: a load of it stays under way.
+fn silent_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    address
+}
+
+#[test]
+fn a_page_still_loading_at_quit_is_kept_as_where_the_tab_was_going() {
+    let (s, silent) = (server(), silent_server());
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 80, 24);
+    // A first load that never arrives, in a tab of its own from the start page…
+    d.start_page();
+    let effects = d.app.open_typed(&format!("{silent}/slow-first"));
+    d.begin(effects);
+    // …and a link followed from a page, in a second tab, just before quitting.
+    d.key_started(KeyCode::Char('T'));
+    let effects = d.app.open_typed(&s.url("/long"));
+    d.begin(effects);
+    d.wait_until("the long page", |d| d.app.page().is_some_and(|p| p.doc.title == "Long page"));
+    d.key_started(KeyCode::Char('g'));
+    for c in format!("{silent}/slow-next").chars() {
+        d.key_started(KeyCode::Char(c));
+    }
+    d.key_started(KeyCode::Enter);
+    d.key_started(KeyCode::Char('q'));
+    d.key_started(KeyCode::Char('y'));
+    assert!(d.quit, "q and y quit");
+    assert!(d.app.tabs().iter().all(|t| t.pending().is_some()), "both loads are still under way");
+    let tabs = saved_tabs(&session);
+    let urls = |tab: &serde_json::Value| -> Vec<String> {
+        tab["entries"].as_array().unwrap().iter().map(|e| e["url"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(urls(&tabs[0]), vec![format!("{silent}/slow-first")], "{tabs}");
+    assert_eq!(urls(&tabs[1]), vec![s.url("/long"), format!("{silent}/slow-next")], "{tabs}");
+    assert_eq!(tabs[1]["current"], 1, "the page it was going to is the one shown: {tabs}");
+}
+
+#[test]
 fn a_session_file_that_is_not_margays_is_said_and_kept_aside() {
     let dir = tempfile::tempdir().unwrap();
     let session = dir.path().join("session.json");

@@ -38,7 +38,7 @@ pub struct SavedTab {
 }
 
 /// A page of a tab's history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedEntry {
     pub url: String,
     #[serde(default)]
@@ -53,6 +53,11 @@ pub struct SavedEntry {
     /// Form fields holding what the user typed or chose and has not sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<SavedField>,
+    /// The page was the answer to a form sent with POST: it keeps its place in the tab's
+    /// history, and is never asked for again by itself (that would send the form again, or
+    /// ask with GET for what was answered to POST).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub form_answer: bool,
 }
 
 /// A form field's value, by the field's place among the page's fields and its name (both
@@ -288,7 +293,14 @@ mod tests {
     use super::*;
 
     fn entry(url: &str) -> SavedEntry {
-        SavedEntry { url: url.into(), title: String::new(), position: 0, selected: None, fields: Vec::new() }
+        SavedEntry {
+            url: url.into(),
+            title: String::new(),
+            position: 0,
+            selected: None,
+            fields: Vec::new(),
+            form_answer: false,
+        }
     }
 
     fn sample() -> SavedSession {

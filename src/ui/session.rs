@@ -162,6 +162,10 @@ impl App {
     pub(super) fn load_restored(&mut self, ti: usize) -> Vec<Effect> {
         let tab = &self.tabs[ti];
         let Some(mut restore) = tab.page().and_then(|p| p.restored.clone()) else { return Vec::new() };
+        if restore.form_answer {
+            self.show_form_answer(ti, *restore);
+            return Vec::new();
+        }
         restore.held = false;
         if tab.pending.as_ref().is_some_and(|p| p.restore.is_some()) {
             return Vec::new();
@@ -177,6 +181,47 @@ impl App {
     }
 }
 
+impl App {
+    /// A resumed page that was the answer to a form's POST: not asked for again (that would
+    /// send the form again, or ask with GET for what was answered to POST), but said so in
+    /// its place, as a browser says a document has expired.
+    fn show_form_answer(&mut self, ti: usize, restored: Restored) {
+        let Some(address) = self.tabs[ti].page().map(|p| p.address.clone()) else { return };
+        let title = crate::sanitize::line(&restored.title).into_owned();
+        let named = match title.trim() {
+            "" => String::new(),
+            title => format!(" (“{}”)", crate::document::escape_html(title)),
+        };
+        let html = format!(
+            "<title>Not sent again: {}</title><h1>This page was the answer to a form</h1>\
+             <p>The page{named} came back from {} in answer to a form sent with POST. \
+             margay does not send a form again by itself: sending it again could repeat what it \
+             did (an order, a message, a payment).</p>\
+             <p>To see a new answer, go back to the form (Left) and send it again there.</p>",
+            crate::document::escape_html(&title),
+            crate::document::escape_html(&crate::sanitize::display_url_str(address.as_str())),
+        );
+        let doc = Document::from_html(&address, &html);
+        let mut page = Page::waiting(address, PageKind::Web, Arc::new(doc));
+        page.restored = Some(Box::new(Restored { held: true, ..restored }));
+        let tab = &mut self.tabs[ti];
+        if let Some(slot) = tab.history.current_mut() {
+            *slot = page;
+        }
+        let (width, screen) = (self.width, self.screen());
+        if let Some(effect) = self.tabs[ti].request_layout(width) {
+            self.outbox.push(effect);
+        }
+        self.tabs[ti].clamp_scroll(screen);
+        self.say(
+            ti,
+            StatusLine::Info(
+                "Not sent again: this page was the answer to a form; Left goes back to the form.".into(),
+            ),
+        );
+    }
+}
+
 /// A tab as a session keeps it.
 fn saved_tab(tab: &Tab) -> SavedTab {
     let history = tab.history();
@@ -188,27 +233,58 @@ fn saved_tab(tab: &Tab) -> SavedTab {
         }
         saved.entries.push(entry);
     }
+    // A page asked for and not arrived yet (a slow first load, a link followed just before
+    // quitting) is where the user was going: kept as the tab's newest page, as it would have
+    // been, unless its first screens are in the history already.
+    if let Some(going) = tab.pending.as_ref().and_then(|p| pending_entry(tab, p)) {
+        saved.entries.truncate(saved.current + 1);
+        saved.current = saved.entries.len();
+        saved.entries.push(going);
+    }
     saved
+}
+
+/// The page a load still under way is for, as a session keeps it: a new page of the tab,
+/// asked for with GET and not sending a password.
+fn pending_entry(tab: &Tab, pending: &Pending) -> Option<SavedEntry> {
+    let previewed = tab.history.iter().any(|p| p.loading == Some(pending.id));
+    let address = &pending.nav.address;
+    if pending.mode != LoadMode::Push
+        || previewed
+        || pending.sends_password
+        || pending.nav.request.method != crate::policy::Method::Get
+        || !matches!(address.scheme(), "http" | "https" | "file")
+    {
+        return None;
+    }
+    let mut address = address.clone();
+    let _ = address.set_password(None);
+    Some(SavedEntry { url: address.to_string(), ..SavedEntry::default() })
 }
 
 /// A page as a session keeps it, if it keeps it: pages from the web and files, fetched
 /// with GET and not by sending a password; a password in the address is left out.
 fn saved_entry(page: &Page) -> Option<SavedEntry> {
-    let fetched_with_get = page.request.as_ref().is_none_or(|r| r.method == crate::policy::Method::Get);
     if page.kind != PageKind::Web
         || !matches!(page.address.scheme(), "http" | "https" | "file")
-        || !fetched_with_get
         || page.private
     {
         return None;
     }
     let mut address = page.address.clone();
     let _ = address.set_password(None);
+    let url = address.to_string();
+    // The answer to a POST keeps its place in the history, and only its title.
+    let posted = page.request.as_ref().is_some_and(|r| r.method != crate::policy::Method::Get);
+    if posted || page.restored.as_ref().is_some_and(|r| r.form_answer) {
+        let title = page.restored.as_ref().map_or(&page.doc.title, |r| &r.title).clone();
+        return Some(SavedEntry { url, title, form_answer: true, ..SavedEntry::default() });
+    }
     let (title, position, selected, fields) = match page.restored.as_deref() {
         Some(r) => (r.title.clone(), r.position, r.selected, r.fields.clone()),
         None => (page.doc.title.clone(), page.reading_position(), page.selected, unsent_fields(page)),
     };
-    Some(SavedEntry { url: address.to_string(), title, position, selected, fields })
+    Some(SavedEntry { url, title, position, selected, fields, form_answer: false })
 }
 
 /// The values the user typed or chose in the page's fields and has not sent.
@@ -251,6 +327,7 @@ fn placeholder(entry: &SavedEntry) -> Option<Page> {
         selected: entry.selected,
         fields: entry.fields.clone(),
         held: false,
+        form_answer: entry.form_answer,
     }));
     Some(page)
 }

@@ -139,6 +139,8 @@ pub struct Restored {
     /// screens (it is loading, or its load was stopped) — and it is not loaded by itself
     /// when shown: the session still keeps this, and Ctrl-R loads it.
     pub held: bool,
+    /// It was the answer to a form's POST: never loaded again, only said so.
+    pub form_answer: bool,
 }
 
 /// Where the view goes when a page's next layout comes.
