@@ -173,3 +173,17 @@ fn the_printed_keymap_is_the_default_keymap_with_every_action_described() {
     let reload = list.lines().find(|l| l.starts_with("reload ")).expect("a reload line");
     assert!(reload.contains("F5") && !reload.contains("Ctrl-R"), "{reload}");
 }
+
+#[test]
+fn a_bookmark_file_set_under_the_home_with_a_tilde_is_that_file() {
+    let home = home("tilde");
+    std::fs::write(home.join("config/margay/config.toml"), "[bookmarks]\nfile = \"~/kept/bookmarks.html\"\n")
+        .unwrap();
+    std::fs::create_dir_all(home.join("kept")).unwrap();
+    let out = margay(&home, &["bookmarks", "add", "http://127.0.0.1:9/tilde", "--title", "Under the home"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = std::fs::read_to_string(home.join("kept/bookmarks.html")).expect("the file under the home");
+    assert!(file.contains("Under the home"), "{file}");
+    assert!(!home.join("config/margay/~").exists() && !Path::new("~").exists(), "no folder named ~");
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -208,7 +208,7 @@ impl Setting {
         match self.kind {
             Kind::Count(unit) => format!("a whole number of {unit}, 1 or more"),
             Kind::Switch => "true or false, without quotes".to_string(),
-            Kind::Path => "a path in quotes, such as \"/path/to/file\"".to_string(),
+            Kind::Path => "a path in quotes, such as \"/path/to/file\" or \"~/file\"".to_string(),
         }
     }
 }
@@ -303,7 +303,7 @@ impl Config {
         };
         match text {
             Ok(text) => match Config::parse(&text, &path.display().to_string()) {
-                Ok(config) => (config, None),
+                Ok(config) => (config.with_home(std::env::var_os("HOME").map(PathBuf::from).as_deref()), None),
                 Err(e) => (
                     Config::default(),
                     Some(format!(
@@ -321,6 +321,20 @@ impl Config {
                 )),
             ),
         }
+    }
+}
+
+impl Config {
+    /// The paths it names with `~/` at their start (as a shell would read them) taken from
+    /// `home`; without a home they stay as they are.
+    pub fn with_home(mut self, home: Option<&std::path::Path>) -> Config {
+        let Some(home) = home else { return self };
+        for path in [&mut self.network.ca_file, &mut self.bookmarks.file, &mut self.downloads.dir] {
+            if let Some(rest) = path.as_deref().and_then(|p| p.strip_prefix("~").ok()).map(PathBuf::from) {
+                *path = Some(home.join(rest));
+            }
+        }
+        self
     }
 }
 
@@ -439,6 +453,19 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn paths_starting_with_a_tilde_are_under_the_home() {
+        let text = "[bookmarks]\nfile = \"~/notes/bookmarks.html\"\n[downloads]\ndir = \"~\"\n\
+                    [network]\nca_file = \"~other/ca.pem\"\n";
+        let config = Config::parse(text, "config.toml").unwrap();
+        let home = std::path::Path::new("/home/ana");
+        let expanded = config.clone().with_home(Some(home));
+        assert_eq!(expanded.bookmarks.file.as_deref(), Some(home.join("notes/bookmarks.html").as_path()));
+        assert_eq!(expanded.downloads.dir.as_deref(), Some(home));
+        assert_eq!(expanded.network.ca_file, config.network.ca_file, "another user's home is left alone");
+        assert_eq!(config.clone().with_home(None), config, "without a home, as written");
     }
 
     #[test]
