@@ -175,8 +175,8 @@ fn draw_body(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Each link's label over the start of the link (moved left when it would pass the edge),
-/// the letters already typed dimmed.
+/// Each link's label over the link's number (moved left when it would pass the edge), the
+/// letters already typed dimmed.
 fn draw_hints(app: &App, page: &Page, hints: &super::hints::Hints, frame: &mut Frame, area: Rect) {
     if !hints.fits(page) {
         return;
@@ -191,12 +191,15 @@ fn draw_hints(app: &App, page: &Page, hints: &super::hints::Hints, frame: &mut F
         if target.row >= area.height as usize {
             continue;
         }
-        let width = label.chars().count() as u16;
+        // As wide as the link's number, so that none of the number shows beside it.
+        let letters = label.chars().count();
+        let width = letters.max(target.number_width) as u16;
         let x = (target.column as u16).min(area.width.saturating_sub(width));
         let (typed, rest) = label.split_at(hints.typed.len().min(label.len()));
         let line = Line::from(vec![
             Span::styled(typed.to_string(), typed_style),
             Span::styled(rest.to_string(), style),
+            Span::styled(" ".repeat(usize::from(width) - letters), style),
         ]);
         let rect =
             Rect { x: area.x + x, y: area.y + target.row as u16, width: width.min(area.width), height: 1 };

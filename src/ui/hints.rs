@@ -1,5 +1,5 @@
 //! Link hints (`f`): every link and form field on screen gets a label of one or two home-row
-//! letters, drawn over the start of the link; typing a label follows it (a field is edited,
+//! letters, drawn over the link's number (`[12]`, all of it: the link's text stays readable); typing a label follows it (a field is edited,
 //! toggled or opened as Enter on it would). The shortest labels go to the links nearest the
 //! selected link when it is on screen, else nearest the top of the screen, so the link the
 //! eye is on costs one key.
@@ -34,6 +34,9 @@ pub struct Target {
     /// Where it starts on screen: the row in the page's area, and the column.
     pub row: usize,
     pub column: usize,
+    /// The columns of its number (`[12]`) there: the label covers the whole number, never
+    /// part of it, nor the link's text.
+    pub number_width: usize,
     /// Its text in lower case, for the filter.
     text: String,
 }
@@ -78,11 +81,16 @@ impl Hints {
         let lines = page.rendered.lines.iter().enumerate().skip(page.scroll).take(rows);
         for (line_no, line) in lines {
             let mut column = 0;
-            for span in &line.spans {
+            for (i, span) in line.spans.iter().enumerate() {
                 if let Some(link) = span.style.link_index() {
                     if !targets.iter().any(|t| t.link == link) {
                         let text = page.link_text(link).to_lowercase();
-                        targets.push(Target { link, row: line_no - page.scroll, column, text });
+                        let number = format!("[{}]", link + 1);
+                        let here = line.spans[i..].iter().take_while(|s| s.style.link_index() == Some(link));
+                        let start: String = here.map(|s| s.text.as_ref()).collect();
+                        let number_width = if start.starts_with(&number) { number.len() } else { 0 };
+                        let row = line_no - page.scroll;
+                        targets.push(Target { link, row, column, number_width, text });
                     }
                 }
                 column += crate::document::columns(&span.text);
