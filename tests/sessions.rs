@@ -354,6 +354,55 @@ fn the_answer_to_a_post_keeps_its_place_and_is_not_sent_again() {
     );
 }
 
+#[test]
+fn a_resumed_page_that_lands_under_margays_own_page_takes_its_own_place() {
+    // The page's answer waits for the gate, so that help is opened while it loads.
+    let gate = std::sync::Arc::new((std::sync::Mutex::new(true), std::sync::Condvar::new()));
+    let held = gate.clone();
+    let s = TestServer::start(move |req| {
+        let (open, opened) = &*held;
+        let mut is_open = open.lock().unwrap();
+        while !*is_open {
+            is_open = opened.wait(is_open).unwrap();
+        }
+        Reply::html(&format!("<title>Held page</title><p>This is {}.</p>", req.path))
+    });
+    // Dropped before the server, whatever happens: its thread is never left waiting.
+    struct Opens(std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+    impl Drop for Opens {
+        fn drop(&mut self) {
+            if let Ok(mut open) = self.0 .0.lock() {
+                *open = true;
+            }
+            self.0 .1.notify_all();
+        }
+    }
+    let _opens = Opens(gate.clone());
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 80, 24);
+    d.open(&s.url("/held"));
+    quit(&mut d);
+
+    *gate.0.lock().unwrap() = false;
+    let mut d = browser(&cache, &session, 80, 24);
+    let effects = d.app.resume_session();
+    d.begin(effects);
+    assert!(d.app.tab().pending().is_some(), "the resumed page is loading");
+    d.key_started(KeyCode::Char('?'));
+    d.wait_until("help laid out", |d| d.app.page().is_some_and(|p| !p.rendered.lines.is_empty()));
+    assert!(d.screen().contains("margay help"), "help is shown: {}", d.screen());
+    *gate.0.lock().unwrap() = true;
+    gate.1.notify_all();
+    d.wait_until("the resumed page", |d| d.app.tab().pending().is_none());
+    assert!(d.screen().contains("margay help"), "help is still shown: {}", d.screen());
+    let history = d.app.tab().history();
+    assert_eq!(history.len(), 2, "the page, and help above it");
+    assert_eq!(history.index(), 1);
+    d.key(KeyCode::Left);
+    assert!(d.screen_on(&s).contains("This is /held."), "{}", d.screen());
+    assert!(!d.app.tab().history().can_go_back(), "nothing under it: no second copy");
+}
+
 /// An address that takes connections and never answers: a load of it stays under way.
 fn silent_server() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

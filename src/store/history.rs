@@ -59,6 +59,23 @@ impl<T> History<T> {
         }
     }
 
+    /// Entry `index`, wherever the cursor is.
+    pub fn get(&self, index: usize) -> Option<&T> {
+        self.entries.get(index)
+    }
+
+    /// Entry `index` loaded again while another is shown (a reload that finished after the
+    /// user went on): the cursor stays. False when there is no such entry.
+    pub fn replace_at(&mut self, index: usize, entry: T) -> bool {
+        match self.entries.get_mut(index) {
+            Some(slot) => {
+                *slot = entry;
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn can_go_back(&self) -> bool {
         self.index > 0
     }

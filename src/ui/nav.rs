@@ -275,6 +275,8 @@ impl App {
         let tab = &self.tabs[ti];
         let Some(pending) = tab.pending.as_ref().filter(|p| p.id == id) else { return };
         let (address, mode) = (pending.nav.address.clone(), pending.mode);
+        // Another page was put above the one it reloads: its first screens go in its place.
+        let under = pending.replaces.filter(|&i| i != tab.history.index() && tab.history.get(i).is_some());
         let mut doc = Document::from_text(&address, String::new());
         doc.title = preview.title;
         let mut page = Page::new(address, PageKind::Web, std::sync::Arc::new(doc), preview.rendered);
@@ -287,12 +289,16 @@ impl App {
         page.restored = pending.restore.as_ref().map(|r| Box::new(Restored { held: true, ..(**r).clone() }));
         page.private = pending.sends_password;
         if mode == LoadMode::Replace {
-            if let Some(old) = tab.page() {
+            if let Some(old) = tab.history.get(under.unwrap_or(tab.history.index())) {
                 page.scroll = old.scroll;
                 page.selected = old.selected;
             }
         } else if let Some(&line) = page.address.fragment().and_then(|f| page.rendered.anchors.get(f)) {
             page.scroll = line;
+        }
+        if let Some(index) = under.filter(|_| mode == LoadMode::Replace) {
+            self.tabs[ti].history.replace_at(index, page);
+            return;
         }
         let status = std::mem::replace(&mut self.status, StatusLine::None);
         self.push_page_in(ti, page, mode);
@@ -459,17 +465,20 @@ impl App {
         // The page's first screens were shown while it loaded: the whole page takes their
         // place, the view where the reader left it.
         let tab = &self.tabs[ti];
-        let previewed = tab.page().is_some_and(|p| p.loading == Some(pending.id));
+        // Another page was put above the one it loads: it lands in its place, under it.
+        let under = pending.replaces.filter(|&i| i != tab.history.index() && tab.history.get(i).is_some());
+        let place = under.unwrap_or(tab.history.index());
+        let previewed = tab.history.get(place).is_some_and(|p| p.loading == Some(pending.id));
         // The form's page is the one shown when it was sent, under the answer's first screens
         // when those are shown.
         if !is_error && !pending.sending.is_empty() {
-            let origin = tab.history.index().saturating_sub(usize::from(previewed));
-            self.mark_sent(ti, origin, &pending.sending);
+            self.mark_sent(ti, place.saturating_sub(usize::from(previewed)), &pending.sending);
         }
         let tab = &self.tabs[ti];
-        let mode = if previewed { LoadMode::Replace } else { pending.mode };
+        let in_place = tab.history.get(place);
+        let mode = if previewed || under.is_some() { LoadMode::Replace } else { pending.mode };
         if mode == LoadMode::Replace {
-            if let Some(old) = tab.page() {
+            if let Some(old) = in_place {
                 page.scroll = old.scroll;
                 page.selected = old.selected;
                 if page.wanted.is_none() && page.rendered.lines.is_empty() {
@@ -479,7 +488,7 @@ impl App {
         }
         // The fragment, unless the reader moved while the first screens were shown.
         let moved = previewed
-            && tab.page().is_some_and(|old| {
+            && in_place.is_some_and(|old| {
                 let placed = address.fragment().and_then(|f| old.rendered.anchors.get(f)).copied();
                 old.scroll != placed.unwrap_or(0)
             });
@@ -491,7 +500,7 @@ impl App {
         }
         // A page of a resumed session: where the reader was, unless they moved while its
         // first screens were shown.
-        let moved_in_preview = previewed && tab.page().is_some_and(|old| old.scroll != 0);
+        let moved_in_preview = previewed && in_place.is_some_and(|old| old.scroll != 0);
         page.private = pending.sends_password;
         match pending.restore.as_deref() {
             // It could not be loaded: the session keeps where the reader was, for later.
@@ -503,7 +512,13 @@ impl App {
         }
         let final_url = page.final_url().clone();
         let title = page.doc.title.clone();
-        self.push_page_in(ti, page, mode);
+        match under {
+            // Laid out when it is shown again.
+            Some(index) => {
+                self.tabs[ti].history.replace_at(index, page);
+            }
+            None => self.push_page_in(ti, page, mode),
+        }
         self.tabs[ti].record_visit(&address, &title);
         self.mark_visited(&address);
         self.mark_visited(&final_url);
@@ -582,6 +597,16 @@ impl App {
     pub(super) fn push_page_in(&mut self, ti: usize, page: Page, mode: LoadMode) {
         let (width, screen) = (self.width, self.screen());
         let tab = &mut self.tabs[ti];
+        // A load under way for the page shown (a reload, or one whose first screens are
+        // shown) lands in that page's place, under the one put above it now.
+        let current = tab.history.index();
+        let below = tab.history.current().is_some_and(|p| p.loading.is_some());
+        if let Some(loading) = tab.pending.as_mut().filter(|p| p.replaces.is_none()) {
+            let previewed = below && tab.history.current().is_some_and(|p| p.loading == Some(loading.id));
+            if mode == LoadMode::Push && (loading.mode == LoadMode::Replace || previewed) {
+                loading.replaces = Some(current);
+            }
+        }
         match mode {
             LoadMode::Push => tab.history.push(page),
             LoadMode::Replace => tab.history.replace_current(page),

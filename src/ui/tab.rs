@@ -246,6 +246,10 @@ pub struct Pending {
     pub credentials_sent: bool,
     /// It loads a page of a resumed session: where to put the reader when it lands.
     pub restore: Option<Box<Restored>>,
+    /// The history entry its page takes the place of, once another page (margay's own: help,
+    /// the network log) was put above it while it loaded: the entry it reloads, or its
+    /// first screens. It lands there, under the page shown.
+    pub replaces: Option<usize>,
     /// It sends a form with a password typed in it.
     pub sends_password: bool,
 }
@@ -267,6 +271,7 @@ impl Pending {
             logged_as: None,
             credentials_sent: false,
             restore: None,
+            replaces: None,
             sends_password: false,
         }
     }
