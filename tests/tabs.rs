@@ -180,3 +180,36 @@ fn a_load_in_a_background_tab_shows_its_progress_in_the_tab_bar() {
     d.char('}');
     assert!(d.page_text().contains("word0999"), "{}", d.page_text());
 }
+
+#[test]
+fn with_thirty_tabs_the_bar_shows_titles_around_the_tab_shown_and_counts_the_rest() {
+    let server = site();
+    let mut d = Driver::new(100, 10);
+    d.open(&server.url("/"));
+    d.key(KeyCode::Tab);
+    for _ in 1..30 {
+        d.char('T');
+    }
+    assert_eq!((d.app.tabs().len(), d.app.active_tab()), (30, 29));
+    let bar = first_line(&d);
+    assert!(bar.contains(" 30:Start"), "the tab shown, with its title: {bar}");
+    assert!(bar.starts_with('‹') && !bar.contains('›'), "the tabs before it counted: {bar}");
+    // Every tab, as `{` goes round, is in the bar with some of its title.
+    for shown in (1..=29).rev() {
+        d.char('{');
+        let bar = first_line(&d);
+        let cell = format!(" {shown}:");
+        let at = bar.find(&cell).unwrap_or_else(|| panic!("tab {shown} is not in the bar: {bar}"));
+        let title = &bar[at + cell.len()..];
+        assert!(
+            ["Start", "Page /", "Long"].iter().any(|t| title.starts_with(t)),
+            "tab {shown}'s title: {bar}"
+        );
+    }
+    let bar = first_line(&d);
+    assert!(
+        !bar.starts_with('‹') && bar.trim_end().ends_with('›'),
+        "the first tabs, the rest counted: {bar}"
+    );
+    insta::assert_snapshot!(bar);
+}

@@ -38,13 +38,48 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
 }
 
+/// The narrowest a tab's cell gets: its number and a few letters of its title. With more
+/// tabs than cells this wide fit, the bar shows a window of them around the tab shown.
+const MIN_TAB_CELL: usize = 12;
+
+/// Room for the counts of tabs left out on either side (`‹12 `, ` 12›`).
+const TAB_COUNTS: usize = 10;
+
+/// Which tabs the bar shows, and how wide each cell is (its separator included).
+#[derive(Debug, PartialEq, Eq)]
+struct TabWindow {
+    first: usize,
+    shown: usize,
+    cell: usize,
+}
+
+/// All `n` tabs when they fit at least [`MIN_TAB_CELL`] columns each, else as many as fit,
+/// the `active` one among them (near the middle, as far as the ends allow).
+fn tab_window(n: usize, active: usize, width: usize) -> TabWindow {
+    let n = n.max(1);
+    if width / n >= MIN_TAB_CELL {
+        return TabWindow { first: 0, shown: n, cell: width / n };
+    }
+    let room = width.saturating_sub(TAB_COUNTS);
+    let shown = (room / (MIN_TAB_CELL + 1)).clamp(1, n);
+    let first = active.saturating_sub(shown / 2).min(n - shown);
+    TabWindow { first, shown, cell: (room / shown).max(4) }
+}
+
 /// One line, one cell a tab: its number and title, what its load has received so far, `?`
-/// when it waits for an answer; the tab shown stands out.
+/// when it waits for an answer; the tab shown stands out. Tabs that do not fit are counted
+/// at the ends.
 fn draw_tab_bar(app: &App, frame: &mut Frame, area: Rect) {
     let n = app.tabs().len();
-    let room = (area.width as usize / n.max(1)).max(4);
-    let mut spans = Vec::with_capacity(n);
-    for (i, tab) in app.tabs().iter().enumerate() {
+    let window = tab_window(n, app.active_tab(), area.width as usize);
+    let room = window.cell;
+    let counts_style = if app.settings().no_color { Style::new() } else { Style::new().fg(Color::DarkGray) };
+    let mut spans = Vec::with_capacity(2 * window.shown + 2);
+    if window.first > 0 {
+        spans.push(Span::styled(format!("‹{} ", window.first), counts_style));
+    }
+    let shown = app.tabs().iter().enumerate().skip(window.first).take(window.shown);
+    for (i, tab) in shown {
         let label = truncate(&format!(" {}:{} ", i + 1, tab_label(tab)), room.saturating_sub(1));
         let style = if i == app.active_tab() {
             bar_style(app).add_modifier(Modifier::BOLD)
@@ -55,6 +90,10 @@ fn draw_tab_bar(app: &App, frame: &mut Frame, area: Rect) {
         };
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
+    }
+    let after = n - window.first - window.shown;
+    if after > 0 {
+        spans.push(Span::styled(format!("{after}›"), counts_style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
