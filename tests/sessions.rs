@@ -354,36 +354,57 @@ fn the_answer_to_a_post_keeps_its_place_and_is_not_sent_again() {
     );
 }
 
-#[test]
-fn a_resumed_page_that_lands_under_margays_own_page_takes_its_own_place() {
-    // The page's answer waits for the gate, so that help is opened while it loads.
-    let gate = std::sync::Arc::new((std::sync::Mutex::new(true), std::sync::Condvar::new()));
-    let held = gate.clone();
-    let s = TestServer::start(move |req| {
-        let (open, opened) = &*held;
+/// A gate a server's answers wait at while it is shut.
+#[derive(Clone)]
+struct Gate(std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+impl Gate {
+    fn new() -> Gate {
+        Gate(std::sync::Arc::new((std::sync::Mutex::new(true), std::sync::Condvar::new())))
+    }
+
+    fn set(&self, open: bool) {
+        if let Ok(mut is_open) = self.0 .0.lock() {
+            *is_open = open;
+        }
+        self.0 .1.notify_all();
+    }
+
+    fn pass(&self) {
+        let (open, opened) = &*self.0;
         let mut is_open = open.lock().unwrap();
         while !*is_open {
             is_open = opened.wait(is_open).unwrap();
         }
+    }
+}
+
+/// Opens the gate when dropped (before the server it is declared after), whatever happens: the
+/// server's thread is never left waiting.
+struct OpensAtEnd(Gate);
+
+impl Drop for OpensAtEnd {
+    fn drop(&mut self) {
+        self.0.set(true);
+    }
+}
+
+#[test]
+fn a_resumed_page_that_lands_under_margays_own_page_takes_its_own_place() {
+    // The page's answer waits for the gate, so that help is opened while it loads.
+    let gate = Gate::new();
+    let held = gate.clone();
+    let s = TestServer::start(move |req| {
+        held.pass();
         Reply::html(&format!("<title>Held page</title><p>This is {}.</p>", req.path))
     });
-    // Dropped before the server, whatever happens: its thread is never left waiting.
-    struct Opens(std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
-    impl Drop for Opens {
-        fn drop(&mut self) {
-            if let Ok(mut open) = self.0 .0.lock() {
-                *open = true;
-            }
-            self.0 .1.notify_all();
-        }
-    }
-    let _opens = Opens(gate.clone());
+    let _opens = OpensAtEnd(gate.clone());
     let (_dir, cache, session) = places();
     let mut d = browser(&cache, &session, 80, 24);
     d.open(&s.url("/held"));
     quit(&mut d);
 
-    *gate.0.lock().unwrap() = false;
+    gate.set(false);
     let mut d = browser(&cache, &session, 80, 24);
     let effects = d.app.resume_session();
     d.begin(effects);
@@ -391,8 +412,7 @@ fn a_resumed_page_that_lands_under_margays_own_page_takes_its_own_place() {
     d.key_started(KeyCode::Char('?'));
     d.wait_until("help laid out", |d| d.app.page().is_some_and(|p| !p.rendered.lines.is_empty()));
     assert!(d.screen().contains("margay help"), "help is shown: {}", d.screen());
-    *gate.0.lock().unwrap() = true;
-    gate.1.notify_all();
+    gate.set(true);
     d.wait_until("the resumed page", |d| d.app.tab().pending().is_none());
     assert!(d.screen().contains("margay help"), "help is still shown: {}", d.screen());
     let history = d.app.tab().history();
@@ -401,6 +421,42 @@ fn a_resumed_page_that_lands_under_margays_own_page_takes_its_own_place() {
     d.key(KeyCode::Left);
     assert!(d.screen_on(&s).contains("This is /held."), "{}", d.screen());
     assert!(!d.app.tab().history().can_go_back(), "nothing under it: no second copy");
+}
+
+#[test]
+fn a_resumed_page_gets_its_selected_link_back_after_a_resize_while_it_loads() {
+    let gate = Gate::new();
+    let held = gate.clone();
+    let s = TestServer::start(move |req| {
+        held.pass();
+        match req.path.as_str() {
+            "/long" => Reply::html(&long_page()),
+            _ => Reply::html("<title>Other</title><p>other</p>"),
+        }
+    });
+    let _opens = OpensAtEnd(gate.clone());
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 80, 24);
+    d.open(&s.url("/long"));
+    for _ in 0..3 {
+        d.char(' ');
+    }
+    d.key(KeyCode::Tab);
+    let selected = d.app.page().unwrap().selected;
+    assert!(selected.is_some_and(|s| s > 0), "a link down the page: {selected:?}");
+    quit(&mut d);
+
+    gate.set(false);
+    let mut d = browser(&cache, &session, 80, 24);
+    let effects = d.app.resume_session();
+    d.begin(effects);
+    let effects = d.app.update(Msg::Resize(100, 30));
+    d.begin(effects);
+    gate.set(true);
+    d.wait_until("the resumed page, laid out", |d| {
+        d.app.tab().pending().is_none() && d.app.page().is_some_and(|p| !p.rendered.lines.is_empty())
+    });
+    assert_eq!(d.app.page().unwrap().selected, selected, "{}", d.screen());
 }
 
 /// An address that takes connections and never answers: a load of it stays under way.

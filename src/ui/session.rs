@@ -345,8 +345,12 @@ pub(super) fn put_back(page: &mut Page, restored: &Restored, with_place: bool) {
             page.anchor = Anchor::Stay;
         }
     }
-    if let Some(link) = restored.selected.filter(|&s| with_place && s < page.rendered.links.len()) {
-        page.selected = Some(link);
+    match restored.selected.filter(|_| with_place) {
+        // Laid out for another width (the terminal was resized while it loaded): its links
+        // are known once it is laid out for this one.
+        Some(link) if page.rendered.lines.is_empty() => page.select_when_laid = Some(link),
+        Some(link) if link < page.rendered.links.len() => page.selected = Some(link),
+        _ => {}
     }
     for saved in &restored.fields {
         let Some(field) = page.doc.forms.fields.get(saved.index).filter(|f| f.name == saved.name) else {

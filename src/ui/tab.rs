@@ -103,6 +103,9 @@ pub struct Page {
     pub wanted: Option<u16>,
     /// Where the view goes when the next layout comes.
     pub anchor: Anchor,
+    /// The link to select when the next layout comes (a resumed page that landed laid out
+    /// for another width: its links are not known until then).
+    pub select_when_laid: Option<usize>,
     pub scroll: usize,
     pub selected: Option<usize>,
     pub info: PageInfo,
@@ -182,6 +185,7 @@ impl Page {
             loading: None,
             sent_values: Vec::new(),
             restored: None,
+            select_when_laid: None,
             private: false,
         }
     }

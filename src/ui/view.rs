@@ -149,6 +149,9 @@ impl Tab {
                 Anchor::Fragment(name) => rendered.anchors.get(&name).copied().unwrap_or(p.scroll),
             };
             p.rendered = rendered.clone();
+            if let Some(link) = p.select_when_laid.take().filter(|&l| l < p.rendered.links.len()) {
+                p.selected = Some(link);
+            }
             current_changed |= i == current;
         }
         if current_changed {
