@@ -71,7 +71,7 @@ pub fn run(args: CertsArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("margay: cannot change the trusted certificates: {}", sanitize::line(&e));
+                eprintln!("margay: {}", sanitize::line(&e.to_string()));
                 ExitCode::FAILURE
             }
         },

@@ -297,8 +297,9 @@ impl Runner {
                 };
                 let result = match self.client.trusted_certs().write() {
                     Ok(mut trusted) => trusted.add(cert),
-                    Err(_) => Err("the list of trusted certificates is unusable".to_string()),
-                };
+                    Err(_) => Err(crate::store::StoreError::Unusable { what: "trusted certificates" }),
+                }
+                .map_err(|e| e.to_string());
                 ran.ready.push(Msg::CertificateTrusted { host_port, result });
             }
             Effect::OpenExternally { body, mime, name } => {
@@ -320,13 +321,13 @@ impl Runner {
             Effect::SaveVisited { text } => {
                 if let Some(path) = &self.visited_file {
                     if let Err(problem) = crate::store::visited::save(path, &text) {
-                        ran.ready.push(Msg::VisitedNotSaved(problem));
+                        ran.ready.push(Msg::VisitedNotSaved(problem.to_string()));
                     }
                 }
             }
             Effect::SaveSession { session } => {
                 if let Some(Err(problem)) = self.session.as_mut().map(|keeper| keeper.save(&session)) {
-                    ran.ready.push(Msg::SessionNotSaved(problem));
+                    ran.ready.push(Msg::SessionNotSaved(problem.to_string()));
                 }
             }
             Effect::Suspend => {

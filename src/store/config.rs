@@ -328,11 +328,8 @@ impl Config {
     /// The paths it names with `~/` at their start (as a shell would read them) taken from
     /// `home`; without a home they stay as they are.
     pub fn with_home(mut self, home: Option<&std::path::Path>) -> Config {
-        let Some(home) = home else { return self };
         for path in [&mut self.network.ca_file, &mut self.bookmarks.file, &mut self.downloads.dir] {
-            if let Some(rest) = path.as_deref().and_then(|p| p.strip_prefix("~").ok()).map(PathBuf::from) {
-                *path = Some(home.join(rest));
-            }
+            *path = path.as_deref().map(|p| super::save::under_home(p, home));
         }
         self
     }

@@ -20,8 +20,14 @@ pub const STALE_TEMP_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// `~/x` means the home directory's x, as in a shell.
 pub fn expand_tilde(path: &Path) -> PathBuf {
-    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
-        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+    under_home(path, std::env::var_os("HOME").map(PathBuf::from).as_deref())
+}
+
+/// `~/x` as `home`'s x (`~other/x` and paths without `~` as they are; without a home, as
+/// it is).
+pub fn under_home(path: &Path, home: Option<&Path>) -> PathBuf {
+    match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => home.join(rest),
         _ => path.to_path_buf(),
     }
 }

@@ -254,10 +254,15 @@ pub fn keep_previous(path: &Path) {
 
 /// Write the session whole and atomically (a private temporary file in the same directory,
 /// flushed to disk, renamed over the old one), stamped with `saved_at` (seconds since 1970).
-pub fn save(path: &Path, session: &SavedSession, saved_at: u64) -> Result<(), String> {
+pub fn save(path: &Path, session: &SavedSession, saved_at: u64) -> Result<(), super::StoreError> {
+    let failed = |reason: String| super::StoreError::Write {
+        what: "save the session",
+        path: path.to_path_buf(),
+        reason,
+    };
     let file = SessionFile { margay_session: FORMAT, saved_at, session: session.clone() };
-    let text = serde_json::to_string_pretty(&file)
-        .map_err(|e| format!("cannot write the session: {}", crate::plain::debug_words(&e.to_string())))?;
+    let text =
+        serde_json::to_string_pretty(&file).map_err(|e| failed(crate::plain::debug_words(&e.to_string())))?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -273,7 +278,7 @@ pub fn save(path: &Path, session: &SavedSession, saved_at: u64) -> Result<(), St
         temp.persist(path).map_err(|e| e.error)?;
         Ok(())
     })();
-    written.map_err(|e| format!("cannot save the session in {}: {}", path.display(), crate::plain::io(&e)))
+    written.map_err(|e| failed(crate::plain::io(&e)))
 }
 
 /// How long ago, in words ("5 minutes ago").

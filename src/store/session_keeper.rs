@@ -116,7 +116,7 @@ impl Keeper {
 
     /// Save `session` now (stamped with the time), unless another margay keeps the file (it
     /// may have quit a moment ago: then this one takes over first).
-    pub fn save(&mut self, session: &SavedSession) -> Result<(), String> {
+    pub fn save(&mut self, session: &SavedSession) -> Result<(), crate::store::StoreError> {
         if !self.writable && !self.take_over() {
             return Ok(());
         }
@@ -126,7 +126,7 @@ impl Keeper {
         let now =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let saved = save(&self.path, session, now);
-        self.failure = saved.as_ref().err().cloned();
+        self.failure = saved.as_ref().err().map(ToString::to_string);
         saved
     }
 

@@ -113,7 +113,7 @@ impl TrustedCerts {
     }
 
     /// Trust `sha256` for `host_port` from now on (replacing what was trusted there).
-    pub fn add(&mut self, cert: TrustedCert) -> Result<(), String> {
+    pub fn add(&mut self, cert: TrustedCert) -> Result<(), super::StoreError> {
         self.reload();
         self.entries.retain(|e| !e.host_port.eq_ignore_ascii_case(&cert.host_port));
         self.entries.push(cert);
@@ -122,7 +122,7 @@ impl TrustedCerts {
 
     /// Stop trusting whatever is trusted for `host_port` (`host` alone: every port of it).
     /// Returns how many entries went.
-    pub fn remove(&mut self, host_port: &str) -> Result<usize, String> {
+    pub fn remove(&mut self, host_port: &str) -> Result<usize, super::StoreError> {
         self.reload();
         let before = self.entries.len();
         let matches = |e: &TrustedCert| {
@@ -164,9 +164,9 @@ impl TrustedCerts {
         }
     }
 
-    fn write(&mut self) -> Result<(), String> {
+    fn write(&mut self) -> Result<(), super::StoreError> {
         let Some(path) = self.path.clone() else {
-            return Err("there is no data directory to keep trusted certificates in".into());
+            return Err(super::StoreError::NoPlace { what: "trusted certificates" });
         };
         let mut text = format!("{HEADER}\n");
         for line in &self.other_lines {
@@ -177,9 +177,14 @@ impl TrustedCerts {
             let subject: String = e.subject.chars().filter(|c| !c.is_control()).collect();
             text.push_str(&format!("{} {} {} {}\n", e.host_port, e.sha256, e.added, subject));
         }
-        let written = super::save::save_atomically(&path, text.as_bytes(), true)
-            .map(|_| ())
-            .map_err(|(p, e, _)| format!("{}: {}", p.display(), crate::plain::debug_words(&e)));
+        let written =
+            super::save::save_atomically(&path, text.as_bytes(), true).map(|_| ()).map_err(|(path, e, _)| {
+                super::StoreError::Write {
+                    what: "keep the trusted certificates",
+                    path,
+                    reason: crate::plain::debug_words(&e),
+                }
+            });
         self.seen = stamp(&path);
         written
     }

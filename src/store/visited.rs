@@ -139,7 +139,7 @@ pub fn load(path: &Path) -> (Visited, Option<String>) {
 
 /// Write the list whole and atomically: a private temporary file in the same directory,
 /// flushed to disk, then renamed over the old list.
-pub fn save(path: &Path, text: &str) -> Result<(), String> {
+pub fn save(path: &Path, text: &str) -> Result<(), super::StoreError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -153,7 +153,11 @@ pub fn save(path: &Path, text: &str) -> Result<(), String> {
         file.persist(path).map_err(|e| e.error)?;
         Ok(())
     })();
-    written.map_err(|e| format!("cannot keep the visited links in {}: {e}", path.display()))
+    written.map_err(|e| super::StoreError::Write {
+        what: "keep the visited links",
+        path: path.to_path_buf(),
+        reason: crate::plain::io(&e),
+    })
 }
 
 #[cfg(test)]
@@ -162,6 +166,25 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_list_that_cannot_be_written_says_where_and_why_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "").unwrap();
+        let path = file.join("visited");
+        let problem = save(&path, "http://a.example/\n").unwrap_err();
+        assert!(
+            matches!(&problem, crate::store::StoreError::Write { path: p, .. } if *p == path),
+            "{problem:?}"
+        );
+        let said = problem.to_string();
+        assert!(
+            said.starts_with(&format!("cannot keep the visited links in {}: ", path.display())),
+            "{said}"
+        );
+        assert!(!said.contains("os error") && !said.contains("Os {"), "in words: {said}");
     }
 
     #[test]

@@ -259,7 +259,7 @@ impl App {
                 effects
             }
             Err(e) => {
-                self.status = StatusLine::Error(format!("Could not keep the certificate: {e}"));
+                self.status = StatusLine::Error(format!("The certificate is not trusted: {e}."));
                 Vec::new()
             }
         }
