@@ -7,15 +7,11 @@ use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "margay-{name}-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A folder of the test's own, removed with the returned guard.
+fn temp_dir(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::Builder::new().prefix(&format!("margay-{name}-")).tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    (dir, path)
 }
 
 #[test]
@@ -53,7 +49,7 @@ fn cookies_are_set_sent_back_and_scoped() {
 
 #[test]
 fn persistent_cookies_survive_a_restart_when_asked() {
-    let dir = temp_dir("cookies");
+    let (_scratch, dir) = temp_dir("cookies");
     let file = dir.join("cookies.json");
     let s = TestServer::start(|req| match req.path.as_str() {
         "/set" => Reply::html("<p>set</p>")
@@ -136,7 +132,7 @@ fn download_server(gate: Option<Arc<Mutex<bool>>>) -> (Arc<tiny_http::Server>, S
 
 #[test]
 fn a_five_megabyte_download_with_progress() {
-    let dir = temp_dir("download");
+    let (_scratch, dir) = temp_dir("download");
     let (server, base) = download_server(None);
     let mut d = Driver::new(100, 20);
     d.app.settings_mut().download_dir = dir.clone();
@@ -163,7 +159,7 @@ fn a_five_megabyte_download_with_progress() {
 
 #[test]
 fn a_cancelled_download_leaves_nothing() {
-    let dir = temp_dir("cancel");
+    let (_scratch, dir) = temp_dir("cancel");
     let gate = Arc::new(Mutex::new(false));
     let (server, base) = download_server(Some(gate.clone()));
     let mut d = Driver::new(100, 20);
@@ -194,7 +190,7 @@ fn a_cancelled_download_leaves_nothing() {
 
 #[test]
 fn a_binary_answer_is_described_and_saved_or_opened_only_on_a_key() {
-    let dir = temp_dir("save");
+    let (_scratch, dir) = temp_dir("save");
     let s = TestServer::start(|req| match req.path.as_str() {
         "/report" => Reply::new(200)
             .header("Content-Type", "application/pdf")
@@ -251,7 +247,8 @@ fn a_binary_answer_is_described_and_saved_or_opened_only_on_a_key() {
 
 #[test]
 fn a_download_creates_its_folder() {
-    let dir = temp_dir("newdir").join("not/yet/there");
+    let (_scratch, dir) = temp_dir("newdir");
+    let dir = dir.join("not/yet/there");
     let (server, base) = download_server(None);
     let mut d = Driver::new(100, 20);
     d.app.settings_mut().download_dir = dir.clone();
@@ -265,7 +262,7 @@ fn a_download_creates_its_folder() {
 
 #[test]
 fn a_body_that_is_not_a_page_is_saved_as_it_came_whatever_its_name() {
-    let dir = temp_dir("save-body");
+    let (_scratch, dir) = temp_dir("save-body");
     let body: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
     let served = body.clone();
     let s = TestServer::start(move |req| {
@@ -304,7 +301,7 @@ fn a_body_that_is_not_a_page_is_saved_as_it_came_whatever_its_name() {
 
 #[test]
 fn a_save_is_never_blocked_by_a_leftover_and_old_leftovers_go() {
-    let dir = temp_dir("save-leftovers");
+    let (_scratch, dir) = temp_dir("save-leftovers");
     // What a margay killed while saving page.html left: the name earlier versions used (with
     // this process's id, as a later margay with the same id would have), and an old one.
     let same_pid = dir.join(format!(".page.html.margay-{}.tmp", std::process::id()));

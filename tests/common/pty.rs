@@ -28,6 +28,8 @@ pub struct Session {
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     /// HOME and the XDG directories of this session live here.
     pub home: PathBuf,
+    /// The home did not exist before: it goes with the session.
+    made_home: bool,
 }
 
 /// A fresh directory name for a session's home.
@@ -35,6 +37,21 @@ pub fn fresh_home(tag: &str) -> PathBuf {
     static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     std::env::temp_dir().join(format!("margay-{tag}-{}-{n}", std::process::id()))
+}
+
+/// The session's margay is stopped if it still runs, and the home it made removed (one the
+/// test made first, for several runs, is the test's): nothing is left in the temporary
+/// directory.
+impl Drop for Session {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        if self.made_home {
+            let _ = std::fs::remove_dir_all(&self.home);
+        }
+    }
 }
 
 impl Session {
@@ -49,6 +66,7 @@ impl Session {
         let pty = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("a pty");
+        let made_home = !home.exists();
         std::fs::create_dir_all(&home).unwrap();
         let mut cmd = match run {
             Run::Direct => {
@@ -103,6 +121,7 @@ impl Session {
             master: pty.master,
             child,
             home,
+            made_home,
         }
     }
 
