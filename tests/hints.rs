@@ -170,7 +170,7 @@ fn y_copies_the_selected_links_address_through_osc_52() {
     assert_eq!(d.clipboard, vec![osc52(&url)]);
     assert_eq!(
         *d.app.status(),
-        StatusLine::Info(format!("Copied {url} to the clipboard (OSC 52; your terminal must allow it)"))
+        StatusLine::Info(format!("Copied to the clipboard (OSC 52; your terminal must allow it): {url}"))
     );
 }
 

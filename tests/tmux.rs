@@ -107,7 +107,7 @@ fn where_tmux_refuses_the_address_goes_to_the_terminal_as_osc_52() {
     sequence.extend(base64::engine::general_purpose::STANDARD.encode(&url).bytes());
     sequence.push(0x07);
     s.wait_for("the OSC 52 sequence", |s| s.raw.windows(sequence.len()).any(|w| w == sequence.as_slice()));
-    s.wait_text("as tmux would not take it");
+    s.wait_text("tmux refused");
     s.send(b"Q");
     let raw = s.wait_exit();
     assert!(raw.contains("EXIT=0"), "{raw}");

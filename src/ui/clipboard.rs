@@ -93,17 +93,17 @@ impl App {
         self.status = match result {
             Ok(Copied { text, route }) => {
                 let shown = crate::sanitize::display_url_str(&text);
-                match route {
-                    Route::Terminal { tmux_refused: None } => StatusLine::Info(format!(
-                        "Copied {shown} to the clipboard (OSC 52; your terminal must allow it)"
-                    )),
-                    Route::Terminal { tmux_refused: Some(why) } => StatusLine::Info(format!(
-                        "Copied {shown} as OSC 52, as tmux would not take it ({why}); tmux passes that on with set-clipboard on"
-                    )),
-                    Route::Tmux => StatusLine::Info(format!(
-                        "Copied {shown} to tmux's paste buffer and through tmux to the clipboard"
-                    )),
-                }
+                // How first: a long address is what the status line cuts.
+                let how = match route {
+                    Route::Terminal { tmux_refused: None } => {
+                        "to the clipboard (OSC 52; your terminal must allow it)".to_string()
+                    }
+                    Route::Terminal { tmux_refused: Some(why) } => {
+                        format!("as OSC 52, which tmux passes on with set-clipboard on (tmux refused: {why})")
+                    }
+                    Route::Tmux => "to tmux's paste buffer and through tmux to the clipboard".to_string(),
+                };
+                StatusLine::Info(format!("Copied {how}: {shown}"))
             }
             Err(why) => StatusLine::Error(format!("Could not copy to the clipboard: {why}.")),
         };
