@@ -93,7 +93,8 @@ pub fn edit_externally(
     gate: &InputGate,
     text: &str,
 ) -> Result<String, String> {
-    let file = write_private(text).map_err(|e| format!("cannot write the text to a temporary file: {e}"))?;
+    let file = write_private("margay-textarea-", text)
+        .map_err(|e| format!("cannot write the text to a temporary file: {e}"))?;
     let path = file.path().to_path_buf();
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
@@ -210,39 +211,32 @@ pub fn open_externally(
     Ok(OpenedWith::Started(who))
 }
 
-/// The longest text handed to tmux on its standard input: less than a pipe holds (64 KiB on
-/// Linux), so writing it never waits on a tmux that does not read. Longer texts go as OSC 52.
-const MAX_TMUX_COPY: usize = 60_000;
-
 /// How long tmux may take to take a copied text: a server that does not answer is given up on.
 const TMUX_DEADLINE: Duration = Duration::from_secs(2);
 
-/// Inside tmux (`$TMUX` set): the text into tmux's paste buffer with `tmux load-buffer -w -`,
+/// Inside tmux (`$TMUX` set): the text into tmux's paste buffer with `tmux load-buffer -w`,
 /// which also sends it on to the clipboard of the terminal tmux runs in (tmux 3.2 and later).
-/// `None` outside tmux, or for a text too long to hand over safely. The text goes on standard
-/// input, never on the command line, where other users could read an address's password.
+/// `None` outside tmux. The text goes in a private temporary file, never on the command line
+/// (where other users could read an address's password), nor down a pipe (which a tmux that
+/// does not read would leave margay waiting on).
 pub fn copy_through_tmux(text: &str) -> Option<Result<(), String>> {
     std::env::var_os("TMUX").filter(|v| !v.is_empty())?;
-    if text.len() > MAX_TMUX_COPY {
-        return None;
-    }
     Some(load_tmux_buffer(text))
 }
 
 fn load_tmux_buffer(text: &str) -> Result<(), String> {
-    use std::io::{Read, Write};
+    use std::io::Read;
     use std::process::{Command, Stdio};
+    let file = write_private("margay-copy-", text)
+        .map_err(|e| format!("cannot write the text for tmux: {}", margay::plain::io(&e)))?;
     let mut child = Command::new("tmux")
-        .args(["load-buffer", "-w", "-"])
-        .stdin(Stdio::piped())
+        .args(["load-buffer", "-w"])
+        .arg(file.path())
+        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run tmux: {}", margay::plain::io(&e)))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // A tmux that has gone away is found out by its exit status below.
-        let _ = stdin.write_all(text.as_bytes());
-    }
     let deadline = std::time::Instant::now() + TMUX_DEADLINE;
     let status = loop {
         match child.try_wait() {
@@ -269,9 +263,9 @@ fn load_tmux_buffer(text: &str) -> Result<(), String> {
 
 /// `text` in a new file of the temporary directory that only this user can read, removed
 /// when the returned handle is dropped.
-fn write_private(text: &str) -> std::io::Result<tempfile::NamedTempFile> {
+fn write_private(prefix: &str, text: &str) -> std::io::Result<tempfile::NamedTempFile> {
     use std::io::Write;
-    let mut file = tempfile::Builder::new().prefix("margay-textarea-").suffix(".txt").tempfile()?;
+    let mut file = tempfile::Builder::new().prefix(prefix).suffix(".txt").tempfile()?;
     file.write_all(text.as_bytes())?;
     file.flush()?;
     Ok(file)

@@ -459,6 +459,92 @@ fn a_resumed_page_gets_its_selected_link_back_after_a_resize_while_it_loads() {
     assert_eq!(d.app.page().unwrap().selected, selected, "{}", d.screen());
 }
 
+#[test]
+fn values_sent_while_help_is_opened_count_as_sent_on_the_forms_page() {
+    let gate = Gate::new();
+    let held = gate.clone();
+    let s = TestServer::start(move |req| match req.path.split('?').next().unwrap_or("") {
+        "/form" => Reply::html(FORM),
+        _ => {
+            held.pass();
+            Reply::html("<title>Result</title><p>found</p>")
+        }
+    });
+    let _opens = OpensAtEnd(gate.clone());
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 80, 24);
+    d.open(&s.url("/form"));
+    type_into(&mut d, "q", "already sent words");
+    gate.set(false);
+    let last = d.app.page().unwrap().rendered.links.len();
+    for c in last.to_string().chars() {
+        d.key_started(KeyCode::Char(c));
+    }
+    d.key_started(KeyCode::Enter);
+    d.key_started(KeyCode::Char('?'));
+    gate.set(true);
+    d.wait_until("the answer", |d| d.app.tab().pending().is_none());
+    let saved = d.app.session();
+    let form = saved.tabs[0].entries.iter().find(|e| e.url.ends_with("/form")).unwrap();
+    assert!(form.fields.is_empty(), "sent, so not kept: {form:?}");
+}
+
+#[test]
+fn a_reload_held_while_the_reader_jumps_within_the_page_lands_on_the_page_shown() {
+    let gate = Gate::new();
+    let held = gate.clone();
+    let version = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(1));
+    let served = version.clone();
+    let s = TestServer::start(move |_| {
+        held.pass();
+        let v = served.load(std::sync::atomic::Ordering::SeqCst);
+        Reply::html(&format!(
+            "<title>V{v}</title><p>version {v}</p><p><a href=\"#end\">to the end</a></p>{}<p id=end>the end</p>",
+            "<p>filler</p>".repeat(60)
+        ))
+    });
+    let _opens = OpensAtEnd(gate.clone());
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 80, 24);
+    d.open(&s.url("/page"));
+    version.store(2, std::sync::atomic::Ordering::SeqCst);
+    gate.set(false);
+    // Not `key`: it would wait for the reload the gate holds.
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let effects = d.app.update(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+    d.begin(effects);
+    assert!(d.app.tab().pending().is_some(), "the reload is held");
+    let effects = d.app.follow_link(0);
+    d.begin(effects);
+    gate.set(true);
+    d.wait_until("the reload", |d| d.app.tab().pending().is_none());
+    assert_eq!(d.app.page().unwrap().doc.title, "V2", "the reload is what is shown: {}", d.screen());
+}
+
+#[test]
+fn the_answer_to_a_post_redirected_with_302_is_not_asked_for_again() {
+    let s = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/order") => Reply::new(302).header("Location", "/thanks"),
+        (_, "/thanks") => Reply::html("<title>Thanks</title><p>Order placed.</p>"),
+        _ => Reply::html(
+            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">"),
+        ),
+    });
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 80, 24);
+    d.open(&s.url("/form"));
+    submit(&mut d);
+    assert!(d.screen().contains("Order placed."), "{}", d.screen());
+    quit(&mut d);
+    assert_eq!(saved_tabs(&session)[0]["entries"][1]["form_answer"], true, "{}", saved_tabs(&session));
+    let before = s.seen().len();
+    let mut d = browser(&cache, &session, 80, 24);
+    let effects = d.app.resume_session();
+    d.run(effects);
+    assert!(d.screen().contains("This page was the answer to a form"), "{}", d.screen());
+    assert_eq!(s.seen().len(), before, "the order is not asked for again");
+}
+
 /// An address that takes connections and never answers: a load of it stays under way.
 fn silent_server() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -258,9 +258,14 @@ impl App {
                 ));
                 effects
             }
+            // The list in memory has it (only its file could not be written): it counts
+            // until margay quits.
             Err(e) => {
-                self.status = StatusLine::Error(format!("The certificate is not trusted: {e}."));
-                Vec::new()
+                let effects = self.reload();
+                self.status = StatusLine::Error(format!(
+                    "The certificate is trusted for {host_port} only until margay quits: {e}."
+                ));
+                effects
             }
         }
     }

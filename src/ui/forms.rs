@@ -184,10 +184,12 @@ impl App {
                     && !matches!(value, FieldValue::Text(t) if t.is_empty())
             })
         });
+        let sent_from = self.tab().history.index();
         let effects = self.start(Navigation::with_request(request, local_page), LoadMode::Push);
         if let Some(pending) = self.tab_mut().pending.as_mut() {
             pending.form = Some(form);
             pending.sending = sending;
+            pending.sent_from = sent_from;
             pending.sends_password = sends_password;
         }
         effects
@@ -195,7 +197,8 @@ impl App {
 
     /// A form's submission was answered without an error: the values it sent count as sent
     /// on the page they came from, history entry `origin` of tab `ti` (a session keeps a
-    /// typed value only until then, so that a failed submission loses nothing).
+    /// typed value only until then, so that a failed submission loses nothing). The entry
+    /// stays where it is while the answer loads: going back or forward stops the load.
     pub(super) fn mark_sent(&mut self, ti: usize, origin: usize, sending: &[(usize, FieldValue)]) {
         let Some(page) = self.tabs[ti].history.iter_mut().nth(origin) else { return };
         for (i, value) in sending {

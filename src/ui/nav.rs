@@ -120,6 +120,7 @@ impl App {
         entry.body = page.body.clone();
         entry.form_values = page.form_values.clone();
         entry.sent_values = page.sent_values.clone();
+        entry.answers_post = page.answers_post;
         entry.scroll = line;
         self.push_page(entry, LoadMode::Push);
         let screen = self.screen();
@@ -288,6 +289,7 @@ impl App {
         // for the session, when the load is stopped).
         page.restored = pending.restore.as_ref().map(|r| Box::new(Restored { held: true, ..(**r).clone() }));
         page.private = pending.sends_password;
+        page.answers_post = pending.answers_post(&page.address);
         if mode == LoadMode::Replace {
             if let Some(old) = tab.history.get(under.unwrap_or(tab.history.index())) {
                 page.scroll = old.scroll;
@@ -362,8 +364,7 @@ impl App {
             Step::Keep { message, reset_form } => {
                 // 204: the view, history, scroll, selection and typed values stay exactly as
                 // they were; 205 asks for the form to be cleared.
-                let origin = self.tabs[ti].history.index();
-                self.mark_sent(ti, origin, &pending.sending);
+                self.mark_sent(ti, pending.sent_from, &pending.sending);
                 if let (true, Some(form)) = (reset_form, pending.form) {
                     self.reset_form(ti, form);
                 }
@@ -469,10 +470,8 @@ impl App {
         let under = pending.replaces.filter(|&i| i != tab.history.index() && tab.history.get(i).is_some());
         let place = under.unwrap_or(tab.history.index());
         let previewed = tab.history.get(place).is_some_and(|p| p.loading == Some(pending.id));
-        // The form's page is the one shown when it was sent, under the answer's first screens
-        // when those are shown.
         if !is_error && !pending.sending.is_empty() {
-            self.mark_sent(ti, place.saturating_sub(usize::from(previewed)), &pending.sending);
+            self.mark_sent(ti, pending.sent_from, &pending.sending);
         }
         let tab = &self.tabs[ti];
         let in_place = tab.history.get(place);
@@ -502,6 +501,7 @@ impl App {
         // first screens were shown.
         let moved_in_preview = previewed && in_place.is_some_and(|old| old.scroll != 0);
         page.private = pending.sends_password;
+        page.answers_post = pending.answers_post(&address);
         match pending.restore.as_deref() {
             // It could not be loaded: the session keeps where the reader was, for later.
             Some(restored) if page.info.diagnosis.is_some() => {
@@ -598,10 +598,12 @@ impl App {
         let (width, screen) = (self.width, self.screen());
         let tab = &mut self.tabs[ti];
         // A load under way for the page shown (a reload, or one whose first screens are
-        // shown) lands in that page's place, under the one put above it now.
+        // shown) lands in that page's place, under margay's own page put above it now. (A
+        // jump to a fragment of the page shown is the page itself: the load lands over it.)
         let current = tab.history.index();
         let below = tab.history.current().is_some_and(|p| p.loading.is_some());
-        if let Some(loading) = tab.pending.as_mut().filter(|p| p.replaces.is_none()) {
+        let own_page = page.kind != PageKind::Web;
+        if let Some(loading) = tab.pending.as_mut().filter(|p| p.replaces.is_none() && own_page) {
             let previewed = below && tab.history.current().is_some_and(|p| p.loading == Some(loading.id));
             if mode == LoadMode::Push && (loading.mode == LoadMode::Replace || previewed) {
                 loading.replaces = Some(current);

@@ -5,9 +5,10 @@
 //! A resumed page is loaded only when it is shown (the shown tab's page at once), through
 //! the cache, so each costs a revalidation (a 304 when it has not changed), not a blind
 //! refetch; once it is there, the reader's place, the selected link and the typed values go
-//! back where they were. A session never keeps a password, a hidden or file field, a value
-//! already sent with its form (sent: the server answered without an error), or the page a form's POST brought (loading it again would
-//! not be the same request).
+//! back where they were. A session never keeps a password, a hidden or file field, or a
+//! value already sent with its form (sent: the server answered without an error). The page
+//! a form's POST brought keeps only its place and title: loading it again would send the
+//! form again (or ask with GET for what answered a POST), so a resumed one says so instead.
 
 use super::app::{App, StatusLine};
 use super::msg::{Effect, LoadMode};
@@ -252,7 +253,7 @@ fn pending_entry(tab: &Tab, pending: &Pending) -> Option<SavedEntry> {
     if pending.mode != LoadMode::Push
         || previewed
         || pending.sends_password
-        || pending.nav.request.method != crate::policy::Method::Get
+        || pending.answers_post(address)
         || !matches!(address.scheme(), "http" | "https" | "file")
     {
         return None;
@@ -262,8 +263,9 @@ fn pending_entry(tab: &Tab, pending: &Pending) -> Option<SavedEntry> {
     Some(SavedEntry { url: address.to_string(), ..SavedEntry::default() })
 }
 
-/// A page as a session keeps it, if it keeps it: pages from the web and files, fetched
-/// with GET and not by sending a password; a password in the address is left out.
+/// A page as a session keeps it, if it keeps it: pages from the web and files not reached
+/// by sending a password, a password in the address left out; the answer to a POST only as
+/// its place and title.
 fn saved_entry(page: &Page) -> Option<SavedEntry> {
     if page.kind != PageKind::Web
         || !matches!(page.address.scheme(), "http" | "https" | "file")
@@ -275,7 +277,8 @@ fn saved_entry(page: &Page) -> Option<SavedEntry> {
     let _ = address.set_password(None);
     let url = address.to_string();
     // The answer to a POST keeps its place in the history, and only its title.
-    let posted = page.request.as_ref().is_some_and(|r| r.method != crate::policy::Method::Get);
+    let posted =
+        page.answers_post || page.request.as_ref().is_some_and(|r| r.method != crate::policy::Method::Get);
     if posted || page.restored.as_ref().is_some_and(|r| r.form_answer) {
         let title = page.restored.as_ref().map_or(&page.doc.title, |r| &r.title).clone();
         return Some(SavedEntry { url, title, form_answer: true, ..SavedEntry::default() });

@@ -129,6 +129,9 @@ pub struct Page {
     /// Reached by sending a password (a form's GET puts it in the address): a session does
     /// not keep it.
     pub private: bool,
+    /// The answer to a form's POST, under the address the POST went to (after a 302 or 307
+    /// too, where the request that brought it may be a GET): not to be asked for again.
+    pub answers_post: bool,
 }
 
 /// Where the reader was on a page of a resumed session, to put back once it is loaded.
@@ -186,6 +189,7 @@ impl Page {
             sent_values: Vec::new(),
             restored: None,
             select_when_laid: None,
+            answers_post: false,
             private: false,
         }
     }
@@ -238,9 +242,13 @@ pub struct Pending {
     pub on_cancel: Option<Box<crate::navigation::Shown>>,
     /// The form this navigation submits, to reset it on a 205.
     pub form: Option<usize>,
-    /// The values it sends, by field: they count as sent on the page they came from once
-    /// the server has answered without an error (a session keeps them until then).
+    /// The values it sends, by field: they count as sent on the page they came from (the
+    /// tab's history entry `sent_from`) once the server has answered without an error (a
+    /// session keeps them until then).
     pub sending: Vec<(usize, FieldValue)>,
+    pub sent_from: usize,
+    /// Where its first request went, when that was not a GET (a form's POST).
+    pub posted_to: Option<Url>,
     /// Automatic retries (Retry-After) in a row that led to this load; 0 when the user
     /// asked for it.
     pub retries: u32,
@@ -259,9 +267,18 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// Its page, shown at `address`, answers a POST: the last request was not a GET, or the
+    /// first was and the address is still the one it went to (a 302 or 307 keeps it; after
+    /// a 303 the new address is one to ask for with GET).
+    pub fn answers_post(&self, address: &Url) -> bool {
+        self.nav.request.method != crate::policy::Method::Get || self.posted_to.as_ref() == Some(address)
+    }
+
     /// A navigation about to make its first request: nothing sent, asked or retried yet.
     pub fn new(nav: Navigation, mode: LoadMode) -> Pending {
+        let posted_to = (nav.request.method != crate::policy::Method::Get).then(|| nav.request.url.clone());
         Pending {
+            posted_to,
             id: 0,
             nav,
             mode,
@@ -271,6 +288,7 @@ impl Pending {
             on_cancel: None,
             form: None,
             sending: Vec::new(),
+            sent_from: 0,
             retries: 0,
             logged_as: None,
             credentials_sent: false,
