@@ -545,6 +545,57 @@ fn the_answer_to_a_post_redirected_with_302_is_not_asked_for_again() {
     assert_eq!(s.seen().len(), before, "the order is not asked for again");
 }
 
+#[test]
+fn ctrl_r_on_the_answer_to_a_post_asks_before_sending_the_form_again() {
+    let s = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/order") => Reply::html(&format!(
+            "<title>Order</title><p>Order for {}.</p>",
+            String::from_utf8_lossy(&req.body)
+        )),
+        ("POST", "/moved") => Reply::new(302).header("Location", "/thanks"),
+        (_, "/thanks") => Reply::html("<title>Thanks</title><p>Thanks.</p>"),
+        (_, "/other") => Reply::html(
+            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/moved\">"),
+        ),
+        _ => Reply::html(
+            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">"),
+        ),
+    });
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 100, 24);
+    d.open(&s.url("/form"));
+    type_into(&mut d, "q", "tea");
+    submit(&mut d);
+    assert!(d.screen().contains("Order for q=tea"), "{}", d.screen());
+    let posts = || s.seen().iter().filter(|r| r.method == "POST").count();
+    let gets = || s.seen().iter().filter(|r| r.method == "GET").count();
+    let (posted, got) = (posts(), gets());
+    let ctrl_r =
+        |d: &mut Driver| d.key_mod(KeyCode::Char('r'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+
+    ctrl_r(&mut d);
+    assert!(d.screen().contains("This page answers a form. Send it again"), "{}", d.screen());
+    d.char('n');
+    assert_eq!((posts(), gets()), (posted, got), "nothing sent, not even a GET");
+    assert!(d.screen().contains("The form was not sent again"), "{}", d.screen());
+
+    ctrl_r(&mut d);
+    d.char('y');
+    assert_eq!((posts(), gets()), (posted + 1, got), "the same form sent once more");
+    assert_eq!(s.seen().last().unwrap().body, b"q=tea&pw=");
+    assert!(d.screen().contains("Order for q=tea"), "{}", d.screen());
+    assert_eq!(d.app.tab().history().len(), 2, "in the answer's place");
+
+    // After a 302 the POST is not kept: Ctrl-R says where to send it from.
+    d.open(&s.url("/other"));
+    submit(&mut d);
+    assert!(d.screen().contains("Thanks."), "{}", d.screen());
+    let (posted, got) = (posts(), gets());
+    ctrl_r(&mut d);
+    assert_eq!((posts(), gets()), (posted, got), "{}", d.screen());
+    assert!(d.screen().contains("Left goes back to the form"), "{}", d.screen());
+}
+
 /// An address that takes connections and never answers: a load of it stays under way.
 fn silent_server() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

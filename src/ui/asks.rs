@@ -62,6 +62,18 @@ impl App {
                     return self.fetch_next(ti, pending, request);
                 }
             }
+            Choice::SendFormAgain { .. } => {
+                if !yes {
+                    self.status =
+                        StatusLine::Info("The form was not sent again; the page is as it was.".into());
+                    return Vec::new();
+                }
+                let Some(page) = self.page() else { return Vec::new() };
+                let Some(request) = page.request.clone() else { return Vec::new() };
+                let mut nav = Navigation::with_request(request, page.kind.may_open_files(&page.address));
+                nav.address = page.address.clone();
+                return self.start(nav, LoadMode::Replace);
+            }
             Choice::Overwrite { what, path } => {
                 if yes {
                     return self.answer_save(what, &path, true);

@@ -200,6 +200,23 @@ impl App {
         if page.restored.is_some() {
             return self.load_restored(self.active);
         }
+        // The answer to a form's POST: asking for it again sends the form again, which only
+        // the user may decide; after a 302 the POST itself is not kept to send.
+        if page.answers_post {
+            match page.request.as_ref().filter(|r| r.method != crate::policy::Method::Get) {
+                Some(request) => {
+                    let (method, to) = (request.method.as_str().to_string(), request.url.to_string());
+                    self.ask(Prompt::Choice(Choice::SendFormAgain { method, to }));
+                }
+                None => {
+                    self.status = StatusLine::Info(
+                        "This page answers a form, which margay does not send again by itself; Left goes back to the form."
+                            .into(),
+                    );
+                }
+            }
+            return Vec::new();
+        }
         let address = page.address.clone();
         self.navigate(address, LoadMode::Replace, true)
     }

@@ -163,6 +163,11 @@ pub enum Choice {
         method: String,
         to: String,
     },
+    /// Ctrl-R on the answer to a form's POST: send the form again?
+    SendFormAgain {
+        method: String,
+        to: String,
+    },
     /// 301/308: point this bookmark at the new address? (y/n/a)
     Relink {
         title: String,
@@ -237,6 +242,9 @@ impl Choice {
             Choice::Resend { status, method, to } => {
                 format!("{status}: the server asks to send the form data again ({method}) to {to}. Send it? (y/n) ")
             }
+            Choice::SendFormAgain { method, to } => format!(
+                "This page answers a form. Send it again ({method} to {to})? That could repeat what it did. (y/n) "
+            ),
             Choice::Relink { title, new, .. } => {
                 format!("Bookmark '{title}' moved permanently to {new} — relink? (y/n/a) ")
             }

@@ -26,6 +26,8 @@ pub struct Session {
     writer: Box<dyn Write + Send>,
     pub master: Box<dyn portable_pty::MasterPty + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// The terminal's other end, held until the program's output is all read.
+    slave: Option<Box<dyn portable_pty::SlavePty + Send>>,
     /// HOME and the XDG directories of this session live here.
     pub home: PathBuf,
     /// The home did not exist before: it goes with the session.
@@ -101,7 +103,9 @@ impl Session {
             cmd.env(k, v);
         }
         let child = pty.slave.spawn_command(cmd).expect("spawn margay");
-        drop(pty.slave);
+        // The test keeps the terminal's other end open until margay's last words are read:
+        // once the last holder of that end closes it, the kernel may drop what was not read.
+        let slave = Some(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
         let (tx, output) = channel();
         std::thread::spawn(move || {
@@ -120,6 +124,7 @@ impl Session {
             writer,
             master: pty.master,
             child,
+            slave,
             home,
             made_home,
         }
@@ -164,12 +169,15 @@ impl Session {
             raw.contains("EXIT=") && (raw.contains(" echo") || raw.contains("-echo"))
         });
         let _ = self.child.wait();
+        self.slave = None;
         String::from_utf8_lossy(&self.raw).into_owned()
     }
 
     /// [`Run::Direct`]: wait for margay to exit and collect everything it wrote.
     pub fn finish(&mut self) {
         let _ = self.child.wait();
+        // What it wrote is in the terminal's buffer: the reader gets it, then the end.
+        self.slave = None;
         let end = Instant::now() + Duration::from_secs(2);
         while let Ok(bytes) = self.output.recv_timeout(end.saturating_duration_since(Instant::now())) {
             self.feed(&bytes);
