@@ -62,8 +62,7 @@ impl App {
         let address = match selected.and_then(|i| page.rendered.links.get(i)) {
             Some(link) if crate::document::forms::field_of_href(&link.href).is_some() => {
                 self.status = StatusLine::Error(
-                    "The selected form field has no address to copy; select a link, or none for the page's."
-                        .into(),
+                    "The selected form field has no address to copy; Y copies the page's.".into(),
                 );
                 return Vec::new();
             }
@@ -93,17 +92,21 @@ impl App {
         self.status = match result {
             Ok(Copied { text, route }) => {
                 let shown = crate::sanitize::display_url_str(&text);
-                // How first: a long address is what the status line cuts.
-                let how = match route {
+                // How first, then the address, then (inside tmux) why tmux refused: the status
+                // line cuts at its end.
+                let (how, why) = match route {
                     Route::Terminal { tmux_refused: None } => {
-                        "to the clipboard (OSC 52; your terminal must allow it)".to_string()
+                        ("to the clipboard (OSC 52; your terminal must allow it)", String::new())
                     }
-                    Route::Terminal { tmux_refused: Some(why) } => {
-                        format!("as OSC 52, which tmux passes on with set-clipboard on (tmux refused: {why})")
+                    Route::Terminal { tmux_refused: Some(why) } => (
+                        "as OSC 52 (tmux passes it on with set-clipboard on)",
+                        format!(" — tmux refused it: {why}"),
+                    ),
+                    Route::Tmux => {
+                        ("to tmux's paste buffer and through tmux to the clipboard", String::new())
                     }
-                    Route::Tmux => "to tmux's paste buffer and through tmux to the clipboard".to_string(),
                 };
-                StatusLine::Info(format!("Copied {how}: {shown}"))
+                StatusLine::Info(format!("Copied {how}: {shown}{why}"))
             }
             Err(why) => StatusLine::Error(format!("Could not copy to the clipboard: {why}.")),
         };

@@ -3,7 +3,7 @@
 
 use super::app::{App, Mode};
 use super::forms::SelectList;
-use super::status::{clean, draw_status, shorten_middle, truncate};
+use super::status::{clean, draw_status, shorten_end, shorten_middle, truncate};
 use super::tab::{Page, Tab};
 use crate::document::columns;
 use crate::document::forms;
@@ -42,7 +42,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
 /// tabs than cells this wide fit, the bar shows a window of them around the tab shown.
 const MIN_TAB_CELL: usize = 12;
 
-/// Room for the counts of tabs left out on either side (`‹12 `, ` 12›`).
+/// Room for the counts of tabs left out on either side (`‹+12 `, `+12›`).
 const TAB_COUNTS: usize = 10;
 
 /// Which tabs the bar shows, and how wide each cell is (its separator included).
@@ -76,11 +76,11 @@ fn draw_tab_bar(app: &App, frame: &mut Frame, area: Rect) {
     let counts_style = if app.settings().no_color { Style::new() } else { Style::new().fg(Color::DarkGray) };
     let mut spans = Vec::with_capacity(2 * window.shown + 2);
     if window.first > 0 {
-        spans.push(Span::styled(format!("‹{} ", window.first), counts_style));
+        spans.push(Span::styled(format!("‹+{} ", window.first), counts_style));
     }
     let shown = app.tabs().iter().enumerate().skip(window.first).take(window.shown);
     for (i, tab) in shown {
-        let label = truncate(&format!(" {}:{} ", i + 1, tab_label(tab)), room.saturating_sub(1));
+        let label = shorten_end(&format!(" {}:{} ", i + 1, tab_label(tab)), room.saturating_sub(1));
         let style = if i == app.active_tab() {
             bar_style(app).add_modifier(Modifier::BOLD)
         } else if app.settings().no_color {
@@ -93,7 +93,7 @@ fn draw_tab_bar(app: &App, frame: &mut Frame, area: Rect) {
     }
     let after = n - window.first - window.shown;
     if after > 0 {
-        spans.push(Span::styled(format!("{after}›"), counts_style));
+        spans.push(Span::styled(format!("+{after}›"), counts_style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -163,14 +163,6 @@ fn draw_top_bar(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(position, bar_style(app)),
     ]);
     frame.render_widget(Paragraph::new(line), area);
-}
-
-/// `s` in `width` columns at most, ending in "…" when it was cut.
-fn shorten_end(s: &str, width: usize) -> String {
-    if columns(s) <= width {
-        return s.to_string();
-    }
-    format!("{}…", truncate(s, width.saturating_sub(1)))
 }
 
 fn draw_body(app: &App, frame: &mut Frame, area: Rect) {

@@ -198,7 +198,7 @@ impl App {
              <p>The page{named} came back from {} in answer to a form sent with POST. \
              margay does not send a form again by itself: sending it again could repeat what it \
              did (an order, a message, a payment).</p>\
-             <p>To see a new answer, go back to the form (Left) and send it again there.</p>",
+             <p>To see a new answer, go back to the form (Left), fill it in and send it again.</p>",
             crate::document::escape_html(&title),
             crate::document::escape_html(&crate::sanitize::display_url_str(address.as_str())),
         );

@@ -19,7 +19,8 @@ type Part = (String, Style);
 pub(super) fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let Mode::Prompt(prompt) = &app.mode else {
         let (text, style) = status_text(app);
-        frame.render_widget(Paragraph::new(truncate(&text, area.width as usize)).style(style), area);
+        // A message cut at the edge says so.
+        frame.render_widget(Paragraph::new(shorten_end(&text, area.width as usize)).style(style), area);
         return;
     };
     // The parts of the line, which of them holds the cursor and where in it.
@@ -236,6 +237,14 @@ pub(super) fn shorten_middle(s: &str, width: usize) -> String {
 }
 
 /// The start of `s` that fits in `width` columns.
+/// `s` in `width` columns at most, ending in "…" when it was cut.
+pub(super) fn shorten_end(s: &str, width: usize) -> String {
+    if crate::document::columns(s) <= width {
+        return s.to_string();
+    }
+    format!("{}…", truncate(s, width.saturating_sub(1)))
+}
+
 pub(super) fn truncate(s: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
