@@ -187,3 +187,26 @@ fn a_bookmark_file_set_under_the_home_with_a_tilde_is_that_file() {
     assert!(!home.join("config/margay/~").exists() && !Path::new("~").exists(), "no folder named ~");
     let _ = std::fs::remove_dir_all(&home);
 }
+
+#[test]
+fn a_relative_bookmark_file_is_beside_the_settings_whatever_the_folder_margay_starts_in() {
+    let home = home("relative");
+    std::fs::write(home.join("config/margay/config.toml"), "[bookmarks]\nfile = \"rel/bookmarks.html\"\n")
+        .unwrap();
+    let elsewhere = home.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_margay"))
+        .args(["bookmarks", "add", "http://127.0.0.1:9/relative", "--title", "Beside the settings"])
+        .current_dir(&elsewhere)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .expect("margay runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file =
+        std::fs::read_to_string(home.join("config/margay/rel/bookmarks.html")).expect("beside config.toml");
+    assert!(file.contains("Beside the settings"), "{file}");
+    assert!(!elsewhere.join("rel").exists(), "not in the folder it started in");
+    let _ = std::fs::remove_dir_all(&home);
+}

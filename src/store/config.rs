@@ -303,7 +303,10 @@ impl Config {
         };
         match text {
             Ok(text) => match Config::parse(&text, &path.display().to_string()) {
-                Ok(config) => (config.with_home(std::env::var_os("HOME").map(PathBuf::from).as_deref()), None),
+                Ok(config) => {
+                    let home = std::env::var_os("HOME").map(PathBuf::from);
+                    (config.with_home(home.as_deref()).relative_to(path.parent()), None)
+                }
                 Err(e) => (
                     Config::default(),
                     Some(format!(
@@ -328,10 +331,26 @@ impl Config {
     /// The paths it names with `~/` at their start (as a shell would read them) taken from
     /// `home`; without a home they stay as they are.
     pub fn with_home(mut self, home: Option<&std::path::Path>) -> Config {
-        for path in [&mut self.network.ca_file, &mut self.bookmarks.file, &mut self.downloads.dir] {
+        for path in self.paths() {
             *path = path.as_deref().map(|p| super::save::under_home(p, home));
         }
         self
+    }
+
+    /// The paths it names that are relative taken from `folder` (the one the settings file
+    /// is in), so that they do not change with the folder margay is started in.
+    pub fn relative_to(mut self, folder: Option<&std::path::Path>) -> Config {
+        let Some(folder) = folder else { return self };
+        for path in self.paths() {
+            if let Some(relative) = path.as_deref().filter(|p| p.is_relative()) {
+                *path = Some(folder.join(relative));
+            }
+        }
+        self
+    }
+
+    fn paths(&mut self) -> [&mut Option<PathBuf>; 3] {
+        [&mut self.network.ca_file, &mut self.bookmarks.file, &mut self.downloads.dir]
     }
 }
 
@@ -453,7 +472,7 @@ mod tests {
     }
 
     #[test]
-    fn paths_starting_with_a_tilde_are_under_the_home() {
+    fn paths_starting_with_a_tilde_are_under_the_home_and_relative_ones_beside_the_file() {
         let text = "[bookmarks]\nfile = \"~/notes/bookmarks.html\"\n[downloads]\ndir = \"~\"\n\
                     [network]\nca_file = \"~other/ca.pem\"\n";
         let config = Config::parse(text, "config.toml").unwrap();
@@ -463,6 +482,13 @@ mod tests {
         assert_eq!(expanded.downloads.dir.as_deref(), Some(home));
         assert_eq!(expanded.network.ca_file, config.network.ca_file, "another user's home is left alone");
         assert_eq!(config.clone().with_home(None), config, "without a home, as written");
+        let folder = std::path::Path::new("/home/ana/.config/margay");
+        let relative =
+            Config::parse("[bookmarks]\nfile = \"kept/bm.html\"\n[downloads]\ndir = \"/srv\"\n", "c")
+                .unwrap()
+                .relative_to(Some(folder));
+        assert_eq!(relative.bookmarks.file.as_deref(), Some(folder.join("kept/bm.html").as_path()));
+        assert_eq!(relative.downloads.dir.as_deref(), Some(std::path::Path::new("/srv")));
     }
 
     #[test]
