@@ -596,6 +596,43 @@ fn ctrl_r_on_the_answer_to_a_post_asks_before_sending_the_form_again() {
     assert!(d.screen().contains("Left goes back to the form"), "{}", d.screen());
 }
 
+#[test]
+fn sending_a_form_again_stops_what_the_tab_was_loading_and_keeps_its_password_private() {
+    let gate = Gate::new();
+    let held = gate.clone();
+    let s = TestServer::start(move |req| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/login") => Reply::html("<title>Welcome</title><p>Signed in.</p>"),
+        (_, "/slow") => {
+            held.pass();
+            Reply::html("<title>Slow</title><p>slow page</p>")
+        }
+        _ => Reply::html(
+            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/login\">"),
+        ),
+    });
+    let _opens = OpensAtEnd(gate.clone());
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 100, 24);
+    d.open(&s.url("/form"));
+    type_into(&mut d, "pw", "hunter2");
+    submit(&mut d);
+    assert!(d.app.page().unwrap().private, "reached by sending a password");
+    gate.set(false);
+    let effects = d.app.open_typed(&s.url("/slow"));
+    d.begin(effects);
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let effects = d.app.update(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+    d.begin(effects);
+    assert!(d.app.tab().pending().is_none(), "asking stops the load, as a reload does");
+    gate.set(true);
+    d.char('y');
+    let sent: Vec<String> = s.seen().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(sent.iter().filter(|r| *r == "POST /login").count(), 2, "{sent:?}");
+    assert_eq!(d.app.page().unwrap().doc.title, "Welcome");
+    assert!(d.app.page().unwrap().private, "sent again with its password: still private");
+    assert!(d.app.session().tabs[0].entries.iter().all(|e| !e.url.ends_with("/login")), "never kept");
+}
+
 /// An address that takes connections and never answers: a load of it stays under way.
 fn silent_server() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -342,7 +342,8 @@ impl Config {
     pub fn relative_to(mut self, folder: Option<&std::path::Path>) -> Config {
         let Some(folder) = folder else { return self };
         for path in self.paths() {
-            if let Some(relative) = path.as_deref().filter(|p| p.is_relative()) {
+            // `~/…` without a home to take it from stays as written.
+            if let Some(relative) = path.as_deref().filter(|p| p.is_relative() && !p.starts_with("~")) {
                 *path = Some(folder.join(relative));
             }
         }
@@ -489,6 +490,9 @@ mod tests {
                 .relative_to(Some(folder));
         assert_eq!(relative.bookmarks.file.as_deref(), Some(folder.join("kept/bm.html").as_path()));
         assert_eq!(relative.downloads.dir.as_deref(), Some(std::path::Path::new("/srv")));
+        let homeless = Config::parse("[bookmarks]\nfile = \"~/bm.html\"\n", "c").unwrap();
+        let homeless = homeless.with_home(None).relative_to(Some(folder));
+        assert_eq!(homeless.bookmarks.file.as_deref(), Some(std::path::Path::new("~/bm.html")));
     }
 
     #[test]

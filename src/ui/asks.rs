@@ -62,17 +62,25 @@ impl App {
                     return self.fetch_next(ti, pending, request);
                 }
             }
-            Choice::SendFormAgain { .. } => {
+            Choice::SendFormAgain { doc, .. } => {
                 if !yes {
                     self.status =
                         StatusLine::Info("The form was not sent again; the page is as it was.".into());
                     return Vec::new();
                 }
-                let Some(page) = self.page() else { return Vec::new() };
+                let Some(page) = self.page().filter(|p| p.doc.id == doc) else {
+                    self.status = StatusLine::Info("Another page is shown now: no form was sent.".into());
+                    return Vec::new();
+                };
                 let Some(request) = page.request.clone() else { return Vec::new() };
                 let mut nav = Navigation::with_request(request, page.kind.may_open_files(&page.address));
                 nav.address = page.address.clone();
-                return self.start(nav, LoadMode::Replace);
+                let sends_password = page.private;
+                let effects = self.start(nav, LoadMode::Replace);
+                if let Some(pending) = self.tab_mut().pending.as_mut() {
+                    pending.sends_password = sends_password;
+                }
+                return effects;
             }
             Choice::Overwrite { what, path } => {
                 if yes {

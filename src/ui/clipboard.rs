@@ -61,9 +61,10 @@ impl App {
         let selected = page.selected.filter(|_| selected_link);
         let address = match selected.and_then(|i| page.rendered.links.get(i)) {
             Some(link) if crate::document::forms::field_of_href(&link.href).is_some() => {
-                self.status = StatusLine::Error(
-                    "The selected form field has no address to copy; Y copies the page's.".into(),
-                );
+                let key = self.keymap.key_label(crate::ui::keymap::Action::CopyPageAddress);
+                self.status = StatusLine::Error(format!(
+                    "The selected form field has no address to copy; {key} copies the page's."
+                ));
                 return Vec::new();
             }
             Some(link) => match &link.target {

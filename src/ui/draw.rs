@@ -42,8 +42,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
 /// tabs than cells this wide fit, the bar shows a window of them around the tab shown.
 const MIN_TAB_CELL: usize = 12;
 
-/// Room for the counts of tabs left out on either side (`‹+12 `, `+12›`).
-const TAB_COUNTS: usize = 10;
+/// Room for the counts of tabs left out on either side (`‹+123 `, `+123›`).
+const TAB_COUNTS: usize = 12;
 
 /// Which tabs the bar shows, and how wide each cell is (its separator included).
 #[derive(Debug, PartialEq, Eq)]

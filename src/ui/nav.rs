@@ -205,8 +205,13 @@ impl App {
         if page.answers_post {
             match page.request.as_ref().filter(|r| r.method != crate::policy::Method::Get) {
                 Some(request) => {
-                    let (method, to) = (request.method.as_str().to_string(), request.url.to_string());
-                    self.ask(Prompt::Choice(Choice::SendFormAgain { method, to }));
+                    let (method, to, doc) =
+                        (request.method.as_str().to_string(), request.url.to_string(), page.doc.id);
+                    // As any reload does: what this tab was loading stops, so the page asked
+                    // about stays the page shown.
+                    let effects = self.cancel_pending(self.active);
+                    self.ask(Prompt::Choice(Choice::SendFormAgain { method, to, doc }));
+                    return effects;
                 }
                 None => {
                     self.status = StatusLine::Info(

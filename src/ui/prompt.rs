@@ -167,6 +167,8 @@ pub enum Choice {
     SendFormAgain {
         method: String,
         to: String,
+        /// The page asked about: nothing is sent if another is shown by the answer.
+        doc: crate::document::DocId,
     },
     /// 301/308: point this bookmark at the new address? (y/n/a)
     Relink {
@@ -242,7 +244,7 @@ impl Choice {
             Choice::Resend { status, method, to } => {
                 format!("{status}: the server asks to send the form data again ({method}) to {to}. Send it? (y/n) ")
             }
-            Choice::SendFormAgain { method, to } => format!(
+            Choice::SendFormAgain { method, to, .. } => format!(
                 "This page answers a form. Send it again ({method} to {to})? That could repeat what it did. (y/n) "
             ),
             Choice::Relink { title, new, .. } => {

@@ -236,7 +236,6 @@ pub(super) fn shorten_middle(s: &str, width: usize) -> String {
     format!("{head}…{tail}")
 }
 
-/// The start of `s` that fits in `width` columns.
 /// `s` in `width` columns at most, ending in "…" when it was cut.
 pub(super) fn shorten_end(s: &str, width: usize) -> String {
     if crate::document::columns(s) <= width {
@@ -245,6 +244,7 @@ pub(super) fn shorten_end(s: &str, width: usize) -> String {
     format!("{}…", truncate(s, width.saturating_sub(1)))
 }
 
+/// The start of `s` that fits in `width` columns.
 pub(super) fn truncate(s: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
