@@ -633,6 +633,24 @@ fn sending_a_form_again_stops_what_the_tab_was_loading_and_keeps_its_password_pr
     assert!(d.app.session().tabs[0].entries.iter().all(|e| !e.url.ends_with("/login")), "never kept");
 }
 
+#[test]
+fn a_form_answered_come_back_later_is_not_sent_again_by_itself() {
+    let s = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/order") => Reply::new(503).header("Retry-After", "1").header("Content-Type", "text/plain").body(b"busy"),
+        _ => Reply::html(&FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">")),
+    });
+    let (_dir, cache, session) = places();
+    let mut d = browser(&cache, &session, 100, 24);
+    d.open(&s.url("/form"));
+    submit(&mut d);
+    assert!(d.screen().contains("a form is not sent again by itself"), "{}", d.screen());
+    let before = s.seen().len();
+    for _ in 0..3 {
+        d.send(Msg::Tick);
+    }
+    assert_eq!(s.seen().len(), before, "no countdown, no request: {:?}", s.seen().last().map(|r| &r.method));
+}
+
 /// An address that takes connections and never answers: a load of it stays under way.
 fn silent_server() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

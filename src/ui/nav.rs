@@ -561,15 +561,24 @@ impl App {
         let tab = &mut self.tabs[ti];
         tab.retries = pending.retries;
         let wanted = tab.page().and_then(|p| p.info.retry_after).filter(|s| *s <= 600);
-        tab.retry_countdown = wanted.filter(|_| tab.retries < MAX_AUTO_RETRIES);
-        if wanted.is_some() && tab.retry_countdown.is_none() {
-            let retries = tab.retries;
-            self.say(
+        // Coming back would send a form again: only the user may (Ctrl-R asks first).
+        let posted = tab.page().is_some_and(|p| p.answers_post);
+        tab.retry_countdown = wanted.filter(|_| !posted && tab.retries < MAX_AUTO_RETRIES);
+        let retries = tab.retries;
+        match wanted {
+            Some(seconds) if posted => self.say(
+                ti,
+                StatusLine::Info(format!(
+                    "The server asks to come back in {seconds} s; a form is not sent again by itself: Ctrl-R sends it again."
+                )),
+            ),
+            Some(_) if self.tabs[ti].retry_countdown.is_none() => self.say(
                 ti,
                 StatusLine::Info(format!(
                     "The server still asks to come back later; margay stopped after {retries} automatic retries. Ctrl-R reloads."
                 )),
-            );
+            ),
+            _ => {}
         }
         // A body margay does not display is described; saving or opening it waits for a key.
         if let (Some(mime), true) = (not_shown, ti != self.active || self.status == StatusLine::None) {
