@@ -130,3 +130,17 @@ fn a_request_no_longer_in_the_log_and_an_empty_log_say_so() {
     d.key(KeyCode::Enter);
     assert!(d.page_text().contains("Request 9 is not in this tab's network log"), "{}", d.page_text());
 }
+
+#[test]
+fn t_on_a_link_to_the_network_log_says_the_log_is_this_tabs() {
+    let server = site();
+    let mut d = Driver::new(100, 30);
+    d.open(&server.url("/missing"));
+    let index = d.app.page().unwrap().rendered.links.iter().position(|l| l.href == "about:network").unwrap();
+    d.app.select_link(index);
+    d.char('T');
+    assert_eq!(d.app.tabs().len(), 1, "no tab with an empty log");
+    assert!(d.status_line().contains("The network log belongs to this tab"), "{}", d.status_line());
+    d.key(KeyCode::Enter);
+    assert!(d.page_text().contains("/missing"), "Enter opens it here: {}", d.page_text());
+}

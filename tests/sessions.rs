@@ -636,8 +636,12 @@ fn sending_a_form_again_stops_what_the_tab_was_loading_and_keeps_its_password_pr
 #[test]
 fn a_form_answered_come_back_later_is_not_sent_again_by_itself() {
     let s = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
-        ("POST", "/order") => Reply::new(503).header("Retry-After", "1").header("Content-Type", "text/plain").body(b"busy"),
-        _ => Reply::html(&FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">")),
+        ("POST", "/order") => {
+            Reply::new(503).header("Retry-After", "1").header("Content-Type", "text/plain").body(b"busy")
+        }
+        _ => Reply::html(
+            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">"),
+        ),
     });
     let (_dir, cache, session) = places();
     let mut d = browser(&cache, &session, 100, 24);

@@ -24,6 +24,13 @@ impl App {
             self.status = StatusLine::Error(format!("Cannot follow '{}': not a valid address.", link.href));
             return Vec::new();
         };
+        // The network log is the log of the tab it is opened in: a new tab's is empty.
+        if url.scheme() == "about" && url.path() == "network" {
+            self.status = StatusLine::Info(
+                "The network log belongs to this tab: Enter opens it here (a new tab's log is empty).".into(),
+            );
+            return Vec::new();
+        }
         let may_open_files = page.kind.may_open_files(&page.address);
         if url.scheme() == "file" && !may_open_files {
             self.status = StatusLine::Error(format!("A web page cannot open local files ({url})."));
