@@ -1,6 +1,8 @@
 //! margay through tinyproxy, configured as its sample configuration is (CONNECT only to TLS
 //! ports): plain http:// as an absolute-URI request, https:// through CONNECT, the proxy
-//! variables as curl reads them, a proxy that is down, and a proxy that asks for credentials.
+//! variables as curl reads them, a proxy that is down, and a proxy that asks for credentials;
+//! the page a proxy sends with its refusal of a CONNECT, from tinyproxy and from a scripted
+//! proxy whose page is longer than margay keeps.
 
 mod common;
 
@@ -154,6 +156,12 @@ fn connect_refused_by_the_proxy_is_the_proxys_answer() {
     let out = dump_with(&[("https_proxy", &proxy.url)], &[&format!("{}/", nginx.expired)]);
     assert_eq!(out.code, Some(3), "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("This answer came from the proxy"), "{}", out.stdout);
+    // The page tinyproxy sent with its refusal, which says why.
+    assert!(
+        out.stdout.contains("The CONNECT method not allowed with the port you tried to use"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stderr.contains("Ask whoever runs the proxy"), "advice about the proxy: {}", out.stderr);
     assert!(!out.stdout.contains("ask the site's owner"), "not about the site: {}", out.stdout);
 }
@@ -200,4 +208,40 @@ fn a_proxy_asking_for_credentials() {
     assert!(d.app.prompt().is_none() && d.page_text().contains("margay test site"), "{}", d.screen());
     let log = std::fs::read_to_string(nginx.run.join("nginx-access.log")).unwrap_or_default();
     assert!(!log.contains("Basic"), "the proxy's credentials never reach the server");
+}
+
+/// A proxy of the test's own that refuses every CONNECT with a page larger than margay keeps,
+/// and keeps the connection open after it.
+fn refusing_proxy() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for mut stream in listener.incoming().flatten() {
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let body = "refused because ".repeat(20_000);
+            let answer = format!(
+                "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+            held.push(stream);
+        }
+    });
+    url
+}
+
+#[test]
+fn a_proxys_refusal_page_is_shown_up_to_a_limit_even_when_it_is_long() {
+    let proxy = refusing_proxy();
+    let out = dump_with(&[("https_proxy", &proxy)], &["https://127.0.0.1:9/"]);
+    assert_eq!(out.code, Some(3), "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("This answer came from the proxy"), "{}", out.stdout);
+    let kept = out.stdout.matches("refused because").count();
+    assert!(kept > 1000 && kept < 20_000, "the start of the page, not all of it: {kept}");
 }

@@ -402,7 +402,7 @@ impl Client {
 
     /// A request that got no answer from the server: why, naming the proxy when the proxy is
     /// the one that failed. A proxy's refusal to open a tunnel is the proxy's own answer (407
-    /// asks for its credentials), handed on as a response without a body.
+    /// asks for its credentials), handed on as a response with the page the proxy sent.
     fn refused(
         &self,
         e: ureq::Error,
@@ -419,7 +419,8 @@ impl Client {
                 reason: head.reason.clone(),
                 headers: head.headers.clone(),
             };
-            return Ok(Opened { head, body: Box::new(std::io::empty()), proxy, from_proxy: true, sent });
+            let body = Box::new(std::io::Cursor::new(transport::refusal_body()));
+            return Ok(Opened { head, body, proxy, from_proxy: true, sent });
         }
         // Only interim (1xx) answers came before the connection ended: that is the answer.
         if let Some(last) = heads.last().filter(|_| heads.iter().all(|h| (100..200).contains(&h.status))) {

@@ -4,7 +4,7 @@
 //!
 //! The tap exists because ureq hands on a status code but not the reason phrase the server
 //! wrote ("418 I'M A TEAPOT", "404 No Such Widget"), and a proxy's refusal of a CONNECT only
-//! as an error string; margay shows both as sent. It also keeps the request head as written
+//! as an error string, without the page that says why; margay shows all of it as sent. It also keeps the request head as written
 //! (the headers ureq added included), for the network log. What the tap saw is kept per thread — a
 //! request runs on one thread from connect to response head — and read by `net` right after
 //! the request.
@@ -41,13 +41,19 @@ thread_local! {
     static SENT: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
     /// `http://host:port` to put before the path of the request being sent to a proxy.
     static ABSOLUTE_FORM: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The body of a proxy's refusal of a CONNECT (ureq drops it with the connection).
+    static REFUSAL_BODY: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
+
+/// The most of a proxy's refusal page kept: a page of explanation, not a download.
+const MAX_REFUSAL_BODY: usize = 64 * 1024;
 
 /// Forget what the tap saw on this thread (before a request). `origin`: the request goes
 /// to a proxy and its request line must name this origin.
 pub(super) fn begin(origin: Option<String>) {
     HEADS.with(|h| h.borrow_mut().clear());
     SENT.with(|s| s.borrow_mut().clear());
+    REFUSAL_BODY.with(|b| b.borrow_mut().clear());
     ABSOLUTE_FORM.with(|a| *a.borrow_mut() = origin);
 }
 
@@ -61,6 +67,12 @@ pub(super) fn heads() -> Vec<RawHead> {
 /// none was written).
 pub(super) fn sent() -> Vec<(String, String)> {
     SENT.with(|s| std::mem::take(&mut *s.borrow_mut()))
+}
+
+/// The body of the proxy's refusal of a CONNECT on this thread since [`begin`] (empty when
+/// there was none, or it had no body).
+pub(super) fn refusal_body() -> Vec<u8> {
+    REFUSAL_BODY.with(|b| std::mem::take(&mut *b.borrow_mut()))
 }
 
 /// margay's agent: ureq with this module's connection stack.
@@ -80,7 +92,7 @@ impl<In: Transport> Connector<In> for TapConnector {
     type Out = Tap<In>;
 
     fn connect(&self, _: &ConnectionDetails, chained: Option<In>) -> Result<Option<Self::Out>, ureq::Error> {
-        Ok(chained.map(|inner| Tap { inner, expecting: false }))
+        Ok(chained.map(|inner| Tap { inner, expecting: false, connect: false }))
     }
 }
 
@@ -89,6 +101,8 @@ struct Tap<T> {
     inner: T,
     /// A request went out and its final response head has not been seen yet.
     expecting: bool,
+    /// That request is a CONNECT (to a proxy, for a tunnel).
+    connect: bool,
 }
 
 impl<T: Transport> Transport for Tap<T> {
@@ -106,6 +120,7 @@ impl<T: Transport> Transport for Tap<T> {
             if let Some(headers) = parse_request_head(&self.inner.buffers().output()[..amount]) {
                 SENT.with(|s| *s.borrow_mut() = headers);
             }
+            self.connect = self.inner.buffers().output()[..amount].starts_with(b"CONNECT ");
         }
         self.expecting = true;
         self.inner.transmit_output(amount, timeout)
@@ -117,6 +132,9 @@ impl<T: Transport> Transport for Tap<T> {
             if let Some(head) = parse_head(self.inner.buffers().input()) {
                 // An interim (1xx) answer is followed by the real one, except a switch.
                 self.expecting = (100..200).contains(&head.status) && head.status != 101;
+                if self.connect && head.status >= 300 {
+                    self.keep_refusal_body(&head, timeout);
+                }
                 HEADS.with(|h| {
                     let mut h = h.borrow_mut();
                     if h.len() < KEPT_HEADS {
@@ -134,6 +152,40 @@ impl<T: Transport> Transport for Tap<T> {
 
     fn is_tls(&self) -> bool {
         self.inner.is_tls()
+    }
+}
+
+impl<T: Transport> Tap<T> {
+    /// A proxy refused a CONNECT (`head`): its page says why. ureq ends the connection on
+    /// the head alone, so the body is read here — as far as its Content-Length, or to the
+    /// end of a connection the proxy closes after it (tinyproxy's way), within the
+    /// request's timeout — and kept for the diagnostic page, [`MAX_REFUSAL_BODY`] at most.
+    fn keep_refusal_body(&mut self, head: &RawHead, timeout: NextTimeout) {
+        let header =
+            |name: &str| head.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v);
+        let length = header("content-length").and_then(|v| v.trim().parse::<usize>().ok());
+        let closes = header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let wanted = length.unwrap_or(MAX_REFUSAL_BODY).min(MAX_REFUSAL_BODY);
+        let Some(start) = head_length(self.inner.buffers().input()) else { return };
+        while self.inner.buffers().input().len() - start < wanted && (length.is_some() || closes) {
+            match self.inner.await_input(timeout) {
+                Ok(true) => {}
+                // The end of the connection, a timeout, an error: what came is what there is.
+                Ok(false) | Err(_) => break,
+            }
+        }
+        let input = self.inner.buffers().input();
+        let body = &input[start..input.len().min(start + wanted)];
+        REFUSAL_BODY.with(|b| *b.borrow_mut() = body.to_vec());
+    }
+}
+
+/// The length of the complete response head at the start of `input`.
+fn head_length(input: &[u8]) -> Option<usize> {
+    let mut headers = [httparse::EMPTY_HEADER; 128];
+    match httparse::Response::new(&mut headers).parse(input) {
+        Ok(httparse::Status::Complete(n)) => Some(n),
+        _ => None,
     }
 }
 
