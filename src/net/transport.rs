@@ -4,10 +4,10 @@
 //!
 //! The tap exists because ureq hands on a status code but not the reason phrase the server
 //! wrote ("418 I'M A TEAPOT", "404 No Such Widget"), and a proxy's refusal of a CONNECT only
-//! as an error string, without the page that says why; margay shows all of it as sent. It also keeps the request head as written
-//! (the headers ureq added included), for the network log. What the tap saw is kept per thread — a
-//! request runs on one thread from connect to response head — and read by `net` right after
-//! the request.
+//! as an error string, without the page that says why; margay shows all of it as sent. It
+//! also keeps the request head as written (the headers ureq added included), for the network
+//! log. What the tap saw is kept per thread — a request runs on one thread from connect to
+//! response head — and read by `net` right after the request.
 //!
 //! The tap changes bytes in one case: a plain http:// request through a proxy must name the
 //! whole address on its request line (`GET http://host/path HTTP/1.1`, RFC 9112 §3.2.2),
