@@ -4,8 +4,7 @@
 
 mod common;
 
-use base64::Engine;
-use common::{Driver, Reply, TestServer};
+use common::{osc52, Driver, Reply, TestServer};
 use margay::ui::{Mode, StatusLine};
 use ratatui::crossterm::event::KeyCode;
 
@@ -150,13 +149,6 @@ fn f_on_a_screen_without_links_says_so() {
     d.char('f');
     assert_eq!(*d.app.mode(), Mode::Browse);
     assert!(d.status_line().contains("There is no link or form field on this screen."));
-}
-
-fn osc52(text: &str) -> Vec<u8> {
-    let mut expected = b"\x1b]52;c;".to_vec();
-    expected.extend(base64::engine::general_purpose::STANDARD.encode(text).bytes());
-    expected.push(0x07);
-    expected
 }
 
 #[test]

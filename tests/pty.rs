@@ -325,16 +325,13 @@ fn a_permanent_move_relinks_the_bookmark_file() {
 
 #[test]
 fn y_writes_the_selected_links_address_to_the_terminal_as_osc_52() {
-    use base64::Engine;
     let server =
         TestServer::start(|_| Reply::html("<title>Copy</title><p><a href=\"/copied\">take me</a></p>"));
     let mut s = start(&[&server.url("/")], 100, 24, &[]);
     s.wait_text("[1]take me");
     s.send(b"y");
     let url = server.url("/copied");
-    let mut sequence = b"\x1b]52;c;".to_vec();
-    sequence.extend(base64::engine::general_purpose::STANDARD.encode(&url).bytes());
-    sequence.push(0x07);
+    let sequence = common::osc52(&url);
     s.wait_for("the OSC 52 sequence", |s| s.raw.windows(sequence.len()).any(|w| w == sequence.as_slice()));
     s.wait_text("to the clipboard (OSC 52");
     s.send(b"Q");

@@ -37,6 +37,11 @@ const FORM: &str = r#"<title>Form</title>
 <p><input type="submit" value="Find"></p>
 </form>"#;
 
+/// The test form, sent with POST to `action`.
+fn post_form(action: &str) -> String {
+    FORM.replace("<form action=\"/search\">", &format!("<form method=\"post\" action=\"{action}\">"))
+}
+
 /// Pages with validators: a request that offers the stored one gets a 304.
 fn server() -> TestServer {
     TestServer::start(|req| {
@@ -307,9 +312,7 @@ fn a_browser_that_browsed_nothing_or_runs_beside_another_keeps_the_last_session(
 fn the_answer_to_a_post_keeps_its_place_and_is_not_sent_again() {
     let s = TestServer::start(|req| match req.path.as_str() {
         "/order" if req.method == "POST" => Reply::html("<title>Order 17 placed</title><p>Thank you.</p>"),
-        _ => Reply::html(
-            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">"),
-        ),
+        _ => Reply::html(&post_form("/order")),
     });
     let (_dir, cache, session) = places();
     let mut d = browser(&cache, &session, 80, 24);
@@ -526,9 +529,7 @@ fn the_answer_to_a_post_redirected_with_302_is_not_asked_for_again() {
     let s = TestServer::start(|req| match (req.method.as_str(), req.path.as_str()) {
         ("POST", "/order") => Reply::new(302).header("Location", "/thanks"),
         (_, "/thanks") => Reply::html("<title>Thanks</title><p>Order placed.</p>"),
-        _ => Reply::html(
-            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">"),
-        ),
+        _ => Reply::html(&post_form("/order")),
     });
     let (_dir, cache, session) = places();
     let mut d = browser(&cache, &session, 80, 24);
@@ -554,12 +555,8 @@ fn ctrl_r_on_the_answer_to_a_post_asks_before_sending_the_form_again() {
         )),
         ("POST", "/moved") => Reply::new(302).header("Location", "/thanks"),
         (_, "/thanks") => Reply::html("<title>Thanks</title><p>Thanks.</p>"),
-        (_, "/other") => Reply::html(
-            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/moved\">"),
-        ),
-        _ => Reply::html(
-            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">"),
-        ),
+        (_, "/other") => Reply::html(&post_form("/moved")),
+        _ => Reply::html(&post_form("/order")),
     });
     let (_dir, cache, session) = places();
     let mut d = browser(&cache, &session, 100, 24);
@@ -606,9 +603,7 @@ fn sending_a_form_again_stops_what_the_tab_was_loading_and_keeps_its_password_pr
             held.pass();
             Reply::html("<title>Slow</title><p>slow page</p>")
         }
-        _ => Reply::html(
-            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/login\">"),
-        ),
+        _ => Reply::html(&post_form("/login")),
     });
     let _opens = OpensAtEnd(gate.clone());
     let (_dir, cache, session) = places();
@@ -639,9 +634,7 @@ fn a_form_answered_come_back_later_is_not_sent_again_by_itself() {
         ("POST", "/order") => {
             Reply::new(503).header("Retry-After", "1").header("Content-Type", "text/plain").body(b"busy")
         }
-        _ => Reply::html(
-            &FORM.replace("<form action=\"/search\">", "<form method=\"post\" action=\"/order\">"),
-        ),
+        _ => Reply::html(&post_form("/order")),
     });
     let (_dir, cache, session) = places();
     let mut d = browser(&cache, &session, 100, 24);

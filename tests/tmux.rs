@@ -91,7 +91,6 @@ fn inside_tmux_y_puts_the_address_in_tmuxs_paste_buffer() {
 
 #[test]
 fn where_tmux_refuses_the_address_goes_to_the_terminal_as_osc_52() {
-    use base64::Engine;
     let Some(_) = servers::program("tmux") else { return };
     let server = link_page();
     let home = fresh_home("tmux-refused");
@@ -103,9 +102,7 @@ fn where_tmux_refuses_the_address_goes_to_the_terminal_as_osc_52() {
     s.wait_text("[1]take me");
     s.send(b"y");
     let url = server.url("/copied");
-    let mut sequence = b"\x1b]52;c;".to_vec();
-    sequence.extend(base64::engine::general_purpose::STANDARD.encode(&url).bytes());
-    sequence.push(0x07);
+    let sequence = common::osc52(&url);
     s.wait_for("the OSC 52 sequence", |s| s.raw.windows(sequence.len()).any(|w| w == sequence.as_slice()));
     s.wait_text("tmux refused");
     s.send(b"Q");

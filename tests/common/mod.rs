@@ -183,6 +183,16 @@ impl Handover for FakeTerminal<'_> {
     }
 }
 
+/// The OSC 52 sequence that puts `text` on the clipboard, as a terminal should receive it
+/// (written out here, not taken from margay, so that a test states what it expects).
+pub fn osc52(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    let mut sequence = b"\x1b]52;c;".to_vec();
+    sequence.extend(base64::engine::general_purpose::STANDARD.encode(text).bytes());
+    sequence.push(0x07);
+    sequence
+}
+
 /// How long an answer may take to come.
 const ANSWER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(90);
 
