@@ -632,10 +632,10 @@ impl App {
         // shown) lands in that page's place, under margay's own page put above it now. (A
         // jump to a fragment of the page shown is the page itself: the load lands over it.)
         let current = tab.history.index();
-        let below = tab.history.current().is_some_and(|p| p.loading.is_some());
+        let shown_loading = tab.history.current().and_then(|p| p.loading);
         let own_page = page.kind != PageKind::Web;
         if let Some(loading) = tab.pending.as_mut().filter(|p| p.replaces.is_none() && own_page) {
-            let previewed = below && tab.history.current().is_some_and(|p| p.loading == Some(loading.id));
+            let previewed = shown_loading == Some(loading.id);
             if mode == LoadMode::Push && (loading.mode == LoadMode::Replace || previewed) {
                 loading.replaces = Some(current);
             }

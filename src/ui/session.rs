@@ -205,15 +205,7 @@ impl App {
         let doc = Document::from_html(&address, &html);
         let mut page = Page::waiting(address, PageKind::Web, Arc::new(doc));
         page.restored = Some(Box::new(Restored { held: true, ..restored }));
-        let tab = &mut self.tabs[ti];
-        if let Some(slot) = tab.history.current_mut() {
-            *slot = page;
-        }
-        let (width, screen) = (self.width, self.screen());
-        if let Some(effect) = self.tabs[ti].request_layout(width) {
-            self.outbox.push(effect);
-        }
-        self.tabs[ti].clamp_scroll(screen);
+        self.push_page_in(ti, page, LoadMode::Replace);
         self.say(
             ti,
             StatusLine::Info(
