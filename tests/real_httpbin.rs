@@ -1,6 +1,7 @@
 //! margay against httpbin (under gunicorn): every status code it can send, its redirects,
 //! Basic authentication, content encodings (gzip, deflate, br), JSON and XML answers, headers
-//! as sent, reason phrases that are not the standard ones, and bodies streamed by --source.
+//! as sent, reason phrases that are not the standard ones, bodies streamed by --source, and
+//! its POST form: the answer sent again only when asked, and resumed as a form answer.
 
 mod common;
 
@@ -359,4 +360,44 @@ fn a_resumed_session_gives_httpbins_form_its_typed_values_back() {
     assert!(after.contains("Customer name: [1]Ann Roe"), "{after}");
     assert!(after.contains("(*) Medium") && after.contains("[X] Extra Cheese"), "{after}");
     assert!(!after.contains("(*) Small") && !after.contains("[X] Bacon"), "{after}");
+}
+
+#[test]
+fn httpbins_post_answer_is_sent_again_only_when_asked_and_resumed_as_a_form_answer() {
+    let Some(httpbin) = servers::httpbin() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let session = dir.path().join("session.json");
+    let mut d = Driver::new(100, 30).with_session(&session);
+    d.open(&format!("{}/forms/post", httpbin.base));
+    let page = d.app.page().unwrap();
+    let field = page.doc.forms.fields.iter().position(|f| f.name == "custname").unwrap();
+    let name =
+        1 + page.rendered.links.iter().position(|l| l.href == format!("margay-field:{field}")).unwrap();
+    d.type_text(&name.to_string());
+    d.key(KeyCode::Enter);
+    d.type_text("Ann Roe");
+    d.key(KeyCode::Enter);
+    // The submit button is the form's last link.
+    let submit = d.app.page().unwrap().rendered.links.len();
+    d.type_text(&submit.to_string());
+    d.key(KeyCode::Enter);
+    assert!(d.page_text().contains("\"custname\": \"Ann Roe\""), "{}", d.page_text());
+    let ctrl_r =
+        |d: &mut Driver| d.key_mod(KeyCode::Char('r'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    ctrl_r(&mut d);
+    assert!(d.screen().contains("This page answers a form. Send it again"), "{}", d.screen());
+    d.char('y');
+    // httpbin answers the same POST again (a GET of /post would be its 405).
+    assert!(d.page_text().contains("\"custname\": \"Ann Roe\""), "{}", d.page_text());
+    assert!(!d.page_text().contains("405"), "{}", d.page_text());
+    d.char('q');
+    d.char('y');
+    drop(d);
+
+    let mut again = Driver::new(100, 30).with_session(&session);
+    let effects = again.app.resume_session();
+    again.run(effects);
+    assert!(again.page_text().contains("This page was the answer to a form"), "{}", again.page_text());
+    again.key(KeyCode::Left);
+    assert!(again.page_text().contains("Customer name"), "{}", again.page_text());
 }
