@@ -50,13 +50,13 @@ WIDTH = 80
 
 
 # Blocks whose own text can be the article's first paragraph: a paragraph is often marked up
-# as a <div>, a standfirst as an <h2>, a lead as a <header> (as in expected.html of cnn, bbc-1,
+# as a <div>, a standfirst as an <h2>, a lead as a <header> (as in expected.html of cnn, buzzfeed-1,
 # medicalnewstoday).
 BLOCKS = {
     "p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote", "li",
     "dd", "dt", "td", "th", "pre", "h2", "h3", "h4", "h5", "h6", "center", "address",
 }
-# Text inside these is never the first paragraph: a picture's caption, the headline, code.
+# Text inside these is never the first paragraph: a picture's caption, the headline, scripts.
 NOT_TEXT = {"figure", "figcaption", "picture", "caption", "h1", "script", "style", "noscript", "template"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr"}
