@@ -71,7 +71,7 @@ class Blocks(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.text = []
         self.stack = []  # (tag, index of its block in self.blocks or None)
-        self.blocks = []  # [position of its first word, tag, [text], [its text outside links]]
+        self.blocks = []  # [position of its first word, [text], [its text outside links]]
         self.paragraphs = []
         self.p_depth = 0
         self.p_text = []
@@ -84,7 +84,7 @@ class Blocks(html.parser.HTMLParser):
         block = None
         if tag in BLOCKS:
             block = len(self.blocks)
-            self.blocks.append([None, tag, [], []])
+            self.blocks.append([None, [], []])
         self.stack.append((tag, block))
         if tag == "p":
             if self.p_depth == 0:
@@ -119,9 +119,9 @@ class Blocks(html.parser.HTMLParser):
         if self.blocks[block][0] is None and data.strip():
             self.position += 1
             self.blocks[block][0] = self.position
-        self.blocks[block][2].append(data)
+        self.blocks[block][1].append(data)
         if not any(t == "a" for t, _ in self.stack):
-            self.blocks[block][3].append(data)
+            self.blocks[block][2].append(data)
 
 
 def words(text):
@@ -149,7 +149,7 @@ def article_of(expected_html, title, rule):
         title_words = set(words(title))
         started = sorted((b for b in parser.blocks if b[0] is not None), key=lambda b: b[0])
         # A block of links only (a table of contents' entry, a menu) is no paragraph.
-        candidates = ["".join(b[2]) for b in started if words("".join(b[3]))]
+        candidates = ["".join(b[1]) for b in started if words("".join(b[2]))]
         candidates = [c for c in candidates if not set(words(c)) <= title_words]
     first = next((c for c in candidates if len(words(c)) >= 8), None)
     return words("".join(parser.text)), (opening_of(first) if first else None)
